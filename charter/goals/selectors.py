@@ -1,0 +1,157 @@
+"""Reads of cycles, goals, key results and check-ins, scoped to the actor's organization."""
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from charter.core.actor import Actor
+from charter.core.errors import NotFound
+
+from .models import CheckIn, Cycle, Goal, KeyResult
+
+
+def cycle_list(*, actor: Actor):
+    return Cycle.objects.for_org(actor.organization)
+
+
+def cycle_get(*, actor: Actor, cycle_id: int) -> Cycle:
+    cycle = cycle_list(actor=actor).filter(pk=cycle_id).first()
+    if cycle is None:
+        raise NotFound("No such cycle.")
+    return cycle
+
+
+def cycle_current(*, actor: Actor) -> Cycle | None:
+    """The active cycle that contains today, else the latest active one, else the latest one."""
+    cycles = list(cycle_list(actor=actor))
+    today = timezone.localdate()
+    active = [c for c in cycles if c.state == Cycle.State.ACTIVE]
+    for cycle in active:
+        if cycle.starts_on <= today <= cycle.ends_on:
+            return cycle
+    return (active or cycles or [None])[0]
+
+
+def _goals(actor: Actor):
+    return Goal.objects.for_org(actor.organization).select_related(
+        "cycle", "team", "team__parent", "owner", "organization", "parent"
+    )
+
+
+def goal_list(
+    *, actor: Actor, cycle_id: int | None = None, team_id: int | None = None, status: str | None = None,
+    parent_id: int | None = None, owner_id: int | None = None, with_key_results: bool = False,
+) -> list[Goal]:
+    """Goals matching the filters. Status depends on time, so that filter runs after the query."""
+    goals = _goals(actor)
+    if cycle_id:
+        goals = goals.filter(cycle_id=cycle_id)
+    if team_id:
+        goals = goals.filter(team_id=team_id)
+    if parent_id:
+        goals = goals.filter(parent_id=parent_id)
+    if owner_id:
+        goals = goals.filter(owner_id=owner_id)
+    if with_key_results:
+        goals = goals.prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.select_related("owner")))
+    result = list(goals.order_by("title", "id"))
+    if status:
+        result = [g for g in result if g.status == status]
+    return result
+
+
+def goal_get(*, actor: Actor, goal_id: int) -> Goal:
+    goal = (
+        _goals(actor)
+        .prefetch_related(
+            Prefetch("key_results", queryset=KeyResult.objects.select_related("owner")),
+            Prefetch("children", queryset=Goal.objects.select_related("team", "owner", "cycle", "organization")),
+            Prefetch("supports", queryset=Goal.objects.select_related("team")),
+            Prefetch("supported_by", queryset=Goal.objects.select_related("team")),
+        )
+        .filter(pk=goal_id)
+        .first()
+    )
+    if goal is None:
+        raise NotFound("No such goal.")
+    return goal
+
+
+def goal_ancestors(*, actor: Actor, goal: Goal) -> list[Goal]:
+    """The chain of goals this one contributes to, nearest first, in one query."""
+    parents = {
+        g.pk: g for g in Goal.objects.for_org(actor.organization).only(
+            "id", "title", "parent_id", "purpose", "end_state", "constraints", "freedoms", "team_id"
+        ).select_related("team")
+    } if goal.parent_id else {}
+    chain, node, seen = [], parents.get(goal.parent_id), set()
+    while node is not None and node.pk not in seen:
+        chain.append(node)
+        seen.add(node.pk)
+        node = parents.get(node.parent_id)
+    return chain
+
+
+def check_in_list(*, actor: Actor, goal_id: int | None = None, key_result_id: int | None = None, limit: int = 200):
+    check_ins = CheckIn.objects.for_org(actor.organization).select_related("author", "key_result")
+    if goal_id:
+        check_ins = check_ins.filter(key_result__goal_id=goal_id)
+    if key_result_id:
+        check_ins = check_ins.filter(key_result_id=key_result_id)
+    return check_ins[:limit]
+
+
+def key_result_get(*, actor: Actor, key_result_id: int) -> KeyResult:
+    kr = (
+        KeyResult.objects.for_org(actor.organization)
+        .select_related("goal", "goal__cycle", "goal__team", "goal__organization", "owner")
+        .filter(pk=key_result_id)
+        .first()
+    )
+    if kr is None:
+        raise NotFound("No such key result.")
+    return kr
+
+
+def my_key_results(*, actor: Actor, cycle_id: int | None = None) -> list[KeyResult]:
+    """Key results the person is expected to check in on: owned by them, or of goals they own."""
+    krs = (
+        KeyResult.objects.for_org(actor.organization)
+        .filter(Q(owner=actor.user) | Q(owner__isnull=True, goal__owner=actor.user))
+        .exclude(goal__cycle__state="closed")
+        .select_related("goal", "goal__cycle", "goal__team", "goal__organization", "owner")
+        .order_by("goal__title", "position", "id")
+    )
+    if cycle_id:
+        krs = krs.filter(goal__cycle_id=cycle_id)
+    return list(krs)
+
+
+def alignment_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -> list[dict]:
+    """The cycle's goals as a forest (parents before children), with key results, in two queries.
+
+    With `team_id`, only that team's subtree of goals: goals of the team and everything below them.
+    Goals whose parent lies in another cycle are roots here.
+    """
+    goals = goal_list(actor=actor, cycle_id=cycle_id, with_key_results=True)
+    nodes = {g.pk: {"goal": g, "children": []} for g in goals}
+    roots = []
+    for g in goals:
+        (nodes[g.parent_id]["children"] if g.parent_id in nodes else roots).append(nodes[g.pk])
+    if team_id:
+        roots = [n for n in _walk(roots) if n["goal"].team_id == team_id and not _has_team_ancestor(n, nodes, team_id)]
+    return roots
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node["children"])
+
+
+def _has_team_ancestor(node, nodes, team_id) -> bool:
+    parent = nodes.get(node["goal"].parent_id)
+    while parent is not None:
+        if parent["goal"].team_id == team_id:
+            return True
+        parent = nodes.get(parent["goal"].parent_id)
+    return False

@@ -1,0 +1,30 @@
+"""Attach the actor (the person in their current organization) to each signed-in request."""
+
+from .models import Organization
+from .selectors import actor_for, organizations_of
+
+SESSION_KEY = "organization_id"
+
+
+class ActorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.actor = None
+        if request.user.is_authenticated and not request.path.startswith("/static/"):
+            request.actor = _session_actor(request)
+        return self.get_response(request)
+
+
+def _session_actor(request):
+    org_id = request.session.get(SESSION_KEY)
+    org = Organization.objects.filter(pk=org_id).first() if org_id else None
+    actor = actor_for(user=request.user, organization=org, request_id=request.request_id) if org else None
+    if actor is None:
+        orgs = organizations_of(user=request.user)
+        if not orgs:
+            return None
+        actor = actor_for(user=request.user, organization=orgs[0], request_id=request.request_id)
+        request.session[SESSION_KEY] = orgs[0].pk
+    return actor
