@@ -86,6 +86,12 @@ def may_check_in(actor: Actor, key_result: KeyResult) -> bool:
     return key_result.owner_id == actor.user_id or may_edit_goal(actor, key_result.goal)
 
 
+def _member_may_create(actor: Actor, goal: Goal) -> bool:
+    if goal.team_id is None:
+        return goal.owner_id == actor.user_id
+    return goal.team_id in actor.team_ids or goal.team_id in actor.lead_team_ids
+
+
 def _require_goal_edit(actor: Actor, goal: Goal) -> None:
     if not may_edit_goal(actor, goal):
         raise PermissionDenied(f"You may not change “{goal.title}”: it belongs to another team.")
@@ -186,8 +192,8 @@ def goal_create(
         title=title.strip(), description=description, purpose=purpose, end_state=end_state,
         constraints=constraints, freedoms=freedoms, parent=links["parent"], weight=weight,
     )
-    if actor.role not in ROLES_THAT_EDIT_EVERYTHING and not may_edit_goal(actor, goal):
-        raise PermissionDenied("Members create goals for their own teams, or goals they are accountable for.")
+    if actor.role not in ROLES_THAT_EDIT_EVERYTHING and not _member_may_create(actor, goal):
+        raise PermissionDenied("Members create goals for their own teams, or personal goals of their own.")
     with transaction.atomic():
         goal.save()
         goal.supports.set(_supports(actor, None, supports_ids or []))
