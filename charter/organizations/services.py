@@ -107,6 +107,18 @@ def person_add(
     return membership
 
 
+def user_ensure(*, email: str, full_name: str, password: str | None = None) -> tuple[User, bool]:
+    """The account for `email`, created (with `password`, if given) when there is none; for set-up tools."""
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False
+    errors = _validate_person(email, full_name, password)
+    if errors:
+        raise ValidationError(f"No account could be made for {email}.", errors=errors)
+    return User.objects.create_user(email, password, full_name=full_name.strip()), True
+
+
 def person_update(*, actor: Actor, user_id: int, role: str, title: str, is_active: bool) -> Membership:
     actor.require("people.manage")
     with transaction.atomic():
