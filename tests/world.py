@@ -1,0 +1,49 @@
+"""Two organizations with one of everything, and a person of every role, for the sweeps."""
+
+from dataclasses import dataclass, field
+
+from charter.goals.services import check_in_record
+from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
+from charter.organizations.models import Role
+from charter.organizations.services import token_create
+from charter.organizations.tests.factories import make_org, make_person, make_team
+
+
+@dataclass
+class World:
+    """One organization's objects, by the URL keyword that names them."""
+
+    owner: object
+    actors: dict = field(default_factory=dict)  # role -> actor, all in `team`
+    ids: dict = field(default_factory=dict)  # URL kwarg -> id
+    tokens: dict = field(default_factory=dict)  # role -> raw API token
+
+
+def build_world(name: str) -> World:
+    owner = make_org(name)
+    team = make_team(owner, f"{name} team")
+    actors = {Role.OWNER: owner}
+    for role in (Role.ADMIN, Role.LEADER, Role.MEMBER, Role.VIEWER):
+        actors[role] = make_person(owner, role, team=team)
+    member = actors[Role.MEMBER]
+    cycle = make_cycle(owner, f"{name} cycle")
+    parent = make_goal(owner, cycle, f"{name} strategic goal")
+    goal = make_goal(owner, cycle, f"{name} team goal", team_id=team.pk, owner_id=member.user_id, parent_id=parent.pk)
+    kr = make_key_result(owner, goal, owner_id=member.user_id)
+    check_in_record(actor=owner, key_result_id=kr.pk, value=10, confidence=7)
+    other = make_person(owner, Role.MEMBER, full_name=f"{name} someone")
+    world = World(owner=owner, actors=actors)
+    world.ids = {
+        "organization_id": owner.organization_id,
+        "team_id": team.pk,
+        "user_id": other.user_id,
+        "cycle_id": cycle.pk,
+        "goal_id": goal.pk,
+        "key_result_id": kr.pk,
+    }
+    for role, actor in actors.items():
+        token, raw = token_create(actor=actor, name=f"{role} token")
+        world.tokens[role] = raw
+        if role == Role.OWNER:
+            world.ids["token_id"] = token.pk
+    return world
