@@ -103,7 +103,7 @@ def _require_goal_edit(actor: Actor, goal: Goal) -> None:
 def _locked_goal(actor: Actor, goal_id: int) -> Goal:
     goal = (
         Goal.objects.for_org(actor.organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("cycle", "team", "organization")
         .filter(pk=goal_id)
         .first()
@@ -322,7 +322,7 @@ def key_result_create(
 def _locked_key_result(actor: Actor, key_result_id: int) -> KeyResult:
     kr = (
         KeyResult.objects.for_org(actor.organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("goal", "goal__cycle")
         .filter(pk=key_result_id)
         .first()
