@@ -155,3 +155,17 @@ def _has_team_ancestor(node, nodes, team_id) -> bool:
             return True
         parent = nodes.get(parent["goal"].parent_id)
     return False
+
+
+def key_result_check_ins(*, actor: Actor, key_result_id: int):
+    """Check-ins of one key result, newest first; NotFound when the key result is not in the organization."""
+    if not KeyResult.objects.for_org(actor.organization).filter(pk=key_result_id).exists():
+        raise NotFound("No such key result.")
+    check_ins = CheckIn.objects.for_org(actor.organization).filter(key_result_id=key_result_id)
+    return check_ins.select_related("author")
+
+
+def cycle_alignment(*, actor: Actor, cycle_id: int, team_id: int | None = None) -> dict:
+    """A cycle with its alignment tree; NotFound when the cycle is not in the organization."""
+    cycle = cycle_get(actor=actor, cycle_id=cycle_id)
+    return {"cycle": cycle, "goals": alignment_tree(actor=actor, cycle_id=cycle.pk, team_id=team_id)}

@@ -1,0 +1,88 @@
+"""The REST API at /api/v1: one NinjaAPI that collects the router of every domain app.
+
+Every operation declares its permission action (`x-charter-action`); it is checked here, once the
+caller is known, so a router cannot forget it.
+"""
+
+from functools import wraps
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from ninja import NinjaAPI
+
+from charter.core.api import ACTION_KEY
+from charter.core.errors import PermissionDenied
+from charter.core.schemas import ErrorOut
+
+from . import errors
+from .auth import SessionAuth, TokenAuth
+
+ERROR_RESPONSES = {
+    "401": "Not signed in, or the token is unknown, revoked or expired.",
+    "403": "Your role may not do this (or the CSRF check of a session write failed).",
+    "404": "No such object in your organization.",
+    "409": "The object changed since you read it.",
+    "422": "Invalid input; `errors` names each field.",
+}
+
+
+class CharterAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Document the shared error body on every operation (they are answered by the handlers)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"]["schemas"]["Error"] = ErrorOut.model_json_schema()
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in ERROR_RESPONSES.items():
+                    operation["responses"].setdefault(status, {"description": description, **error})
+        return schema
+
+
+def _guard(run):
+    """Check the operation's declared action against the caller's role, right after authentication."""
+    operation = getattr(run, "__self__", None)
+    if operation is None:
+        raise ImproperlyConfigured("The action guard must be the first view decorator of the API.")
+    required = (operation.openapi_extra or {}).get(ACTION_KEY)
+    view_func = operation.view_func
+
+    @wraps(view_func)
+    def checked(request, *args, **kwargs):
+        if not required:  # fail closed: an operation without an action is a bug, never open
+            raise PermissionDenied("This operation declares no permission action.")
+        request.auth.require(required)
+        return view_func(request, *args, **kwargs)
+
+    operation.view_func = checked
+    return run
+
+
+def domain_routers():
+    """(app label, router) of every Charter app that has an `api` module with a `router`."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("charter.") and find_spec(f"{config.name}.api"):
+            module = import_module(f"{config.name}.api")
+            if hasattr(module, "router"):
+                yield config.label, module.router
+
+
+def build() -> NinjaAPI:
+    api = CharterAPI(
+        title="Charter",
+        version="1",
+        description="Mission-based leadership: mission, goals with intent, key results, check-ins.",
+        urls_namespace="api",
+        auth=[TokenAuth(), SessionAuth()],
+        docs_url="/docs",
+    )
+    errors.install(api)
+    api.add_decorator(_guard, mode="view")
+    for _, router in domain_routers():
+        api.add_router("", router)
+    return api
+
+
+api = build()

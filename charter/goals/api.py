@@ -1,0 +1,186 @@
+"""API of cycles, goals, key results and check-ins: parse, one call, schema out."""
+
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from charter.core.api import Paginated, action
+
+from . import selectors, services
+from .schemas import (
+    AlignmentOut,
+    CheckInFilters,
+    CheckInIn,
+    CheckInOut,
+    CycleIn,
+    CycleOut,
+    GoalDetailOut,
+    GoalFilters,
+    GoalIn,
+    GoalOut,
+    GoalPatch,
+    KeyResultIn,
+    KeyResultOut,
+    KeyResultPatch,
+)
+
+router = Router(tags=["goals"])
+READ = action("organization.view")
+
+
+# ---- cycles ---------------------------------------------------------------------------------------
+
+
+@router.get("/cycles", response=list[CycleOut], operation_id="cycle_list", openapi_extra=READ)
+@paginate(Paginated)
+def cycle_list(request):
+    return selectors.cycle_list(actor=request.auth)
+
+
+@router.post(
+    "/cycles", response={201: CycleOut}, operation_id="cycle_create", openapi_extra=action("cycle.manage")
+)
+def cycle_create(request, payload: CycleIn):
+    return 201, services.cycle_create(actor=request.auth, **payload.model_dump())
+
+
+@router.get("/cycles/{cycle_id}", response=CycleOut, operation_id="cycle_get", openapi_extra=READ)
+def cycle_get(request, cycle_id: int):
+    return selectors.cycle_get(actor=request.auth, cycle_id=cycle_id)
+
+
+@router.get(
+    "/cycles/{cycle_id}/alignment-tree",
+    response=AlignmentOut,
+    operation_id="alignment_tree",
+    openapi_extra=READ,
+)
+def alignment_tree(request, cycle_id: int, team_id: int | None = None):
+    """The cycle's goals as a tree of contributions; with `team_id`, that team's subtree only."""
+    return selectors.cycle_alignment(actor=request.auth, cycle_id=cycle_id, team_id=team_id)
+
+
+# ---- goals ----------------------------------------------------------------------------------------
+
+
+@router.get("/goals", response=list[GoalOut], operation_id="goal_list", openapi_extra=READ)
+@paginate(Paginated)
+def goal_list(request, filters: Query[GoalFilters]):
+    return selectors.goal_list(actor=request.auth, **filters.model_dump())
+
+
+@router.post(
+    "/goals", response={201: GoalDetailOut}, operation_id="goal_create", openapi_extra=action("goal.create")
+)
+def goal_create(request, payload: GoalIn):
+    return 201, services.goal_create(actor=request.auth, **payload.model_dump())
+
+
+@router.get("/goals/{goal_id}", response=GoalDetailOut, operation_id="goal_get", openapi_extra=READ)
+def goal_get(request, goal_id: int):
+    """A goal with its intent, key results and alignment."""
+    return selectors.goal_get(actor=request.auth, goal_id=goal_id)
+
+
+@router.patch(
+    "/goals/{goal_id}", response=GoalDetailOut, operation_id="goal_update", openapi_extra=action("goal.edit")
+)
+def goal_update(request, goal_id: int, payload: GoalPatch):
+    """Change the fields given; with `version`, a goal changed meanwhile answers 409."""
+    return services.goal_update(actor=request.auth, goal_id=goal_id, **payload.model_dump(exclude_unset=True))
+
+
+@router.delete(
+    "/goals/{goal_id}", response={204: None}, operation_id="goal_delete", openapi_extra=action("goal.delete")
+)
+def goal_delete(request, goal_id: int):
+    """Delete a goal with its key results; goals contributing to it stay, no longer aligned."""
+    services.goal_delete(actor=request.auth, goal_id=goal_id)
+    return 204, None
+
+
+# ---- key results ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/goals/{goal_id}/key-results",
+    response=list[KeyResultOut],
+    operation_id="key_result_list",
+    openapi_extra=READ,
+)
+@paginate(Paginated)
+def key_result_list(request, goal_id: int):
+    return list(selectors.goal_get(actor=request.auth, goal_id=goal_id).key_results.all())
+
+
+@router.post(
+    "/goals/{goal_id}/key-results",
+    response={201: KeyResultOut},
+    operation_id="key_result_create",
+    openapi_extra=action("key_result.edit"),
+)
+def key_result_create(request, goal_id: int, payload: KeyResultIn):
+    return 201, services.key_result_create(actor=request.auth, goal_id=goal_id, **payload.model_dump())
+
+
+@router.get(
+    "/key-results/{key_result_id}", response=KeyResultOut, operation_id="key_result_get", openapi_extra=READ
+)
+def key_result_get(request, key_result_id: int):
+    return selectors.key_result_get(actor=request.auth, key_result_id=key_result_id)
+
+
+@router.patch(
+    "/key-results/{key_result_id}",
+    response=KeyResultOut,
+    operation_id="key_result_update",
+    openapi_extra=action("key_result.edit"),
+)
+def key_result_update(request, key_result_id: int, payload: KeyResultPatch):
+    """Change the fields given; with `version`, a key result changed meanwhile answers 409."""
+    values = payload.model_dump(exclude_unset=True)
+    return services.key_result_update(actor=request.auth, key_result_id=key_result_id, **values)
+
+
+@router.delete(
+    "/key-results/{key_result_id}",
+    response={204: None},
+    operation_id="key_result_delete",
+    openapi_extra=action("key_result.edit"),
+)
+def key_result_delete(request, key_result_id: int):
+    services.key_result_delete(actor=request.auth, key_result_id=key_result_id)
+    return 204, None
+
+
+# ---- check-ins ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/key-results/{key_result_id}/check-ins",
+    response=list[CheckInOut],
+    operation_id="key_result_check_in_list",
+    openapi_extra=READ,
+)
+@paginate(Paginated)
+def key_result_check_in_list(request, key_result_id: int):
+    return selectors.key_result_check_ins(actor=request.auth, key_result_id=key_result_id)
+
+
+@router.post(
+    "/key-results/{key_result_id}/check-ins",
+    response={201: CheckInOut},
+    operation_id="check_in_create",
+    openapi_extra=action("check_in.create"),
+)
+def check_in_create(request, key_result_id: int, payload: CheckInIn):
+    """Record a check-in; the key result's current value follows its latest check-in."""
+    return 201, services.check_in_record(
+        actor=request.auth, key_result_id=key_result_id, **payload.model_dump()
+    )
+
+
+@router.get("/check-ins", response=list[CheckInOut], operation_id="check_in_list", openapi_extra=READ)
+@paginate(Paginated)
+def check_in_list(request, filters: Query[CheckInFilters]):
+    # No cap here: the page (limit/offset) bounds the answer.
+    return selectors.check_in_list(actor=request.auth, limit=None, **filters.model_dump())
