@@ -1,0 +1,380 @@
+"""Web pages of goals: strategy map, goal list and page, goal and key result forms, check-ins, cycles."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from charter.core.errors import PermissionDenied
+from charter.core.http import call_with_form, requires
+from charter.mission.selectors import mission_get
+from charter.organizations.selectors import member_users, team_list
+
+from . import rules, selectors, services
+from .forms import CONFIDENCE_HELP, INTENT_HELP, KIND_HELP, CheckInForm, CycleForm, GoalForm, KeyResultForm
+
+STATUS_CHOICES = [
+    (rules.ON_TRACK, "On track"),
+    (rules.AT_RISK, "At risk"),
+    (rules.OFF_TRACK, "Off track"),
+    (rules.STALE, "Stale"),
+]
+
+
+def _int(params, name) -> int | None:
+    value = params.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _status(params) -> str | None:
+    value = params.get("status")
+    return value if value in dict(STATUS_CHOICES) else None
+
+
+def _chosen_cycle(actor, cycles, params):
+    """The cycle asked for in the query string, else the current one."""
+    cycle_id = _int(params, "cycle")
+    chosen = next((c for c in cycles if c.pk == cycle_id), None)
+    return chosen or (selectors.cycle_current(actor=actor) if cycles else None)
+
+
+def _filter_context(actor, params, cycles):
+    return {
+        "cycles": cycles,
+        "teams": list(team_list(actor=actor)),
+        "statuses": STATUS_CHOICES,
+        "team_id": _int(params, "team"),
+        "status": _status(params),
+    }
+
+
+# ---- strategy map ---------------------------------------------------------------------------------
+
+
+def _prune_by_status(nodes: list[dict], status: str) -> list[dict]:
+    """Keep goals of `status` and their ancestors (so matches stay in context); mark the matches."""
+    kept = []
+    for node in nodes:
+        children = _prune_by_status(node["children"], status)
+        match = node["goal"].status == status
+        if match or children:
+            kept.append({**node, "children": children, "match": match})
+    return kept
+
+
+@requires("organization.view")
+def strategy_map(request):
+    actor = request.actor
+    cycles = list(selectors.cycle_list(actor=actor))
+    cycle = _chosen_cycle(actor, cycles, request.GET)
+    context = {
+        "mission": mission_get(actor=actor),
+        "cycle": cycle,
+        **_filter_context(actor, request.GET, cycles),
+    }
+    tree = (
+        selectors.alignment_tree(actor=actor, cycle_id=cycle.pk, team_id=context["team_id"]) if cycle else []
+    )
+    if context["status"]:
+        tree = _prune_by_status(tree, context["status"])
+    context.update(tree=tree, filtered=bool(context["team_id"] or context["status"]))
+    return render(request, "goals/strategy_map.html", context)
+
+
+# ---- goal list and page ---------------------------------------------------------------------------
+
+
+@requires("organization.view")
+def goal_list(request):
+    actor, params = request.actor, request.GET
+    cycles = list(selectors.cycle_list(actor=actor))
+    all_cycles = params.get("cycle") == "all"
+    cycle = None if all_cycles else _chosen_cycle(actor, cycles, params)
+    context = {**_filter_context(actor, params, cycles), "cycle": cycle, "all_cycles": all_cycles}
+    context["people"] = list(member_users(actor=actor))
+    context["owner_id"] = _int(params, "owner")
+    context["goals"] = (
+        selectors.goal_list(
+            actor=actor,
+            cycle_id=cycle and cycle.pk,
+            team_id=context["team_id"],
+            status=context["status"],
+            owner_id=context["owner_id"],
+            with_key_results=True,
+        )
+        if (cycle or all_cycles)
+        else []
+    )
+    return render(request, "goals/goal_list.html", context)
+
+
+def _progress_series(goal, check_ins) -> list[dict]:
+    """Per key result, its progress (in %) after each check-in, oldest first, from its start."""
+    series = []
+    for kr in goal.key_results.all():
+        points = [[kr.created_at.isoformat(), round(kr.progress_of(kr.start) * 100, 1)]]
+        points += [
+            [c.checked_at.isoformat(), round(kr.progress_of(c.value) * 100, 1)]
+            for c in reversed(check_ins)
+            if c.key_result_id == kr.pk
+        ]
+        series.append({"name": kr.title, "points": points})
+    return series
+
+
+@requires("organization.view")
+def goal_detail(request, goal_id: int):
+    actor = request.actor
+    goal = selectors.goal_get(actor=actor, goal_id=goal_id)
+    check_ins = list(selectors.check_in_list(actor=actor, goal_id=goal.pk, limit=1000))
+    may_edit = services.may_edit_goal(actor, goal)
+    context = {
+        "goal": goal,
+        "ancestors": list(reversed(selectors.goal_ancestors(actor=actor, goal=goal))),
+        "mission": mission_get(actor=actor),
+        "check_ins": check_ins,
+        "may_edit": may_edit,
+        "may_delete": may_edit and actor.can("goal.delete"),
+        "chart": {"series": _progress_series(goal, check_ins)},
+        "intent_fields": [(name, GoalForm.base_fields[name].label) for name in INTENT_HELP],
+    }
+    return render(request, "goals/goal_detail.html", context)
+
+
+# ---- goal forms -----------------------------------------------------------------------------------
+
+
+def _goal_form(request, data=None, initial=None, goal=None):
+    actor = request.actor
+    form = GoalForm(
+        data,
+        initial=initial,
+        cycles=selectors.cycle_list(actor=actor),
+        teams=team_list(actor=actor),
+        people=member_users(actor=actor),
+        goals=selectors.goal_list(actor=actor),
+        exclude_goal_id=goal and goal.pk,
+    )
+    return form.live(request.path)
+
+
+def _render_goal_form(request, form, goal=None, status=200):
+    context = {"form": form, "goal": goal, "intent_help": INTENT_HELP}
+    return render(request, "goals/goal_form.html", context, status=status)
+
+
+def _validating(request) -> bool:
+    """A field-by-field check from the page (htmx on change): validate, never save."""
+    return request.method == "POST" and request.POST.get("_validate") == "1"
+
+
+@requires("goal.create")
+def goal_create(request):
+    actor = request.actor
+    if request.method != "POST":
+        initial = {
+            "owner_id": actor.user_id,
+            "parent_id": _int(request.GET, "parent"),
+            "team_id": _int(request.GET, "team"),
+        }
+        current = selectors.cycle_current(actor=actor)
+        initial["cycle_id"] = current and current.pk
+        return _render_goal_form(request, _goal_form(request, initial=initial))
+    form = _goal_form(request, request.POST)
+    if form.is_valid() and not _validating(request):
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        goal = call_with_form(form, services.goal_create, actor=actor, **values)
+        if goal is not None:
+            messages.success(request, f"Goal “{goal.title}” created. Now add its key results.")
+            return redirect("goal_detail", goal_id=goal.pk)
+    return _render_goal_form(request, form, status=200 if _validating(request) else 422)
+
+
+@requires("goal.edit")
+def goal_edit(request, goal_id: int):
+    actor = request.actor
+    goal = selectors.goal_get(actor=actor, goal_id=goal_id)
+    if not services.may_edit_goal(actor, goal):
+        raise PermissionDenied(f"You may not change “{goal.title}”: it belongs to another team.")
+    if request.method != "POST":
+        return _render_goal_form(
+            request, _goal_form(request, initial=GoalForm.initial_of(goal), goal=goal), goal
+        )
+    form = _goal_form(request, request.POST, goal=goal)
+    if form.is_valid() and not _validating(request):
+        updated = call_with_form(
+            form, services.goal_update, actor=actor, goal_id=goal.pk, **form.cleaned_data
+        )
+        if updated is not None:
+            messages.success(request, f"Goal “{updated.title}” saved.")
+            return redirect("goal_detail", goal_id=goal.pk)
+    return _render_goal_form(request, form, goal, status=200 if _validating(request) else 422)
+
+
+@requires("goal.delete")
+def goal_delete(request, goal_id: int):
+    goal = selectors.goal_get(actor=request.actor, goal_id=goal_id)
+    if request.method == "POST":
+        services.goal_delete(actor=request.actor, goal_id=goal.pk)
+        messages.success(request, f"Goal “{goal.title}” deleted.")
+        return redirect("goal_list")
+    return render(
+        request,
+        "goals/confirm_delete.html",
+        {
+            "object": goal,
+            "kind": "goal",
+            "cancel_url": reverse("goal_detail", args=[goal.pk]),
+            "consequence": "Its key results and check-ins go with it; contributing goals stay, unaligned.",
+        },
+    )
+
+
+# ---- key results ----------------------------------------------------------------------------------
+
+
+def _kr_form(request, data=None, initial=None):
+    return KeyResultForm(data, initial=initial, people=member_users(actor=request.actor)).live(request.path)
+
+
+def _render_kr_form(request, form, goal, key_result=None, status=200):
+    context = {"form": form, "goal": goal, "key_result": key_result, "kind_help": KIND_HELP}
+    return render(request, "goals/key_result_form.html", context, status=status)
+
+
+@requires("key_result.edit")
+def key_result_create(request, goal_id: int):
+    goal = selectors.goal_get(actor=request.actor, goal_id=goal_id)
+    if request.method != "POST":
+        return _render_kr_form(request, _kr_form(request), goal)
+    form = _kr_form(request, request.POST)
+    if form.is_valid() and not _validating(request):
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        kr = call_with_form(form, services.key_result_create, actor=request.actor, goal_id=goal.pk, **values)
+        if kr is not None:
+            messages.success(request, f"Key result “{kr.title}” added.")
+            if "add_another" in request.POST:
+                return redirect("key_result_create", goal_id=goal.pk)
+            return redirect("goal_detail", goal_id=goal.pk)
+    return _render_kr_form(request, form, goal, status=200 if _validating(request) else 422)
+
+
+@requires("key_result.edit")
+def key_result_edit(request, key_result_id: int):
+    kr = selectors.key_result_get(actor=request.actor, key_result_id=key_result_id)
+    if request.method != "POST":
+        return _render_kr_form(request, _kr_form(request, initial=KeyResultForm.initial_of(kr)), kr.goal, kr)
+    form = _kr_form(request, request.POST)
+    if form.is_valid() and not _validating(request):
+        saved = call_with_form(
+            form, services.key_result_update, actor=request.actor, key_result_id=kr.pk, **form.cleaned_data
+        )
+        if saved is not None:
+            messages.success(request, f"Key result “{saved.title}” saved.")
+            return redirect("goal_detail", goal_id=kr.goal_id)
+    return _render_kr_form(request, form, kr.goal, kr, status=200 if _validating(request) else 422)
+
+
+@requires("key_result.edit")
+def key_result_delete(request, key_result_id: int):
+    kr = selectors.key_result_get(actor=request.actor, key_result_id=key_result_id)
+    if request.method == "POST":
+        services.key_result_delete(actor=request.actor, key_result_id=kr.pk)
+        messages.success(request, f"Key result “{kr.title}” deleted.")
+        return redirect("goal_detail", goal_id=kr.goal_id)
+    return render(
+        request,
+        "goals/confirm_delete.html",
+        {
+            "object": kr,
+            "kind": "key result",
+            "cancel_url": reverse("goal_detail", args=[kr.goal_id]),
+            "consequence": "Its check-ins go with it; the goal's progress is recomputed without it.",
+        },
+    )
+
+
+# ---- check-ins ------------------------------------------------------------------------------------
+
+
+def _check_in_form(kr, data=None):
+    """A row's form, prefilled so that an unchanged week is one Enter away."""
+    current = kr.current if kr.current is not None else kr.start
+    initial = {"value": f"{current:g}" if current is not None else "", "confidence": kr.confidence}
+    if initial["confidence"] is None:
+        initial["confidence"] = 5
+    return CheckInForm(data, initial=initial, auto_id=f"kr{kr.pk}_%s")
+
+
+@requires("check_in.create")
+def check_in_week(request):
+    krs = selectors.my_key_results(actor=request.actor)
+    rows = [{"kr": kr, "form": _check_in_form(kr)} for kr in krs]
+    return render(request, "goals/check_in_week.html", {"rows": rows, "confidence_help": CONFIDENCE_HELP})
+
+
+@requires("check_in.create")
+@require_POST
+def check_in_create(request, key_result_id: int):
+    actor = request.actor
+    form = CheckInForm(request.POST, auto_id=f"kr{key_result_id}_%s")
+    saved = form.is_valid() and call_with_form(
+        form, services.check_in_record, actor=actor, key_result_id=key_result_id, **form.cleaned_data
+    )
+    if not request.htmx:
+        if saved:
+            messages.success(request, "Check-in saved.")
+        else:
+            messages.error(
+                request,
+                "The check-in was not saved: "
+                + " ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items()),
+            )
+        return redirect("check_in_week")
+    kr = selectors.key_result_get(actor=actor, key_result_id=key_result_id)
+    row = {"kr": kr, "form": _check_in_form(kr) if saved else form, "saved": bool(saved)}
+    return render(request, "goals/check_in_week.html#row", {"row": row})
+
+
+# ---- cycles ---------------------------------------------------------------------------------------
+
+
+@requires("organization.view")
+def cycle_list(request):
+    cycles = selectors.cycle_list(actor=request.actor)
+    return render(request, "goals/cycle_list.html", {"cycles": cycles})
+
+
+def _render_cycle_form(request, form, cycle=None, status=200):
+    return render(request, "goals/cycle_form.html", {"form": form, "cycle": cycle}, status=status)
+
+
+@requires("cycle.manage")
+def cycle_create(request):
+    if request.method != "POST":
+        return _render_cycle_form(request, CycleForm().live(request.path))
+    form = CycleForm(request.POST).live(request.path)
+    if form.is_valid() and not _validating(request):
+        cycle = call_with_form(form, services.cycle_create, actor=request.actor, **form.cleaned_data)
+        if cycle is not None:
+            messages.success(request, f"Cycle “{cycle.name}” created.")
+            return redirect("cycle_list")
+    return _render_cycle_form(request, form, status=200 if _validating(request) else 422)
+
+
+@requires("cycle.manage")
+def cycle_edit(request, cycle_id: int):
+    cycle = selectors.cycle_get(actor=request.actor, cycle_id=cycle_id)
+    if request.method != "POST":
+        return _render_cycle_form(
+            request, CycleForm(initial=CycleForm.initial_of(cycle)).live(request.path), cycle
+        )
+    form = CycleForm(request.POST).live(request.path)
+    if form.is_valid() and not _validating(request):
+        saved = call_with_form(
+            form, services.cycle_update, actor=request.actor, cycle_id=cycle.pk, **form.cleaned_data
+        )
+        if saved is not None:
+            messages.success(request, f"Cycle “{saved.name}” saved.")
+            return redirect("cycle_list")
+    return _render_cycle_form(request, form, cycle, status=200 if _validating(request) else 422)
