@@ -62,7 +62,9 @@ def test_another_organizations_object_is_404_like_a_missing_one(client, pattern)
     assert client.login(email=mine.owner.user.email, password=PASSWORD)
     foreign = _request(client, _url(pattern, {**mine.ids, **theirs.ids}))
     missing = _request(client, _url(pattern, dict.fromkeys(mine.ids, MISSING)))
-    assert foreign.status_code == 404, f"{pattern.name}: {foreign.status_code} for another organization's object"
+    assert foreign.status_code == 404, (
+        f"{pattern.name}: {foreign.status_code} for another organization's object"
+    )
     assert missing.status_code == 404
 
 
@@ -83,12 +85,17 @@ def test_each_role_gets_what_the_matrix_says(client, pattern, role):
         assert response.status_code != 403, f"{pattern.name}: {role} may {action} but got 403"
         assert response.status_code < 500
     else:
-        assert response.status_code == 403, f"{pattern.name}: {role} may not {action} but got {response.status_code}"
+        assert response.status_code == 403, (
+            f"{pattern.name}: {role} may not {action} but got {response.status_code}"
+        )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("pattern", [p for p in ROUTES if getattr(p.callback, "charter_action", None) != PUBLIC],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "pattern",
+    [p for p in ROUTES if getattr(p.callback, "charter_action", None) != PUBLIC],
+    ids=lambda p: p.name,
+)
 def test_anonymous_visitors_are_sent_to_log_in(client, pattern):
     world = build_world("Acme")
     response = client.get(_url(pattern, world.ids))

@@ -28,7 +28,9 @@ def build_world(name: str) -> World:
     member = actors[Role.MEMBER]
     cycle = make_cycle(owner, f"{name} cycle")
     parent = make_goal(owner, cycle, f"{name} strategic goal")
-    goal = make_goal(owner, cycle, f"{name} team goal", team_id=team.pk, owner_id=member.user_id, parent_id=parent.pk)
+    goal = make_goal(
+        owner, cycle, f"{name} team goal", team_id=team.pk, owner_id=member.user_id, parent_id=parent.pk
+    )
     kr = make_key_result(owner, goal, owner_id=member.user_id)
     check_in_record(actor=owner, key_result_id=kr.pk, value=10, confidence=7)
     other = make_person(owner, Role.MEMBER, full_name=f"{name} someone")

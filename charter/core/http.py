@@ -55,6 +55,12 @@ def _add_errors(form, exc: DomainError) -> None:
         form.add_error(None, exc.message)
         return
     for field, messages in exc.errors.items():
-        name = field if field in form.fields else field.removesuffix("_id") if field.removesuffix("_id") in form.fields else None
+        name = (
+            field
+            if field in form.fields
+            else field.removesuffix("_id")
+            if field.removesuffix("_id") in form.fields
+            else None
+        )
         for message in messages:
             form.add_error(name, message)

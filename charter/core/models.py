@@ -45,10 +45,10 @@ class OrgQuerySet(models.QuerySet):
             self._check_scope()
         super()._fetch_all()
 
-    def _guarded(name):  # noqa: N805 - a helper that builds methods at class creation
+    def _guarded(name):
         def method(self, *args, **kwargs):
             self._check_scope()
-            return getattr(super(OrgQuerySet, self), name)(*args, **kwargs)
+            return getattr(super(), name)(*args, **kwargs)
 
         method.__name__ = name
         return method
@@ -70,7 +70,7 @@ class OrgScopedModel(models.Model):
 
     objects = OrgQuerySet.as_manager()
     # Django's own machinery (deletion, FK access) uses the base manager; keep it plain.
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 - a manager, not a field
 
     class Meta:
         abstract = True
@@ -80,7 +80,9 @@ class OrgScopedModel(models.Model):
 class AuditEvent(OrgScopedModel):
     """One write: who did what to which object, when, from which request (and token)."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)

@@ -41,7 +41,11 @@ class Goal(OrgScopedModel):
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="goals")
     team = models.ForeignKey(
-        "organizations.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="goals",
+        "organizations.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="goals",
         help_text="Empty for a goal of the whole organization.",
     )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_goals")
@@ -53,7 +57,11 @@ class Goal(OrgScopedModel):
     constraints = models.TextField(blank=True)
     freedoms = models.TextField(blank=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
         help_text="The goal this one contributes to; its progress rolls up there.",
     )
     supports = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="supported_by")
@@ -90,9 +98,14 @@ class Goal(OrgScopedModel):
     def status(self) -> str:
         return rules.status(
             rules.StatusInputs(
-                progress=self.progress, starts_on=self.cycle.starts_on, ends_on=self.cycle.ends_on,
-                confidence=self.confidence, last_check_in_at=self.last_check_in_at, created_at=self.created_at,
-                now=timezone.now(), stale_days=self.organization.stale_days,
+                progress=self.progress,
+                starts_on=self.cycle.starts_on,
+                ends_on=self.cycle.ends_on,
+                confidence=self.confidence,
+                last_check_in_at=self.last_check_in_at,
+                created_at=self.created_at,
+                now=timezone.now(),
+                stale_days=self.organization.stale_days,
             )
         )
 
@@ -116,7 +129,11 @@ class KeyResult(OrgScopedModel):
     current = models.FloatField(null=True, blank=True)
     weight = models.FloatField(default=1.0)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_key_results"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_key_results",
     )
     position = models.PositiveSmallIntegerField(default=0)
     progress = models.FloatField(default=0.0)  # raw: may exceed 1 when the target is beaten
@@ -143,7 +160,9 @@ class CheckIn(OrgScopedModel):
     value = models.FloatField()
     confidence = models.PositiveSmallIntegerField()
     note = models.TextField(blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     checked_at = models.DateTimeField(default=timezone.now)
     is_late = models.BooleanField(default=False, help_text="Recorded after its cycle was closed.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,11 @@ OFF_TRACK_CONFIDENCE = 3
 
 
 def key_result_progress(
-    kind: str, start: float | None, target: float | None, current: float | None, target_max: float | None = None
+    kind: str,
+    start: float | None,
+    target: float | None,
+    current: float | None,
+    target_max: float | None = None,
 ) -> float:
     """Raw progress of a key result: 0 at the start, 1 at the target; may leave [0, 1].
 

@@ -24,7 +24,12 @@ def _cycle_errors(actor: Actor, name: str, starts_on: date, ends_on: date, state
     errors = {}
     if not name.strip():
         errors["name"] = ["A cycle needs a name, such as 2026 Q1."]
-    elif Cycle.objects.for_org(actor.organization).filter(name__iexact=name.strip()).exclude(pk=exclude).exists():
+    elif (
+        Cycle.objects.for_org(actor.organization)
+        .filter(name__iexact=name.strip())
+        .exclude(pk=exclude)
+        .exists()
+    ):
         errors["name"] = [f"There is already a cycle called {name.strip()}."]
     if starts_on and ends_on and ends_on <= starts_on:
         errors["ends_on"] = ["The cycle must end after it starts."]
@@ -33,20 +38,28 @@ def _cycle_errors(actor: Actor, name: str, starts_on: date, ends_on: date, state
     return errors
 
 
-def cycle_create(*, actor: Actor, name: str, starts_on: date, ends_on: date, state: str = "planning") -> Cycle:
+def cycle_create(
+    *, actor: Actor, name: str, starts_on: date, ends_on: date, state: str = "planning"
+) -> Cycle:
     actor.require("cycle.manage")
     errors = _cycle_errors(actor, name, starts_on, ends_on, state, None)
     if errors:
         raise ValidationError("The cycle is not valid.", errors=errors)
     with transaction.atomic():
         cycle = Cycle.objects.create(
-            organization=actor.organization, name=name.strip(), starts_on=starts_on, ends_on=ends_on, state=state
+            organization=actor.organization,
+            name=name.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            state=state,
         )
         audit(actor, "cycle.create", cycle)
     return cycle
 
 
-def cycle_update(*, actor: Actor, cycle_id: int, name: str, starts_on: date, ends_on: date, state: str) -> Cycle:
+def cycle_update(
+    *, actor: Actor, cycle_id: int, name: str, starts_on: date, ends_on: date, state: str
+) -> Cycle:
     actor.require("cycle.manage")
     with transaction.atomic():
         cycle = Cycle.objects.for_org(actor.organization).select_for_update().filter(pk=cycle_id).first()
@@ -174,9 +187,20 @@ def _text_errors(values: dict) -> dict[str, list[str]]:
 
 
 def goal_create(
-    *, actor: Actor, cycle_id: int, title: str, owner_id: int | None = None, team_id: int | None = None,
-    description: str = "", purpose: str = "", end_state: str = "", constraints: str = "", freedoms: str = "",
-    parent_id: int | None = None, supports_ids: list[int] | None = None, weight: float = 1.0,
+    *,
+    actor: Actor,
+    cycle_id: int,
+    title: str,
+    owner_id: int | None = None,
+    team_id: int | None = None,
+    description: str = "",
+    purpose: str = "",
+    end_state: str = "",
+    constraints: str = "",
+    freedoms: str = "",
+    parent_id: int | None = None,
+    supports_ids: list[int] | None = None,
+    weight: float = 1.0,
 ) -> Goal:
     actor.require("goal.create")
     values = {"title": title, "weight": weight}
@@ -188,9 +212,18 @@ def goal_create(
         actor, {"cycle_id": cycle_id, "team_id": team_id, "owner_id": owner_id, "parent_id": parent_id}, None
     )
     goal = Goal(
-        organization=actor.organization, cycle=links["cycle"], team=links["team"], owner_id=owner_id,
-        title=title.strip(), description=description, purpose=purpose, end_state=end_state,
-        constraints=constraints, freedoms=freedoms, parent=links["parent"], weight=weight,
+        organization=actor.organization,
+        cycle=links["cycle"],
+        team=links["team"],
+        owner_id=owner_id,
+        title=title.strip(),
+        description=description,
+        purpose=purpose,
+        end_state=end_state,
+        constraints=constraints,
+        freedoms=freedoms,
+        parent=links["parent"],
+        weight=weight,
     )
     if actor.role not in ROLES_THAT_EDIT_EVERYTHING and not _member_may_create(actor, goal):
         raise PermissionDenied("Members create goals for their own teams, or personal goals of their own.")
@@ -215,10 +248,16 @@ def goal_update(*, actor: Actor, goal_id: int, version: int | None = None, **val
         goal = _locked_goal(actor, goal_id)
         _require_goal_edit(actor, goal)
         if version is not None and version != goal.version:
-            raise Conflict(f"“{goal.title}” was changed by someone else (version {goal.version}); reload and retry.")
+            raise Conflict(
+                f"“{goal.title}” was changed by someone else (version {goal.version}); reload and retry."
+            )
         links = _resolve_links(actor, values, goal)
         supports = values.pop("supports_ids", None)
-        plain = {k: (v.strip() if k == "title" else v) for k, v in values.items() if k in {*GOAL_TEXT_FIELDS, "weight"}}
+        plain = {
+            k: (v.strip() if k == "title" else v)
+            for k, v in values.items()
+            if k in {*GOAL_TEXT_FIELDS, "weight"}
+        }
         old_parent_id = goal.parent_id
         new_values = {**plain}
         if "cycle" in links:
@@ -295,14 +334,31 @@ def _normalized_kr(values: dict) -> dict:
 
 
 def key_result_create(
-    *, actor: Actor, goal_id: int, title: str, kind: str = rules.INCREASE, start: float | None = None,
-    target: float | None = None, target_max: float | None = None, unit: str = "", weight: float = 1.0,
-    owner_id: int | None = None, current: float | None = None,
+    *,
+    actor: Actor,
+    goal_id: int,
+    title: str,
+    kind: str = rules.INCREASE,
+    start: float | None = None,
+    target: float | None = None,
+    target_max: float | None = None,
+    unit: str = "",
+    weight: float = 1.0,
+    owner_id: int | None = None,
+    current: float | None = None,
 ) -> KeyResult:
     actor.require("key_result.edit")
     values = _normalized_kr(
-        {"title": title, "kind": kind, "start": start, "target": target, "target_max": target_max,
-         "unit": unit, "weight": weight, "owner_id": owner_id}
+        {
+            "title": title,
+            "kind": kind,
+            "start": start,
+            "target": target,
+            "target_max": target_max,
+            "unit": unit,
+            "weight": weight,
+            "owner_id": owner_id,
+        }
     )
     errors = _kr_errors(actor, values)
     if errors:
@@ -310,7 +366,9 @@ def key_result_create(
     with transaction.atomic():
         goal = _locked_goal(actor, goal_id)
         _require_goal_edit(actor, goal)
-        kr = KeyResult(organization=actor.organization, goal=goal, position=goal.key_results.count(), **values)
+        kr = KeyResult(
+            organization=actor.organization, goal=goal, position=goal.key_results.count(), **values
+        )
         kr.current = values["start"] if current is None else current
         kr.progress = kr.progress_of(kr.current)
         kr.save()
@@ -341,7 +399,9 @@ def key_result_update(*, actor: Actor, key_result_id: int, version: int | None =
         kr = _locked_key_result(actor, key_result_id)
         _require_goal_edit(actor, kr.goal)
         if version is not None and version != kr.version:
-            raise Conflict(f"“{kr.title}” was changed by someone else (version {kr.version}); reload and retry.")
+            raise Conflict(
+                f"“{kr.title}” was changed by someone else (version {kr.version}); reload and retry."
+            )
         merged = _normalized_kr({**{f: getattr(kr, f) for f in KR_FIELDS}, **values})
         errors = _kr_errors(actor, merged)
         if errors:
@@ -371,7 +431,12 @@ def key_result_delete(*, actor: Actor, key_result_id: int) -> None:
 
 
 def check_in_record(
-    *, actor: Actor, key_result_id: int, value: float, confidence: int, note: str = "",
+    *,
+    actor: Actor,
+    key_result_id: int,
+    value: float,
+    confidence: int,
+    note: str = "",
     checked_at: datetime | None = None,
 ) -> CheckIn:
     """Record a check-in; the key result's current value follows its latest check-in."""
@@ -393,15 +458,25 @@ def check_in_record(
             raise PermissionDenied(f"You may not check in on “{kr.title}”: it belongs to another team.")
         cycle = kr.goal.cycle
         check_in = CheckIn.objects.create(
-            organization=actor.organization, key_result=kr, value=value, confidence=confidence, note=note.strip(),
-            author=actor.user, checked_at=checked_at,
+            organization=actor.organization,
+            key_result=kr,
+            value=value,
+            confidence=confidence,
+            note=note.strip(),
+            author=actor.user,
+            checked_at=checked_at,
             is_late=cycle.state == Cycle.State.CLOSED or checked_at.date() > cycle.ends_on,
         )
         latest = kr.check_ins.order_by("-checked_at", "-id").first()
         kr.current, kr.confidence, kr.last_check_in_at = latest.value, latest.confidence, latest.checked_at
         kr.progress = kr.progress_of(kr.current)
         kr.save(update_fields=["current", "confidence", "last_check_in_at", "progress", "updated_at"])
-        audit(actor, "check_in.create", check_in, {"value": value, "confidence": confidence, "late": check_in.is_late})
+        audit(
+            actor,
+            "check_in.create",
+            check_in,
+            {"value": value, "confidence": confidence, "late": check_in.is_late},
+        )
         _rollup_chain(actor, kr.goal_id)
     return check_in
 
@@ -422,10 +497,16 @@ def goal_rollup(*, organization, goal_id: int) -> int | None:
     goal = Goal.objects.for_org(organization).select_for_update().filter(pk=goal_id).first()
     if goal is None:
         return None
-    krs = list(KeyResult.objects.for_org(organization).filter(goal_id=goal_id).values_list(
-        "progress", "weight", "confidence", "last_check_in_at"))
-    children = list(Goal.objects.for_org(organization).filter(parent_id=goal_id).values_list(
-        "progress", "weight", "confidence", "last_check_in_at"))
+    krs = list(
+        KeyResult.objects.for_org(organization)
+        .filter(goal_id=goal_id)
+        .values_list("progress", "weight", "confidence", "last_check_in_at")
+    )
+    children = list(
+        Goal.objects.for_org(organization)
+        .filter(parent_id=goal_id)
+        .values_list("progress", "weight", "confidence", "last_check_in_at")
+    )
     progress = rules.weighted_progress((p, w) for p, w, _, _ in krs + children)
     # A goal is as confident as its weakest key result; with none, as its children on average.
     kr_conf = [c for _, _, c, _ in krs if c is not None]

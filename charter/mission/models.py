@@ -34,12 +34,16 @@ class MissionRevision(OrgScopedModel):
     vision = models.TextField(blank=True)
     values = models.JSONField(default=list, blank=True)
     reason = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-number"]
-        constraints = [models.UniqueConstraint(fields=["organization", "number"], name="mission_revision_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "number"], name="mission_revision_unique")
+        ]
 
     def __str__(self):
         return f"Revision {self.number}"

@@ -40,8 +40,10 @@ def mission_update(*, actor: Actor, statement: str, vision: str, values: list[di
     if errors:
         raise ValidationError("The mission was not saved.", errors=errors)
     with transaction.atomic():
-        mission, _ = Mission.objects.for_org(actor.organization).select_for_update().get_or_create(
-            organization=actor.organization
+        mission, _ = (
+            Mission.objects.for_org(actor.organization)
+            .select_for_update()
+            .get_or_create(organization=actor.organization)
         )
         new = {"statement": statement.strip(), "vision": vision.strip(), "values": cleaned}
         if all(getattr(mission, k) == v for k, v in new.items()):
@@ -51,7 +53,11 @@ def mission_update(*, actor: Actor, statement: str, vision: str, values: list[di
             setattr(mission, key, value)
         mission.save()
         MissionRevision.objects.create(
-            organization=actor.organization, number=mission.revision, author=actor.user, reason=reason.strip(), **new
+            organization=actor.organization,
+            number=mission.revision,
+            author=actor.user,
+            reason=reason.strip(),
+            **new,
         )
         audit(actor, "mission.update", mission, {"revision": mission.revision, "reason": reason.strip()})
     return mission

@@ -57,8 +57,12 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
-    stale_days = models.PositiveSmallIntegerField(default=14, help_text="Days without a check-in before a goal is stale.")
-    attainment_mark = models.FloatField(default=0.7, help_text="Grade at or above which a goal counts as attained.")
+    stale_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days without a check-in before a goal is stale."
+    )
+    attainment_mark = models.FloatField(
+        default=0.7, help_text="Grade at or above which a goal counts as attained."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -94,7 +98,9 @@ class Team(OrgScopedModel):
 
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -34,7 +34,9 @@ def organization_create(*, name: str, owner: User, slug: str | None = None) -> t
     with transaction.atomic():
         org = Organization.objects.create(name=name, slug=candidate)
         Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
-        actor = Actor(user=owner, organization=org, role=Role.OWNER, allowed=allowed_actions(Role.OWNER), via="system")
+        actor = Actor(
+            user=owner, organization=org, role=Role.OWNER, allowed=allowed_actions(Role.OWNER), via="system"
+        )
         audit(actor, "organization.create", org)
     return org, actor
 
@@ -78,8 +80,14 @@ def _validate_person(email: str, full_name: str, password: str | None) -> dict[s
 
 
 def person_add(
-    *, actor: Actor, email: str, full_name: str, role: str = Role.MEMBER, password: str | None = None,
-    title: str = "", team_ids: list[int] | None = None,
+    *,
+    actor: Actor,
+    email: str,
+    full_name: str,
+    role: str = Role.MEMBER,
+    password: str | None = None,
+    title: str = "",
+    team_ids: list[int] | None = None,
 ) -> Membership:
     """Add a person to the actor's organization, creating their account when it is new."""
     actor.require("people.manage")
@@ -100,7 +108,9 @@ def person_add(
             user = User.objects.create_user(email, password, full_name=full_name.strip())
         if Membership.objects.for_org(actor.organization).filter(user=user).exists():
             raise ValidationError(f"{email} is already in this organization.", field="email")
-        membership = Membership.objects.create(organization=actor.organization, user=user, role=role, title=title)
+        membership = Membership.objects.create(
+            organization=actor.organization, user=user, role=role, title=title
+        )
         for team in teams:
             TeamMembership.objects.create(organization=actor.organization, team=team, user=user)
         audit(actor, "person.add", membership, {"email": email, "role": role})
@@ -122,7 +132,9 @@ def user_ensure(*, email: str, full_name: str, password: str | None = None) -> t
 def person_update(*, actor: Actor, user_id: int, role: str, title: str, is_active: bool) -> Membership:
     actor.require("people.manage")
     with transaction.atomic():
-        membership = Membership.objects.for_org(actor.organization).select_for_update().filter(user_id=user_id).first()
+        membership = (
+            Membership.objects.for_org(actor.organization).select_for_update().filter(user_id=user_id).first()
+        )
         if membership is None:
             raise NotFound("No such person.")
         if role not in Role.values:
@@ -150,7 +162,8 @@ def _team_parent(actor: Actor, parent_id: int | None, team: Team | None = None) 
         while node is not None and node.pk not in seen:
             if node.pk == team.pk:
                 raise ValidationError(
-                    f"{parent.name} is inside {team.name}; a team cannot be placed under itself.", field="parent_id"
+                    f"{parent.name} is inside {team.name}; a team cannot be placed under itself.",
+                    field="parent_id",
                 )
             seen.add(node.pk)
             node = node.parent
@@ -166,7 +179,9 @@ def team_create(*, actor: Actor, name: str, description: str = "", parent_id: in
         raise ValidationError(f"There is already a team called {name}.", field="name")
     with transaction.atomic():
         team = Team.objects.create(
-            organization=actor.organization, name=name, description=description,
+            organization=actor.organization,
+            name=name,
+            description=description,
             parent=_team_parent(actor, parent_id),
         )
         audit(actor, "team.create", team)
@@ -185,7 +200,9 @@ def team_update(*, actor: Actor, team_id: int, name: str, description: str, pare
         if Team.objects.for_org(actor.organization).filter(name__iexact=name).exclude(pk=team.pk).exists():
             raise ValidationError(f"There is already a team called {name}.", field="name")
         parent = _team_parent(actor, parent_id, team)
-        changes = changed_fields(team, {"name": name, "description": description, "parent_id": parent and parent.pk})
+        changes = changed_fields(
+            team, {"name": name, "description": description, "parent_id": parent and parent.pk}
+        )
         if changes:
             team.save()
             audit(actor, "team.update", team, changes)
@@ -214,7 +231,11 @@ def team_member_set(*, actor: Actor, team_id: int, user_id: int, is_lead: bool =
 def team_member_remove(*, actor: Actor, team_id: int, user_id: int) -> None:
     actor.require("team.manage")
     with transaction.atomic():
-        tm = TeamMembership.objects.for_org(actor.organization).filter(team_id=team_id, user_id=user_id).first()
+        tm = (
+            TeamMembership.objects.for_org(actor.organization)
+            .filter(team_id=team_id, user_id=user_id)
+            .first()
+        )
         if tm is None:
             raise NotFound("That person is not in that team.")
         audit(actor, "team.member_remove", tm)
@@ -249,7 +270,11 @@ def token_create(*, actor: Actor, name: str, days: int | None = 90) -> tuple[Api
     raw = f"{TOKEN_PREFIX}{prefix}_{secret}"
     with transaction.atomic():
         token = ApiToken.objects.create(
-            organization=actor.organization, user=actor.user, name=name, prefix=prefix, token_hash=_hash(raw),
+            organization=actor.organization,
+            user=actor.user,
+            name=name,
+            prefix=prefix,
+            token_hash=_hash(raw),
             expires_at=timezone.now() + timedelta(days=days) if days else None,
         )
         audit(actor, "token.create", token, {"prefix": prefix, "expires_at": token.expires_at})

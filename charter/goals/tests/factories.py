@@ -13,8 +13,11 @@ _seq = itertools.count(1)
 def make_cycle(actor, name=None, days_before=30, days_after=60, state="active"):
     today = timezone.localdate()
     return cycle_create(
-        actor=actor, name=name or f"Cycle {next(_seq)}", starts_on=today - timedelta(days=days_before),
-        ends_on=today + timedelta(days=days_after), state=state,
+        actor=actor,
+        name=name or f"Cycle {next(_seq)}",
+        starts_on=today - timedelta(days=days_before),
+        ends_on=today + timedelta(days=days_after),
+        state=state,
     )
 
 
@@ -27,4 +30,6 @@ def make_goal(actor, cycle, title=None, **kwargs):
 def make_key_result(actor, goal, title=None, **kwargs):
     kwargs.setdefault("start", 0)
     kwargs.setdefault("target", 100)
-    return key_result_create(actor=actor, goal_id=goal.pk, title=title or f"Key result {next(_seq)}", **kwargs)
+    return key_result_create(
+        actor=actor, goal_id=goal.pk, title=title or f"Key result {next(_seq)}", **kwargs
+    )

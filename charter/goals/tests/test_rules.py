@@ -26,9 +26,10 @@ def test_progress_moves_with_better_values(start, target, a, b):
     assume(abs(target - start) > 1e-6)
     kind = rules.INCREASE if target > start else rules.DECREASE
     better, worse = (max(a, b), min(a, b)) if kind == rules.INCREASE else (min(a, b), max(a, b))
-    assert rules.key_result_progress(kind, start, target, better) >= rules.key_result_progress(
-        kind, start, target, worse
-    ) - 1e-9
+    assert (
+        rules.key_result_progress(kind, start, target, better)
+        >= rules.key_result_progress(kind, start, target, worse) - 1e-9
+    )
 
 
 def test_lower_is_better():
@@ -70,7 +71,9 @@ def test_milestone_is_done_or_not():
     assert rules.key_result_progress(rules.MILESTONE, None, None, None) == 0.0
 
 
-@given(st.lists(st.tuples(st.floats(-10, 10, allow_nan=False), st.floats(0, 10, allow_nan=False)), max_size=20))
+@given(
+    st.lists(st.tuples(st.floats(-10, 10, allow_nan=False), st.floats(0, 10, allow_nan=False)), max_size=20)
+)
 def test_weighted_progress_is_clamped_mean(parts):
     result = rules.weighted_progress(parts)
     assert 0.0 <= result <= 1.0
@@ -87,7 +90,11 @@ def test_weights_matter():
     assert rules.weighted_progress([(2.0, 1), (0.0, 1)]) == pytest.approx(0.5)  # exceeded counts as 100%
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(1, 400), st.integers(-500, 900))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+    st.integers(1, 400),
+    st.integers(-500, 900),
+)
 def test_expected_progress_is_zero_before_and_one_after(starts_on, length, offset):
     ends_on = starts_on + timedelta(days=length)
     today = starts_on + timedelta(days=offset)
@@ -104,8 +111,13 @@ NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
 def inputs(**kw):
     base = {
-        "progress": 0.5, "starts_on": date(2026, 4, 1), "ends_on": date(2026, 8, 1), "confidence": 8,
-        "last_check_in_at": NOW - timedelta(days=2), "created_at": NOW - timedelta(days=60), "now": NOW,
+        "progress": 0.5,
+        "starts_on": date(2026, 4, 1),
+        "ends_on": date(2026, 8, 1),
+        "confidence": 8,
+        "last_check_in_at": NOW - timedelta(days=2),
+        "created_at": NOW - timedelta(days=60),
+        "now": NOW,
     }
     return rules.StatusInputs(**{**base, **kw})
 
@@ -131,7 +143,9 @@ def test_stale_after_the_configured_days_without_check_in():
 
 
 def test_cycle_not_begun_and_over():
-    not_begun = inputs(starts_on=date(2026, 7, 1), ends_on=date(2026, 9, 30), progress=0.0, last_check_in_at=None)
+    not_begun = inputs(
+        starts_on=date(2026, 7, 1), ends_on=date(2026, 9, 30), progress=0.0, last_check_in_at=None
+    )
     assert rules.status(not_begun) == rules.ON_TRACK
     over = inputs(starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 31), last_check_in_at=None)
     assert rules.status(rules.StatusInputs(**{**over.__dict__, "progress": 1.0})) == rules.ON_TRACK
@@ -139,7 +153,11 @@ def test_cycle_not_begun_and_over():
     assert rules.status(rules.StatusInputs(**{**over.__dict__, "progress": 0.5})) == rules.OFF_TRACK
 
 
-@given(progress=st.floats(-2, 3, allow_nan=False), confidence=st.none() | st.integers(0, 10), days=st.integers(0, 200))
+@given(
+    progress=st.floats(-2, 3, allow_nan=False),
+    confidence=st.none() | st.integers(0, 10),
+    days=st.integers(0, 200),
+)
 def test_status_is_always_one_of_four(progress, confidence, days):
     result = rules.status(inputs(progress=progress, confidence=confidence, now=NOW + timedelta(days=days)))
     assert result in {rules.ON_TRACK, rules.AT_RISK, rules.OFF_TRACK, rules.STALE}

@@ -89,10 +89,14 @@ def test_key_result_validation_names_the_field(owner, cycle):
         services.key_result_create(actor=owner, goal_id=goal.pk, title="NPS", start=20, target=None)
     assert "target" in exc.value.errors
     with pytest.raises(ValidationError) as exc:
-        services.key_result_create(actor=owner, goal_id=goal.pk, title="Churn", kind="decrease", start=3, target=8)
+        services.key_result_create(
+            actor=owner, goal_id=goal.pk, title="Churn", kind="decrease", start=3, target=8
+        )
     assert "target" in exc.value.errors
     with pytest.raises(ValidationError) as exc:
-        services.key_result_create(actor=owner, goal_id=goal.pk, title="Latency", kind="range", start=900, target=200)
+        services.key_result_create(
+            actor=owner, goal_id=goal.pk, title="Latency", kind="range", start=900, target=200
+        )
     assert "target_max" in exc.value.errors
     assert not KeyResult.objects.for_org(owner.organization).exists()
 
@@ -112,7 +116,11 @@ def test_backdated_check_in_does_not_replace_the_latest_value(owner, cycle):
     kr = make_key_result(owner, make_goal(owner, cycle))
     services.check_in_record(actor=owner, key_result_id=kr.pk, value=60, confidence=7)
     services.check_in_record(
-        actor=owner, key_result_id=kr.pk, value=20, confidence=4, checked_at=timezone.now() - timedelta(days=7)
+        actor=owner,
+        key_result_id=kr.pk,
+        value=20,
+        confidence=4,
+        checked_at=timezone.now() - timedelta(days=7),
     )
     kr.refresh_from_db()
     assert (kr.current, kr.confidence) == (60, 7)

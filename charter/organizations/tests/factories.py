@@ -12,7 +12,9 @@ _seq = itertools.count(1)
 
 def make_user(full_name: str | None = None, email: str | None = None) -> User:
     n = next(_seq)
-    return User.objects.create_user(email or f"person{n}@example.org", PASSWORD, full_name=full_name or f"Person {n}")
+    return User.objects.create_user(
+        email or f"person{n}@example.org", PASSWORD, full_name=full_name or f"Person {n}"
+    )
 
 
 def make_org(name: str | None = None, owner: User | None = None):
@@ -26,7 +28,10 @@ def make_person(owner_actor, role: str = Role.MEMBER, team=None, is_lead: bool =
     """A person in the owner's organization with `role`; returns their actor."""
     n = next(_seq)
     membership = person_add(
-        actor=owner_actor, email=f"member{n}@example.org", full_name=full_name or f"Member {n}", role=role,
+        actor=owner_actor,
+        email=f"member{n}@example.org",
+        full_name=full_name or f"Member {n}",
+        role=role,
         password=PASSWORD,
     )
     if team is not None:
