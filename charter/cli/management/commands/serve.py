@@ -1,0 +1,67 @@
+"""`charter serve`: gunicorn in-process, optionally migrating and loading the demo first."""
+
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+
+from charter.cli.base import CharterCommand
+
+MAX_WORKERS = 12
+SQLITE_WORKERS = 3  # SQLite serializes writes: more processes only queue on its lock
+
+
+def default_workers() -> int:
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return SQLITE_WORKERS
+    return min(2 * (os.cpu_count() or 1) + 1, MAX_WORKERS)
+
+
+class Command(CharterCommand):
+    help = "Serve Charter with gunicorn."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, help="Worker processes (default: by database and cores).")
+        parser.add_argument("--migrate", action="store_true", help="Apply migrations first.")
+        parser.add_argument(
+            "--demo-if-empty", action="store_true", help="Load the demo organization when there is none."
+        )
+
+    def handle(self, *args, host, port, workers, migrate, demo_if_empty, **options):
+        if migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+            self.stderr.write("Database is up to date.")
+        if demo_if_empty:
+            call_command("demo", if_empty=True, stdout=self.stdout, stderr=self.stderr)
+        from django.db import connections
+
+        connections.close_all()  # workers fork; they must not share the parent's connection
+        workers = workers or default_workers()
+        url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
+        self.stdout.write(f"Charter at {url} ({workers} workers; Ctrl+C stops)")
+        serve(host=host, port=port, workers=workers)
+
+
+def serve(*, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class CharterApplication(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers,
+                "accesslog": "-",
+                "timeout": 60,
+                "graceful_timeout": 10,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from config.wsgi import application
+
+            return application
+
+    CharterApplication().run()
