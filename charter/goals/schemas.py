@@ -193,14 +193,13 @@ class CheckInFilters(Schema):
 # ---- alignment ------------------------------------------------------------------------------------
 
 
-class AlignmentNodeOut(Schema):
-    goal: GoalOut
+class GoalWithKeyResultsOut(GoalOut):
     key_results: list[KeyResultOut]
-    children: list["AlignmentNodeOut"]
 
-    @staticmethod
-    def resolve_key_results(obj):
-        return list(obj.goal.key_results.all())
+
+class AlignmentNodeOut(Schema):
+    goal: GoalWithKeyResultsOut
+    children: list["AlignmentNodeOut"] = Field(description="Goals that contribute to this one.")
 
 
 class AlignmentOut(Schema):
