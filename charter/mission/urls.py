@@ -1,3 +1,8 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("mission/", views.mission, name="mission"),
+    path("mission/edit/", views.mission_edit, name="mission_edit"),
+]

@@ -15,7 +15,9 @@ def actor_for(*, user, organization: Organization, request_id: str = "", via: st
     if membership is None:
         return None
     teams = {t.pk: t.parent_id for t in Team.objects.for_org(organization).only("id", "parent_id")}
-    mine = list(TeamMembership.objects.for_org(organization).filter(user=user).values_list("team_id", "is_lead"))
+    mine = list(
+        TeamMembership.objects.for_org(organization).filter(user=user).values_list("team_id", "is_lead")
+    )
     leads = {team_id for team_id, is_lead in mine if is_lead}
     return Actor(
         user=user,
@@ -48,6 +50,15 @@ def organizations_of(*, user) -> list[Organization]:
     return list(Organization.objects.filter(pk__in=mine).order_by("name"))
 
 
+def organization_of(*, user, organization_id: int) -> Organization:
+    """One of the user's organizations; another one is missing, exactly like an unknown id."""
+    mine = Membership.objects.unscoped().filter(user=user, is_active=True).values("organization_id")
+    organization = Organization.objects.filter(pk=organization_id, pk__in=mine).first()
+    if organization is None:
+        raise NotFound("No such organization.")
+    return organization
+
+
 def team_list(*, actor: Actor):
     return (
         Team.objects.for_org(actor.organization)
@@ -62,7 +73,9 @@ def team_get(*, actor: Actor, team_id: int) -> Team:
         Team.objects.for_org(actor.organization)
         .select_related("parent")
         .prefetch_related(
-            Prefetch("memberships", queryset=TeamMembership.objects.select_related("user").order_by("-is_lead")),
+            Prefetch(
+                "memberships", queryset=TeamMembership.objects.select_related("user").order_by("-is_lead")
+            ),
             "children",
         )
         .filter(pk=team_id)
@@ -75,7 +88,9 @@ def team_get(*, actor: Actor, team_id: int) -> Team:
 
 def team_tree(*, actor: Actor) -> list[dict]:
     """Teams as nested dicts, roots first, in one query."""
-    teams = list(Team.objects.for_org(actor.organization).order_by("name"))
+    teams = list(
+        Team.objects.for_org(actor.organization).annotate(member_count=Count("memberships")).order_by("name")
+    )
     nodes = {t.pk: {"team": t, "children": []} for t in teams}
     roots = []
     for t in teams:
