@@ -317,23 +317,30 @@ def check_in_week(request):
 @require_POST
 def check_in_create(request, key_result_id: int):
     actor = request.actor
-    form = CheckInForm(request.POST, auto_id=f"kr{key_result_id}_%s")
+    # Look the key result up first, so another organization's id is a 404 whatever the input.
+    kr = selectors.key_result_get(actor=actor, key_result_id=key_result_id)
+    form = CheckInForm(request.POST, auto_id=f"kr{kr.pk}_%s")
     saved = form.is_valid() and call_with_form(
-        form, services.check_in_record, actor=actor, key_result_id=key_result_id, **form.cleaned_data
+        form, services.check_in_record, actor=actor, key_result_id=kr.pk, **form.cleaned_data
     )
     if not request.htmx:
-        if saved:
-            messages.success(request, "Check-in saved.")
-        else:
-            messages.error(
-                request,
-                "The check-in was not saved: "
-                + " ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items()),
-            )
+        _flash_check_in(request, saved, form)
         return redirect("check_in_week")
-    kr = selectors.key_result_get(actor=actor, key_result_id=key_result_id)
+    if saved:  # the row shows the new current value, progress and confidence
+        kr = selectors.key_result_get(actor=actor, key_result_id=kr.pk)
     row = {"kr": kr, "form": _check_in_form(kr) if saved else form, "saved": bool(saved)}
     return render(request, "goals/check_in_week.html#row", {"row": row})
+
+
+def _flash_check_in(request, saved, form) -> None:
+    if saved:
+        messages.success(request, "Check-in saved.")
+        return
+    problems = " ".join(
+        f"{form[name].label if name in form.fields else ''}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    )
+    messages.error(request, f"The check-in was not saved. {problems}")
 
 
 # ---- cycles ---------------------------------------------------------------------------------------
