@@ -35,9 +35,10 @@ class CharterAPI(NinjaAPI):
         schema["components"]["schemas"]["Error"] = ErrorOut.model_json_schema()
         error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         for operations in schema["paths"].values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 for status, description in ERROR_RESPONSES.items():
-                    operation["responses"].setdefault(status, {"description": description, **error})
+                    if status != "409" or method in ("put", "patch"):
+                        operation["responses"].setdefault(status, {"description": description, **error})
         return schema
 
 

@@ -39,9 +39,7 @@ def person_list(request):
     return selectors.person_list(actor=request.auth)
 
 
-@router.get(
-    "/tokens", response=list[TokenOut], operation_id="token_list", openapi_extra=action("token.manage")
-)
+@router.get("/tokens", response=list[TokenOut], operation_id="token_list", openapi_extra=READ)
 @paginate(Paginated)
 def token_list(request):
     """Your personal tokens in this organization."""

@@ -44,3 +44,9 @@ class ApiClient:
 
     def delete(self, path):
         return self.client.delete(self.prefix + path)
+
+
+@pytest.fixture
+def client(owner):
+    """The owner's token client (overridden by modules that need another)."""
+    return ApiClient(token_for(owner)).client
