@@ -1,6 +1,6 @@
 """Write an organization as a goals file: mission, people, teams, cycles, goals, key results, check-ins."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 import yaml
 from django.db.models import Prefetch, prefetch_related_objects
@@ -54,13 +54,20 @@ def _str(dumper, value: str):
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+class FlowDict(dict):
+    """A mapping written on one line: a check-in reads as one row."""
+
+
 GoalsDumper.add_representer(str, _str)
+GoalsDumper.add_representer(
+    FlowDict, lambda dumper, value: dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=True)
+)
 
 
 def _compact(value):
     """Drop empty texts, empty lists and None, so the file shows only what was said."""
     if isinstance(value, dict):
-        return {k: _compact(v) for k, v in value.items() if v not in (None, "", [], {})}
+        return type(value)({k: _compact(v) for k, v in value.items() if v not in (None, "", [], {})})
     if isinstance(value, list):
         return [_compact(v) for v in value]
     return value
@@ -164,10 +171,18 @@ def _key_result(kr) -> dict:
 
 
 def _check_in(check_in) -> dict:
-    return {
-        "date": check_in.checked_at.astimezone(UTC),
-        "value": check_in.value,
-        "confidence": check_in.confidence,
-        "note": check_in.note,
-        "author": check_in.author and check_in.author.email,
-    }
+    return FlowDict(
+        {
+            "date": _moment(check_in.checked_at),
+            "value": check_in.value,
+            "confidence": check_in.confidence,
+            "note": check_in.note,
+            "author": check_in.author and check_in.author.email,
+        }
+    )
+
+
+def _moment(value: datetime) -> str:
+    """UTC in ISO 8601; a string, because a flow mapping would otherwise tag it."""
+    text = value.astimezone(UTC).isoformat(timespec="microseconds" if value.microsecond else "seconds")
+    return text.replace("+00:00", "Z")
