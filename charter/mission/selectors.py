@@ -17,12 +17,11 @@ def mission_revisions(*, actor: Actor):
 def mission_history(*, actor: Actor) -> list[dict]:
     """Each revision, newest first, with what it changed compared with the one before it."""
     revisions = list(mission_revisions(actor=actor))
-    history = []
-    for revision, previous in zip(revisions, [*revisions[1:], None], strict=True):
-        history.append(
-            {"revision": revision, "previous": previous, "changes": revision_changes(previous, revision)}
-        )
-    return history
+    previous = [*revisions[1:], None]
+    return [
+        {"revision": r, "previous": p, "changes": revision_changes(p, r)}
+        for r, p in zip(revisions, previous[: len(revisions)], strict=True)
+    ]
 
 
 def revision_changes(before, after) -> list[str]:

@@ -121,6 +121,8 @@ def team_edit(request, team_id):
 @require_POST
 @requires("team.manage")
 def team_member_add(request, team_id):
+    # Another organization's team answers 404 before the form is even read.
+    selectors.team_get(actor=request.actor, team_id=team_id)
     form = TeamMemberForm(request.POST, people=selectors.member_users(actor=request.actor))
     added = form.is_valid() and call_with_form(
         form, services.team_member_set, actor=request.actor, team_id=team_id, **form.cleaned_data
