@@ -63,5 +63,5 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        code = "permission_denied" if exc.status_code == 403 else "http_error"
+        code = {400: "bad_request", 403: "permission_denied"}.get(exc.status_code, "http_error")
         return respond(request, exc.status_code, body(code, exc.message))
