@@ -2,7 +2,7 @@
 
 ORGANIZATION = "Lumen Health"
 OWNER_EMAIL = "demo@charter.local"
-OWNER_PASSWORD = "lead-with-intent"
+OWNER_PASSWORD = "charter-demo-2026"
 
 MISSION = {
     "statement": (
