@@ -227,7 +227,12 @@ class CheckInForm(StyledForm):
         min_value=0,
         max_value=10,
         help_text=CONFIDENCE_HELP,
-        error_messages={"required": "Enter a confidence from 0 to 10."},
+        error_messages={
+            "required": "Enter a confidence from 0 to 10.",
+            "min_value": "Confidence is 0 (no chance) to 10 (certain).",
+            "max_value": "Confidence is 0 (no chance) to 10 (certain).",
+            "invalid": "Confidence is a whole number from 0 to 10.",
+        },
     )
     note = forms.CharField(required=False, max_length=2000)
 

@@ -5,7 +5,7 @@ document.body.addEventListener("htmx:afterSettle", () => {
   saved.removeAttribute("data-just-saved");
   let next = saved.nextElementSibling;
   while (next && !next.matches(".check-in-row")) next = next.nextElementSibling;
-  const input = next && next.querySelector("input, select");
+  const input = next && next.querySelector("input:not([type=hidden]), select");
   if (input) { input.focus(); if (input.select) input.select(); }
 });
 document.body.addEventListener("htmx:afterSettle", () => {
