@@ -118,6 +118,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
 # charter/ is a package, not an app: its shared static folder (vendor assets, app scripts) is named here.
 STATICFILES_DIRS = [BASE_DIR / "charter" / "static"]
 STORAGES = {

@@ -1,0 +1,104 @@
+"""Sweeps over every operation of the OpenAPI document: each names an action of the permission
+matrix, each role's token gets what the matrix says, another organization's ids answer 404 like
+missing ones, and no list shows another organization's rows."""
+
+import json
+import re
+
+import pytest
+
+from charter.api.main import api
+from charter.organizations.models import Role
+from charter.organizations.permissions import MATRIX
+from tests.world import build_world
+
+MISSING = 987654321
+SCHEMA = api.get_openapi_schema()
+OPERATIONS = sorted(
+    ((path, method.upper(), op) for path, ops in SCHEMA["paths"].items() for method, op in ops.items()),
+    key=lambda o: o[2]["operationId"],
+)
+
+
+def _valid_body(operation_id: str, ids: dict) -> dict | None:
+    """A body each write accepts, so that only authority decides the answer."""
+    return {
+        "token_create": {"name": "sweep"},
+        "mission_update": {"statement": "Serve", "vision": "", "values": [], "reason": "sweep"},
+        "cycle_create": {"name": "Sweep cycle", "starts_on": "2030-01-01", "ends_on": "2030-03-31"},
+        "goal_create": {"cycle_id": ids["cycle_id"], "title": "Sweep goal", "team_id": ids["team_id"]},
+        "goal_update": {"title": "Swept goal"},
+        "key_result_create": {"title": "Sweep KR", "kind": "increase", "start": 0, "target": 1},
+        "key_result_update": {"title": "Swept KR"},
+        "check_in_create": {"value": 5, "confidence": 7},
+    }.get(operation_id)
+
+
+def _call(client, method, path, ids, token, body=None):
+    url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+    headers = {"Authorization": f"Bearer {token}"}
+    if method == "GET":
+        return client.get(url, headers=headers)
+    return client.generic(
+        method, url, data=json.dumps(body or {}), content_type="application/json", headers=headers
+    )
+
+
+def test_the_document_has_operations():
+    assert len(OPERATIONS) >= 20
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o[2]["operationId"])
+def test_every_operation_has_a_row_in_the_permission_matrix(operation):
+    action = operation[2].get("x-charter-action")
+    assert action in MATRIX, f"{operation[2]['operationId']}: {action!r} is not in the permission matrix"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "operation", [o for o in OPERATIONS if "{" in o[0]], ids=lambda o: o[2]["operationId"]
+)
+def test_another_organizations_object_is_404_like_a_missing_one(client, operation):
+    path, method, op = operation
+    mine, theirs = build_world("Acme"), build_world("Globex")
+    token = mine.tokens[Role.OWNER]
+    body = _valid_body(op["operationId"], mine.ids)
+    foreign = _call(client, method, path, {**mine.ids, **theirs.ids}, token, body)
+    missing = _call(client, method, path, dict.fromkeys(mine.ids, MISSING), token, body)
+    assert foreign.status_code == 404, f"{op['operationId']}: {foreign.status_code}"
+    assert missing.status_code == 404
+    assert foreign.json() == missing.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role.values))
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o[2]["operationId"])
+def test_each_role_gets_what_the_matrix_says(client, operation, role):
+    path, method, op = operation
+    world = build_world("Acme")
+    response = _call(
+        client, method, path, world.ids, world.tokens[role], _valid_body(op["operationId"], world.ids)
+    )
+    if role in MATRIX[op["x-charter-action"]]:
+        assert response.status_code not in (401, 403), (
+            f"{op['operationId']}: {role} got {response.status_code}"
+        )
+        assert response.status_code < 500
+    else:
+        assert response.status_code == 403, f"{op['operationId']}: {role} got {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "operation",
+    [o for o in OPERATIONS if o[1] == "GET" and "{" not in o[0]],
+    ids=lambda o: o[2]["operationId"],
+)
+def test_no_list_shows_another_organizations_rows(client, operation):
+    path, method, op = operation
+    mine = build_world("Acme")
+    build_world("Globex")
+    response = _call(client, method, path, mine.ids, mine.tokens[Role.OWNER])
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Globex" not in text, f"{op['operationId']} shows another organization's rows"
