@@ -31,7 +31,12 @@ def mission_edit(request):
             form, services.mission_update, actor=request.actor, values=rows, **form.cleaned_data
         )
         if saved:
-            messages.success(request, f"The mission was saved as revision {saved.revision}.")
+            messages.success(request, _saved_message(saved, current))
             return redirect("mission")
     status = 422 if request.method == "POST" else 200
     return render(request, "mission/mission_form.html", {"form": form, "values": values}, status=status)
+
+
+def _saved_message(saved, before) -> str:
+    # The service keeps the revision number when nothing differs; say so rather than claim a save.
+    return "Nothing changed." if saved.revision == before.revision else f"Saved as revision {saved.revision}."
