@@ -163,6 +163,13 @@ def _render_goal_form(request, form, goal=None, status=200):
     return render(request, "goals/goal_form.html", context, status=status)
 
 
+def _editable(actor, goal):
+    """Refuse the form up front (not only on save) when the goal is not the actor's to change."""
+    if not services.may_edit_goal(actor, goal):
+        raise PermissionDenied(f"You may not change “{goal.title}”: it belongs to another team.")
+    return goal
+
+
 def _validating(request) -> bool:
     """A field-by-field check from the page (htmx on change): validate, never save."""
     return request.method == "POST" and request.POST.get("_validate") == "1"
@@ -193,9 +200,7 @@ def goal_create(request):
 @requires("goal.edit")
 def goal_edit(request, goal_id: int):
     actor = request.actor
-    goal = selectors.goal_get(actor=actor, goal_id=goal_id)
-    if not services.may_edit_goal(actor, goal):
-        raise PermissionDenied(f"You may not change “{goal.title}”: it belongs to another team.")
+    goal = _editable(actor, selectors.goal_get(actor=actor, goal_id=goal_id))
     if request.method != "POST":
         return _render_goal_form(
             request, _goal_form(request, initial=GoalForm.initial_of(goal), goal=goal), goal
@@ -244,7 +249,7 @@ def _render_kr_form(request, form, goal, key_result=None, status=200):
 
 @requires("key_result.edit")
 def key_result_create(request, goal_id: int):
-    goal = selectors.goal_get(actor=request.actor, goal_id=goal_id)
+    goal = _editable(request.actor, selectors.goal_get(actor=request.actor, goal_id=goal_id))
     if request.method != "POST":
         return _render_kr_form(request, _kr_form(request), goal)
     form = _kr_form(request, request.POST)
@@ -262,6 +267,7 @@ def key_result_create(request, goal_id: int):
 @requires("key_result.edit")
 def key_result_edit(request, key_result_id: int):
     kr = selectors.key_result_get(actor=request.actor, key_result_id=key_result_id)
+    _editable(request.actor, kr.goal)
     if request.method != "POST":
         return _render_kr_form(request, _kr_form(request, initial=KeyResultForm.initial_of(kr)), kr.goal, kr)
     form = _kr_form(request, request.POST)
@@ -278,6 +284,7 @@ def key_result_edit(request, key_result_id: int):
 @requires("key_result.edit")
 def key_result_delete(request, key_result_id: int):
     kr = selectors.key_result_get(actor=request.actor, key_result_id=key_result_id)
+    _editable(request.actor, kr.goal)
     if request.method == "POST":
         services.key_result_delete(actor=request.actor, key_result_id=kr.pk)
         messages.success(request, f"Key result “{kr.title}” deleted.")

@@ -153,6 +153,8 @@ def test_goal_page_hides_edit_for_people_who_may_not_edit(owner, login, goal_tre
     html = login(member).get(reverse("goal_detail", args=[goal_tree["child"].pk])).content.decode()
     assert reverse("goal_edit", args=[goal_tree["child"].pk]) not in html
     assert login(member).get(reverse("goal_edit", args=[goal_tree["child"].pk])).status_code == 403
+    assert login(member).get(reverse("key_result_create", args=[goal_tree["child"].pk])).status_code == 403
+    assert login(member).get(reverse("key_result_edit", args=[goal_tree["kr"].pk])).status_code == 403
 
 
 def test_cycle_list_and_forms(owner, login, cycle):
