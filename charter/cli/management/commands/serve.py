@@ -35,9 +35,6 @@ class Command(CharterCommand):
             self.stderr.write("Database is up to date.")
         if demo_if_empty:
             call_command("demo", if_empty=True, stdout=self.stdout, stderr=self.stderr)
-        from django.db import connections
-
-        connections.close_all()  # workers fork; they must not share the parent's connection
         workers = workers or default_workers()
         url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
         self.stdout.write(f"Charter at {url} ({workers} workers; Ctrl+C stops)")
@@ -45,7 +42,10 @@ class Command(CharterCommand):
 
 
 def serve(*, host: str, port: int, workers: int) -> None:
+    from django.db import connections
     from gunicorn.app.base import BaseApplication
+
+    connections.close_all()  # workers fork; they must not share the parent's connection
 
     class CharterApplication(BaseApplication):
         def load_config(self):
