@@ -25,8 +25,14 @@ def served(db, monkeypatch):
 def test_serve_loads_demo_when_empty_and_prints_url_and_login(served):
     calls, out = served
     assert calls == [{"host": "127.0.0.1", "port": 8123, "workers": serve.default_workers()}]
-    assert "http://localhost:8123/" in out
+    assert "http://127.0.0.1:8123/" in out
     assert OWNER_EMAIL in out and OWNER_PASSWORD in out
+
+
+def test_serve_prints_the_demo_login_again_on_later_runs(served, monkeypatch):
+    out = StringIO()
+    call_command("serve", "--demo-if-empty", "--port", "8123", stdout=out, stderr=StringIO())
+    assert f"Log in as {OWNER_EMAIL} with the password {OWNER_PASSWORD}" in out.getvalue()
 
 
 def test_demo_has_what_it_promises(served):

@@ -20,7 +20,6 @@ class Command(CharterCommand):
         password = result.password or "(your existing password)"
         self.stdout.write(
             f"Demo organization {result.organization.name!r} ({result.organization.slug}) is ready.\n"
-            f"  Open   http://127.0.0.1:8000/  (charter serve)\n"
             f"  Email  {result.email}\n"
             f"  Password {password}"
         )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from charter.cli.base import CharterCommand
+from charter.cli.demo.content import OWNER_EMAIL, OWNER_PASSWORD
+from charter.organizations.models import User
 
 MAX_WORKERS = 12
 SQLITE_WORKERS = 3  # SQLite serializes writes: more processes only queue on its lock
@@ -36,9 +38,16 @@ class Command(CharterCommand):
         if demo_if_empty:
             call_command("demo", if_empty=True, stdout=self.stdout, stderr=self.stderr)
         workers = workers or default_workers()
-        url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
+        url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/"
         self.stdout.write(f"Charter at {url} ({workers} workers; Ctrl+C stops)")
+        if demo_if_empty and _demo_login_works():
+            self.stdout.write(f"Log in as {OWNER_EMAIL} with the password {OWNER_PASSWORD}")
         serve(host=host, port=port, workers=workers)
+
+
+def _demo_login_works() -> bool:
+    user = User.objects.filter(email=OWNER_EMAIL).first()
+    return user is not None and user.check_password(OWNER_PASSWORD)
 
 
 def serve(*, host: str, port: int, workers: int) -> None:
