@@ -15,7 +15,9 @@ def demo(db, tmp_path):
 
 
 def test_demo_login_and_main_pages_render(client, demo):
-    goal = Goal.objects.for_org(demo).filter(parent__isnull=False, cycle__state="active").order_by("id").first()
+    goal = (
+        Goal.objects.for_org(demo).filter(parent__isnull=False, cycle__state="active").order_by("id").first()
+    )
     team = Team.objects.for_org(demo).order_by("id").first()
     response = client.post(reverse("login"), {"email": "demo@charter.local", "password": "charter-demo-2026"})
     assert response.status_code == 302, "the demo login printed by `charter demo` must work"

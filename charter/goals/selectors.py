@@ -38,8 +38,14 @@ def _goals(actor: Actor):
 
 
 def goal_list(
-    *, actor: Actor, cycle_id: int | None = None, team_id: int | None = None, status: str | None = None,
-    parent_id: int | None = None, owner_id: int | None = None, with_key_results: bool = False,
+    *,
+    actor: Actor,
+    cycle_id: int | None = None,
+    team_id: int | None = None,
+    status: str | None = None,
+    parent_id: int | None = None,
+    owner_id: int | None = None,
+    with_key_results: bool = False,
 ) -> list[Goal]:
     """Goals matching the filters. Status depends on time, so that filter runs after the query."""
     goals = _goals(actor)
@@ -52,7 +58,9 @@ def goal_list(
     if owner_id:
         goals = goals.filter(owner_id=owner_id)
     if with_key_results:
-        goals = goals.prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.select_related("owner")))
+        goals = goals.prefetch_related(
+            Prefetch("key_results", queryset=KeyResult.objects.select_related("owner"))
+        )
     result = list(goals.order_by("title", "id"))
     if status:
         result = [g for g in result if g.status == status]
@@ -64,7 +72,9 @@ def goal_get(*, actor: Actor, goal_id: int) -> Goal:
         _goals(actor)
         .prefetch_related(
             Prefetch("key_results", queryset=KeyResult.objects.select_related("owner")),
-            Prefetch("children", queryset=Goal.objects.select_related("team", "owner", "cycle", "organization")),
+            Prefetch(
+                "children", queryset=Goal.objects.select_related("team", "owner", "cycle", "organization")
+            ),
             Prefetch("supports", queryset=Goal.objects.select_related("team")),
             Prefetch("supported_by", queryset=Goal.objects.select_related("team")),
         )
@@ -78,11 +88,16 @@ def goal_get(*, actor: Actor, goal_id: int) -> Goal:
 
 def goal_ancestors(*, actor: Actor, goal: Goal) -> list[Goal]:
     """The chain of goals this one contributes to, nearest first, in one query."""
-    parents = {
-        g.pk: g for g in Goal.objects.for_org(actor.organization).only(
-            "id", "title", "parent_id", "purpose", "end_state", "constraints", "freedoms", "team_id"
-        ).select_related("team")
-    } if goal.parent_id else {}
+    parents = (
+        {
+            g.pk: g
+            for g in Goal.objects.for_org(actor.organization)
+            .only("id", "title", "parent_id", "purpose", "end_state", "constraints", "freedoms", "team_id")
+            .select_related("team")
+        }
+        if goal.parent_id
+        else {}
+    )
     chain, node, seen = [], parents.get(goal.parent_id), set()
     while node is not None and node.pk not in seen:
         chain.append(node)
@@ -91,7 +106,9 @@ def goal_ancestors(*, actor: Actor, goal: Goal) -> list[Goal]:
     return chain
 
 
-def check_in_list(*, actor: Actor, goal_id: int | None = None, key_result_id: int | None = None, limit: int = 200):
+def check_in_list(
+    *, actor: Actor, goal_id: int | None = None, key_result_id: int | None = None, limit: int = 200
+):
     check_ins = CheckIn.objects.for_org(actor.organization).select_related("author", "key_result")
     if goal_id:
         check_ins = check_ins.filter(key_result__goal_id=goal_id)
@@ -138,7 +155,11 @@ def alignment_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -
     for g in goals:
         (nodes[g.parent_id]["children"] if g.parent_id in nodes else roots).append(nodes[g.pk])
     if team_id:
-        roots = [n for n in _walk(roots) if n["goal"].team_id == team_id and not _has_team_ancestor(n, nodes, team_id)]
+        roots = [
+            n
+            for n in _walk(roots)
+            if n["goal"].team_id == team_id and not _has_team_ancestor(n, nodes, team_id)
+        ]
     return roots
 
 
