@@ -5,5 +5,10 @@ urlpatterns = [
     path("", include("charter.organizations.urls")),
     path("", include("charter.mission.urls")),
     path("", include("charter.goals.urls")),
+    path("", include("charter.notifications.urls")),
+    path("", include("charter.discussion.urls")),
+    path("", include("charter.delegation.urls")),
+    path("", include("charter.backbriefs.urls")),
+    path("", include("charter.ideas.urls")),
     path("api/v1/", include("charter.api.urls")),
 ]

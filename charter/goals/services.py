@@ -8,6 +8,7 @@ from django.utils import timezone
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from charter.core.events import publish
 from charter.organizations.models import Membership, Team
 from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
 
@@ -232,6 +233,7 @@ def goal_create(
         goal.supports.set(_supports(actor, None, supports_ids or []))
         audit(actor, "goal.create", goal, {"title": goal.title, "parent_id": parent_id})
         _rollup_chain(actor, goal.parent_id)
+        publish("goal.created", actor=actor, goal=goal)
     return goal
 
 
@@ -284,6 +286,8 @@ def goal_update(*, actor: Actor, goal_id: int, version: int | None = None, **val
         if "parent_id" in changes or "weight" in changes:
             _rollup_chain(actor, old_parent_id)
             _rollup_chain(actor, goal.parent_id)
+        if changes:
+            publish("goal.updated", actor=actor, goal=goal, changes=changes)
     return goal
 
 
@@ -381,7 +385,7 @@ def _locked_key_result(actor: Actor, key_result_id: int) -> KeyResult:
     kr = (
         KeyResult.objects.for_org(actor.organization)
         .select_for_update(of=("self",))
-        .select_related("goal", "goal__cycle")
+        .select_related("goal", "goal__cycle", "goal__organization")
         .filter(pk=key_result_id)
         .first()
     )
@@ -477,7 +481,12 @@ def check_in_record(
             check_in,
             {"value": value, "confidence": confidence, "late": check_in.is_late},
         )
+        status_before = kr.goal.status
         _rollup_chain(actor, kr.goal_id)
+        goal = _locked_goal(actor, kr.goal_id)
+        publish("check_in.recorded", actor=actor, check_in=check_in, goal=goal)
+        if goal.status != status_before:
+            publish("goal.status_changed", actor=actor, goal=goal, before=status_before, after=goal.status)
     return check_in
 
 

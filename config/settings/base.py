@@ -38,8 +38,13 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's assets locally (no CDN)
     "charter.core",
     "charter.organizations",
+    "charter.notifications",
     "charter.mission",
     "charter.goals",
+    "charter.discussion",
+    "charter.delegation",
+    "charter.backbriefs",
+    "charter.ideas",
     "charter.web",
     "charter.cli",
 ]

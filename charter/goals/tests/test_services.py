@@ -190,3 +190,23 @@ def test_queries_fail_closed_without_an_organization(owner, cycle):
     ):
         with pytest.raises(UnscopedQuery):
             query()
+
+
+def test_events_announce_goals_and_status_changes(owner, cycle):
+    from charter.core import events
+
+    seen = []
+    names = ("goal.created", "goal.updated", "check_in.recorded", "goal.status_changed")
+    handlers = {n: events.subscribe(n)(lambda n=n, **kw: seen.append((n, kw))) for n in names}
+    try:
+        goal = make_goal(owner, cycle)
+        services.goal_update(actor=owner, goal_id=goal.pk, title="Renamed")
+        kr = make_key_result(owner, goal)
+        services.check_in_record(actor=owner, key_result_id=kr.pk, value=90, confidence=9)
+        services.check_in_record(actor=owner, key_result_id=kr.pk, value=90, confidence=1)
+    finally:
+        for name, handler in handlers.items():
+            events._handlers[name].remove(handler)
+    assert [name for name, _ in seen][:2] == ["goal.created", "goal.updated"]
+    changes = [(kw["before"], kw["after"]) for name, kw in seen if name == "goal.status_changed"]
+    assert changes[-1] == ("on_track", "off_track")
