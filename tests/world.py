@@ -1,6 +1,7 @@
 """Two organizations with one of everything, and a person of every role, for the sweeps."""
 
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from charter.goals.services import check_in_record
 from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
@@ -48,4 +49,11 @@ def build_world(name: str) -> World:
         world.tokens[role] = raw
         if role == Role.OWNER:
             world.ids["token_id"] = token.pk
+    for hook in WORLD_HOOKS:
+        import_module(hook).add_to_world(world)
     return world
+
+
+# Each app that adds routes with new object ids adds one of its objects to the world here:
+# a module with `add_to_world(world)` that creates objects through its services and sets `world.ids[...]`.
+WORLD_HOOKS: list[str] = []

@@ -21,6 +21,18 @@ MATRIX: dict[str, frozenset[str]] = {
     "team.manage": _ADMINS,
     "people.manage": _ADMINS,
     "organization.manage": _ADMINS,
+    # empowerment: decisions, delegation, back-briefs, ideas, comments, notifications
+    "decision_domain.manage": _LEADERS,
+    "delegation.set": _LEADERS,  # leaders set each team's level per domain
+    "decision.record": _CONTRIBUTORS,  # the delegation level then decides what the record becomes
+    "decision.respond": _CONTRIBUTORS,  # agree, advise, decide a proposal: only the one it is addressed to
+    "back_brief.submit": _CONTRIBUTORS,  # members of the goal's team
+    "back_brief.review": _CONTRIBUTORS,  # the goal's accountable person confirms or asks for clarification
+    "idea.create": _CONTRIBUTORS,
+    "idea.vote": _CONTRIBUTORS,
+    "idea.move": _LEADERS,  # through the pipeline: exploring, adopted, parked, rejected
+    "comment.create": _CONTRIBUTORS,
+    "webhook.manage": _ADMINS,
 }
 
 ROLES_THAT_EDIT_EVERYTHING = _LEADERS
