@@ -1,0 +1,21 @@
+"""The goal page's discussion panel: the goal's thread and a comment count per key result."""
+
+from django.template.loader import render_to_string
+
+from charter.core import panels
+
+from . import selectors
+from .rendering import thread_html
+
+
+@panels.register("goal.detail", order=50)
+def goal_discussion(request, goal) -> str:
+    actor = request.actor
+    krs = list(goal.key_results.all())  # prefetched by the goal page
+    counts = selectors.comment_counts(actor=actor, target_type="key_result", target_ids=[k.pk for k in krs])
+    comments = selectors.comment_list(actor=actor, target_type="goal", target_id=goal.pk)
+    context = {
+        "key_results": [(kr, counts.get(kr.pk, 0)) for kr in krs],
+        "thread": thread_html(request, "goal", goal.pk, comments=comments),
+    }
+    return render_to_string("discussion/_goal_panel.html", context, request=request)

@@ -1,0 +1,64 @@
+"""Reads of comments, scoped to the actor's organization."""
+
+from django.db.models import Count, Q
+
+from charter.core.actor import Actor
+from charter.core.errors import NotFound
+from charter.organizations.selectors import member_users
+
+from . import registry
+from .models import Comment
+from .services import may_change_comment
+
+
+def _comments(actor: Actor):
+    return Comment.objects.for_org(actor.organization).select_related("author")
+
+
+def comment_list(
+    *, actor: Actor, target_type: str | None = None, target_id: int | None = None
+) -> list[Comment]:
+    """Comments oldest first, each marked with whether the actor may change it (one query)."""
+    comments = _comments(actor)
+    if target_type:
+        comments = comments.filter(target_type=target_type)
+    if target_id:
+        comments = comments.filter(target_id=target_id)
+    result = list(comments.order_by("created_at", "id"))
+    for comment in result:
+        comment.may_change = may_change_comment(actor, comment)
+    return result
+
+
+def thread(*, actor: Actor, target_type: str, target_id: int) -> list[Comment]:
+    """One target's comments; NotFound when the target is not in the actor's organization."""
+    registry.target_object(actor, target_type, target_id)
+    return comment_list(actor=actor, target_type=target_type, target_id=target_id)
+
+
+def comment_get(*, actor: Actor, comment_id: int) -> Comment:
+    comment = _comments(actor).filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound("No such comment.")
+    comment.may_change = may_change_comment(actor, comment)
+    return comment
+
+
+def comment_counts(*, actor: Actor, target_type: str, target_ids) -> dict[int, int]:
+    """Comments (not deleted) per target id, in one query."""
+    rows = (
+        Comment.objects.for_org(actor.organization)
+        .filter(target_type=target_type, target_id__in=list(target_ids))
+        .values("target_id")
+        .annotate(n=Count("id", filter=Q(deleted=False)))
+    )
+    return {row["target_id"]: row["n"] for row in rows}
+
+
+def mention_candidates(*, actor: Actor, query: str, limit: int = 8) -> list:
+    """Members whose name or email starts with (or contains) `query`, for the mention autocomplete."""
+    query = query.strip()
+    people = member_users(actor=actor)
+    if query:
+        people = people.filter(Q(full_name__icontains=query) | Q(email__istartswith=query))
+    return list(people.order_by("full_name", "email")[:limit])
