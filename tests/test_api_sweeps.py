@@ -31,6 +31,9 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "key_result_create": {"title": "Sweep KR", "kind": "increase", "start": 0, "target": 1},
         "key_result_update": {"title": "Swept KR"},
         "check_in_create": {"value": 5, "confidence": 7},
+        "notification_preference_set": [{"event": "mention", "in_app": True, "email": False}],
+        "webhook_create": {"name": "Sweep hook", "url": "https://hooks.example.com/x", "events": ["mention"]},
+        "webhook_update": {"name": "Swept hook"},
         "comment_create": {"target_type": "goal", "target_id": ids["goal_id"], "body": "Sweep"},
         "comment_update": {"body": "Swept"},
     }.get(operation_id)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",  # serves the API docs page's assets locally (no CDN)
+    "django_tasks_db",
     "charter.core",
     "charter.organizations",
     "charter.notifications",
@@ -140,6 +141,11 @@ MAILERS = {
     "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "charter@localhost")
+
+# Background work: tasks are rows in the database, run by `charter worker` (ADR 5).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Links in emails and webhooks point here.
+CHARTER_BASE_URL = os.environ.get("CHARTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,66 @@
+"""Background tasks of notifications: they take ids and are safe to run twice."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from charter.organizations.models import Membership, Organization
+
+from . import delivery, mail, scheduler
+from .models import Notification
+from .services import channels_for
+
+
+@task()
+def notification_email_send(notification_id: int) -> bool:
+    return mail.notification_email(notification_id)
+
+
+@task()
+def webhook_deliver(delivery_id: int) -> str:
+    return delivery.deliver(delivery_id)
+
+
+@task()
+def weekly_digest_send(organization_id: int, period: str) -> int:
+    """Email each member who wants the digest what is unread from the last week; once per period."""
+    org = Organization.objects.get(pk=organization_id)
+    since = timezone.now() - timedelta(days=7)
+    unread = (
+        Notification.objects.for_org(org)
+        .filter(read_at__isnull=True, created_at__gte=since)
+        .exclude(event="digest.weekly")
+        .order_by("-created_at")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for n in unread:
+        by_user.setdefault(n.recipient_id, []).append(n)
+    members = (
+        Membership.objects.for_org(org).filter(is_active=True, user_id__in=by_user).select_related("user")
+    )
+    wanted = channels_for(organization_id=org.pk, event="digest.weekly", user_ids=list(by_user))
+    sent = 0
+    for m in members:
+        if not wanted[m.user_id][1] or not mail.can_mail(m.user):
+            continue
+        with transaction.atomic():
+            if not scheduler.claim("digest.weekly", period, f"org:{org.pk}/user:{m.user_id}"):
+                continue
+        mail.digest_email(user=m.user, organization=org, notifications=by_user[m.user_id][:20])
+        sent += 1
+    return sent
+
+
+def weekly_digest_enqueue(period: str) -> None:
+    for org_id in Organization.objects.values_list("pk", flat=True):
+        weekly_digest_send.enqueue(organization_id=org_id, period=period)
+
+
+def webhook_retries_enqueue(period: str) -> None:
+    delivery.retries_enqueue()
+
+
+def stale_tasks_recover(period: str) -> None:
+    scheduler.recover_stale_tasks()
