@@ -34,6 +34,8 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "notification_preference_set": [{"event": "mention", "in_app": True, "email": False}],
         "webhook_create": {"name": "Sweep hook", "url": "https://hooks.example.com/x", "events": ["mention"]},
         "webhook_update": {"name": "Swept hook"},
+        "back_brief_submit": {"intent": "Why", "plan": "How", "concerns": "None", "needs": "Nothing"},
+        "back_brief_request_clarification": {"message": "What does success look like?"},
         "comment_create": {"target_type": "goal", "target_id": ids["goal_id"], "body": "Sweep"},
         "comment_update": {"body": "Swept"},
     }.get(operation_id)

@@ -58,5 +58,6 @@ def build_world(name: str) -> World:
 # a module with `add_to_world(world)` that creates objects through its services and sets `world.ids[...]`.
 WORLD_HOOKS: list[str] = [
     "charter.notifications.tests.world",
+    "charter.backbriefs.tests.world",
     "charter.discussion.tests.world",
 ]

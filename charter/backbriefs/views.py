@@ -80,16 +80,17 @@ def home_panel(request, _obj=None) -> str | None:
     actor = getattr(request, "actor", None)
     if actor is None:
         return None
-    to_write = selectors.back_briefs_to_write(actor=actor)
-    to_confirm = selectors.back_briefs_to_confirm(actor=actor)
-    context = {
-        "to_write": list(to_write[:HOME_LIMIT]),
-        "to_confirm": list(to_confirm[:HOME_LIMIT]),
-    }
-    if not (context["to_write"] or context["to_confirm"]):
+    # One row more than shown tells whether there are more, without a count query.
+    to_write = list(selectors.back_briefs_to_write(actor=actor)[: HOME_LIMIT + 1])
+    to_confirm = list(selectors.back_briefs_to_confirm(actor=actor)[: HOME_LIMIT + 1])
+    if not (to_write or to_confirm):
         return None
-    context["write_more"] = len(context["to_write"]) == HOME_LIMIT and to_write.count() > HOME_LIMIT
-    context["confirm_more"] = len(context["to_confirm"]) == HOME_LIMIT and to_confirm.count() > HOME_LIMIT
+    context = {
+        "to_write": to_write[:HOME_LIMIT],
+        "to_confirm": to_confirm[:HOME_LIMIT],
+        "write_more": len(to_write) > HOME_LIMIT,
+        "confirm_more": len(to_confirm) > HOME_LIMIT,
+    }
     return render_to_string("backbriefs/_home.html", context, request=request)
 
 
