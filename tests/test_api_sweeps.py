@@ -38,6 +38,15 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "back_brief_request_clarification": {"message": "What does success look like?"},
         "comment_create": {"target_type": "goal", "target_id": ids["goal_id"], "body": "Sweep"},
         "comment_update": {"body": "Swept"},
+        "decision_domain_create": {"name": "Sweep domain"},
+        "delegation_set": {"level": 5, "reason": "sweep"},
+        "decision_create": {
+            "team_id": ids["team_id"],
+            "domain_id": ids["domain_id"],
+            "title": "Sweep decision",
+            "decision": "Do it",
+        },
+        "decision_respond": {"action": "decide", "note": "sweep"},
     }.get(operation_id)
 
 

@@ -230,7 +230,7 @@ def decision_detail(request, decision_id: int):
 @requires("decision.respond")
 def decision_respond(request, decision_id: int):
     if request.method != "POST":
-        return redirect("decision_detail", decision_id=decision_id)
+        return _render_detail(request, decision_id)
     form = RespondForm(request.POST)
     if form.is_valid():
         try:
