@@ -173,16 +173,14 @@ def test_clarification_needs_a_message_then_the_team_submits_again(given):
     assert history[1].snapshot["intent"] != history[3].snapshot["intent"]
 
 
-def test_clarification_is_posted_on_the_goal_when_comments_exist(given, monkeypatch):
-    discussion = pytest.importorskip("charter.discussion.services")
-    posted = []
-    monkeypatch.setattr(discussion, "comment_add", lambda **kw: posted.append(kw), raising=False)
+def test_clarification_is_posted_on_the_goal_as_a_comment(given):
+    comments = pytest.importorskip("charter.discussion.models").Comment
     submit(given.member, given.back_brief)
     services.back_brief_request_clarification(
         actor=given.owner, back_brief_id=given.back_brief.pk, message="Why?"
     )
-    assert posted and posted[0]["target_type"] == "goal" and posted[0]["target_id"] == given.goal.pk
-    assert "Why?" in posted[0]["body"]
+    posted = list(comments.objects.for_org(given.owner.organization).filter(target_type="goal"))
+    assert [c.target_id for c in posted] == [given.goal.pk] and "Why?" in posted[0].body
 
 
 # ---- reads ----------------------------------------------------------------------------------------
