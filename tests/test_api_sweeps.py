@@ -47,6 +47,8 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
             "decision": "Do it",
         },
         "decision_respond": {"action": "decide", "note": "sweep"},
+        "idea_create": {"title": "Sweep idea"},
+        "idea_move": {"to_status": "exploring", "reason": "sweep"},
     }.get(operation_id)
 
 

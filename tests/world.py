@@ -61,4 +61,5 @@ WORLD_HOOKS: list[str] = [
     "charter.notifications.tests.world",
     "charter.backbriefs.tests.world",
     "charter.discussion.tests.world",
+    "charter.ideas.tests.world",
 ]
