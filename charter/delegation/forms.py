@@ -30,10 +30,12 @@ class LevelForm(forms.Form):
         coerce=int,
         choices=[(n, f"{lv.label} — {lv.summary}") for n, lv in rules.LEVELS.items()],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose a level from 1 (tell) to 7 (delegate)."},
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         help_text="Why it changes: kept with the level in the history.",
+        error_messages={"required": "Say why the level changes: the history keeps the reason."},
     )
 
 

@@ -231,7 +231,7 @@ def decision_detail(request, decision_id: int):
 def decision_respond(request, decision_id: int):
     if request.method != "POST":
         return _render_detail(request, decision_id)
-    form = RespondForm(request.POST)
+    form, status = RespondForm(request.POST), 422
     if form.is_valid():
         try:
             result = services.decision_respond(
@@ -241,7 +241,8 @@ def decision_respond(request, decision_id: int):
             if exc.status == 404:
                 raise
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.status  # 409 when the record does not wait for this person, with why
         else:
             messages.success(request, result.message)
             return redirect("decision_detail", decision_id=decision_id)
-    return _render_detail(request, decision_id, form, status=422)
+    return _render_detail(request, decision_id, form, status=status)
