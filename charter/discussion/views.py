@@ -10,7 +10,7 @@ from charter.goals.selectors import key_result_get
 
 from . import registry, selectors, services
 from .forms import CommentEditForm, CommentForm
-from .rendering import thread_html
+from .rendering import dom_id, thread_html
 
 
 def _comment_url(comment) -> str:
@@ -19,6 +19,22 @@ def _comment_url(comment) -> str:
 
 def _form_errors(form) -> str:
     return " ".join(" ".join(errors) for errors in form.errors.values())
+
+
+def _htmx_comment(request, comment_id: int, just_added: bool = False):
+    """One comment, plus the thread's new count swapped in out of band."""
+    comment = selectors.comment_get(actor=request.actor, comment_id=comment_id)
+    count = selectors.comment_counts(
+        actor=request.actor, target_type=comment.target_type, target_ids=[comment.target_id]
+    ).get(comment.target_id, 0)
+    context = {
+        "c": comment,
+        "just_added": just_added,
+        "count": count,
+        "oob": True,
+        "dom_id": dom_id(comment.target_type, comment.target_id),
+    }
+    return render(request, "discussion/_comment.html#with_count", context)
 
 
 @requires("comment.create")
@@ -32,8 +48,7 @@ def comment_create(request):
         if not comment:  # the message goes beside the form, the thread stays as it is
             response = render(request, "discussion/_errors.html", {"errors": _form_errors(form)})
             return reswap(retarget(response, "find .comment-errors"), "innerHTML")
-        comment = selectors.comment_get(actor=request.actor, comment_id=comment.pk)
-        return render(request, "discussion/_comment.html", {"c": comment, "just_added": True})
+        return _htmx_comment(request, comment.pk, just_added=True)
     if not comment:
         messages.error(request, f"The comment was not saved. {_form_errors(form)}")
         target = form.cleaned_data if form.is_valid() else None
@@ -64,8 +79,7 @@ def comment_edit(request, comment_id: int):
 def comment_delete(request, comment_id: int):
     comment = services.comment_delete(actor=request.actor, comment_id=comment_id)
     if request.htmx:
-        comment = selectors.comment_get(actor=request.actor, comment_id=comment.pk)
-        return render(request, "discussion/_comment.html", {"c": comment})
+        return _htmx_comment(request, comment.pk)
     messages.success(request, "Comment deleted.")
     return redirect(_comment_url(comment))
 

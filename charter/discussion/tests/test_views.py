@@ -37,7 +37,9 @@ def test_htmx_post_returns_the_new_comment(owner, goal, login):
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert "<em>htmx</em>" in response.content.decode()
+    html = response.content.decode()
+    assert "<em>htmx</em>" in html
+    assert 'id="comments-goal-%d-count" hx-swap-oob="true"' % goal.pk in html
     assert Comment.objects.for_org(owner.organization).count() == 1
 
 
