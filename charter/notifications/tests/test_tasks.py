@@ -23,6 +23,13 @@ def explode() -> None:
     raise RuntimeError("boom")
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    # The worker closes stale connections between tasks; on PostgreSQL that would close the connection
+    # holding the test's transaction (a test artifact: a real worker runs outside one).
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
 def _worker_batch():
     call_command("worker", "--batch", "--no-scheduler", "--interval", "0")
 
