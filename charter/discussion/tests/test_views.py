@@ -39,7 +39,7 @@ def test_htmx_post_returns_the_new_comment(owner, goal, login):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<em>htmx</em>" in html
-    assert 'id="comments-goal-%d-count" hx-swap-oob="true"' % goal.pk in html
+    assert f'id="comments-goal-{goal.pk}-count" hx-swap-oob="true"' in html
     assert Comment.objects.for_org(owner.organization).count() == 1
 
 
