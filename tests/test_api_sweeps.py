@@ -49,6 +49,7 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "decision_respond": {"action": "decide", "note": "sweep"},
         "idea_create": {"title": "Sweep idea"},
         "idea_move": {"to_status": "exploring", "reason": "sweep"},
+        "idea_update": {"title": "Swept idea"},
     }.get(operation_id)
 
 

@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 from charter.core.api import Paginated, action
 
 from . import selectors, services
-from .schemas import IdeaDetailOut, IdeaFilters, IdeaIn, IdeaMoveIn, IdeaOut, VoteOut
+from .schemas import IdeaDetailOut, IdeaFilters, IdeaIn, IdeaMoveIn, IdeaOut, IdeaPatch, VoteOut
 
 router = Router(tags=["ideas"])
 READ = action("organization.view")
@@ -30,6 +30,18 @@ def idea_create(request, payload: IdeaIn):
 @router.get("/ideas/{idea_id}", response=IdeaDetailOut, operation_id="idea_get", openapi_extra=READ)
 def idea_get(request, idea_id: int):
     """An idea with its votes, comment count and history of moves."""
+    return selectors.idea_get(actor=request.auth, idea_id=idea_id)
+
+
+@router.put(
+    "/ideas/{idea_id}",
+    response=IdeaDetailOut,
+    operation_id="idea_update",
+    openapi_extra=action("idea.create"),
+)
+def idea_update(request, idea_id: int, payload: IdeaPatch):
+    """Change an idea's title, description and linked goals: its author, a leader or admin, until adopted."""
+    services.idea_update(actor=request.auth, idea_id=idea_id, **payload.model_dump())
     return selectors.idea_get(actor=request.auth, idea_id=idea_id)
 
 

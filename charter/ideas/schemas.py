@@ -66,6 +66,12 @@ class IdeaIn(Schema):
     goal_ids: list[int] = Field(default_factory=list, description="Goals the idea would help reach.")
 
 
+class IdeaPatch(Schema):
+    title: str = Field(max_length=200)
+    description: str = Field("", description="Markdown.")
+    goal_ids: list[int] = Field(default_factory=list, description="Goals the idea would help reach.")
+
+
 class IdeaMoveIn(Schema):
     to_status: IdeaStatus
     reason: str = Field(description="Why it moves; kept in the idea's history.")

@@ -4,11 +4,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from charter.core.actor import Actor
-from charter.core.audit import audit
-from charter.core.errors import NotFound, ValidationError
+from charter.core.audit import audit, changed_fields
+from charter.core.errors import NotFound, PermissionDenied, ValidationError
 from charter.core.events import publish
 from charter.goals.models import Goal, KeyResult
 from charter.notifications.services import notify
+from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
 
 from . import rules
 from .models import Idea, IdeaTransition, IdeaVote
@@ -43,6 +44,33 @@ def idea_create(
         idea.goals.set(goals)
         audit(actor, "idea.create", idea, {"title": idea.title, "goal_ids": [g.pk for g in goals]})
         publish("idea.created", actor=actor, idea=idea)
+    return idea
+
+
+def may_edit_idea(actor: Actor, idea: Idea) -> bool:
+    """Its author edits an idea; leaders and admins too. Adopted ideas stay as they were adopted."""
+    if not actor.can("idea.create") or idea.status == rules.ADOPTED:
+        return False
+    return idea.author_id == actor.user_id or actor.role in ROLES_THAT_EDIT_EVERYTHING
+
+
+def idea_update(
+    *, actor: Actor, idea_id: int, title: str, description: str = "", goal_ids: list[int] | None = None
+) -> Idea:
+    actor.require("idea.create")
+    if not title.strip():
+        raise ValidationError("An idea needs a title: the proposal, in a few words.", field="title")
+    with transaction.atomic():
+        idea = _locked_idea(actor, idea_id)
+        if not may_edit_idea(actor, idea):
+            raise PermissionDenied(
+                "Only its author (or a leader or admin) may change an idea, until adopted."
+            )
+        goals = _goals(actor, goal_ids or [])
+        changes = changed_fields(idea, {"title": title.strip(), "description": description.strip()})
+        idea.save()
+        idea.goals.set(goals)
+        audit(actor, "idea.update", idea, {**changes, "goal_ids": [g.pk for g in goals]})
     return idea
 
 

@@ -53,7 +53,11 @@ def idea_list(request):
 @requires("organization.view")
 def idea_detail(request, idea_id: int):
     idea = selectors.idea_get(actor=request.actor, idea_id=idea_id)
-    context = {"idea": idea, "may_move": services.may_move_idea(request.actor, idea)}
+    context = {
+        "idea": idea,
+        "may_move": services.may_move_idea(request.actor, idea),
+        "may_edit": services.may_edit_idea(request.actor, idea),
+    }
     return render(request, "ideas/idea_detail.html", context)
 
 
@@ -68,6 +72,26 @@ def idea_create(request):
             messages.success(request, f"Idea “{idea.title}” submitted.")
             return redirect("idea_detail", idea_id=idea.pk)
     return render(request, "ideas/idea_form.html", {"form": form})
+
+
+@requires("idea.create")
+def idea_edit(request, idea_id: int):
+    idea = selectors.idea_get(actor=request.actor, idea_id=idea_id)
+    initial = {
+        "title": idea.title,
+        "description": idea.description,
+        "goal_ids": [g.pk for g in idea.goals.all()],
+    }
+    form = IdeaForm(request.POST or None, goals=goal_list(actor=request.actor), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = call_with_form(
+            form, services.idea_update, actor=request.actor, idea_id=idea.pk, **form.cleaned_data
+        )
+        if saved:
+            messages.success(request, "Idea saved.")
+            return redirect("idea_detail", idea_id=idea.pk)
+    context = {"form": form, "idea": idea, "may_edit": services.may_edit_idea(request.actor, idea)}
+    return render(request, "ideas/idea_form.html", context)
 
 
 @requires("idea.vote")

@@ -133,3 +133,18 @@ def test_list_filters_and_sorts(owner, goal):
     assert [i.title for i in idea_list(actor=owner, goal_id=goal.pk)] == ["Old"]
     idea_move(actor=owner, idea_id=new.pk, to_status="parked", reason="Later")
     assert [i.title for i in idea_list(actor=owner, status="parked")] == ["New"]
+
+
+def test_author_or_leaders_edit_an_idea_until_adopted(owner, goal):
+    from charter.ideas.services import idea_update
+
+    author, other = make_person(owner, Role.MEMBER), make_person(owner, Role.MEMBER)
+    idea = make_idea(author, "Draft")
+    idea_update(actor=author, idea_id=idea.pk, title="Better", description="Why", goal_ids=[goal.pk])
+    idea = idea_get(actor=owner, idea_id=idea.pk)
+    assert (idea.title, idea.description, [g.pk for g in idea.goals.all()]) == ("Better", "Why", [goal.pk])
+    with pytest.raises(PermissionDenied):
+        idea_update(actor=other, idea_id=idea.pk, title="Hijack")
+    idea_move(actor=owner, idea_id=idea.pk, to_status="adopted", reason="Yes", adopted_goal_id=goal.pk)
+    with pytest.raises(PermissionDenied):
+        idea_update(actor=author, idea_id=idea.pk, title="Rewritten after the fact")

@@ -126,3 +126,15 @@ def test_foreign_idea_is_404(owner, other_owner, login):
     client = login(owner)
     assert client.get(reverse("idea_detail", args=[idea.pk])).status_code == 404
     assert client.post(reverse("idea_vote", args=[idea.pk])).status_code == 404
+
+
+def test_edit_page_saves_and_refuses_others_inside_a_200(owner, login):
+    author = make_person(owner, Role.MEMBER)
+    idea = make_idea(author, "Draft")
+    client = login(author)
+    client.post(reverse("idea_edit", args=[idea.pk]), {"title": "Better", "description": "x"})
+    idea.refresh_from_db()
+    assert idea.title == "Better"
+    other = login(make_person(owner, Role.MEMBER))
+    page = other.get(reverse("idea_edit", args=[idea.pk]))
+    assert page.status_code == 200 and "Only its author" in page.content.decode()
