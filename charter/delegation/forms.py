@@ -29,7 +29,7 @@ class LevelForm(forms.Form):
     level = forms.TypedChoiceField(
         coerce=int,
         choices=[(n, f"{lv.label} — {lv.summary}") for n, lv in rules.LEVELS.items()],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": "Choose a level from 1 (tell) to 7 (delegate)."},
     )
     reason = forms.CharField(
@@ -72,6 +72,8 @@ class DecisionForm(StyledForm):
                     "hx-get": preview_url,
                     "hx-trigger": "change",
                     "hx-target": "#outcome-preview",
+                    "hx-swap": "outerHTML",
+                    "hx-sync": "closest form:replace",  # the last change wins, not the slowest answer
                     "hx-include": "[name=team_id],[name=domain_id]",
                 }
             )
