@@ -162,3 +162,12 @@ def test_another_organizations_decision_and_domain_are_404(cast, other_owner, lo
     assert client.get(reverse("decision_detail", args=[d.pk])).status_code == 404
     assert client.get(reverse("decision_domain_edit", args=[cast.domain.pk])).status_code == 404
     assert client.post(reverse("decision_respond", args=[d.pk]), {"action": "decide"}).status_code == 404
+
+
+def test_decisions_take_comments(cast, login):
+    from charter.discussion.services import comment_add
+
+    d = record(cast.bob, cast.product, cast.domain).decision
+    comment_add(actor=cast.ana, target_type="decision", target_id=d.pk, body="Which customers first?")
+    page = login(cast.bob).get(reverse("decision_detail", args=[d.pk])).content.decode()
+    assert "Which customers first?" in page
