@@ -39,7 +39,7 @@ def test_goal_with_intent_and_check_ins_changes_progress_and_status(page, shot, 
     page.get_by_label("Email", exact=True).fill(owner.user.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(re.compile(r":\d+/$"))
     shot(page, "home")
 
     page.goto("/goals/new/")
