@@ -67,10 +67,18 @@ def test_document_lists_every_endpoint(document):
     assert {name for name, _ in _operations(document)} >= EXPECTED
 
 
+# Reads that only some roles may make, each with its reason.
+RESTRICTED_READS = {
+    "get /webhooks": "webhook URLs and delivery logs are admin configuration",
+    "get /webhooks/{webhook_id}": "webhook URLs and delivery logs are admin configuration",
+    "get /webhooks/{webhook_id}/deliveries": "webhook URLs and delivery logs are admin configuration",
+}
+
+
 def test_every_operation_declares_an_action_of_the_matrix(document):
     for name, operation in _operations(document):
         assert operation.get(ACTION_KEY) in MATRIX, name
-        if name.startswith("get "):
+        if name.startswith("get ") and name not in RESTRICTED_READS:
             assert operation[ACTION_KEY] == "organization.view", name
 
 
