@@ -10,5 +10,10 @@ urlpatterns = [
     path("", include("charter.delegation.urls")),
     path("", include("charter.backbriefs.urls")),
     path("", include("charter.ideas.urls")),
+    path("", include("charter.metrics.urls")),
+    path("", include("charter.reviews.urls")),
+    path("", include("charter.pulse.urls")),
+    path("", include("charter.lint.urls")),
+    path("", include("charter.insights.urls")),
     path("api/v1/", include("charter.api.urls")),
 ]

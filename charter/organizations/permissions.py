@@ -33,6 +33,12 @@ MATRIX: dict[str, frozenset[str]] = {
     "idea.move": _LEADERS,  # through the pipeline: exploring, adopted, parked, rejected
     "comment.create": _CONTRIBUTORS,
     "webhook.manage": _ADMINS,
+    # monitor and adapt: metrics, data sources, reviews, pulse, lint
+    "metric.manage": _LEADERS,  # metrics and their data sources
+    "review.write": _CONTRIBUTORS,  # grades, retrospective, adapting goals: members of the team
+    "pulse.manage": _ADMINS,
+    "pulse.answer": _ALL,
+    "lint.configure": _ADMINS,
 }
 
 ROLES_THAT_EDIT_EVERYTHING = _LEADERS

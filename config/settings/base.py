@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "charter.delegation",
     "charter.backbriefs",
     "charter.ideas",
+    "charter.metrics",
+    "charter.reviews",
+    "charter.pulse",
+    "charter.lint",
+    "charter.insights",
     "charter.web",
     "charter.cli",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LintConfig(AppConfig):
+    name = "charter.lint"
+    label = "lint"
