@@ -1,0 +1,163 @@
+"""Reads for lint: the plain data the rules need, in a constant number of queries, and the findings."""
+
+from collections import Counter, defaultdict
+
+from django.utils import timezone
+
+from charter.backbriefs.models import BackBrief
+from charter.core.actor import Actor
+from charter.delegation import rules as delegation_rules
+from charter.delegation.models import Decision, DecisionDomain, DelegationLevel
+from charter.goals import selectors as goal_selectors
+from charter.goals.models import Cycle, Goal, KeyResult
+from charter.organizations.models import Team, TeamMembership
+
+from . import rules
+from .models import LintSettings
+
+
+def lint_settings(*, actor: Actor) -> LintSettings:
+    """The organization's settings, or an unsaved default (every rule on)."""
+    found = LintSettings.objects.for_org(actor.organization).first()
+    return found or LintSettings(organization=actor.organization)
+
+
+def rule_list(*, actor: Actor) -> list[dict]:
+    """Every rule with whether it is on and its thresholds here (defaults overridden by the settings)."""
+    settings = lint_settings(actor=actor)
+    return [
+        {
+            "rule": r,
+            "enabled": r.code not in settings.disabled,
+            "thresholds": {**r.thresholds, **settings.thresholds.get(r.code, {})},
+        }
+        for r in rules.RULES.values()
+    ]
+
+
+def _goal_data(goal: Goal, key_results: list[KeyResult]) -> rules.GoalData:
+    return rules.GoalData(
+        id=goal.pk,
+        title=goal.title,
+        owner_id=goal.owner_id,
+        owner=goal.owner.full_name or goal.owner.email,
+        team_id=goal.team_id,
+        team=goal.team.name if goal.team else "",
+        level=goal.level,
+        has_parent=goal.parent_id is not None,
+        purpose=goal.purpose,
+        end_state=goal.end_state,
+        constraints=goal.constraints,
+        freedoms=goal.freedoms,
+        key_results=tuple(
+            rules.KeyResultData(kr.title, kr.kind, kr.start, kr.target, kr.weight, kr.owner_id)
+            for kr in key_results
+        ),
+        last_check_in_at=goal.last_check_in_at,
+        created_at=goal.created_at,
+        progress=goal.progress,
+    )
+
+
+def cycle_goal_data(*, actor: Actor, cycle: Cycle) -> list[rules.GoalData]:
+    """The cycle's goals as the rules see them, in two queries."""
+    goals = list(
+        Goal.objects.for_org(actor.organization)
+        .filter(cycle=cycle)
+        .select_related("owner", "team")
+        .order_by("title", "id")
+    )
+    krs = defaultdict(list)
+    for kr in (
+        KeyResult.objects.for_org(actor.organization).filter(goal__cycle=cycle).order_by("position", "id")
+    ):
+        krs[kr.goal_id].append(kr)
+    return [_goal_data(g, krs[g.pk]) for g in goals]
+
+
+def _team_data(actor: Actor) -> list[rules.TeamData]:
+    org = actor.organization
+    teams = list(Team.objects.for_org(org).order_by("name", "id"))
+    leads = defaultdict(list)
+    for tm in TeamMembership.objects.for_org(org).filter(is_lead=True).select_related("user"):
+        leads[tm.team_id].append((tm.user_id, tm.user.full_name or tm.user.email))
+    domain_ids = list(DecisionDomain.objects.for_org(org).values_list("pk", flat=True))
+    set_levels = {
+        (t, d): lvl
+        for t, d, lvl in DelegationLevel.objects.for_org(org).values_list("team_id", "domain_id", "level")
+    }
+    parent_of = {t.pk: t.parent_id for t in teams}
+    decisions, escalated = Counter(), Counter()
+    for team_id, was_escalated in Decision.objects.for_org(org).values_list("team_id", "escalated"):
+        decisions[team_id] += 1
+        escalated[team_id] += int(was_escalated)
+    return [
+        rules.TeamData(
+            id=t.pk,
+            name=t.name,
+            parent_id=t.parent_id,
+            leads=tuple(leads[t.pk]),
+            levels=tuple(
+                delegation_rules.effective_level(t.pk, d, parent_of, set_levels)[0] for d in domain_ids
+            ),
+            decisions=decisions[t.pk],
+            escalated=escalated[t.pk],
+        )
+        for t in teams
+    ]
+
+
+def org_data(*, actor: Actor, cycle: Cycle) -> rules.OrgData:
+    """Teams, delegation and back-briefs for the micro-management rules, in six queries."""
+    waiting = (
+        BackBrief.objects.for_org(actor.organization)
+        .filter(state=BackBrief.State.SUBMITTED, goal__cycle=cycle)
+        .select_related("goal", "team")
+    )
+    return rules.OrgData(
+        teams=tuple(_team_data(actor)),
+        back_briefs=tuple(
+            rules.BackBriefData(b.goal_id, b.goal.title, b.team.name, b.submitted_at) for b in waiting
+        ),
+    )
+
+
+def context_for(*, actor: Actor, cycle: Cycle, settings: LintSettings) -> rules.Context:
+    now = timezone.now()
+    running = cycle.state != Cycle.State.CLOSED and cycle.starts_on <= now.date() <= cycle.ends_on
+    return rules.Context(
+        now=now,
+        stale_days=actor.organization.stale_days,
+        cycle=rules.CycleData(cycle.starts_on, cycle.ends_on, running),
+        thresholds=settings.thresholds,
+    )
+
+
+def cycle_findings(*, actor: Actor, cycle_id: int) -> dict:
+    """A cycle of the organization with its goals' and teams' findings; NotFound for a foreign cycle."""
+    cycle = goal_selectors.cycle_get(actor=actor, cycle_id=cycle_id)
+    settings = lint_settings(actor=actor)
+    goals = cycle_goal_data(actor=actor, cycle=cycle)
+    findings = rules.run(
+        goals,
+        context_for(actor=actor, cycle=cycle, settings=settings),
+        org_data(actor=actor, cycle=cycle),
+        disabled=settings.disabled,
+    )
+    return {"cycle": cycle, "goals": goals, "findings": findings}
+
+
+def current_cycle(*, actor: Actor, cycle_id: int | None = None) -> Cycle | None:
+    """The cycle asked for (NotFound when foreign), else the organization's current one."""
+    if cycle_id:
+        return goal_selectors.cycle_get(actor=actor, cycle_id=cycle_id)
+    return goal_selectors.cycle_current(actor=actor)
+
+
+def findings_of_goals(*, actor: Actor, cycle_id: int) -> dict:
+    """The cycle's findings grouped by goal id (the badges of the map and the goal page)."""
+    grouped = defaultdict(list)
+    for finding in cycle_findings(actor=actor, cycle_id=cycle_id)["findings"]:
+        if finding.goal_id is not None:
+            grouped[finding.goal_id].append(finding)
+    return dict(grouped)
