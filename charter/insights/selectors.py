@@ -1,0 +1,119 @@
+"""Reads of the indicators, the leadership profile and their trends, scoped to the actor's organization."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from charter.core.actor import Actor
+from charter.goals.models import Cycle
+from charter.goals.selectors import cycle_current, cycle_get
+from charter.organizations.selectors import team_get
+
+from . import inputs, rules, sources
+
+TREND_CYCLES = 6
+
+
+@dataclass
+class Insights:
+    """Indicators and profile factors of one scope (organization or team) and cycle."""
+
+    cycle: object
+    team: object
+    indicators: list = field(default_factory=list)
+    factors: list = field(default_factory=list)
+
+    def figure(self, code: str):
+        return next(f for f in self.indicators + self.factors if f.code == code)
+
+    @property
+    def profile(self) -> dict:
+        return {f.code: f.value for f in self.factors}
+
+
+def resolve(*, actor: Actor, cycle_id: int | None = None, team_id: int | None = None):
+    """(cycle, team): the cycle asked for (else the current one) and the team (None: the organization).
+    NotFound for a foreign or missing id."""
+    cycle = cycle_get(actor=actor, cycle_id=cycle_id) if cycle_id else cycle_current(actor=actor)
+    team = team_get(actor=actor, team_id=team_id) if team_id else None
+    return cycle, team
+
+
+def insights_for(*, actor: Actor, cycle_id: int | None = None, team_id: int | None = None) -> Insights:
+    cycle, team = resolve(actor=actor, cycle_id=cycle_id, team_id=team_id)
+    return compute(actor, cycle, team) if cycle else Insights(cycle=None, team=team)
+
+
+def compute(actor: Actor, cycle, team) -> Insights:
+    scope = inputs.make_scope(actor, cycle, team)
+    goals = inputs.goals(scope)
+    today = min(timezone.localdate(), cycle.ends_on)
+    participation = rules.check_in_participation(
+        inputs.key_result_check_ins(scope, [g.pk for g in goals]), cycle.starts_on, today
+    )
+    decisions = inputs.decisions(scope)
+    latency = rules.decision_latency(
+        [rules.hours_between(d.proposed_at, d.decided_at) for d in decisions if d.decided_at]
+    )
+    briefs = inputs.back_briefs(scope)
+    members = inputs.member_ids(scope)
+    submitted, adopted = inputs.ideas(scope, members)
+    pulse = sources.pulse(scope)
+    grades = sources.grades(scope)
+    indicators = [
+        rules.attainment_rate(grades, actor.organization.attainment_mark),
+        participation,
+        rules.status_distribution([g.status for g in goals]),
+        latency,
+        rules.escalation_rate([d.escalated for d in decisions]),
+        rules.back_brief_confirmation_time(
+            [rules.hours_between(b.requested_at, b.confirmed_at) for b in briefs if b.confirmed_at]
+        ),
+        rules.back_brief_confirmed_share(sum(1 for b in briefs if b.confirmed_at), len(briefs)),
+        rules.ideas_per_member(submitted, len(members)),
+        rules.ideas_per_member(adopted, len(members), adopted=True),
+        rules.pulse_figure("pulse_engagement", "Pulse engagement", pulse.engagement, pulse.enough, pulse.n),
+        rules.pulse_figure(
+            "pulse_satisfaction", "Pulse satisfaction", pulse.satisfaction, pulse.enough, pulse.n
+        ),
+    ]
+    chains = inputs.parent_chains(scope)
+    factors = [
+        rules.focus(
+            sum(1 for g in goals if _aligned(g.pk, chains, scope.parent_of)),
+            sum(1 for g in goals if g.has_intent),
+            len(goals),
+        ),
+        rules.engagement(participation.value, pulse.engagement if pulse.enough else None),
+        rules.decision_making(
+            sum(1 for d in decisions if inputs.within_authority(d)),
+            len(decisions),
+            inputs.mean_level(scope),
+            latency.value,
+        ),
+        rules.innovation(submitted, adopted, len(members)),
+        rules.satisfaction(pulse.satisfaction, pulse.n),
+    ]
+    return Insights(cycle=cycle, team=team, indicators=indicators, factors=factors)
+
+
+def _aligned(goal_id: int, chains: dict, parent_of: dict) -> bool:
+    """A strategic goal (of the organization or a top team) is aligned; so is one whose parents reach one."""
+    node, seen = goal_id, set()
+    while node is not None and node in chains and node not in seen:
+        parent, team_id = chains[node]
+        if team_id is None or parent_of.get(team_id) is None:
+            return True
+        seen.add(node)
+        node = parent
+    return False
+
+
+def trends(*, actor: Actor, team_id: int | None = None, count: int = TREND_CYCLES) -> list[Insights]:
+    """The same figures for each of the last `count` cycles that have started, oldest first."""
+    team = team_get(actor=actor, team_id=team_id) if team_id else None
+    today = timezone.localdate()
+    cycles = list(
+        Cycle.objects.for_org(actor.organization).filter(starts_on__lte=today).order_by("-starts_on")[:count]
+    )
+    return [compute(actor, cycle, team) for cycle in reversed(cycles)]
