@@ -176,3 +176,42 @@ class CheckIn(OrgScopedModel):
 
     def __str__(self):
         return f"{self.key_result}: {self.value:g}"
+
+
+class GoalRevision(OrgScopedModel):
+    """One change of a goal: who, when, why, and each changed field's old and new value."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="revisions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict)  # field -> [old, new]
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "goal"])]
+
+    def __str__(self):
+        return f"Revision of {self.goal_id}: {', '.join(self.changes)}"
+
+
+class KeyResultRevision(OrgScopedModel):
+    """One change of a key result: who, when, why, and each changed field's old and new value."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="revisions")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="key_result_revisions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict)  # field -> [old, new]
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "goal"])]
+
+    def __str__(self):
+        return f"Revision of key result {self.key_result_id}: {', '.join(self.changes)}"

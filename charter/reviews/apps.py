@@ -1,6 +1,15 @@
+"""The reviews app: cycle reviews, and the goal page's revision history panel."""
+
 from django.apps import AppConfig
 
 
 class ReviewsConfig(AppConfig):
     name = "charter.reviews"
     label = "reviews"
+
+    def ready(self):
+        from charter.core import panels
+
+        from . import views
+
+        panels.register("goal.detail", order=90)(views.revisions_panel)

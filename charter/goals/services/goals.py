@@ -11,6 +11,7 @@ from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
 
 from .. import rules
 from ..models import Cycle, Goal
+from ..revisions import record_revision
 from .access import _member_may_create, _require_goal_edit, may_edit_goal
 from .rollup import _rollup_chain
 
@@ -140,7 +141,9 @@ def goal_create(
     return goal
 
 
-def goal_update(*, actor: Actor, goal_id: int, version: int | None = None, **values) -> Goal:
+def goal_update(
+    *, actor: Actor, goal_id: int, version: int | None = None, reason: str = "", **values
+) -> Goal:
     """Change any of a goal's fields; `version`, when given, must match (else Conflict)."""
     allowed = {*GOAL_TEXT_FIELDS, "cycle_id", "team_id", "owner_id", "parent_id", "supports_ids", "weight"}
     unknown = set(values) - allowed
@@ -186,6 +189,7 @@ def goal_update(*, actor: Actor, goal_id: int, version: int | None = None, **val
             goal.version += 1
             goal.save()
             audit(actor, "goal.update", goal, changes)
+            record_revision(actor, goal, changes, reason)
         if "parent_id" in changes or "weight" in changes:
             _rollup_chain(actor, old_parent_id)
             _rollup_chain(actor, goal.parent_id)

@@ -13,6 +13,7 @@ from charter.organizations.models import Membership
 
 from .. import rules
 from ..models import CheckIn, Cycle, KeyResult
+from ..revisions import record_revision
 from .access import _require_goal_edit, may_check_in
 from .goals import _locked_goal
 from .rollup import _rollup_chain
@@ -107,7 +108,9 @@ def _locked_key_result(actor: Actor, key_result_id: int) -> KeyResult:
     return kr
 
 
-def key_result_update(*, actor: Actor, key_result_id: int, version: int | None = None, **values) -> KeyResult:
+def key_result_update(
+    *, actor: Actor, key_result_id: int, version: int | None = None, reason: str = "", **values
+) -> KeyResult:
     actor.require("key_result.edit")
     unknown = set(values) - set(KR_FIELDS)
     if unknown:
@@ -129,6 +132,7 @@ def key_result_update(*, actor: Actor, key_result_id: int, version: int | None =
             kr.progress = kr.progress_of(kr.current)
             kr.save()
             audit(actor, "key_result.update", kr, changes)
+            record_revision(actor, kr, changes, reason)
             _rollup_chain(actor, kr.goal_id)
     return kr
 

@@ -1,0 +1,107 @@
+"""Reads of cycle reviews, scoped to an organization; a constant number of queries per page."""
+
+from collections import Counter
+
+from django.db.models import Prefetch
+
+from charter.core.actor import Actor
+from charter.core.errors import NotFound
+from charter.goals.models import Cycle, Goal, KeyResult
+from charter.organizations.models import Team
+
+from . import rules
+from .models import CycleReview, GoalGrade
+
+
+def grades_for_cycle(*, organization, cycle_id: int, team_ids=None) -> list[GoalGrade]:
+    grades = GoalGrade.objects.for_org(organization).filter(cycle_id=cycle_id)
+    if team_ids is not None:
+        grades = grades.filter(team_id__in=team_ids)
+    return list(grades.select_related("goal", "team", "graded_by", "carried_to"))
+
+
+def reviews_for_cycle(*, organization, cycle_id: int, team_ids=None) -> list[CycleReview]:
+    reviews = CycleReview.objects.for_org(organization).filter(cycle_id=cycle_id)
+    if team_ids is not None:
+        reviews = reviews.filter(team_id__in=team_ids)
+    return list(reviews.select_related("team", "submitted_by"))
+
+
+def _cycle(actor: Actor, cycle_id: int) -> Cycle:
+    cycle = Cycle.objects.for_org(actor.organization).filter(pk=cycle_id).first()
+    if cycle is None:
+        raise NotFound("No such cycle.")
+    return cycle
+
+
+def review_get(*, actor: Actor, review_id: int) -> CycleReview:
+    review = (
+        CycleReview.objects.for_org(actor.organization)
+        .select_related("cycle", "team", "submitted_by")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None:
+        raise NotFound("No such review.")
+    return review
+
+
+def cycle_overview(*, actor: Actor, cycle_id: int) -> dict:
+    """Teams with goals in the cycle and their review progress: graded x of y, retrospective written."""
+    cycle = _cycle(actor, cycle_id)
+    org = actor.organization
+    goals = Counter(
+        Goal.objects.for_org(org).filter(cycle=cycle, team__isnull=False).values_list("team_id", flat=True)
+    )
+    graded = Counter(
+        GoalGrade.objects.for_org(org)
+        .filter(cycle=cycle, grade__isnull=False, goal__team_id__isnull=False)
+        .values_list("goal__team_id", flat=True)
+    )
+    reviews = {r.team_id: r for r in reviews_for_cycle(organization=org, cycle_id=cycle.pk)}
+    teams = Team.objects.for_org(org).filter(pk__in=goals).order_by("name")
+    rows = [
+        {"team": t, "goals": goals[t.pk], "graded": graded[t.pk], "review": reviews.get(t.pk)} for t in teams
+    ]
+    return {"cycle": cycle, "rows": rows}
+
+
+def team_review(*, actor: Actor, cycle_id: int, team_id: int) -> dict:
+    """One team's review page: its goals with key results, their grades, the retrospective."""
+    cycle = _cycle(actor, cycle_id)
+    org = actor.organization
+    team = Team.objects.for_org(org).filter(pk=team_id).first()
+    if team is None:
+        raise NotFound("No such team.")
+    goals = list(
+        Goal.objects.for_org(org)
+        .filter(cycle=cycle, team=team)
+        .select_related("owner")
+        .prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.select_related("owner")))
+        .order_by("title", "id")
+    )
+    grades = {g.goal_id: g for g in grades_for_cycle(organization=org, cycle_id=cycle.pk, team_ids=[team.pk])}
+    mark = org.attainment_mark
+    rows = []
+    for goal in goals:
+        grade = grades.get(goal.pk)
+        value = grade.grade if grade else None
+        rows.append(
+            {
+                "goal": goal,
+                "grade": grade,
+                "suggested": rules.suggested_grade(goal.progress),
+                "attained": rules.attained(value, mark),
+            }
+        )
+    review = CycleReview.objects.for_org(org).filter(cycle=cycle, team=team).first()
+    return {
+        "cycle": cycle,
+        "team": team,
+        "rows": rows,
+        "review": review,
+        "mark": mark,
+        "graded": sum(1 for r in rows if r["grade"] and r["grade"].grade is not None),
+        "lock_reason": rules.lock_reason(cycle.name, cycle.state),
+        "other_cycles": [c for c in Cycle.objects.for_org(org) if c.pk != cycle.pk and c.state != "closed"],
+    }
