@@ -209,7 +209,7 @@ def run(
                 findings += r.check(r, goal, context)
     for r in RULES.values():
         if r.scope == ORG and r.code not in off and org is not None:
-            findings += r.check(r, org, context)
+            findings += r.check(r, org, context, goals)
     return findings
 
 
