@@ -14,6 +14,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from charter.cli.base import CharterCommand
 from charter.goals.tasks import check_in_reminders_enqueue
+from charter.metrics.tasks import source_pulls_enqueue
 from charter.notifications import scheduler
 from charter.notifications.tasks import stale_tasks_recover, webhook_retries_enqueue, weekly_digest_enqueue
 
@@ -26,6 +27,7 @@ SCHEDULE = [
     scheduler.Job("digest.weekly", "week", weekly_digest_enqueue),
     scheduler.Job("webhook.retries", "minute", webhook_retries_enqueue),
     scheduler.Job("tasks.recover", "minute", stale_tasks_recover),
+    scheduler.Job("sources.pull", "minute", source_pulls_enqueue),
 ]
 
 
