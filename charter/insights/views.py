@@ -1,0 +1,113 @@
+"""Insights pages: indicators with trends, the leadership profile, the cycle report, the CSV export."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from charter.core.http import requires
+from charter.goals.selectors import cycle_list
+from charter.organizations.selectors import team_list
+
+from . import links, report, rules, selectors
+
+
+def _int(params, name) -> int | None:
+    value = params.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _pickers(request) -> dict:
+    actor = request.actor
+    return {
+        "cycles": list(cycle_list(actor=actor)),
+        "teams": list(team_list(actor=actor)),
+        "cycle_id": _int(request.GET, "cycle"),
+        "team_id": _int(request.GET, "team"),
+    }
+
+
+def _query(result) -> str:
+    parts = [
+        f"cycle={result.cycle.pk}" if result.cycle else "",
+        f"team={result.team.pk}" if result.team else "",
+    ]
+    return "&".join(p for p in parts if p)
+
+
+def _trend_chart(trend, codes) -> dict:
+    return {
+        "cycles": [t.cycle.name for t in trend],
+        "series": [
+            {"name": trend[0].figure(code).label, "values": [t.figure(code).value for t in trend]}
+            for code in codes
+        ]
+        if trend
+        else [],
+    }
+
+
+@requires("organization.view")
+def insights_page(request):
+    pickers = _pickers(request)
+    result = selectors.insights_for(
+        actor=request.actor, cycle_id=pickers["cycle_id"], team_id=pickers["team_id"]
+    )
+    trend = selectors.trends(actor=request.actor, team_id=pickers["team_id"])
+    percents = [f.code for f in result.indicators if f.unit == "%"]
+    context = {
+        **pickers,
+        "result": result,
+        "query": _query(result),
+        "indicators": links.with_links(result.indicators, result.cycle, result.team),
+        "trend": _trend_chart(trend, percents),
+    }
+    return render(request, "insights/insights.html", context)
+
+
+@requires("organization.view")
+def profile_page(request):
+    pickers = _pickers(request)
+    result = selectors.insights_for(
+        actor=request.actor, cycle_id=pickers["cycle_id"], team_id=pickers["team_id"]
+    )
+    trend = selectors.trends(actor=request.actor, team_id=pickers["team_id"])
+    chart = {
+        "factors": [{"code": c, "name": rules.FACTOR_NAMES[c]} for c in rules.FACTORS],
+        "measured": [result.profile.get(c) for c in rules.FACTORS] if result.cycle else [],
+        "mission_based": [rules.MISSION_BASED[c] for c in rules.FACTORS],
+        "micro_management": [rules.MICRO_MANAGEMENT[c] for c in rules.FACTORS],
+        "trend": _trend_chart(trend, rules.FACTORS),
+    }
+    context = {
+        **pickers,
+        "result": result,
+        "query": _query(result),
+        "factors": links.with_links(result.factors, result.cycle, result.team),
+        "chart": chart,
+    }
+    return render(request, "insights/profile.html", context)
+
+
+@requires("organization.view")
+def report_page(request):
+    pickers = _pickers(request)
+    data = report.cycle_report(actor=request.actor, cycle_id=pickers["cycle_id"], team_id=pickers["team_id"])
+    context = {**pickers, "report": data, "result": data.insights, "query": _query(data.insights)}
+    return render(request, "insights/report.html", context)
+
+
+@requires("organization.view")
+def report_markdown(request):
+    data = report.cycle_report(
+        actor=request.actor, cycle_id=_int(request.GET, "cycle"), team_id=_int(request.GET, "team")
+    )
+    response = HttpResponse(report.report_markdown(data), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cycle-report.md"'
+    return response
+
+
+@requires("organization.view")
+def indicators_csv(request):
+    body = report.indicators_csv(actor=request.actor, cycle_id=_int(request.GET, "cycle"))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="indicators.csv"'
+    return response
