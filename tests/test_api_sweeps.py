@@ -50,6 +50,14 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "idea_create": {"title": "Sweep idea"},
         "idea_move": {"to_status": "exploring", "reason": "sweep"},
         "idea_update": {"title": "Swept idea"},
+        "cycle_review_write": {"team_id": ids["team_id"], "what_worked": "Sweep"},
+        "cycle_review_update": {"what_worked": "Swept"},
+        "goal_grade": {"grade": 0.5},
+        "goal_adapt": {"adaptation": "drop", "reason": "sweep"},
+        "metric_create": {"name": "Sweep metric"},
+        "metric_update": {"name": "Swept metric"},
+        "metric_value_create": {"value": 1},
+        "source_create": {"name": "Sweep source", "kind": "inbound", "metric_id": ids["metric_id"]},
     }.get(operation_id)
 
 

@@ -62,4 +62,6 @@ WORLD_HOOKS: list[str] = [
     "charter.backbriefs.tests.world",
     "charter.discussion.tests.world",
     "charter.ideas.tests.world",
+    "charter.reviews.tests.world",
+    "charter.metrics.tests.world",
 ]
