@@ -58,10 +58,6 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "metric_update": {"name": "Swept metric"},
         "metric_value_create": {"value": 1},
         "source_create": {"name": "Sweep source", "kind": "inbound", "metric_id": ids["metric_id"]},
-        "metric_create": {"name": "Sweep metric"},
-        "metric_update": {"name": "Swept metric"},
-        "metric_value_create": {"value": 1},
-        "source_create": {"name": "Sweep source", "kind": "inbound", "metric_id": ids["metric_id"]},
     }.get(operation_id)
 
 

@@ -64,5 +64,4 @@ WORLD_HOOKS: list[str] = [
     "charter.ideas.tests.world",
     "charter.reviews.tests.world",
     "charter.metrics.tests.world",
-    "charter.metrics.tests.world",
 ]
