@@ -5,8 +5,9 @@ from urllib.parse import urlencode
 from django.urls import NoReverseMatch, reverse
 
 GOALS, MAP, DECISIONS, BRIEFS, IDEAS, PULSE = "goals", "map", "decisions", "briefs", "ideas", "pulse"
+REVIEW = "review"
 SOURCE_OF = {
-    "attainment_rate": GOALS,
+    "attainment_rate": REVIEW,
     "check_in_participation": GOALS,
     "status_distribution": GOALS,
     "decision_latency": DECISIONS,
@@ -30,6 +31,7 @@ LABELS = {
     BRIEFS: "the back-briefs",
     IDEAS: "the ideas board",
     PULSE: "the pulse surveys",
+    REVIEW: "the cycle review's grades",
 }
 
 
@@ -57,7 +59,9 @@ def input_link(code: str, cycle, team) -> tuple[str, str]:
     elif source == IDEAS:
         url = _url("idea_board", {})
     elif source == PULSE:
-        url = _url("pulse_results", {"team": team_id}) or _url("survey_list", {})
+        url = _url("pulse_home", {})
+    elif source == REVIEW and cycle:
+        url = reverse("cycle_review", kwargs={"cycle_id": cycle.pk})
     else:
         url = ""
     return url, LABELS.get(source, "")

@@ -1,7 +1,9 @@
 """Figures insights reads from the reviews (grades, retrospectives) and pulse (survey results) apps."""
 
 from dataclasses import dataclass
-from importlib import import_module
+
+from charter.pulse.selectors import pulse_summary
+from charter.reviews.selectors import grades_for_cycle, reviews_for_cycle
 
 
 @dataclass(frozen=True)
@@ -14,19 +16,12 @@ class Pulse:
     enough: bool = False
 
 
-def _selector(module: str, name: str):
-    """The sibling app's selector, or None while that app does not provide it yet."""
-    try:
-        return getattr(import_module(module), name, None)
-    except ImportError:
-        return None
+def _team_ids(scope):
+    return sorted(scope.team_ids) if scope.team_ids is not None else None
 
 
 def pulse(scope) -> Pulse:
-    summary_of = _selector("charter.pulse.selectors", "pulse_summary")
-    if summary_of is None:
-        return Pulse()
-    s = summary_of(
+    s = pulse_summary(
         organization=scope.actor.organization,
         team_id=scope.team.pk if scope.team else None,
         since=scope.cycle.starts_on,
@@ -37,13 +32,8 @@ def pulse(scope) -> Pulse:
 
 def grade_rows(scope) -> list:
     """The cycle's goal grades of the scope (GoalGrade rows with their goals)."""
-    grades_for_cycle = _selector("charter.reviews.selectors", "grades_for_cycle")
-    if grades_for_cycle is None:
-        return []
-    team_ids = sorted(scope.team_ids) if scope.team_ids is not None else None
-    return list(
-        grades_for_cycle(organization=scope.actor.organization, cycle_id=scope.cycle.pk, team_ids=team_ids)
-    )
+    org = scope.actor.organization
+    return grades_for_cycle(organization=org, cycle_id=scope.cycle.pk, team_ids=_team_ids(scope))
 
 
 def grades(scope) -> list[float]:
@@ -51,10 +41,7 @@ def grades(scope) -> list[float]:
 
 
 def reviews(scope) -> list:
-    reviews_for_cycle = _selector("charter.reviews.selectors", "reviews_for_cycle")
-    if reviews_for_cycle is None:
-        return []
-    team_ids = sorted(scope.team_ids) if scope.team_ids is not None else None
-    return list(
-        reviews_for_cycle(organization=scope.actor.organization, cycle_id=scope.cycle.pk, team_ids=team_ids)
-    )
+    """The retrospectives submitted for the cycle by the scope's teams."""
+    org = scope.actor.organization
+    rows = reviews_for_cycle(organization=org, cycle_id=scope.cycle.pk, team_ids=_team_ids(scope))
+    return [r for r in rows if r.has_retrospective]
