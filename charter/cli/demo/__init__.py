@@ -12,11 +12,14 @@ from charter.mission.services import mission_update
 from charter.organizations import services as orgs
 from charter.organizations.selectors import actor_for
 
+from .collaboration import Collaboration, at, collaboration_size
 from .content import MISSION, ORGANIZATION, OWNER_EMAIL, OWNER_PASSWORD, PEOPLE, STRATEGIC, TEAMS
+from .late_goals import LATE_GOALS
 from .team_goals import NOTES, PREVIOUS_GOALS, TEAM_GOALS
 
 WEEKS = 10  # the active cycle began ten weeks (and two days) ago
 CYCLE_DAYS = 91
+LATE_DAYS = 4  # the goal aligned to nothing was given to Growth four days ago
 STALE_AFTER_WEEK = 7  # stale goals got their last check-in in week 7: three weeks and more ago
 # Share of the distance to target reached at the end, and the confidence reported, per profile.
 FINAL = {"on_track": 0.9, "at_risk": 0.6, "off_track": 0.3, "stale": 0.45, "done": 1.05, "missed": 0.5}
@@ -38,9 +41,9 @@ class DemoResult:
 
 
 def demo_size() -> int:
-    """Progress-bar steps: people, goals and key results."""
-    goals_ = STRATEGIC + TEAM_GOALS + PREVIOUS_GOALS
-    return len(PEOPLE) + len(goals_) + sum(len(g["krs"]) for g in goals_)
+    """Progress-bar steps: people, goals and key results, then what people did together."""
+    goals_ = STRATEGIC + TEAM_GOALS + PREVIOUS_GOALS + LATE_GOALS
+    return len(PEOPLE) + len(goals_) + sum(len(g["krs"]) for g in goals_) + collaboration_size()
 
 
 class DemoBuilder:
@@ -49,10 +52,11 @@ class DemoBuilder:
     def __init__(self, advance=lambda step=1: None, seed: int = 7):
         self.advance = advance
         self.rng = random.Random(seed)
+        self.now = timezone.now()
         self.today = timezone.localdate()
         self.starts_on = self.today - timedelta(weeks=WEEKS, days=2)
         self.previous_starts_on = self.starts_on - timedelta(days=CYCLE_DAYS)
-        self.actors, self.users, self.teams, self.goals = {}, {}, {}, {}
+        self.actors, self.users, self.teams, self.goals, self.key_results = {}, {}, {}, {}, {}
 
     def build(self) -> DemoResult:
         with transaction.atomic():
@@ -64,10 +68,14 @@ class DemoBuilder:
             mission_update(actor=self.owner, reason="Our first written mission.", **MISSION)
             self._teams()
             self._people()
+            # Again, now that Maya leads Leadership: her own team's goals ask for no back-brief.
+            self.owner = self.actors[OWNER_EMAIL] = actor_for(user=owner, organization=org, via="cli")
             self._cycles()
             self._goals(self.previous, PREVIOUS_GOALS, self.previous_starts_on, weeks=12)
             self._close_previous()
             self._goals(self.current, STRATEGIC + TEAM_GOALS, self.starts_on, weeks=WEEKS)
+            self._goals(self.current, LATE_GOALS, self.today - timedelta(days=LATE_DAYS), weeks=0)
+            Collaboration(self).build()
         return DemoResult(org, OWNER_EMAIL, OWNER_PASSWORD if created else None)
 
     def _teams(self):
@@ -130,29 +138,35 @@ class DemoBuilder:
         )
 
     def _goals(self, cycle, specs: list[dict], starts_on, weeks: int):
-        for spec in specs:
-            parent = spec.get("parent")
-            goal = goals.goal_create(
-                actor=self.owner,
-                cycle_id=cycle.pk,
-                title=spec["title"],
-                owner_id=self.users[spec["owner"]].pk,
-                team_id=self.teams[spec.get("team", "Leadership")].pk,
-                purpose=spec["purpose"],
-                end_state=spec["end_state"],
-                constraints=spec["constraints"],
-                freedoms=spec["freedoms"],
-                parent_id=self.goals[parent].pk if parent else None,
-                supports_ids=[self.goals[key].pk for key in spec.get("supports", [])],
-            )
-            self.goals[spec["key"]] = goal
-            self.advance()
-            for kr_spec in spec["krs"]:
-                self._key_result(goal, kr_spec, spec["profile"], starts_on, weeks)
+        for i, spec in enumerate(specs):
+            # Created on the cycle's first morning (so back-briefs are asked then too).
+            with at(datetime.combine(starts_on, time(8, i), UTC)):
+                goal = self._goal(cycle, spec)
+                krs = [self._key_result(goal, kr_spec) for kr_spec in spec["krs"]]
+            for kr, kr_spec in zip(krs, spec["krs"], strict=True):
+                self._check_ins(kr, kr_spec, spec["profile"], starts_on, weeks)
 
-    def _key_result(self, goal, spec: dict, profile: str, starts_on, weeks: int):
-        owner = spec["owner"]
-        kr = goals.key_result_create(
+    def _goal(self, cycle, spec: dict):
+        parent = spec.get("parent")
+        goal = goals.goal_create(
+            actor=self.owner,
+            cycle_id=cycle.pk,
+            title=spec["title"],
+            owner_id=self.users[spec["owner"]].pk,
+            team_id=self.teams[spec.get("team", "Leadership")].pk,
+            purpose=spec["purpose"],
+            end_state=spec["end_state"],
+            constraints=spec["constraints"],
+            freedoms=spec["freedoms"],
+            parent_id=self.goals[parent].pk if parent else None,
+            supports_ids=[self.goals[key].pk for key in spec.get("supports", [])],
+        )
+        self.goals[spec["key"]] = goal
+        self.advance()
+        return goal
+
+    def _key_result(self, goal, spec: dict):
+        self.key_results[spec["title"]] = kr = goals.key_result_create(
             actor=self.owner,
             goal_id=goal.pk,
             title=spec["title"],
@@ -162,19 +176,23 @@ class DemoBuilder:
             target_max=spec["target_max"],
             unit=spec["unit"],
             weight=spec["weight"],
-            owner_id=self.users[owner].pk,
+            owner_id=self.users[spec["owner"]].pk,
         )
+        return kr
+
+    def _check_ins(self, kr, spec: dict, profile: str, starts_on, weeks: int):
+        owner = spec["owner"]
         last_week = STALE_AFTER_WEEK if profile == "stale" else weeks
         for week in range(1, last_week + 1):
             value, confidence, note = self._check_in(spec, profile, week, weeks, last_week)
-            at = datetime.combine(starts_on + timedelta(weeks=week), time(9 + self.rng.randrange(8)), UTC)
+            when = datetime.combine(starts_on + timedelta(weeks=week), time(9 + self.rng.randrange(8)), UTC)
             goals.check_in_record(
                 actor=self.actor(owner),
                 key_result_id=kr.pk,
                 value=value,
                 confidence=confidence,
                 note=note,
-                checked_at=min(at, timezone.now() - timedelta(hours=1)),
+                checked_at=min(when, timezone.now() - timedelta(hours=1)),
             )
         self.advance()
 
