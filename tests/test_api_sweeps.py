@@ -54,6 +54,7 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "cycle_review_update": {"what_worked": "Swept"},
         "goal_grade": {"grade": 0.5},
         "goal_adapt": {"adaptation": "drop", "reason": "sweep"},
+        "lint_settings_update": {"disabled": ["CH007"], "thresholds": {"CH004": {"max_key_results": 6}}},
         "metric_create": {"name": "Sweep metric"},
         "metric_update": {"name": "Swept metric"},
         "metric_value_create": {"value": 1},
