@@ -50,6 +50,8 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "idea_create": {"title": "Sweep idea"},
         "idea_move": {"to_status": "exploring", "reason": "sweep"},
         "idea_update": {"title": "Swept idea"},
+        "pulse_survey_create": {"title": "Sweep pulse"},
+        "pulse_round_answer": {"answers": [{"question_id": ids["question_id"], "value": 4}]},
         "cycle_review_write": {"team_id": ids["team_id"], "what_worked": "Sweep"},
         "cycle_review_update": {"what_worked": "Swept"},
         "goal_grade": {"grade": 0.5},

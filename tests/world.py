@@ -57,6 +57,7 @@ def build_world(name: str) -> World:
 # Each app that adds routes with new object ids adds one of its objects to the world here:
 # a module with `add_to_world(world)` that creates objects through its services and sets `world.ids[...]`.
 WORLD_HOOKS: list[str] = [
+    "charter.pulse.tests.world",
     "charter.delegation.tests.world",
     "charter.notifications.tests.world",
     "charter.backbriefs.tests.world",

@@ -109,4 +109,6 @@ def figures(kind: str, counts: dict[int, int]) -> QuestionFigures:
 
 
 def response_rate(respondents: int, audience: int) -> float | None:
+    """Share of the people asked who answered; people who joined after the round opened count as asked."""
+    audience = max(audience, respondents)
     return round(respondents / audience, 3) if audience else None

@@ -17,6 +17,7 @@ from charter.goals.tasks import check_in_reminders_enqueue
 from charter.metrics.tasks import source_pulls_enqueue
 from charter.notifications import scheduler
 from charter.notifications.tasks import stale_tasks_recover, webhook_retries_enqueue, weekly_digest_enqueue
+from charter.pulse.tasks import pulse_rounds_enqueue
 
 logger = logging.getLogger("charter.worker")
 
@@ -27,6 +28,7 @@ SCHEDULE = [
     scheduler.Job("digest.weekly", "week", weekly_digest_enqueue),
     scheduler.Job("webhook.retries", "minute", webhook_retries_enqueue),
     scheduler.Job("tasks.recover", "minute", stale_tasks_recover),
+    scheduler.Job("pulse.rounds", "minute", pulse_rounds_enqueue),
     scheduler.Job("sources.pull", "minute", source_pulls_enqueue),
 ]
 
