@@ -23,10 +23,15 @@ def test_answers_have_no_link_to_a_person_and_no_time(model):
     for f in model._meta.get_fields():
         if f.is_relation and f.many_to_one:
             assert f.related_model._meta.label in {
-                "organizations.Organization", "organizations.Team", "pulse.SurveyRound", "pulse.Response",
+                "organizations.Organization",
+                "organizations.Team",
+                "pulse.SurveyRound",
+                "pulse.Response",
                 "pulse.Question",
             }, f"{model.__name__}.{f.name} links to {f.related_model._meta.label}"
-        assert not isinstance(f, models.DateField | models.DateTimeField), f"{model.__name__}.{f.name} is a time"
+        assert not isinstance(f, models.DateField | models.DateTimeField), (
+            f"{model.__name__}.{f.name} is a time"
+        )
     assert isinstance(model._meta.pk, models.UUIDField)
 
 
@@ -105,7 +110,13 @@ def test_a_group_of_4_shows_nothing_anywhere(owner, login):
     assert body["rounds"][0]["message"] == "Not enough responses to show results (4 of at least 5)."
     summary = pulse_summary(organization=owner.organization)
     assert summary.respondents == 4 and not summary.enough
-    assert summary.engagement is summary.satisfaction is summary.satisfaction_enps is summary.response_rate is None
+    assert (
+        summary.engagement
+        is summary.satisfaction
+        is summary.satisfaction_enps
+        is summary.response_rate
+        is None
+    )
 
 
 def test_a_group_of_5_shows_results(owner, login):
@@ -121,7 +132,9 @@ def test_a_group_of_5_shows_results(owner, login):
     assert first["enough"] and first["respondents"] == 5
     by_code = {q["text"]: q for q in first["questions"]}
     assert by_code["I look forward to my work"]["mean"] == 3.4
-    assert by_code["How likely are you to recommend working here?"]["enps"] == 0.0  # 2 promoters, 2 detractors
+    assert (
+        by_code["How likely are you to recommend working here?"]["enps"] == 0.0
+    )  # 2 promoters, 2 detractors
     summary = pulse_summary(organization=owner.organization)
     assert summary.enough and summary.respondents == 5
     assert summary.engagement == 60.0  # mean 3.4 on 1-5
