@@ -2,7 +2,9 @@
 
 from django.shortcuts import render
 
+from charter.backbriefs import help as back_brief_help
 from charter.core.http import requires
+from charter.delegation.rules import LEVELS
 from charter.organizations.views import team_member_form
 
 from . import selectors
@@ -28,4 +30,6 @@ def guide(request):
 
 @requires("organization.view")
 def help_index(request):
-    return render(request, "web/help/index.html")
+    # The help panels of back-briefs and delegation read their texts from their apps.
+    context = {"help": back_brief_help, "levels": list(LEVELS.values())}
+    return render(request, "web/help/index.html", context)

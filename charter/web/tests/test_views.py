@@ -114,9 +114,11 @@ def test_guide_shows_each_step_done_or_not_from_real_data(client, owner, cycle, 
 def test_help_page_lists_every_concept(client, owner, login):
     login(owner)
     html = client.get(reverse("help")).content.decode()
-    for anchor in ("help-intent", "help-alignment", "help-key-result-kinds", "help-confidence"):
-        assert f'id="{anchor}"' in html
-    assert html.count("Good</div>") == 4 and html.count("Bad</div>") == 4
+    anchors = ("help-intent", "help-alignment", "help-key-result-kinds", "help-confidence")
+    for anchor in (*anchors, "help-back-brief", "help-delegation-levels"):
+        assert f'id="{anchor}"' in html and f'href="#{anchor}"' in html
+    assert html.count("Good</div>") == 5 and html.count("Bad</div>") == 5
+    assert "Cut the set-up to three steps" in html and html.count("level-badge level-") == 7
 
 
 def test_team_page_shows_members_children_and_goals(client, owner, cycle, login):
