@@ -46,55 +46,83 @@ def insights_for(*, actor: Actor, cycle_id: int | None = None, team_id: int | No
 
 def compute(actor: Actor, cycle, team) -> Insights:
     scope = inputs.make_scope(actor, cycle, team)
+    raw = _gather(scope)
+    indicators = _indicators(raw, actor.organization.attainment_mark)
+    return Insights(cycle=cycle, team=team, indicators=indicators, factors=_factors(raw, scope, indicators))
+
+
+@dataclass
+class _Raw:
+    """What one scope's figures are computed from."""
+
+    goals: list
+    check_ins: list
+    decisions: list
+    briefs: list
+    members: set
+    ideas: tuple[int, int]
+    pulse: sources.Pulse
+    grades: list
+    starts_on: object
+    today: object
+
+
+def _gather(scope: inputs.Scope) -> _Raw:
     goals = inputs.goals(scope)
-    today = min(timezone.localdate(), cycle.ends_on)
-    participation = rules.check_in_participation(
-        inputs.key_result_check_ins(scope, [g.pk for g in goals]), cycle.starts_on, today
-    )
-    decisions = inputs.decisions(scope)
-    latency = rules.decision_latency(
-        [rules.hours_between(d.proposed_at, d.decided_at) for d in decisions if d.decided_at]
-    )
-    briefs = inputs.back_briefs(scope)
     members = inputs.member_ids(scope)
-    submitted, adopted = inputs.ideas(scope, members)
-    pulse = sources.pulse(scope)
-    grades = sources.grades(scope)
-    indicators = [
-        rules.attainment_rate(grades, actor.organization.attainment_mark),
-        participation,
-        rules.status_distribution([g.status for g in goals]),
-        latency,
-        rules.escalation_rate([d.escalated for d in decisions]),
-        rules.back_brief_confirmation_time(
-            [rules.hours_between(b.requested_at, b.confirmed_at) for b in briefs if b.confirmed_at]
+    return _Raw(
+        goals=goals,
+        check_ins=inputs.key_result_check_ins(scope, [g.pk for g in goals]),
+        decisions=inputs.decisions(scope),
+        briefs=inputs.back_briefs(scope),
+        members=members,
+        ideas=inputs.ideas(scope, members),
+        pulse=sources.pulse(scope),
+        grades=sources.grades(scope),
+        starts_on=scope.cycle.starts_on,
+        today=min(timezone.localdate(), scope.cycle.ends_on),
+    )
+
+
+def _indicators(raw: _Raw, mark: float) -> list:
+    confirmed = [b for b in raw.briefs if b.confirmed_at]
+    pulse, (submitted, adopted), members = raw.pulse, raw.ideas, len(raw.members)
+    return [
+        rules.attainment_rate(raw.grades, mark),
+        rules.check_in_participation(raw.check_ins, raw.starts_on, raw.today),
+        rules.status_distribution([g.status for g in raw.goals]),
+        rules.decision_latency(
+            [rules.hours_between(d.proposed_at, d.decided_at) for d in raw.decisions if d.decided_at]
         ),
-        rules.back_brief_confirmed_share(sum(1 for b in briefs if b.confirmed_at), len(briefs)),
-        rules.ideas_per_member(submitted, len(members)),
-        rules.ideas_per_member(adopted, len(members), adopted=True),
+        rules.escalation_rate([d.escalated for d in raw.decisions]),
+        rules.back_brief_confirmation_time(
+            [rules.hours_between(b.requested_at, b.confirmed_at) for b in confirmed]
+        ),
+        rules.back_brief_confirmed_share(len(confirmed), len(raw.briefs)),
+        rules.ideas_per_member(submitted, members),
+        rules.ideas_per_member(adopted, members, adopted=True),
         rules.pulse_figure("pulse_engagement", "Pulse engagement", pulse.engagement, pulse.enough, pulse.n),
         rules.pulse_figure(
             "pulse_satisfaction", "Pulse satisfaction", pulse.satisfaction, pulse.enough, pulse.n
         ),
     ]
+
+
+def _factors(raw: _Raw, scope: inputs.Scope, indicators: list) -> list:
+    by_code = {f.code: f for f in indicators}
     chains = inputs.parent_chains(scope)
-    factors = [
-        rules.focus(
-            sum(1 for g in goals if _aligned(g.pk, chains, scope.parent_of)),
-            sum(1 for g in goals if g.has_intent),
-            len(goals),
-        ),
-        rules.engagement(participation.value, pulse.engagement if pulse.enough else None),
+    aligned = sum(1 for g in raw.goals if _aligned(g.pk, chains, scope.parent_of))
+    within = sum(1 for d in raw.decisions if inputs.within_authority(d))
+    pulse = raw.pulse
+    return [
+        rules.focus(aligned, sum(1 for g in raw.goals if g.has_intent), len(raw.goals)),
+        rules.engagement(by_code["check_in_participation"].value, pulse.engagement if pulse.enough else None),
         rules.decision_making(
-            sum(1 for d in decisions if inputs.within_authority(d)),
-            len(decisions),
-            inputs.mean_level(scope),
-            latency.value,
+            within, len(raw.decisions), inputs.mean_level(scope), by_code["decision_latency"].value
         ),
-        rules.innovation(submitted, adopted, len(members)),
+        rules.innovation(*raw.ideas, len(raw.members)),
         rules.satisfaction(pulse.satisfaction, pulse.n),
     ]
-    return Insights(cycle=cycle, team=team, indicators=indicators, factors=factors)
 
 
 def _aligned(goal_id: int, chains: dict, parent_of: dict) -> bool:
