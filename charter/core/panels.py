@@ -2,7 +2,8 @@
 
 A higher app registers `func(request, obj) -> str | None` (rendered HTML, or None to show nothing) for a
 named slot in its AppConfig.ready(); the lower app's template renders the slot with `{% panels "slot" obj %}`.
-Slots in use: "goal.detail" (the goal page, below the key results) and "home" (the home page's side column).
+Slots in use: "goal.detail" (the goal page, below the key results), "goal.badges" (beside each goal on the
+strategy map) and "home" (the home page's side column).
 """
 
 from collections import defaultdict
