@@ -17,7 +17,7 @@ def grades_for_cycle(*, organization, cycle_id: int, team_ids=None) -> list[Goal
     grades = GoalGrade.objects.for_org(organization).filter(cycle_id=cycle_id)
     if team_ids is not None:
         grades = grades.filter(team_id__in=team_ids)
-    return list(grades.select_related("goal", "team", "graded_by", "carried_to"))
+    return list(grades.select_related("goal", "team", "graded_by", "carried_to", "carried_to__cycle"))
 
 
 def reviews_for_cycle(*, organization, cycle_id: int, team_ids=None) -> list[CycleReview]:
