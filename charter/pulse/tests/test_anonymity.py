@@ -140,3 +140,23 @@ def test_a_group_of_5_shows_results(owner, login):
     assert summary.engagement == 60.0  # mean 3.4 on 1-5
     assert summary.satisfaction_enps == 0.0 and summary.satisfaction == 50.0
     assert summary.response_rate == round(5 / 6, 3)  # the owner was asked too
+
+
+def test_pulse_summary_filters_by_team_and_period(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from charter.organizations.tests.factories import make_team
+
+    team = make_team(owner, "Big")
+    people = respondents(owner, 5, team=team)
+    _, rnd = make_survey(owner)
+    for person in people:
+        answer(person, rnd, engagement=5, enps=10)
+    today = timezone.localdate()
+    mine = pulse_summary(organization=owner.organization, team_id=team.pk, since=today, until=today)
+    assert mine.enough and mine.engagement == 100.0 and mine.satisfaction == 100.0
+    assert mine.response_rate == 1.0
+    later = pulse_summary(organization=owner.organization, since=today + timedelta(days=1))
+    assert later.respondents == 0 and later.engagement is None
