@@ -68,8 +68,8 @@ BACK_BRIEFS = {
         "them; no discounts beyond 15%.",
         "concerns": "Our sales cycle is 74 days, so the last deals of the cycle must start now.",
         "needs": "Two more account executives, and the 30-day trial for mid-size clinics.",
-        "again": "Mid-size means five clinicians or more in one clinic, or a group of three clinics or "
-        "more. The rest stays as we wrote it.",
+        "again": "Mid-size clinics (five clinicians or more, or groups of three clinics or more) are where "
+        "we become the obvious choice; 25 signed clinics prove they buy from us and tell us what they need.",
     },
     "sales-playbook": {
         "reviewer": MAYA,
