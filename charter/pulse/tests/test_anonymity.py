@@ -7,7 +7,6 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
-from charter.api.main import api
 from charter.core.models import AuditEvent
 from charter.pulse import answering
 from charter.pulse.models import Answer, Response, RoundParticipation
@@ -88,7 +87,8 @@ def test_no_page_api_or_admin_lists_responses(owner, login):
     for url in pages + api_paths:
         text = client.get(url).content.decode()
         assert not any(i in text or i.replace("-", "") in text for i in ids), url
-    paths = api.get_openapi_schema()["paths"]
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert f"/api/v1/pulse/surveys/{{survey_id}}/results" in paths
     assert not [p for p in paths if p.startswith("/api/v1/pulse") and "response" in p]
     if apps.is_installed("django.contrib.admin"):  # no admin today; if one comes, it lists no answers
         from django.contrib import admin
