@@ -31,6 +31,11 @@ def _mention_text(match: re.Match) -> str:
     return f"**@{_MARKDOWN_SPECIALS.sub(r'\\\1', match.group(1).strip())}**"
 
 
+def plain(text: str) -> str:
+    """The text with mention tokens shown as `@Name`, for places that show no Markdown (notifications)."""
+    return MENTION.sub(lambda m: f"@{m.group(1).strip()}", text or "")
+
+
 def render(text: str) -> SafeString:
     html = _md.render(MENTION.sub(_mention_text, text or ""))
     clean = nh3.clean(

@@ -11,7 +11,7 @@ from charter.organizations.models import Membership
 from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
 
 from . import registry
-from .markdown import mentioned_ids
+from .markdown import mentioned_ids, plain
 from .models import Comment, Mention
 
 MAX_BODY = 10_000
@@ -62,7 +62,7 @@ def _mention(actor: Actor, comment: Comment, already: set[int]) -> set[int]:
         recipient_ids=new,
         title=f"{actor.user.get_full_name() or actor.user.email} mentioned you in a comment",
         url=f"{target.url(comment.target_id)}#comment-{comment.pk}",
-        body=comment.body[:500],
+        body=plain(comment.body)[:500],
     )
     return members
 

@@ -63,3 +63,9 @@ def test_mentions_show_the_name_and_parse_the_id():
 def test_empty_text_renders_nothing():
     assert render("") == ""
     assert render(None) == ""
+
+
+def test_plain_shows_mentions_as_names():
+    from charter.discussion.markdown import plain
+
+    assert plain("Thanks @[Maya Chen](user:1), see above") == "Thanks @Maya Chen, see above"
