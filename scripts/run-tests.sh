@@ -6,10 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 pg_url=${DATABASE_URL:-${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/charter_test}}
+# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs in this process.
+workers=(-n "${PYTEST_WORKERS:-auto}")
 start=$(date +%s)
 
 echo "== SQLite =="
-env -u DATABASE_URL "$BIN/pytest" "$@"
+env -u DATABASE_URL "$BIN/pytest" "${workers[@]}" "$@"
 sqlite_end=$(date +%s)
 
 if "$BIN/python" - "$pg_url" <<'PY'
@@ -24,7 +26,7 @@ except Exception as exc:
 PY
 then
   echo "== PostgreSQL =="
-  DATABASE_URL="$pg_url" "$BIN/pytest" "$@"
+  DATABASE_URL="$pg_url" "$BIN/pytest" "${workers[@]}" "$@"
   echo "SQLite pass: $((sqlite_end - start)) s; PostgreSQL pass: $(($(date +%s) - sqlite_end)) s"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI needs PostgreSQL too, and none answers." >&2
