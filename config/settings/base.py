@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "charter.pulse",
     "charter.lint",
     "charter.insights",
+    "charter.search",
+    "charter.agents",
     "charter.web",
     "charter.cli",
 ]
