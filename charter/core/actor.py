@@ -17,6 +17,7 @@ class Actor:
     lead_team_ids: frozenset[int] = field(default_factory=frozenset)  # teams the person leads
     request_id: str = ""
     via: str = "web"
+    token_id: int | None = None  # the API token the request came with; audited with every write
 
     @property
     def user_id(self) -> int:

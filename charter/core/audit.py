@@ -15,6 +15,7 @@ def audit(actor: Actor, action: str, obj, changes: dict | None = None) -> AuditE
         changes=_jsonable(changes or {}),
         request_id=actor.request_id,
         via=actor.via,
+        token_id=actor.token_id,
     )
 
 

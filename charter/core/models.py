@@ -90,6 +90,9 @@ class AuditEvent(OrgScopedModel):
     changes = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     via = models.CharField(max_length=16, blank=True)  # web, api, cli, mcp, system
+    token = models.ForeignKey(
+        "organizations.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

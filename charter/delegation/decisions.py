@@ -102,6 +102,9 @@ def decision_record(
     with transaction.atomic():
         auth = authority_for(actor, found["team"], found["domain"])
         outcome = rules.record_outcome(auth.level, auth.relation)
+        if getattr(actor.user, "kind", "person") == "agent":
+            org = actor.organization
+            outcome = rules.agent_capped(outcome, auth.level, org.agent_decision_cap, org.name)
         record = _create(actor, auth, outcome, title.strip(), {k: v.strip() for k, v in texts.items()}, found)
         message = outcome.render(
             domain=auth.domain.name, team=auth.team.name, leader=auth.name(record.addressed_to_id)

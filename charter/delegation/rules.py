@@ -268,6 +268,23 @@ def record_outcome(level: int, relation: str) -> Outcome:
     raise ValueError(f"Unknown relation {relation!r}.")
 
 
+def agent_may_decide(level: int, cap: int) -> bool:
+    """Agents decide alone only up to the organization's cap (0: never, they only propose)."""
+    return cap > 0 and level <= cap
+
+
+def agent_capped(outcome: Outcome, level: int, cap: int, organization: str) -> Outcome:
+    """An agent's record that would be decided above the cap becomes a proposal to the right leader."""
+    if outcome.status != DECIDED or agent_may_decide(level, cap):
+        return outcome
+    org = organization.replace("{", "{{").replace("}", "}}")
+    return Outcome(
+        PROPOSED, LEADER_DECISION, "leader", NEEDS_YOU,
+        message=f"Agents of {org} may decide alone up to level {cap}: "
+        "your record is a proposal for {leader}.",
+    )  # fmt: skip
+
+
 # ---- responses to an open record ------------------------------------------------------------------
 
 

@@ -63,6 +63,10 @@ class Organization(models.Model):
     attainment_mark = models.FloatField(
         default=0.7, help_text="Grade at or above which a goal counts as attained."
     )
+    agent_decision_cap = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="The highest delegation level at which agents may decide alone (0: agents only propose).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -134,6 +138,8 @@ class ApiToken(OrgScopedModel):
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Empty: every action of the owner's role (personal tokens); else the scopes of permissions.SCOPES.
+    scopes = models.JSONField(default=list, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
