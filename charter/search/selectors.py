@@ -1,0 +1,151 @@
+"""Reads of the index, always scoped to the actor's organization: search, similar goals, likely parents."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+
+from charter.core.actor import Actor
+from charter.core.errors import ValidationError
+
+from . import embedder as embedding
+from . import keyword, registry
+from .models import SearchDocument, SearchSettings
+from .snippets import highlight, snippet
+from .vectors import matrix, unpack
+
+RRF_K = 60
+MAX_LIMIT = 100
+DEFAULT_THRESHOLD = 0.8
+
+
+@dataclass
+class Hit:
+    """One result: the document, its fused score, and how it was found."""
+
+    doc: SearchDocument
+    score: float
+    keyword_rank: int | None = None
+    meaning_rank: int | None = None
+    title_html: str = ""
+    snippet_html: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return registry.labels().get(self.doc.type, self.doc.type)
+
+
+@dataclass
+class Results:
+    """The hits of one query and whether meaning search took part (and if not, why)."""
+
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    meaning_on: bool = False
+    meaning_off_reason: str = ""
+
+
+def fuse(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: score(d) = Σ 1 / (k + rank), ranks from 1; best first."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc_id in enumerate(ranking, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _check(types, limit) -> None:
+    unknown = sorted(set(types or ()) - set(registry.types()))
+    if unknown:
+        raise ValidationError(f"Unknown types: {', '.join(unknown)}.", field="types")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+
+
+def _meaning(org_id, query, *, types, team_id, cycle_id, limit) -> list[int]:
+    emb = embedding.get_embedder()
+    m = matrix(org_id, emb.name, emb.dimension)
+    vector = emb.embed([query])[0]
+    mask = m.mask(types=types, team_id=team_id, cycle_id=cycle_id)
+    return [doc_id for doc_id, _ in m.nearest(vector, limit=limit, mask=mask)]
+
+
+def search(
+    *, actor: Actor, q: str, types=None, team_id=None, cycle_id=None, limit: int = 20, mode: str = "both"
+) -> Results:
+    """Keyword and meaning hits fused by reciprocal rank; `mode` "keyword" or "meaning" uses one only."""
+    _check(types, limit)
+    emb, reason = embedding.load()
+    results = Results(query=q, meaning_on=emb is not None, meaning_off_reason=reason)
+    words = keyword.terms(q)
+    if not words:
+        return results
+    org_id, pool = actor.organization.pk, max(limit * 3, 30)
+    filters = {"types": types, "team_id": team_id, "cycle_id": cycle_id, "limit": pool}
+    by_keyword = keyword.backend().search(org_id, words, **filters) if mode != "meaning" else []
+    by_meaning = _meaning(org_id, q, **filters) if emb is not None and mode != "keyword" else []
+    fused = fuse(by_keyword, by_meaning)[:limit]
+    docs = SearchDocument.objects.for_org(actor.organization).in_bulk([doc_id for doc_id, _ in fused])
+    k_rank = {d: i for i, d in enumerate(by_keyword, 1)}
+    m_rank = {d: i for i, d in enumerate(by_meaning, 1)}
+    for doc_id, score in fused:
+        doc = docs[doc_id]
+        results.hits.append(
+            Hit(
+                doc,
+                score,
+                k_rank.get(doc_id),
+                m_rank.get(doc_id),
+                highlight(doc.title, words),
+                snippet(doc.body, words if doc_id in k_rank else []),
+            )
+        )
+    return results
+
+
+def similar_threshold(organization) -> float:
+    row = SearchSettings.objects.for_org(organization).first()
+    if row is not None:
+        return row.similar_threshold
+    return float(getattr(settings, "CHARTER_SEARCH_SIMILAR_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def _goal_hits(actor, vector, *, cycle_id=None, exclude=(), limit, threshold=-1.0) -> list[tuple]:
+    emb = embedding.get_embedder()
+    m = matrix(actor.organization.pk, emb.name, emb.dimension)
+    mask = m.mask(types=["goal"], cycle_id=cycle_id)
+    near = [(d, s) for d, s in m.nearest(vector, limit=limit + len(exclude), mask=mask) if s >= threshold]
+    docs = SearchDocument.objects.for_org(actor.organization).in_bulk([d for d, _ in near])
+    hits = [(docs[d], s) for d, s in near if d in docs and docs[d].object_id not in exclude]
+    return hits[:limit]
+
+
+def similar_goals(*, actor: Actor, goal_id: int, limit: int = 5) -> list[tuple[SearchDocument, float]]:
+    """Near-duplicates of a goal (cosine at or above the organization's threshold), other goals only."""
+    emb = embedding.get_embedder()
+    if emb is None:
+        return []
+    doc = SearchDocument.objects.for_org(actor.organization).filter(type="goal", object_id=goal_id).first()
+    if doc is None or doc.model != emb.name or doc.dimension != emb.dimension:
+        return []
+    vector = unpack(doc.vector, doc.dimension)
+    threshold = similar_threshold(actor.organization)
+    return _goal_hits(actor, vector, exclude={goal_id}, limit=limit, threshold=threshold)
+
+
+def likely_parents(
+    *,
+    actor: Actor,
+    title: str,
+    purpose: str = "",
+    cycle_id: int | None = None,
+    exclude_id=None,
+    limit: int = 5,
+) -> list[tuple[SearchDocument, float]]:
+    """Goals of the cycle ranked by how close their meaning is to a goal being written."""
+    emb = embedding.get_embedder()
+    text = f"{title}. {purpose}".strip(". ")
+    if emb is None or not text:
+        return []
+    vector: np.ndarray = emb.embed([text])[0]
+    return _goal_hits(actor, vector, cycle_id=cycle_id, exclude={exclude_id} - {None}, limit=limit)
