@@ -66,3 +66,16 @@ def registrations() -> list[Registration]:
 
 def labels() -> dict[str, str]:
     return {t: _types[t].label for t in types()}
+
+
+# Filter choices that need other apps' tables (cycles live above search): `source(actor) -> [(id, name)]`.
+_choices: dict[str, Callable] = {}
+
+
+def register_choices(name: str, source: Callable) -> None:
+    _choices[name] = source
+
+
+def choices(name: str, actor) -> list[tuple[int, str]]:
+    source = _choices.get(name)
+    return list(source(actor)) if source else []

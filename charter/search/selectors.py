@@ -149,3 +149,17 @@ def likely_parents(
         return []
     vector: np.ndarray = emb.embed([text])[0]
     return _goal_hits(actor, vector, cycle_id=cycle_id, exclude={exclude_id} - {None}, limit=limit)
+
+
+@dataclass(frozen=True)
+class MeaningStatus:
+    """Whether meaning search is on, with which model, and if not, why."""
+
+    on: bool
+    model: str = ""
+    reason: str = ""
+
+
+def meaning_status() -> MeaningStatus:
+    emb, reason = embedding.load()
+    return MeaningStatus(True, emb.name) if emb is not None else MeaningStatus(False, reason=reason)

@@ -9,10 +9,11 @@ from charter.delegation.models import Decision
 from charter.discussion.models import Comment
 from charter.discussion.registry import get_target
 from charter.goals.models import Goal, KeyResult
+from charter.goals.selectors import cycle_list
 from charter.ideas.models import Idea
 from charter.mission.models import Mission
 from charter.reviews.models import CycleReview
-from charter.search.registry import register
+from charter.search.registry import register, register_choices
 
 
 def _join(*parts) -> str:
@@ -32,6 +33,7 @@ def _comment_url(c) -> str:
 
 
 def register_all() -> None:
+    register_choices("cycle", lambda actor: [(c.pk, c.name) for c in cycle_list(actor=actor)])
     register(
         "mission", Mission, title=lambda m: "Mission", text=_mission_text, url=lambda m: reverse("mission")
     )

@@ -1,0 +1,55 @@
+"""Web pages of search: the results page, and the likely parents beside the goal form (htmx)."""
+
+from django.shortcuts import render
+
+from charter.core.errors import ValidationError
+from charter.core.http import requires
+from charter.organizations.selectors import team_list
+
+from . import registry, selectors
+
+
+def _int(params, name) -> int | None:
+    value = params.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _filters(params) -> dict:
+    types = [t for t in params.getlist("type") if t]
+    return {"types": types or None, "team_id": _int(params, "team"), "cycle_id": _int(params, "cycle")}
+
+
+@requires("organization.view")
+def search_page(request):
+    params, actor = request.GET, request.actor
+    q, filters, error = params.get("q", "").strip()[:300], _filters(params), ""
+    try:
+        results = selectors.search(actor=actor, q=q, **filters) if q else None
+    except ValidationError as exc:
+        results, error = None, str(exc)
+    meaning = selectors.meaning_status()
+    context = {
+        "q": q,
+        "results": results,
+        "error": error,
+        "meaning": meaning,
+        "type_choices": registry.labels().items(),
+        "teams": list(team_list(actor=actor)),
+        "cycles": registry.choices("cycle", actor),
+        **filters,
+    }
+    return render(request, "search/search.html", context)
+
+
+@requires("organization.view")
+def align_suggestions(request):
+    params = request.GET
+    suggestions = selectors.likely_parents(
+        actor=request.actor,
+        title=params.get("title", "")[:300],
+        purpose=params.get("purpose", "")[:2000],
+        cycle_id=_int(params, "cycle_id"),
+        exclude_id=_int(params, "goal"),
+    )
+    context = {"suggestions": suggestions, "meaning": selectors.meaning_status()}
+    return render(request, "search/_align.html", context)
