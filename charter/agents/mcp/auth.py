@@ -3,6 +3,7 @@
 from contextvars import ContextVar
 
 from charter.core.errors import PermissionDenied
+from charter.organizations import services as organization_services
 from charter.organizations.selectors import actor_for
 from charter.organizations.services import token_authenticate
 
@@ -19,11 +20,16 @@ def bearer(headers) -> str:
 
 
 def actor_for_token(raw: str, request_id: str = ""):
-    """The actor a token acts as over MCP; a bad token is refused outright, like the REST API does."""
-    api_token = token_authenticate(raw or "")
-    actor = api_token and actor_for(
-        user=api_token.user, organization=api_token.organization, request_id=request_id, via="mcp"
-    )
+    """The actor a token acts as over MCP (within the token's scopes); a bad token is refused outright."""
+    shared = getattr(organization_services, "token_actor", None)  # the REST API's own, scopes included
+    actor = shared(raw, request_id=request_id, via="mcp") if shared else _unscoped_actor(raw, request_id)
     if actor is None:
         raise PermissionDenied(REFUSED)
     return actor
+
+
+def _unscoped_actor(raw: str, request_id: str):
+    api_token = token_authenticate(raw or "")
+    return api_token and actor_for(
+        user=api_token.user, organization=api_token.organization, request_id=request_id, via="mcp"
+    )

@@ -29,6 +29,7 @@ READ_ONLY = ToolAnnotations(
     readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False
 )
 WRITE = ToolAnnotations(readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False)
+TYPES_DOC = "Only these types: mission, goal, key_result, decision, idea, review, comment."
 INSTRUCTIONS = (
     "Charter: goals under mission command. Read your mission brief first (get_mission_brief), work within "
     "the intent and your team's delegation levels; above your authority a decision becomes a proposal."
@@ -127,7 +128,11 @@ class CharterMCP:
             annotations=READ_ONLY,
         )
         self.server.add_tool(
-            self.search, name="search", description="Find goals by words.", annotations=READ_ONLY
+            self.search,
+            name="search",
+            description="Find mission, goals, key results, decisions, ideas, reviews and comments by words "
+            "or meaning.",
+            annotations=READ_ONLY,
         )
 
     async def get_mission_brief(
@@ -149,7 +154,7 @@ class CharterMCP:
         self,
         ctx: Context,
         query: Annotated[str, Field(description="Words to look for.")],
-        types: Annotated[list[str] | None, Field(description="Kinds of items, such as goal.")] = None,
+        types: Annotated[list[str] | None, Field(description=TYPES_DOC)] = None,
     ) -> str:
         return await self.call(ctx, tools.search, query=query, types=types)
 

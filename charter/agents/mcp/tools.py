@@ -21,10 +21,11 @@ from charter.goals.schemas import CheckInOut, GoalDetailOut, GoalOut
 from charter.ideas import selectors as idea_selectors
 from charter.ideas import services as idea_services
 from charter.ideas.schemas import IdeaDetailOut
+from charter.search import schemas as search_schemas
+from charter.search import selectors as search_selectors
 
 from . import briefs
 
-SEARCH_TYPES = ("goal",)
 SEARCH_LIMIT = 20
 
 
@@ -86,22 +87,7 @@ def add_comment(actor, **values) -> dict:
     return _dump(CommentOut, discussion_selectors.comment_get(actor=actor, comment_id=comment.pk))
 
 
-def search(actor, *, query: str, types: list[str] | None) -> list[dict]:
-    """Keyword search over goal titles and intent (a stand-in until `charter.search` serves every type)."""
-    words = [w.lower() for w in query.split() if w.strip()]
-    if not words:
-        raise ValidationError("Say what to look for.", field="query")
-    wanted = set(types or SEARCH_TYPES)
-    if not wanted & set(SEARCH_TYPES):
-        return []
-    hits = []
-    for goal in goal_selectors.goal_list(actor=actor):
-        text = " ".join([goal.title, goal.description, goal.purpose, goal.end_state]).lower()
-        score = sum(text.count(w) for w in words)
-        if score:
-            hits.append((-score, goal.title, goal))
-    hits.sort(key=lambda h: h[:2])
-    return [
-        {"type": "goal", "id": g.pk, "title": g.title, "uri": f"charter://goals/{g.pk}"}
-        for _, _, g in hits[:SEARCH_LIMIT]
-    ]
+def search(actor, *, query: str, types: list[str] | None) -> dict:
+    """Keyword and meaning search over everything the actor may see (the REST API's `/search`)."""
+    results = search_selectors.search(actor=actor, q=query, types=types or None, limit=SEARCH_LIMIT)
+    return search_schemas.results_out(results)

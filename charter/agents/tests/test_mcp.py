@@ -12,6 +12,7 @@ from charter.agents.mcp.auth import REFUSED
 from charter.agents.mcp.server import build_server
 from charter.notifications.models import Notification
 from charter.organizations.models import ApiToken
+from charter.search.services import reindex
 
 from .mcp_world import build
 
@@ -94,7 +95,9 @@ def test_mission_brief_goal_and_resources(world):
         ok(world["token"], "get_goal", goal_id=world["goal_id"])["key_results"][0]["id"]
         == world["key_result_id"]
     )
-    assert ok(world["token"], "search", query="deploys")[0]["id"] == world["goal_id"]
+    reindex(organization_id=world["org_id"])  # writes index in background tasks; here at once
+    hits = ok(world["token"], "search", query="deploys", types=["goal"])["items"]
+    assert [(h["type"], h["object_id"]) for h in hits] == [("goal", world["goal_id"])]
 
     async def steps(client):
         mission = await client.read_resource("charter://mission")
@@ -165,7 +168,7 @@ def test_revoked_or_expired_token_is_refused(world, how):
 def test_another_organization_sees_nothing(world):
     token = world["other_token"]
     assert ok(token, "list_my_goals") == []
-    assert ok(token, "search", query="deploys") == []
+    assert ok(token, "search", query="deploys")["items"] == []
     for name, arguments in [
         ("get_goal", {"goal_id": world["goal_id"]}),
         ("get_mission_brief", {"goal_id": world["goal_id"]}),
