@@ -1,0 +1,130 @@
+"""The index follows every write, reindexes after a model change, and keyword search works without a model."""
+
+import numpy as np
+import pytest
+
+from charter.discussion.services import comment_add, comment_delete
+from charter.goals.services import goal_delete, goal_update
+from charter.goals.tests.factories import make_goal, make_key_result
+from charter.search import embedder, selectors, services
+from charter.search.models import SearchDocument
+from charter.search.vectors import unpack
+
+
+class FakeEmbedder:
+    """Another model: 8 dimensions from the text's hash (stable within a test)."""
+
+    name = "fake-8"
+    dimension = 8
+
+    def embed(self, texts):
+        rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=8) for t in texts]
+        return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32)
+
+
+def _docs(actor, **filters):
+    return SearchDocument.objects.for_org(actor.organization).filter(**filters)
+
+
+def test_writes_and_deletes_keep_the_index_current(owner, cycle, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        goal = make_goal(owner, cycle, title="Reduce churn to 3%", purpose="Customers stay with us.")
+        make_key_result(owner, goal, title="Monthly churn below 3%")
+    doc = _docs(owner, type="goal", object_id=goal.pk).get()
+    assert doc.cycle_id == cycle.pk and "Customers stay" in doc.body
+    assert doc.model == "all-MiniLM-L6-v2" and doc.dimension == 384
+    assert np.isclose(np.linalg.norm(unpack(doc.vector, 384)), 1.0, atol=1e-4)
+    assert _docs(owner, type="key_result").count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        goal_update(actor=owner, goal_id=goal.pk, title="Halve customer attrition")
+    assert _docs(owner, type="goal", object_id=goal.pk).get().title == "Halve customer attrition"
+    assert [h.doc.object_id for h in selectors.search(actor=owner, q="attrition", mode="keyword").hits] == [
+        goal.pk
+    ]
+    assert not selectors.search(actor=owner, q="churn", types=["goal"], mode="keyword").hits
+
+    with django_capture_on_commit_callbacks(execute=True):
+        goal_delete(actor=owner, goal_id=goal.pk)
+    assert not _docs(owner).exists()
+    assert not selectors.search(actor=owner, q="attrition", mode="keyword").hits
+
+
+def test_a_deleted_comment_leaves_the_index(owner, cycle, django_capture_on_commit_callbacks):
+    goal = make_goal(owner, cycle, title="Ship the mobile app")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_add(actor=owner, target_type="goal", target_id=goal.pk, body="Beta testers love it")
+    hit = selectors.search(actor=owner, q="testers", mode="keyword").hits[0]
+    assert hit.doc.type == "comment" and hit.doc.url.endswith(f"/goals/{goal.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_delete(actor=owner, comment_id=comment.pk)
+    assert not _docs(owner, type="comment").exists()
+
+
+def test_indexing_twice_is_harmless(owner, cycle):
+    goal = make_goal(owner, cycle, title="Open a hiring office")
+    for _ in range(2):
+        assert services.index_item(type_="goal", object_id=goal.pk) == "indexed"
+    assert _docs(owner, type="goal").count() == 1
+    assert services.index_item(type_="goal", object_id=10**9) == "removed"
+
+
+def test_a_model_change_reindexes_and_search_skips_other_models(owner, cycle):
+    goal = make_goal(owner, cycle, title="Reduce churn to 3%")
+    services.reindex(organization_id=owner.organization.pk)
+    with embedder.use(FakeEmbedder()):
+        assert services.needs_reindex(organization_id=owner.organization.pk)
+        results = selectors.search(actor=owner, q="keep clients from leaving", mode="meaning")
+        assert results.meaning_on and not results.hits  # the stored vectors are of another model
+        assert services.reindex(organization_id=owner.organization.pk) >= 1
+        doc = _docs(owner, type="goal", object_id=goal.pk).get()
+        assert (doc.model, doc.dimension, len(doc.vector)) == ("fake-8", 8, 32)
+        assert not services.needs_reindex(organization_id=owner.organization.pk)
+    assert services.needs_reindex(organization_id=owner.organization.pk)
+
+
+def test_without_the_model_keyword_search_still_works(owner, cycle):
+    make_goal(owner, cycle, title="Reduce churn to 3%")
+    with embedder.use(None, "the ONNX model not found"):
+        services.reindex(organization_id=owner.organization.pk)
+        results = selectors.search(actor=owner, q="churn")
+        assert not results.meaning_on and results.meaning_off_reason == "the ONNX model not found"
+        assert [h.doc.title for h in results.hits] == ["Reduce churn to 3%"]
+        assert "<mark>churn</mark>" in results.hits[0].title_html
+
+
+def test_snippets_escape_before_marking(owner, cycle):
+    make_goal(owner, cycle, title="<b>Churn</b> & more", purpose="<script>churn</script>")
+    services.reindex(organization_id=owner.organization.pk)
+    hit = selectors.search(actor=owner, q="churn", mode="keyword").hits[0]
+    assert hit.title_html == "&lt;b&gt;<mark>Churn</mark>&lt;/b&gt; &amp; more"
+    assert "&lt;script&gt;<mark>churn</mark>" in hit.snippet_html
+
+
+def test_filters_and_bad_input(owner, cycle, other_owner):
+    make_goal(owner, cycle, title="Reduce churn to 3%")
+    services.reindex(organization_id=owner.organization.pk)
+    assert selectors.search(actor=owner, q="churn", cycle_id=cycle.pk).hits
+    assert not selectors.search(actor=owner, q="churn", cycle_id=cycle.pk + 1000).hits
+    assert not selectors.search(actor=owner, q="churn", types=["decision"]).hits
+    assert not selectors.search(actor=other_owner, q="churn").hits
+    with pytest.raises(Exception, match="Unknown types: nope"):
+        selectors.search(actor=owner, q="churn", types=["nope"])
+
+
+def test_fusion_by_reciprocal_rank():
+    fused = selectors.fuse([1, 2, 3], [3, 1])
+    assert [d for d, _ in fused] == [1, 3, 2]
+    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
+
+
+def test_similar_goals_and_likely_parents(owner, cycle, settings):
+    a = make_goal(owner, cycle, title="Reduce customer churn to 3%", purpose="", end_state="")
+    b = make_goal(owner, cycle, title="Reduce churn of customers to 3 percent", purpose="", end_state="")
+    make_goal(owner, cycle, title="Hire five senior engineers", purpose="", end_state="")
+    services.reindex(organization_id=owner.organization.pk)
+    assert [d.object_id for d, _ in selectors.similar_goals(actor=owner, goal_id=a.pk)] == [b.pk]
+    settings.CHARTER_SEARCH_SIMILAR_THRESHOLD = 0.999
+    assert selectors.similar_goals(actor=owner, goal_id=a.pk) == []
+    parents = selectors.likely_parents(actor=owner, title="Keep clients from leaving", cycle_id=cycle.pk)
+    assert parents[0][0].object_id in {a.pk, b.pk}
