@@ -4,10 +4,12 @@ organization. `build()` runs in the test process or, printing JSON, in the subpr
 
 import json
 
+from django.utils import timezone
+
 from charter.delegation import services as delegation_services
 from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
-from charter.organizations.models import Role
-from charter.organizations.services import token_create
+from charter.organizations.models import ApiToken, Role
+from charter.organizations.services import token_create, token_revoke
 from charter.organizations.tests.factories import make_org, make_person, make_team
 
 
@@ -28,6 +30,9 @@ def build() -> dict:
         actor=owner, team_id=team.pk, domain_id=held.pk, level=1, reason="Lead."
     )
     other = make_org("Globex")
+    revoked, expired = token_create(actor=member, name="revoked"), token_create(actor=member, name="expired")
+    token_revoke(actor=member, token_id=revoked[0].pk)
+    ApiToken.objects.for_org(owner.organization).filter(pk=expired[0].pk).update(expires_at=timezone.now())
     return {
         "org_id": owner.organization.pk,
         "team_id": team.pk,
@@ -39,6 +44,8 @@ def build() -> dict:
         "held_domain_id": held.pk,
         "token": token_create(actor=member, name="mcp")[1],
         "other_token": token_create(actor=other, name="mcp")[1],
+        "revoked_token": revoked[1],
+        "expired_token": expired[1],
     }
 
 
