@@ -6,7 +6,7 @@ from .selectors import MAX_LIMIT
 
 
 class SearchQuery(Schema):
-    q: str = Field(min_length=1, max_length=300, description="What to look for, in words or in meaning.")
+    q: str = Field("", max_length=300, description="Words or meaning to look for (empty: no results).")
     types: str | None = Field(
         None, description="Comma-separated types: mission, goal, key_result, decision, idea, review, comment."
     )
