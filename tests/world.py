@@ -65,4 +65,5 @@ WORLD_HOOKS: list[str] = [
     "charter.ideas.tests.world",
     "charter.reviews.tests.world",
     "charter.metrics.tests.world",
+    "charter.agents.tests.world",
 ]

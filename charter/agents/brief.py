@@ -31,14 +31,14 @@ def _actor_out(actor: Actor) -> s.BriefActor:
     return s.BriefActor(id=actor.user_id, name=str(actor.user), kind=kind, role=actor.role)
 
 
-def _mission_out(actor: Actor) -> s.MissionOut:
+def _mission_out(actor: Actor) -> s.BriefMission:
     mission = mission_get(actor=actor)
     values = [
-        s.ValueOut(name=str(v.get("name", "")), meaning=str(v.get("meaning", "")))
+        s.BriefValue(name=str(v.get("name", "")), meaning=str(v.get("meaning", "")))
         for v in mission.values or []
         if isinstance(v, dict)
     ]
-    return s.MissionOut(statement=mission.statement, vision=mission.vision, values=values)
+    return s.BriefMission(statement=mission.statement, vision=mission.vision, values=values)
 
 
 def _goal_out(goal: Goal) -> s.GoalBrief:
@@ -57,8 +57,8 @@ def _goal_out(goal: Goal) -> s.GoalBrief:
     )
 
 
-def _intent(goal: Goal) -> s.IntentOut:
-    return s.IntentOut(
+def _intent(goal: Goal) -> s.BriefIntent:
+    return s.BriefIntent(
         goal_id=goal.pk,
         title=goal.title,
         team=goal.team.name if goal.team_id else None,
@@ -69,7 +69,7 @@ def _intent(goal: Goal) -> s.IntentOut:
     )
 
 
-def _chain(goal: Goal, by_id: dict[int, Goal]) -> list[s.IntentOut]:
+def _chain(goal: Goal, by_id: dict[int, Goal]) -> list[s.BriefIntent]:
     """The goal, then its parent, up to the top (a loop in the data stops the walk)."""
     chain, node, seen = [], goal, set()
     while node is not None and node.pk not in seen:
@@ -186,7 +186,7 @@ def _you(actor: Actor, level: int, relation: str) -> tuple[str, str]:
     return "propose", f"Propose: your record waits for {waits}."
 
 
-def _authority(actor: Actor, ctx: dict, team_id: int | None) -> list[s.AuthorityOut]:
+def _authority(actor: Actor, ctx: dict, team_id: int | None) -> list[s.BriefAuthority]:
     row = next((r for r in ctx["board"]["rows"] if r["team"].pk == team_id), None)
     if row is None:
         return []
@@ -201,7 +201,7 @@ def _authority(actor: Actor, ctx: dict, team_id: int | None) -> list[s.Authority
     for domain, cell in zip(ctx["board"]["domains"], row["cells"], strict=True):
         you, words = _you(actor, cell.level, relation)
         items.append(
-            s.AuthorityOut(
+            s.BriefAuthority(
                 domain_id=domain.pk,
                 domain=domain.name,
                 level=cell.level,
@@ -252,17 +252,19 @@ def _decisions(actor: Actor, team_id: int | None) -> tuple[list, list]:
     return recent, [_decision_out(d) for d in rows if d.status in open_statuses]
 
 
-def _lint(actor: Actor, goal: Goal) -> list[s.LintWarning]:
+def _lint(actor: Actor, goal: Goal) -> list[s.BriefLintWarning]:
     found = findings_of_goals(actor=actor, cycle_id=goal.cycle_id).get(goal.pk, [])
-    return [s.LintWarning(code=f.code, severity=f.severity, message=f.message, hint=f.hint) for f in found]
+    return [
+        s.BriefLintWarning(code=f.code, severity=f.severity, message=f.message, hint=f.hint) for f in found
+    ]
 
 
-def _back_brief(actor: Actor, goal: Goal) -> s.BackBriefOut | None:
+def _back_brief(actor: Actor, goal: Goal) -> s.BriefBackBrief | None:
     bb = back_brief_of_goal(actor=actor, goal=goal)
     if bb is None:
         return None
     fields = ("state", "intent", "plan", "concerns", "needs", "clarification")
-    return s.BackBriefOut(**{f: getattr(bb, f) for f in fields})
+    return s.BriefBackBrief(**{f: getattr(bb, f) for f in fields})
 
 
 # ---- the two briefs -------------------------------------------------------------------------------
@@ -316,7 +318,9 @@ def my_brief(*, actor: Actor) -> s.MyBrief:
         mission=_mission_out(actor),
         cycle=cycle.name if cycle else None,
         goals=[
-            s.MyGoal(goal=_goal_out(g), intent_chain=_chain(g, by_id), key_results=_key_results(g, check_ins))
+            s.BriefGoalItem(
+                goal=_goal_out(g), intent_chain=_chain(g, by_id), key_results=_key_results(g, check_ins)
+            )
             for g in goals
         ],
         authority={names[t]: _authority(actor, ctx, t) for t in team_ids if t in names},

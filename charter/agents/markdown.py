@@ -14,7 +14,7 @@ def _num(value: float | None) -> str:
     return f"{value:g}"
 
 
-def _mission(m: s.MissionOut, full: bool) -> list[str]:
+def _mission(m: s.BriefMission, full: bool) -> list[str]:
     lines = ["## Mission", "", m.statement or "_No mission written yet._", ""]
     if m.vision:
         lines += [f"**Vision:** {m.vision}", ""]
@@ -24,7 +24,7 @@ def _mission(m: s.MissionOut, full: bool) -> list[str]:
 
 
 def _chain(
-    chain: list[s.IntentOut], heading: str = "## Chain of intent (this goal first, up to the mission)"
+    chain: list[s.BriefIntent], heading: str = "## Chain of intent (this goal first, up to the mission)"
 ):
     lines = [heading, ""]
     for depth, link in enumerate(chain):
@@ -63,7 +63,7 @@ def _key_results(krs: list[s.KeyResultBrief], full: bool) -> list[str]:
     return [*lines, ""]
 
 
-def _authority(items: list[s.AuthorityOut], cap: int | None, heading: str) -> list[str]:
+def _authority(items: list[s.BriefAuthority], cap: int | None, heading: str) -> list[str]:
     lines = [heading, ""]
     if cap is not None:
         lines += [f"You are an agent: you may decide alone only up to delegation level {cap} (0: never).", ""]

@@ -17,18 +17,18 @@ class BriefActor(Schema):
     role: str
 
 
-class ValueOut(Schema):
+class BriefValue(Schema):
     name: str
     meaning: str = ""
 
 
-class MissionOut(Schema):
+class BriefMission(Schema):
     statement: str
     vision: str
-    values: list[ValueOut]
+    values: list[BriefValue]
 
 
-class IntentOut(Schema):
+class BriefIntent(Schema):
     """One link of the chain of intent: a goal with the why, the end state and the limits."""
 
     goal_id: int
@@ -65,7 +65,7 @@ class KeyResultBrief(Schema):
     check_ins: list[CheckInBrief] = Field(description="The last five check-ins, newest first.")
 
 
-class AuthorityOut(Schema):
+class BriefAuthority(Schema):
     """A team's effective level in a decision domain, and what a record by this actor becomes."""
 
     domain_id: int
@@ -98,14 +98,14 @@ class IdeaBrief(Schema):
     votes: int
 
 
-class LintWarning(Schema):
+class BriefLintWarning(Schema):
     code: str
     severity: str
     message: str
     hint: str
 
 
-class BackBriefOut(Schema):
+class BriefBackBrief(Schema):
     state: str
     intent: str
     plan: str
@@ -133,26 +133,26 @@ class MissionBrief(Schema):
 
     organization: str
     actor: BriefActor
-    mission: MissionOut
+    mission: BriefMission
     goal: GoalBrief
-    intent_chain: list[IntentOut] = Field(
+    intent_chain: list[BriefIntent] = Field(
         description="From this goal up to the top goal; the mission is above."
     )
     key_results: list[KeyResultBrief]
-    authority: list[AuthorityOut]
+    authority: list[BriefAuthority]
     agent_decision_cap: int | None = Field(
         description="For an agent: the highest delegation level at which it may decide alone (0: never)."
     )
     recent_decisions: list[DecisionBrief]
     open_proposals: list[DecisionBrief]
     ideas: list[IdeaBrief]
-    lint: list[LintWarning]
-    back_brief: BackBriefOut | None
+    lint: list[BriefLintWarning]
+    back_brief: BriefBackBrief | None
 
 
-class MyGoal(Schema):
+class BriefGoalItem(Schema):
     goal: GoalBrief
-    intent_chain: list[IntentOut]
+    intent_chain: list[BriefIntent]
     key_results: list[KeyResultBrief]
 
 
@@ -161,10 +161,10 @@ class MyBrief(Schema):
 
     organization: str
     actor: BriefActor
-    mission: MissionOut
+    mission: BriefMission
     cycle: str | None
-    goals: list[MyGoal]
-    authority: dict[str, list[AuthorityOut]] = Field(description="Per team name: its levels per domain.")
+    goals: list[BriefGoalItem]
+    authority: dict[str, list[BriefAuthority]] = Field(description="Per team name: its levels per domain.")
     agent_decision_cap: int | None
 
 

@@ -10,8 +10,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from charter.core.errors import PermissionDenied
-from charter.organizations.selectors import actor_for
-from charter.organizations.services import token_authenticate
+from charter.organizations.services import token_actor
 
 
 class TokenAuth(HttpBearer):
@@ -22,10 +21,7 @@ class TokenAuth(HttpBearer):
     """
 
     def authenticate(self, request, token):
-        api_token = token_authenticate(token)
-        actor = api_token and actor_for(
-            user=api_token.user, organization=api_token.organization, request_id=request.request_id, via="api"
-        )
+        actor = token_actor(token, request_id=request.request_id, via="api")
         if actor is None:
             raise AuthenticationError(401, "The token is unknown, revoked or expired, or its owner left.")
         return actor

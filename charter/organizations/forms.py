@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate
 
 from .models import Role
+from .selectors import is_agent_email
 
 
 class StyledForm(forms.Form):
@@ -48,6 +49,12 @@ class EmailLoginForm(StyledForm):
 
     def clean(self):
         email, password = self.cleaned_data.get("email"), self.cleaned_data.get("password")
+        if email and is_agent_email(email=email):
+            raise forms.ValidationError(
+                "This is an AI agent's address: agents never sign in to the web; they act through their "
+                "API tokens.",
+                code="agent_login",
+            )
         if email and password:
             self.user_cache = authenticate(self.request, email=email.lower(), password=password)
             if self.user_cache is None or not self.user_cache.is_active:

@@ -12,7 +12,9 @@ class ActorMiddleware:
 
     def __call__(self, request):
         request.actor = None
-        if request.user.is_authenticated and not request.path.startswith("/static/"):
+        # Agents act only through their tokens: a session of an agent never gets an actor.
+        is_agent = getattr(request.user, "kind", "person") == "agent"
+        if request.user.is_authenticated and not is_agent and not request.path.startswith("/static/"):
             request.actor = _session_actor(request)
         return self.get_response(request)
 

@@ -48,3 +48,22 @@ ROLES_THAT_EDIT_EVERYTHING = _LEADERS
 
 def allowed_actions(role: str) -> frozenset[str]:
     return frozenset(action for action, roles in MATRIX.items() if role in roles)
+
+
+# Token scopes (agents' tokens, optionally people's): scope -> actions it allows. A token with scopes
+# may take the actions of its owner's role that one of its scopes allows; a token without scopes, all.
+SCOPES: dict[str, frozenset[str]] = {
+    "read": frozenset({"organization.view"}),
+    "check_in": frozenset({"check_in.create"}),
+    "propose": frozenset({"decision.record", "idea.create", "back_brief.submit"}),
+    "decide": frozenset({"decision.respond"}),
+    "comment": frozenset({"comment.create"}),
+}
+
+
+def scoped_actions(allowed: frozenset[str], scopes) -> frozenset[str]:
+    """The role's actions narrowed to the token's scopes (no scopes: the role's actions unchanged)."""
+    if not scopes:
+        return allowed
+    granted = frozenset().union(*(SCOPES.get(scope, frozenset()) for scope in scopes))
+    return allowed & granted

@@ -128,3 +128,8 @@ def member_users(*, actor: Actor):
 
 def token_list(*, actor: Actor):
     return ApiToken.objects.for_org(actor.organization).filter(user=actor.user).order_by("-created_at")
+
+
+def is_agent_email(*, email: str) -> bool:
+    """Whether an address belongs to an AI agent (agents never sign in to the web)."""
+    return User.objects.filter(email=email.strip().lower(), kind=User.Kind.AGENT).exists()

@@ -1,5 +1,6 @@
 """Every write about organizations, people, teams and tokens."""
 
+import dataclasses
 import hashlib
 import secrets
 from datetime import timedelta
@@ -16,7 +17,8 @@ from charter.core.audit import audit, changed_fields
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
 
 from .models import ApiToken, Membership, Organization, Role, Team, TeamMembership, User
-from .permissions import allowed_actions
+from .permissions import SCOPES, allowed_actions, scoped_actions
+from .selectors import actor_for
 
 TOKEN_PREFIX = "chr_"
 
@@ -257,27 +259,41 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def token_create(*, actor: Actor, name: str, days: int | None = 90) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor: Actor, name: str, days: int | None = 90, scopes: list[str] | None = None
+) -> tuple[ApiToken, str]:
     """A personal API token; the raw value is returned once and never stored."""
     actor.require("token.manage")
+    return token_issue(actor=actor, user=actor.user, name=name, days=days, scopes=scopes)
+
+
+def token_issue(
+    *, actor: Actor, user: User, name: str, days: int | None, scopes: list[str] | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token for `user` (the actor, or an agent its sponsor answers for); callers check who may."""
     name = name.strip()
     if not name:
         raise ValidationError("Name the token after where it is used.", field="name")
     if days is not None and not 1 <= days <= 3650:
         raise ValidationError("Expiry must be between 1 and 3650 days.", field="days")
+    unknown = sorted(set(scopes or ()) - set(SCOPES))
+    if unknown:
+        raise ValidationError(f"Unknown scope {unknown[0]!r}: use {', '.join(SCOPES)}.", field="scopes")
     secret = secrets.token_urlsafe(32)
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secret}"
     with transaction.atomic():
         token = ApiToken.objects.create(
             organization=actor.organization,
-            user=actor.user,
+            user=user,
             name=name,
             prefix=prefix,
             token_hash=_hash(raw),
+            scopes=[s for s in SCOPES if s in set(scopes or ())],
             expires_at=timezone.now() + timedelta(days=days) if days else None,
         )
-        audit(actor, "token.create", token, {"prefix": prefix, "expires_at": token.expires_at})
+        changes = {"prefix": prefix, "expires_at": token.expires_at, "scopes": token.scopes}
+        audit(actor, "token.create", token, changes | {"user_id": user.pk})
     return token, raw
 
 
@@ -310,3 +326,18 @@ def token_authenticate(raw: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.unscoped().filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def token_actor(raw: str, *, request_id: str = "", via: str = "api") -> Actor | None:
+    """The actor a raw token acts as: its owner's role actions narrowed to its scopes, with the token
+    noted for the audit trail; None for an unknown, revoked or expired token or an owner who left.
+    The REST API and the MCP server both authenticate through here."""
+    api_token = token_authenticate(raw or "")
+    actor = api_token and actor_for(
+        user=api_token.user, organization=api_token.organization, request_id=request_id, via=via
+    )
+    if not actor:
+        return None
+    return dataclasses.replace(
+        actor, allowed=scoped_actions(actor.allowed, api_token.scopes), token_id=api_token.pk
+    )
