@@ -106,6 +106,14 @@ class OrganizationSettingsForm(StyledForm):
         help_text="A goal graded at or above this (0.0 to 1.0) counts as attained. 0.7 is usual.",
         widget=forms.NumberInput(attrs={"step": "0.05"}),
     )
+    agent_decision_cap = forms.IntegerField(
+        label="Agents decide alone up to level",
+        required=False,
+        min_value=0,
+        max_value=7,
+        help_text="The highest delegation level at which AI agents may decide alone; above it their "
+        "records become proposals to the team's leader. 0: agents only propose.",
+    )
 
 
 class TeamForm(StyledForm):

@@ -43,9 +43,13 @@ def organization_create(*, name: str, owner: User, slug: str | None = None) -> t
     return org, actor
 
 
-def organization_update(*, actor: Actor, name: str, stale_days: int, attainment_mark: float) -> Organization:
+def organization_update(
+    *, actor: Actor, name: str, stale_days: int, attainment_mark: float, agent_decision_cap: int | None = None
+) -> Organization:
     actor.require("organization.manage")
     errors = {}
+    if agent_decision_cap is not None and not 0 <= agent_decision_cap <= 7:
+        errors["agent_decision_cap"] = ["A delegation level from 0 (agents only propose) to 7."]
     if not name.strip():
         errors["name"] = ["An organization needs a name."]
     if not 1 <= stale_days <= 365:
@@ -56,9 +60,10 @@ def organization_update(*, actor: Actor, name: str, stale_days: int, attainment_
         raise ValidationError("The settings are not valid.", errors=errors)
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=actor.organization_id)
-        changes = changed_fields(
-            org, {"name": name.strip(), "stale_days": stale_days, "attainment_mark": attainment_mark}
-        )
+        values = {"name": name.strip(), "stale_days": stale_days, "attainment_mark": attainment_mark}
+        if agent_decision_cap is not None:
+            values["agent_decision_cap"] = agent_decision_cap
+        changes = changed_fields(org, values)
         if changes:
             org.save()
             audit(actor, "organization.update", org, changes)

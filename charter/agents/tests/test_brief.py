@@ -90,3 +90,16 @@ def test_another_organizations_goal_is_not_found(world, other_owner):
         mission_brief(actor=other_owner, goal_id=goal.pk)
     make_cycle(other_owner)
     assert my_brief(actor=other_owner).goals == []
+
+
+def test_my_brief_keeps_a_constant_number_of_queries(world, owner, cycle):
+    cast, top, goal, kr = world
+    bob = refresh_actor(cast.bob.user, cast.owner.organization)
+    with CaptureQueriesContext(connection) as few:
+        my_brief(actor=bob)
+    for n in range(5):
+        extra = make_goal(owner, cycle, f"Also {n}", team_id=cast.product.pk, parent_id=goal.pk)
+        make_key_result(owner, extra, f"KR {n}")
+    with CaptureQueriesContext(connection) as many:
+        assert len(my_brief(actor=bob).goals) == 6
+    assert len(many) == len(few)

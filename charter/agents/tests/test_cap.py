@@ -1,6 +1,7 @@
 """The organization's agent decision cap: above it an agent's record becomes a proposal to the leader."""
 
 import pytest
+from django.urls import reverse
 
 from charter.delegation import rules
 from charter.delegation.tests.factories import make_cast, record, set_level
@@ -63,3 +64,13 @@ def test_the_brief_tells_the_agent_what_it_may_decide(owner, cycle):
     )
     bot6 = _agent_actor(owner, cast, 6)
     assert my_brief(actor=bot6).authority["Product"][0].you == "decide"
+
+
+def test_admins_set_the_cap_in_the_settings(client, login, owner):
+    login(owner)
+    data = {"name": "Acme", "stale_days": 14, "attainment_mark": 0.7, "agent_decision_cap": 6}
+    assert client.post(reverse("organization_settings"), data).status_code == 302
+    owner.organization.refresh_from_db()
+    assert owner.organization.agent_decision_cap == 6
+    refused = client.post(reverse("organization_settings"), {**data, "agent_decision_cap": 9})
+    assert refused.status_code == 200 and "agent_decision_cap" in refused.content.decode()
