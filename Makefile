@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml
 venv: $(VENV)/.installed
 
 run: $(VENV)/.installed ## set up, migrate, load the demo organization when empty, serve at http://127.0.0.1:8000
-	$(BIN)/charter serve --migrate --demo-if-empty --host $(HOST) --port $(PORT)
+	$(BIN)/charter serve --migrate --demo-if-empty --with-worker --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed ## set up and run the whole suite on SQLite, then on PostgreSQL when one answers
 	$(BIN)/ruff check .

@@ -1,6 +1,8 @@
 """`charter serve`: gunicorn in-process, optionally migrating and loading the demo first."""
 
 import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -30,8 +32,13 @@ class Command(CharterCommand):
         parser.add_argument(
             "--demo-if-empty", action="store_true", help="Load the demo organization when there is none."
         )
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="Also run `charter worker` (background tasks and schedule) as a child process.",
+        )
 
-    def handle(self, *args, host, port, workers, migrate, demo_if_empty, **options):
+    def handle(self, *args, host, port, workers, migrate, demo_if_empty, with_worker, **options):
         if migrate:
             call_command("migrate", interactive=False, verbosity=0)
             self.stderr.write("Database is up to date.")
@@ -42,7 +49,18 @@ class Command(CharterCommand):
         self.stdout.write(f"Charter at {url} ({workers} workers; Ctrl+C stops)")
         if demo_if_empty and _demo_login_works():
             self.stdout.write(f"Log in as {OWNER_EMAIL} with the password {OWNER_PASSWORD}")
-        serve(host=host, port=port, workers=workers)
+        worker = _start_worker() if with_worker else None
+        try:
+            serve(host=host, port=port, workers=workers)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=15)
+
+
+def _start_worker() -> subprocess.Popen:
+    """The background worker beside the web server, so that a one-command set-up indexes and notifies."""
+    return subprocess.Popen([sys.executable, "-c", "from charter.cli import main; main(['worker'])"])
 
 
 def _demo_login_works() -> bool:
