@@ -1,15 +1,30 @@
 """The brief over REST (JSON in the OpenAPI document, Markdown on request) and the brief page."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from charter.api.tests.conftest import ApiClient, token_for
 from charter.goals.tests.factories import make_goal, make_key_result
+from charter.organizations.services import token_create
 from charter.organizations.tests.factories import make_team
 
 from .factories import make_agent, make_agent_token
 
 pytestmark = pytest.mark.django_db
+
+
+class ApiClient:
+    """GETs under /api/v1 with a bearer token."""
+
+    def __init__(self, raw: str):
+        self.client, self.headers = Client(), {"Authorization": f"Bearer {raw}"}
+
+    def get(self, path: str):
+        return self.client.get(f"/api/v1{path}", headers=self.headers)
+
+
+def token_for(actor) -> str:
+    return token_create(actor=actor, name="tests")[1]
 
 
 @pytest.fixture
