@@ -10,7 +10,9 @@ from .schemas import SearchOut, SearchQuery, results_out
 router = Router(tags=["search"])
 
 
-@router.get("/search", response=SearchOut, operation_id="search", openapi_extra=action("organization.view"))
+@router.get(
+    "/search", response=SearchOut, operation_id="search_query", openapi_extra=action("organization.view")
+)
 def search(request, params: Query[SearchQuery]):
     """Find mission, goals, key results, decisions, ideas, retrospectives and comments."""
     results = selectors.search(

@@ -3,9 +3,7 @@
 from contextvars import ContextVar
 
 from charter.core.errors import PermissionDenied
-from charter.organizations import services as organization_services
-from charter.organizations.selectors import actor_for
-from charter.organizations.services import token_authenticate
+from charter.organizations.services import token_actor
 
 # The Bearer token of the HTTP request being served (set by the HTTP app; stateless, so it reaches tools).
 REQUEST_TOKEN: ContextVar[str] = ContextVar("charter_mcp_token", default="")
@@ -21,15 +19,7 @@ def bearer(headers) -> str:
 
 def actor_for_token(raw: str, request_id: str = ""):
     """The actor a token acts as over MCP (within the token's scopes); a bad token is refused outright."""
-    shared = getattr(organization_services, "token_actor", None)  # the REST API's own, scopes included
-    actor = shared(raw, request_id=request_id, via="mcp") if shared else _unscoped_actor(raw, request_id)
+    actor = token_actor(raw, request_id=request_id, via="mcp")  # the REST API's own: scopes and audit
     if actor is None:
         raise PermissionDenied(REFUSED)
     return actor
-
-
-def _unscoped_actor(raw: str, request_id: str):
-    api_token = token_authenticate(raw or "")
-    return api_token and actor_for(
-        user=api_token.user, organization=api_token.organization, request_id=request_id, via="mcp"
-    )

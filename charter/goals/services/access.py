@@ -7,10 +7,8 @@ from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
 from ..models import Goal, KeyResult
 
 
-def may_edit_goal(actor: Actor, goal: Goal) -> bool:
-    """Leaders edit every goal; members the goals of their teams (or led teams) and those they own."""
-    if not actor.can("goal.edit"):
-        return False
+def _is_theirs(actor: Actor, goal: Goal) -> bool:
+    """Leaders reach every goal; members the goals of their teams (or led teams) and those they own."""
     if actor.role in ROLES_THAT_EDIT_EVERYTHING:
         return True
     return (
@@ -20,10 +18,15 @@ def may_edit_goal(actor: Actor, goal: Goal) -> bool:
     )
 
 
+def may_edit_goal(actor: Actor, goal: Goal) -> bool:
+    return actor.can("goal.edit") and _is_theirs(actor, goal)
+
+
 def may_check_in(actor: Actor, key_result: KeyResult) -> bool:
+    """A token limited to check-ins (an agent's) still checks in on its team's key results."""
     if not actor.can("check_in.create"):
         return False
-    return key_result.owner_id == actor.user_id or may_edit_goal(actor, key_result.goal)
+    return key_result.owner_id == actor.user_id or _is_theirs(actor, key_result.goal)
 
 
 def _member_may_create(actor: Actor, goal: Goal) -> bool:

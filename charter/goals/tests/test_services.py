@@ -210,3 +210,15 @@ def test_events_announce_goals_and_status_changes(owner, cycle):
     assert [name for name, _ in seen][:2] == ["goal.created", "goal.updated"]
     changes = [(kw["before"], kw["after"]) for name, kw in seen if name == "goal.status_changed"]
     assert changes[-1] == ("on_track", "off_track")
+
+
+def test_a_token_limited_to_check_ins_still_checks_in_on_its_teams_key_results(owner, cycle):
+    import dataclasses
+
+    team = make_team(owner, "Agents' team")
+    member = make_person(owner, Role.MEMBER, team=team)
+    kr = make_key_result(owner, make_goal(owner, cycle, team_id=team.pk))
+    check_ins_only = dataclasses.replace(member, allowed=frozenset({"organization.view", "check_in.create"}))
+    services.check_in_record(actor=check_ins_only, key_result_id=kr.pk, value=3, confidence=6)
+    with pytest.raises(PermissionDenied):
+        services.goal_update(actor=check_ins_only, goal_id=kr.goal_id, title="Not allowed")
