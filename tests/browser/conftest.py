@@ -20,8 +20,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    """A browser per test: Playwright's sync API keeps an event loop running while it is open, which
+    would break later tests in the same process that run their own loop (the MCP client tests)."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.fail("Browser tests need chromium on PATH (apt-get install chromium).")
