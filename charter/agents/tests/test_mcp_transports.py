@@ -29,7 +29,9 @@ CHARTER = str(Path(sys.executable).with_name("charter"))
 def served(tmp_path_factory):
     """Environment, database file and world (ids and tokens) of a migrated scratch installation."""
     data = tmp_path_factory.mktemp("mcp")
-    env = os.environ | {"CHARTER_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    # A scratch SQLite database of its own, whichever database the suite itself runs on.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"CHARTER_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings.base"}
     subprocess.run([CHARTER, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=120)
     setup = "from charter.agents.tests.mcp_world import main; main()"
     out = subprocess.run([CHARTER, "shell", "-c", setup], env=env, check=True, capture_output=True, text=True)
