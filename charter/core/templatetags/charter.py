@@ -12,3 +12,15 @@ register = template.Library()
 def panels(context, slot: str, obj=None):
     """Render the panels that other apps registered for `slot` (their HTML is already escaped)."""
     return mark_safe("\n".join(panel_registry.render(slot, context["request"], obj)))
+
+
+AGENT_BADGE = mark_safe(
+    '<span class="badge bg-purple-lt ms-1" title="An AI agent: it acts through its tokens, within its '
+    'team&#x27;s authority">Agent</span>'
+)
+
+
+@register.simple_tag
+def agent_badge(user):
+    """Marks an AI agent wherever a person is named (users of kind "agent")."""
+    return AGENT_BADGE if getattr(user, "kind", "person") == "agent" else ""
