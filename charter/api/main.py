@@ -11,19 +11,21 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from charter.core.api import ACTION_KEY
 from charter.core.errors import PermissionDenied
 from charter.core.schemas import ErrorOut
 
-from . import errors
+from . import errors, inputs, throttle
 from .auth import SessionAuth, TokenAuth
 
 ERROR_RESPONSES = {
+    "400": "The body is not valid JSON.",
     "401": "Not signed in, or the token is unknown, revoked or expired.",
     "403": "Your role may not do this (or the CSRF check of a session write failed).",
     "404": "No such object in your organization.",
-    "409": "The object changed since you read it.",
+    "409": "The object changed since you read it, or its state does not allow this now.",
     "422": "Invalid input; `errors` names each field.",
 }
 
@@ -37,8 +39,11 @@ class CharterAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for method, operation in operations.items():
                 for status, description in ERROR_RESPONSES.items():
-                    if status != "409" or method in ("put", "patch"):
-                        operation["responses"].setdefault(status, {"description": description, **error})
+                    if status == "400" and "requestBody" not in operation:
+                        continue
+                    if status == "409" and method == "get":
+                        continue
+                    operation["responses"].setdefault(status, {"description": description, **error})
         return schema
 
 
@@ -55,6 +60,8 @@ def _guard(run):
         if not required:  # fail closed: an operation without an action is a bug, never open
             raise PermissionDenied("This operation declares no permission action.")
         request.auth.require(required)
+        if unstorable := inputs.problems(kwargs):
+            raise ValidationError(unstorable)
         return view_func(request, *args, **kwargs)
 
     operation.view_func = checked
@@ -80,6 +87,7 @@ def build() -> NinjaAPI:
         docs_url="/docs",
     )
     errors.install(api)
+    throttle.install(api)  # before the routers: they take the API's throttle when added
     api.add_decorator(_guard, mode="view")
     for _, router in domain_routers():
         api.add_router("", router)

@@ -150,3 +150,22 @@ class ApiToken(OrgScopedModel):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class RateCounter(models.Model):
+    """Hits of one key (an account, an address, a token) in one fixed time window.
+
+    Kept in the database so that every worker process sees the same counts; `throttle.hit` increments
+    it with one atomic upsert. Not scoped by organization: sign-in attempts come before one is known.
+    """
+
+    key = models.CharField(max_length=120)
+    window = models.BigIntegerField()  # the window's start, in seconds since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_counter_unique")]
+        indexes = [models.Index(fields=["window"])]
+
+    def __str__(self):
+        return f"{self.key}@{self.window}: {self.hits}"

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -59,12 +60,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "charter.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "charter.organizations.sessions.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -83,6 +86,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "charter.organizations.context_processors.current_organization",
@@ -140,9 +144,42 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Security (ADR 6). A session ends after this many idle minutes; IdleTimeoutMiddleware slides the
+# expiry (at most one session write a minute), so the database row expires with the idleness.
+CHARTER_SESSION_IDLE_MINUTES = int(os.environ.get("CHARTER_SESSION_IDLE_MINUTES", 8 * 60))
+SESSION_COOKIE_AGE = CHARTER_SESSION_IDLE_MINUTES * 60
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# The Content Security Policy, in every environment (so the browser tests run under it): scripts and
+# style sheets from this origin or carrying the request's nonce; style attributes are allowed (templates
+# and ECharts' tooltips set widths and colours inline; they cannot run code).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Sign-in throttling: failed sign-ins counted per account and per address in fixed windows, in the
+# database (shared by every worker process); a full window refuses further tries until it ends.
+CHARTER_LOGIN_WINDOW_MINUTES = int(os.environ.get("CHARTER_LOGIN_WINDOW_MINUTES", 15))
+CHARTER_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("CHARTER_LOGIN_FAILURES_PER_ACCOUNT", 5))
+CHARTER_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("CHARTER_LOGIN_FAILURES_PER_ADDRESS", 30))
+# Proxies in front of Charter that append to X-Forwarded-For (0: use the connection's address).
+CHARTER_TRUSTED_PROXIES = int(os.environ.get("CHARTER_TRUSTED_PROXIES", 0))
+# API rate limit per token (or per signed-in person): requests per minute; 0 turns it off.
+CHARTER_API_RATE_LIMIT = int(os.environ.get("CHARTER_API_RATE_LIMIT", 600))
 
 MAILERS = {
     "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
