@@ -19,3 +19,5 @@ urlpatterns = [
     path("", include("charter.agents.urls")),
     path("api/v1/", include("charter.api.urls")),
 ]
+
+handler500 = "charter.core.error_pages.server_error"
