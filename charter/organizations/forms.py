@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import authenticate
 
+from . import throttle
 from .models import Role
 from .selectors import is_agent_email
 
@@ -45,6 +46,7 @@ class EmailLoginForm(StyledForm):
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
         self.user_cache = None
+        self.blocked = None  # a throttle.LoginBlock when too many sign-ins failed
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -56,10 +58,16 @@ class EmailLoginForm(StyledForm):
                 code="agent_login",
             )
         if email and password:
+            # Checked before the password, so a full window refuses even the right one.
+            self.blocked = throttle.login_blocked(self.request, email)
+            if self.blocked:
+                raise forms.ValidationError(self.blocked.message(), code="throttled")
             self.user_cache = authenticate(self.request, email=email.lower(), password=password)
             if self.user_cache is None or not self.user_cache.is_active:
+                throttle.login_failed(self.request, email)
                 # One message for an unknown email and a wrong password: do not reveal which accounts exist.
                 raise forms.ValidationError("The email or the password is not right.", code="invalid_login")
+            throttle.login_succeeded(email)
         return self.cleaned_data
 
     def get_user(self):

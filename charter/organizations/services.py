@@ -249,15 +249,20 @@ def team_member_remove(*, actor: Actor, team_id: int, user_id: int) -> None:
         tm.delete()
 
 
-def password_change(*, user: User, old_password: str, new_password: str) -> None:
+def password_change(*, actor: Actor, old_password: str, new_password: str) -> None:
+    """Change the actor's own password (audited, without any password in the record). Every other
+    session of theirs ends: Django checks each session's password hash on its next request."""
+    user = actor.user
     if not user.check_password(old_password):
         raise ValidationError("The current password is not right.", field="old_password")
     try:
         validate_password(new_password, user)
     except DjangoValidationError as exc:
         raise ValidationError("Choose another password.", errors={"new_password": list(exc.messages)})
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit(actor, "user.password_change", user)
 
 
 def _hash(raw: str) -> str:

@@ -62,6 +62,8 @@ def clear(key: str) -> None:
 def client_address(request) -> str:
     """The caller's address: the connection's, or with `CHARTER_TRUSTED_PROXIES` proxies in front, the
     address the outermost trusted proxy saw (counted from the right of X-Forwarded-For)."""
+    if request is None:
+        return "unknown"
     proxies = settings.CHARTER_TRUSTED_PROXIES
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
     if proxies > 0 and forwarded:

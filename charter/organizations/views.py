@@ -23,13 +23,23 @@ from .middleware import SESSION_KEY
 
 # ---- signing in and out ---------------------------------------------------------------------------
 
-login = public(
-    auth_views.LoginView.as_view(
-        template_name="organizations/login.html",
-        authentication_form=EmailLoginForm,
-        redirect_authenticated_user=True,
-    )
-)
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in (a new session key at login), answering 429 with Retry-After when throttled."""
+
+    template_name = "organizations/login.html"
+    authentication_form = EmailLoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.blocked:
+            response.status_code = 429
+            response["Retry-After"] = str(form.blocked.retry_after)
+        return response
+
+
+login = public(LoginView.as_view())
 
 # Public on purpose: a person with no organization left must still be able to sign out, and signing
 # out takes nothing from anyone. Django's LogoutView accepts POST only.
@@ -42,18 +52,18 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = call_with_form(
-            form, _password_change, user=request.user, old=data["old_password"], new=data["new_password"]
+            form, _password_change, actor=request.actor, old=data["old_password"], new=data["new_password"]
         )
         if done:
-            # Changing the password rotates the session hash; keep this session signed in.
+            # The new hash ends every other session; this one is kept, under a new key.
             update_session_auth_hash(request, request.user)
             messages.success(request, "Your password was changed.")
             return redirect("home")
     return render(request, "organizations/password_change.html", {"form": form})
 
 
-def _password_change(*, user, old, new):
-    services.password_change(user=user, old_password=old, new_password=new)
+def _password_change(*, actor, old, new):
+    services.password_change(actor=actor, old_password=old, new_password=new)
     return True
 
 
