@@ -1,0 +1,62 @@
+"""Values no database column can hold, refused once for every operation before any view runs.
+
+Pydantic accepts integers of any size, NaN and infinity, NUL characters and lone UTF-16 surrogates
+(JSON escapes such as "\\ud800"). None of them can be stored: SQLite overflows above 64 bits,
+PostgreSQL refuses NUL in text and neither encodes a lone surrogate, and NaN or infinity would make
+roll-ups and JSON answers invalid. So every parsed value of a request (path, query and body, nested
+to any depth) is checked here, and a bad one is a 422 that names its field like any validation error.
+"""
+
+import math
+from collections.abc import Iterator, Mapping
+
+from pydantic import BaseModel
+
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+def _problem(value) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if not INT_MIN <= value <= INT_MAX:
+            return f"Whole numbers must lie between {INT_MIN} and {INT_MAX}."
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            return "Numbers must be finite (not NaN or infinity)."
+    elif isinstance(value, str):
+        if "\x00" in value:
+            return "Text must not contain NUL (\\u0000) characters."
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "Text must be valid Unicode (no lone surrogate escapes such as \\ud800)."
+    return None
+
+
+def _walk(value, loc: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, BaseModel):
+        value = {name: getattr(value, name) for name in type(value).model_fields}
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and (message := _problem(key)):
+                yield (*loc, key), message
+            yield from _walk(item, (*loc, key))
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            yield from _walk(item, (*loc, index))
+    elif message := _problem(value):
+        yield loc, message
+
+
+def problems(values: Mapping) -> list[dict]:
+    """Ninja-style errors (`loc`, `msg`) for every unstorable value among a view's keyword arguments.
+
+    A schema argument (a body, a query schema, the pagination) is named by its own fields, the way
+    ninja names them; a plain argument (a path or query parameter) by its name.
+    """
+    found = []
+    for name, value in values.items():
+        loc = () if isinstance(value, BaseModel) else (name,)
+        found += [{"loc": where, "msg": message} for where, message in _walk(value, loc)]
+    return found
