@@ -43,8 +43,10 @@ fmt: $(VENV)/.installed ## format the code
 assets: ## refresh the vendored Tabler, htmx and ECharts files from npm (needs Node)
 	scripts/vendor-assets.sh
 
-bench: $(VENV)/.installed ## run the benchmarks in bench/
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(PY) $$b; done || echo "no benchmarks yet"
+bench: $(VENV)/.installed ## benchmarks: web at sizes S and M (PostgreSQL, gunicorn, wrk; see bench/README.md), search
+	$(PY) bench/run.py --size S
+	$(PY) bench/run.py --size M
+	$(PY) bench/search_bench.py
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) data
