@@ -43,7 +43,8 @@ class CharterAPI(NinjaAPI):
                         continue
                     if status == "409" and method == "get":
                         continue
-                    operation["responses"].setdefault(status, {"description": description, **error})
+                    if int(status) not in operation["responses"]:  # an operation's own (409 current) stays
+                        operation["responses"].setdefault(status, {"description": description, **error})
         return schema
 
 

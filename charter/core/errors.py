@@ -42,10 +42,24 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """The object changed since the caller read it (a stale version) or already exists."""
+    """The object changed since the caller read it (a stale version) or already exists.
+
+    `current`, when an interface sets it, is the object as it stands now (in the shape the interface
+    reads it), so a caller can merge and retry without another request.
+    """
 
     status = 409
     code = "conflict"
+
+    def __init__(self, message: str, *, current: dict | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.current = current
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        if self.current is not None:
+            data["current"] = self.current
+        return data
 
 
 class UnscopedQuery(RuntimeError):

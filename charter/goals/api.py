@@ -1,9 +1,13 @@
 """API of cycles, goals, key results and check-ins: parse, one call, schema out."""
 
+import re
+
+from django.http import HttpResponse
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from charter.core.api import Paginated, action
+from charter.core.errors import Conflict, ValidationError
 
 from . import selectors, services
 from .schemas import (
@@ -13,11 +17,13 @@ from .schemas import (
     CheckInOut,
     CycleIn,
     CycleOut,
+    GoalConflictOut,
     GoalDetailOut,
     GoalFilters,
     GoalIn,
     GoalOut,
     GoalPatch,
+    KeyResultConflictOut,
     KeyResultIn,
     KeyResultOut,
     KeyResultPatch,
@@ -25,6 +31,57 @@ from .schemas import (
 
 router = Router(tags=["goals"])
 READ = action("organization.view")
+
+# ---- optimistic versions: ETag on reads, If-Match or `version` on edits, 409 with the current state -------
+
+_ETAG = re.compile(r'^"(\d+)"$')
+IF_MATCH = {
+    "parameters": [
+        {
+            "name": "If-Match",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": 'The ETag of the GET you edit from, such as "3" (or send `version` in the body).',
+        }
+    ]
+}
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _edit_version(request, body_version: int | None) -> int | None:
+    """The version the caller read: the body's `version` or the If-Match ETag (they must agree)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return body_version
+    match = _ETAG.match(header)
+    if match is None:
+        raise ValidationError(
+            f'If-Match must be one ETag from a GET of this object, such as "3"; got {header[:40]!r}.',
+            field="If-Match",
+        )
+    version = int(match.group(1))
+    if body_version is not None and body_version != version:
+        raise ValidationError(
+            f"The body's version {body_version} and If-Match {header} disagree; send one of them.",
+            field="version",
+        )
+    return version
+
+
+def _versioned_edit(response: HttpResponse, edit, current):
+    """Run `edit()`; on a stale version attach `current()` (the GET's body) to the 409."""
+    try:
+        obj = edit()
+    except Conflict as exc:
+        if exc.current is None:
+            exc.current = current()
+        raise
+    response["ETag"] = _etag(obj.version)
+    return obj
 
 
 # ---- cycles ---------------------------------------------------------------------------------------
@@ -76,17 +133,30 @@ def goal_create(request, payload: GoalIn):
 
 
 @router.get("/goals/{goal_id}", response=GoalDetailOut, operation_id="goal_get", openapi_extra=READ)
-def goal_get(request, goal_id: int):
-    """A goal with its intent, key results and alignment."""
-    return selectors.goal_get(actor=request.auth, goal_id=goal_id)
+def goal_get(request, goal_id: int, response: HttpResponse):
+    """A goal with its intent, key results and alignment; its ETag is its version."""
+    goal = selectors.goal_get(actor=request.auth, goal_id=goal_id)
+    response["ETag"] = _etag(goal.version)
+    return goal
 
 
 @router.patch(
-    "/goals/{goal_id}", response=GoalDetailOut, operation_id="goal_update", openapi_extra=action("goal.edit")
+    "/goals/{goal_id}",
+    response={200: GoalDetailOut, 409: GoalConflictOut},
+    operation_id="goal_update",
+    openapi_extra={**action("goal.edit"), **IF_MATCH},
 )
-def goal_update(request, goal_id: int, payload: GoalPatch):
-    """Change the fields given; with `version`, a goal changed meanwhile answers 409."""
-    return services.goal_update(actor=request.auth, goal_id=goal_id, **payload.model_dump(exclude_unset=True))
+def goal_update(request, goal_id: int, payload: GoalPatch, response: HttpResponse):
+    """Change the fields given. With `version` (or If-Match), a goal changed meanwhile answers 409
+    with the goal as it stands now in `current`."""
+    values = payload.model_dump(exclude_unset=True)
+    values["version"] = _edit_version(request, values.get("version"))
+    actor = request.auth
+    return _versioned_edit(
+        response,
+        lambda: services.goal_update(actor=actor, goal_id=goal_id, **values),
+        lambda: GoalDetailOut.from_orm(selectors.goal_get(actor=actor, goal_id=goal_id)).model_dump(),
+    )
 
 
 @router.delete(
@@ -125,20 +195,35 @@ def key_result_create(request, goal_id: int, payload: KeyResultIn):
 @router.get(
     "/key-results/{key_result_id}", response=KeyResultOut, operation_id="key_result_get", openapi_extra=READ
 )
-def key_result_get(request, key_result_id: int):
-    return selectors.key_result_get(actor=request.auth, key_result_id=key_result_id)
+def key_result_get(request, key_result_id: int, response: HttpResponse):
+    """A key result; its ETag is its version."""
+    kr = selectors.key_result_get(actor=request.auth, key_result_id=key_result_id)
+    response["ETag"] = _etag(kr.version)
+    return kr
 
 
 @router.patch(
     "/key-results/{key_result_id}",
-    response=KeyResultOut,
+    response={200: KeyResultOut, 409: KeyResultConflictOut},
     operation_id="key_result_update",
-    openapi_extra=action("key_result.edit"),
+    openapi_extra={**action("key_result.edit"), **IF_MATCH},
 )
-def key_result_update(request, key_result_id: int, payload: KeyResultPatch):
-    """Change the fields given; with `version`, a key result changed meanwhile answers 409."""
+def key_result_update(request, key_result_id: int, payload: KeyResultPatch, response: HttpResponse):
+    """Change the fields given. With `version` (or If-Match), a key result changed meanwhile answers 409
+    with the key result as it stands now in `current`."""
     values = payload.model_dump(exclude_unset=True)
-    return services.key_result_update(actor=request.auth, key_result_id=key_result_id, **values)
+    values["version"] = _edit_version(request, values.get("version"))
+    actor = request.auth
+
+    def current():
+        kr = selectors.key_result_get(actor=actor, key_result_id=key_result_id)
+        return KeyResultOut.from_orm(kr).model_dump()
+
+    return _versioned_edit(
+        response,
+        lambda: services.key_result_update(actor=actor, key_result_id=key_result_id, **values),
+        current,
+    )
 
 
 @router.delete(

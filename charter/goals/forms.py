@@ -60,6 +60,8 @@ CONFIDENCE_HELP = (
 class StyledForm(forms.Form):
     """Adds Tabler classes and marks invalid fields for assistive technology."""
 
+    conflict = ""  # set by show_conflict after a stale save
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -77,6 +79,21 @@ class StyledForm(forms.Form):
                     attrs["class"] = attrs.get("class", "") + " is-invalid"
                 attrs.update({"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_error"})
 
+    def show_conflict(self, message: str, current: dict) -> None:
+        """A stale save: keep what the person typed, show what is saved now beside each field that differs.
+
+        The hidden `version` moves to the current one, so saving again (after reading) keeps the form.
+        """
+        self.conflict = message
+        data = self.data.copy()
+        data["version"] = current["version"]
+        self.data = data
+        for name, saved in current.items():
+            if name == "version" or name not in self.fields:
+                continue
+            if not _same(self.cleaned_data.get(name), saved):
+                self.fields[name].conflict_value = _shown(self.fields[name], saved)
+
     def live(self, url: str) -> "StyledForm":
         """Validate each field on the server when it changes (htmx); the page answers with the field."""
         for name, field in self.fields.items():
@@ -92,6 +109,22 @@ class StyledForm(forms.Form):
                     }
                 )
         return self
+
+
+def _same(mine, saved) -> bool:
+    if isinstance(mine, list | tuple) or isinstance(saved, list | tuple):
+        return sorted(mine or []) == sorted(saved or [])
+    if mine in (None, "") and saved in (None, ""):
+        return True
+    return mine == saved
+
+
+def _shown(field, value) -> str:
+    """A saved value as the form shows it: a choice by its label, empty as “(empty)”."""
+    labels = {str(k): str(v) for k, v in getattr(field, "choices", ())}
+    values = value if isinstance(value, list | tuple) else [value]
+    shown = [labels.get(str(v), str(v)) for v in values if v not in (None, "")]
+    return ", ".join(shown) or "(empty)"
 
 
 def _optional_int(value):

@@ -9,6 +9,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from charter.core.schemas import ErrorOut, InSchema
+
 from . import rules
 
 Status = Literal["on_track", "at_risk", "off_track", "stale"]
@@ -27,7 +29,7 @@ class CycleOut(Schema):
     state: CycleState
 
 
-class CycleIn(Schema):
+class CycleIn(InSchema):
     name: str = Field(max_length=80, description="Such as 2026 Q1.")
     starts_on: date
     ends_on: date
@@ -56,7 +58,7 @@ class KeyResultOut(Schema):
     version: int
 
 
-class KeyResultIn(Schema):
+class KeyResultIn(InSchema):
     title: str = Field(max_length=200)
     kind: KeyResultKind = "increase"
     unit: str = Field("", max_length=24)
@@ -68,7 +70,7 @@ class KeyResultIn(Schema):
     owner_id: int | None = None
 
 
-class KeyResultPatch(Schema):
+class KeyResultPatch(InSchema):
     title: str = Field(None, max_length=200)
     kind: KeyResultKind = None
     unit: str = Field(None, max_length=24)
@@ -125,7 +127,7 @@ class GoalDetailOut(GoalOut):
         return sorted(g.pk for g in obj.children.all())
 
 
-class GoalIn(Schema):
+class GoalIn(InSchema):
     cycle_id: int
     title: str = Field(max_length=200)
     owner_id: int | None = Field(None, description="The accountable person; you when empty.")
@@ -140,7 +142,7 @@ class GoalIn(Schema):
     weight: float = 1.0
 
 
-class GoalPatch(Schema):
+class GoalPatch(InSchema):
     cycle_id: int = None
     title: str = Field(None, max_length=200)
     owner_id: int = None
@@ -154,6 +156,18 @@ class GoalPatch(Schema):
     supports_ids: list[int] = None
     weight: float = None
     version: int | None = Field(None, description="The version read; a stale one answers 409.")
+
+
+class GoalConflictOut(ErrorOut):
+    """A stale edit: the goal as it stands now, to merge with and retry (with its `version`)."""
+
+    current: GoalDetailOut
+
+
+class KeyResultConflictOut(ErrorOut):
+    """A stale edit: the key result as it stands now, to merge with and retry (with its `version`)."""
+
+    current: KeyResultOut
 
 
 class GoalFilters(Schema):
@@ -178,7 +192,7 @@ class CheckInOut(Schema):
     is_late: bool = Field(description="Recorded after its cycle was closed.")
 
 
-class CheckInIn(Schema):
+class CheckInIn(InSchema):
     value: float
     confidence: int = Field(ge=0, le=10, description="0 (no chance) to 10 (certain).")
     note: str = ""

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from charter.core.errors import PermissionDenied
+from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
 from charter.mission.selectors import mission_get
 from charter.organizations.selectors import member_users, team_list
@@ -207,9 +207,14 @@ def goal_edit(request, goal_id: int):
         )
     form = _goal_form(request, request.POST, goal=goal)
     if form.is_valid() and not _validating(request):
-        updated = call_with_form(
-            form, services.goal_update, actor=actor, goal_id=goal.pk, **form.cleaned_data
-        )
+        try:
+            updated = call_with_form(
+                form, services.goal_update, actor=actor, goal_id=goal.pk, **form.cleaned_data
+            )
+        except Conflict as exc:
+            goal = selectors.goal_get(actor=actor, goal_id=goal.pk)
+            form.show_conflict(exc.message, GoalForm.initial_of(goal))
+            return _render_goal_form(request, form, goal, status=409)
         if updated is not None:
             messages.success(request, f"Goal “{updated.title}” saved.")
             return redirect("goal_detail", goal_id=goal.pk)
@@ -272,9 +277,18 @@ def key_result_edit(request, key_result_id: int):
         return _render_kr_form(request, _kr_form(request, initial=KeyResultForm.initial_of(kr)), kr.goal, kr)
     form = _kr_form(request, request.POST)
     if form.is_valid() and not _validating(request):
-        saved = call_with_form(
-            form, services.key_result_update, actor=request.actor, key_result_id=kr.pk, **form.cleaned_data
-        )
+        try:
+            saved = call_with_form(
+                form,
+                services.key_result_update,
+                actor=request.actor,
+                key_result_id=kr.pk,
+                **form.cleaned_data,
+            )
+        except Conflict as exc:
+            kr = selectors.key_result_get(actor=request.actor, key_result_id=kr.pk)
+            form.show_conflict(exc.message, KeyResultForm.initial_of(kr))
+            return _render_kr_form(request, form, kr.goal, kr, status=409)
         if saved is not None:
             messages.success(request, f"Key result “{saved.title}” saved.")
             return redirect("goal_detail", goal_id=kr.goal_id)

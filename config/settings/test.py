@@ -11,3 +11,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not pytest-django's shared-cache memory database: threads of the concurrency tests then
+    # queue on SQLite's write lock (busy timeout) instead of failing with "database table is locked".
+    # One file per process (xdist workers add their own suffix); Django deletes it after the run.
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"charter-test-{os.getpid()}.sqlite3")
+    }
+    # A throwaway database needs no durability: skip the fsyncs.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;"
+    )
