@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 Scope = Literal["read", "check_in", "propose", "decide", "comment"]
 
 # ---- the mission brief ----------------------------------------------------------------------------
@@ -171,7 +173,7 @@ class MyBrief(Schema):
 # ---- agents and tokens ----------------------------------------------------------------------------
 
 
-class AgentIn(Schema):
+class AgentIn(InSchema):
     name: str = Field(max_length=150)
     sponsor_id: int = Field(description="The member who answers for the agent.")
     team_id: int
@@ -190,7 +192,7 @@ class AgentOut(Schema):
     is_active: bool
 
 
-class AgentTokenIn(Schema):
+class AgentTokenIn(InSchema):
     name: str = Field(max_length=80)
     scopes: list[Scope] = Field(min_length=1)
     days: int | None = Field(default=90, ge=1, le=730, description="Days until it expires; null: never.")

@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 from .models import BackBrief
 
 State = Literal["requested", "submitted", "confirmed", "clarification_requested", "withdrawn"]
@@ -53,12 +55,12 @@ class BackBriefFilters(Schema):
     goal_id: int | None = None
 
 
-class BackBriefSubmitIn(Schema):
+class BackBriefSubmitIn(InSchema):
     intent: str = Field("", max_length=5000, description="The goal's intent restated in the team's words.")
     plan: str = Field("", max_length=5000)
     concerns: str = Field("", max_length=5000)
     needs: str = Field("", max_length=5000)
 
 
-class ClarificationIn(Schema):
+class ClarificationIn(InSchema):
     message: str = Field("", max_length=5000, description="What needs clarifying; posted on the goal too.")

@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 from . import rules
 
 DecisionStatus = Literal["proposed", "decided", "escalated", "superseded"]
@@ -21,7 +23,7 @@ class DomainOut(Schema):
     examples: str
 
 
-class DomainIn(Schema):
+class DomainIn(InSchema):
     name: str = Field(max_length=120, description="Such as Hiring, Budget under 10k, Pricing.")
     description: str = ""
     examples: str = Field("", description="Typical decisions of this domain.")
@@ -67,7 +69,7 @@ class BoardOut(Schema):
     cells: list[CellOut]
 
 
-class LevelIn(Schema):
+class LevelIn(InSchema):
     level: int = Field(
         ge=1, le=7, description="1 tell, 2 sell, 3 consult, 4 agree, 5 advise, 6 inquire, 7 delegate."
     )
@@ -122,7 +124,7 @@ class DecisionOut(Schema):
         return obj.latency.total_seconds() if obj.latency is not None else None
 
 
-class DecisionIn(Schema):
+class DecisionIn(InSchema):
     team_id: int
     domain_id: int
     title: str = Field(max_length=200)
@@ -145,7 +147,7 @@ class DecisionResultOut(Schema):
         return obj.decision.status
 
 
-class RespondIn(Schema):
+class RespondIn(InSchema):
     action: Response
     note: str = Field("", description="Advice (required to advise), or a note kept in the history.")
 

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 from .services import MAX_BODY
 
 BODY_DOC = "Markdown. Mention a member with `@[Full Name](user:ID)`; they are notified."
@@ -33,11 +35,11 @@ class CommentFilters(Schema):
     target_id: int | None = None
 
 
-class CommentIn(Schema):
+class CommentIn(InSchema):
     target_type: str = Field(max_length=32, description="goal, key_result, decision, idea ...")
     target_id: int
     body: str = Field(max_length=MAX_BODY, description=BODY_DOC)
 
 
-class CommentPatch(Schema):
+class CommentPatch(InSchema):
     body: str = Field(max_length=MAX_BODY, description=BODY_DOC)

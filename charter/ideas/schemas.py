@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 from . import rules
 
 IdeaStatus = Literal["new", "exploring", "adopted", "parked", "rejected"]
@@ -60,19 +62,19 @@ class IdeaFilters(Schema):
     sort: Literal["votes", "newest"] = "votes"
 
 
-class IdeaIn(Schema):
+class IdeaIn(InSchema):
     title: str = Field(max_length=200)
     description: str = Field("", description="Markdown.")
     goal_ids: list[int] = Field(default_factory=list, description="Goals the idea would help reach.")
 
 
-class IdeaPatch(Schema):
+class IdeaPatch(InSchema):
     title: str = Field(max_length=200)
     description: str = Field("", description="Markdown.")
     goal_ids: list[int] = Field(default_factory=list, description="Goals the idea would help reach.")
 
 
-class IdeaMoveIn(Schema):
+class IdeaMoveIn(InSchema):
     to_status: IdeaStatus
     reason: str = Field(description="Why it moves; kept in the idea's history.")
     adopted_goal_id: int | None = Field(None, description="When adopting: the goal it became.")

@@ -4,6 +4,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 Severity = Literal["error", "warning", "info"]
 
 
@@ -35,7 +37,7 @@ class RuleOut(Schema):
     thresholds: dict[str, float]
 
 
-class LintSettingsIn(Schema):
+class LintSettingsIn(InSchema):
     disabled: list[str] = Field(default_factory=list, description="Codes of the rules to turn off.")
     thresholds: dict[str, dict[str, float]] = Field(
         default_factory=dict, description='Overrides, such as {"CH004": {"max_key_results": 7}}.'

@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 Direction = Literal["higher", "lower"]
 Health = Literal["healthy", "warning", "critical", "unknown"]
 SourceKind = Literal["inbound", "json", "csv"]
@@ -33,7 +35,7 @@ class MetricDetailOut(MetricOut):
         return [g.pk for g in obj.goals.all()]
 
 
-class MetricIn(Schema):
+class MetricIn(InSchema):
     name: str = Field(max_length=120)
     description: str = ""
     unit: str = Field("", max_length=24)
@@ -45,7 +47,7 @@ class MetricIn(Schema):
     goal_ids: list[int] = []
 
 
-class MetricPatch(Schema):
+class MetricPatch(InSchema):
     name: str | None = Field(None, max_length=120)
     description: str | None = None
     unit: str | None = Field(None, max_length=24)
@@ -57,7 +59,7 @@ class MetricPatch(Schema):
     goal_ids: list[int] | None = None
 
 
-class ValueIn(Schema):
+class ValueIn(InSchema):
     value: float
     note: str = Field("", max_length=500)
     recorded_at: datetime | None = None
@@ -93,7 +95,7 @@ class SourceOut(Schema):
     next_run_at: datetime | None
 
 
-class SourceIn(Schema):
+class SourceIn(InSchema):
     name: str = Field(max_length=120)
     kind: SourceKind
     metric_id: int | None = Field(None, description="The metric fed; give this or key_result_id.")

@@ -4,8 +4,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
 
-class ValueSchema(Schema):
+
+class ValueSchema(InSchema):
     name: str
     meaning: str = Field(description="What the value looks like in practice.")
 
@@ -18,7 +20,7 @@ class MissionOut(Schema):
     updated_at: datetime | None
 
 
-class MissionIn(Schema):
+class MissionIn(InSchema):
     statement: str
     vision: str = ""
     values: list[ValueSchema] = []

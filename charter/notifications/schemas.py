@@ -4,6 +4,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 
 class NotificationOut(Schema):
     id: int
@@ -32,13 +34,13 @@ class PreferenceOut(Schema):
     email: bool
 
 
-class PreferenceIn(Schema):
+class PreferenceIn(InSchema):
     event: str
     in_app: bool
     email: bool
 
 
-class WebhookIn(Schema):
+class WebhookIn(InSchema):
     name: str
     url: str
     events: list[str] = []
@@ -46,7 +48,7 @@ class WebhookIn(Schema):
     allow_private: bool = Field(False, description="Allow private, loopback and reserved addresses.")
 
 
-class WebhookPatch(Schema):
+class WebhookPatch(InSchema):
     name: str | None = None
     url: str | None = None
     events: list[str] | None = None

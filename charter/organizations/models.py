@@ -153,18 +153,19 @@ class ApiToken(OrgScopedModel):
 
 
 class RateCounter(models.Model):
-    """Hits of one key (an account, an address, a token) in one fixed time window.
+    """Hits of one key (an account, an address, a token) in its current fixed time window.
 
     Kept in the database so that every worker process sees the same counts; `throttle.hit` increments
-    it with one atomic upsert. Not scoped by organization: sign-in attempts come before one is known.
+    it with one atomic upsert, starting again from 1 when a new window begins (one row per key, so no
+    clean-up query is needed on the way). Not scoped by organization: sign-in attempts come before one
+    is known.
     """
 
-    key = models.CharField(max_length=120)
+    key = models.CharField(max_length=120, unique=True)
     window = models.BigIntegerField()  # the window's start, in seconds since the epoch
     hits = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_counter_unique")]
         indexes = [models.Index(fields=["window"])]
 
     def __str__(self):

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 
 class OrganizationOut(Schema):
     id: int
@@ -70,7 +72,7 @@ class TokenOut(Schema):
     is_active: bool
 
 
-class TokenIn(Schema):
+class TokenIn(InSchema):
     name: str = Field(max_length=80, description="Where the token is used.")
     days: int | None = Field(90, description="Days until it expires; null for never.")
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from .models import RateCounter
 
-KEEP_SECONDS = 24 * 60 * 60  # windows older than this are purged as new ones start
+KEEP_SECONDS = 24 * 60 * 60  # keys idle this long are dropped
 
 
 def window_start(now: float, seconds: int) -> int:
@@ -27,22 +27,20 @@ def window_start(now: float, seconds: int) -> int:
 def hit(key: str, *, seconds: int, now: float | None = None) -> int:
     """Count one hit of `key` in the current window of `seconds`; return the window's count so far.
 
-    One atomic upsert, so concurrent processes never lose a hit (SQLite 3.35+ and PostgreSQL).
+    One atomic upsert (SQLite 3.35+ and PostgreSQL), so concurrent processes never lose a hit; a row
+    left from an earlier window starts again at 1.
     """
     now = time.time() if now is None else now
-    window = window_start(now, seconds)
     quote = connection.ops.quote_name
     table, k, w, h = (quote(n) for n in (RateCounter._meta.db_table, "key", "window", "hits"))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({k}, {w}, {h}) VALUES (%s, %s, 1) "
-            f"ON CONFLICT ({k}, {w}) DO UPDATE SET {h} = {table}.{h} + 1 RETURNING {h}",
-            [key, window],
+            f"INSERT INTO {table} ({k}, {w}, {h}) VALUES (%s, %s, 1) ON CONFLICT ({k}) DO UPDATE SET "
+            f"{h} = CASE WHEN {table}.{w} = excluded.{w} THEN {table}.{h} + 1 ELSE 1 END, {w} = excluded.{w} "
+            f"RETURNING {h}",
+            [key, window_start(now, seconds)],
         )
-        hits = cursor.fetchone()[0]
-    if hits == 1:  # a new window: a good moment to drop long-finished ones
-        RateCounter.objects.filter(window__lt=now - KEEP_SECONDS).delete()
-    return hits
+        return cursor.fetchone()[0]
 
 
 def hits(key: str, *, seconds: int, now: float | None = None) -> int:
@@ -50,6 +48,11 @@ def hits(key: str, *, seconds: int, now: float | None = None) -> int:
     now = time.time() if now is None else now
     row = RateCounter.objects.filter(key=key, window=window_start(now, seconds)).values("hits").first()
     return row["hits"] if row else 0
+
+
+def purge(*, older_than: float) -> None:
+    """Drop keys whose last window started before `older_than` (seconds since the epoch)."""
+    RateCounter.objects.filter(window__lt=older_than).delete()
 
 
 def clear(key: str) -> None:
@@ -127,6 +130,7 @@ def login_failed(request, email: str) -> None:
     seconds, _ = _limits()
     for key in _keys(request, email).values():
         hit(key, seconds=seconds)
+    purge(older_than=time.time() - KEEP_SECONDS)  # failures are rare: the place to drop stale keys
 
 
 def login_succeeded(email: str) -> None:

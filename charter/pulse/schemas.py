@@ -5,12 +5,14 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 Recurrence = Literal["weekly", "biweekly", "monthly"]
 AudienceKind = Literal["organization", "teams"]
 QuestionKind = Literal["scale5", "scale10", "text"]
 
 
-class QuestionIn(Schema):
+class QuestionIn(InSchema):
     text: str = Field(max_length=200)
     kind: QuestionKind = "scale5"
     code: str = Field("", description="engagement, satisfaction, clarity, autonomy or safety; empty: custom.")
@@ -24,7 +26,7 @@ class QuestionOut(Schema):
     kind: QuestionKind
 
 
-class SurveyIn(Schema):
+class SurveyIn(InSchema):
     title: str = Field(max_length=120)
     recurrence: Recurrence = "biweekly"
     audience: AudienceKind = "organization"
@@ -63,13 +65,13 @@ class RoundOut(Schema):
     respondents: int = Field(0, description="How many people answered (never who).")
 
 
-class AnswerIn(Schema):
+class AnswerIn(InSchema):
     question_id: int
     value: int | None = Field(None, description="For scale questions: 1-5 or 0-10.")
     text: str = Field("", max_length=500, description="For short-text questions.")
 
 
-class RoundAnswerIn(Schema):
+class RoundAnswerIn(InSchema):
     answers: list[AnswerIn]
     team_id: int | None = Field(None, description="One of your teams in the audience (kept at 5+ members).")
 

@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from charter.core.schemas import InSchema
+
 from .models import GoalGrade
 
 Adaptation = Literal["keep", "carry_over", "revise", "drop"]
@@ -37,7 +39,7 @@ class CycleReviewOut(Schema):
     created_at: datetime
 
 
-class RetrospectiveIn(Schema):
+class RetrospectiveIn(InSchema):
     what_worked: str = Field("", max_length=10000)
     what_did_not: str = Field("", max_length=10000)
     what_we_change: str = Field("", max_length=10000)
@@ -47,11 +49,11 @@ class CycleReviewIn(RetrospectiveIn):
     team_id: int
 
 
-class GradeIn(Schema):
+class GradeIn(InSchema):
     grade: float = Field(description="0.0 (nothing achieved) to 1.0 (fully achieved).")
 
 
-class GoalRevisionIn(Schema):
+class GoalRevisionIn(InSchema):
     title: str | None = Field(None, max_length=200)
     description: str | None = None
     purpose: str | None = None
@@ -60,7 +62,7 @@ class GoalRevisionIn(Schema):
     freedoms: str | None = None
 
 
-class KeyResultRevisionIn(Schema):
+class KeyResultRevisionIn(InSchema):
     id: int
     title: str | None = Field(None, max_length=200)
     target: float | None = None
@@ -68,7 +70,7 @@ class KeyResultRevisionIn(Schema):
     unit: str | None = Field(None, max_length=24)
 
 
-class AdaptIn(Schema):
+class AdaptIn(InSchema):
     adaptation: Adaptation
     reason: str = Field("", max_length=5000, description="Required to revise or drop.")
     to_cycle_id: int | None = Field(None, description="carry_over: the cycle the copy goes to.")
