@@ -41,7 +41,9 @@ def install(api) -> None:
 
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return respond(request, exc.status, exc.as_dict())
+        retry_after = getattr(exc, "retry_after", None)  # e.g. an idempotency key still in progress
+        headers = {"Retry-After": str(retry_after)} if retry_after else {}
+        return respond(request, exc.status, exc.as_dict(), **headers)
 
     @api.exception_handler(ValidationError)
     def invalid_input(request, exc: ValidationError):

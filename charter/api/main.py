@@ -17,7 +17,7 @@ from charter.core.api import ACTION_KEY
 from charter.core.errors import PermissionDenied
 from charter.core.schemas import ErrorOut
 
-from . import errors, inputs, throttle
+from . import errors, idempotency, inputs, throttle
 from .auth import SessionAuth, TokenAuth
 
 ERROR_RESPONSES = {
@@ -45,6 +45,7 @@ class CharterAPI(NinjaAPI):
                         continue
                     if int(status) not in operation["responses"]:  # an operation's own (409 current) stays
                         operation["responses"].setdefault(status, {"description": description, **error})
+        idempotency.document(schema)
         return schema
 
 
@@ -90,6 +91,7 @@ def build() -> NinjaAPI:
     errors.install(api)
     throttle.install(api)  # before the routers: they take the API's throttle when added
     api.add_decorator(_guard, mode="view")
+    api.add_decorator(idempotency.decorate, mode="view")  # after the guard: it needs the bound run
     for _, router in domain_routers():
         api.add_router("", router)
     return api

@@ -100,3 +100,30 @@ class AuditEvent(OrgScopedModel):
 
     def __str__(self):
         return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+class IdempotencyKey(OrgScopedModel):
+    """An `Idempotency-Key` of an API POST: the first request's answer, replayed for a retry of it.
+
+    One row per caller (token or person), organization and key. `status_code` is empty while the
+    first request runs. Rows expire (`expires_at`) and are purged by the worker's schedule.
+    """
+
+    caller = models.CharField(max_length=64)  # "token:<id>" or "user:<id>"
+    key = models.CharField(max_length=255)
+    route = models.CharField(max_length=300)  # method and path of the first request
+    body_hash = models.CharField(max_length=64)  # sha256 of its body
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "caller", "key"], name="idempotency_key_once")
+        ]
+
+    def __str__(self):
+        return f"{self.caller} {self.key}"

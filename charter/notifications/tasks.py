@@ -64,3 +64,11 @@ def webhook_retries_enqueue(period: str) -> None:
 
 def stale_tasks_recover(period: str) -> None:
     scheduler.recover_stale_tasks()
+
+
+def idempotency_keys_purge(period: str) -> int:
+    """Delete the API's idempotency keys past their expiry (a minute sweep; an index finds them)."""
+    from charter.core.models import IdempotencyKey
+
+    deleted, _ = IdempotencyKey.objects.unscoped().filter(expires_at__lte=timezone.now()).delete()
+    return deleted

@@ -16,7 +16,12 @@ from charter.cli.base import CharterCommand
 from charter.goals.tasks import check_in_reminders_enqueue
 from charter.metrics.tasks import source_pulls_enqueue
 from charter.notifications import scheduler
-from charter.notifications.tasks import stale_tasks_recover, webhook_retries_enqueue, weekly_digest_enqueue
+from charter.notifications.tasks import (
+    idempotency_keys_purge,
+    stale_tasks_recover,
+    webhook_retries_enqueue,
+    weekly_digest_enqueue,
+)
 from charter.pulse.tasks import pulse_rounds_enqueue
 
 logger = logging.getLogger("charter.worker")
@@ -30,6 +35,7 @@ SCHEDULE = [
     scheduler.Job("tasks.recover", "minute", stale_tasks_recover),
     scheduler.Job("pulse.rounds", "minute", pulse_rounds_enqueue),
     scheduler.Job("sources.pull", "minute", source_pulls_enqueue),
+    scheduler.Job("idempotency.purge", "minute", idempotency_keys_purge),
 ]
 
 
