@@ -1,6 +1,8 @@
 """Reads of cycles, goals, key results and check-ins, scoped to the actor's organization."""
 
+from django.db import connection
 from django.db.models import Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from charter.core.actor import Actor
@@ -46,9 +48,12 @@ def goal_list(
     parent_id: int | None = None,
     owner_id: int | None = None,
     with_key_results: bool = False,
+    ids: list[int] | None = None,
 ) -> list[Goal]:
     """Goals matching the filters. Status depends on time, so that filter runs after the query."""
     goals = _goals(actor)
+    if ids is not None:
+        goals = goals.filter(pk__in=ids)
     if cycle_id:
         goals = goals.filter(cycle_id=cycle_id)
     if team_id:
@@ -87,11 +92,25 @@ def goal_get(*, actor: Actor, goal_id: int) -> Goal:
 
 
 def goal_ancestors(*, actor: Actor, goal: Goal) -> list[Goal]:
-    """The chain of goals this one contributes to, nearest first, in one query."""
+    """The chain of goals this one contributes to, nearest first, in one query.
+
+    A recursive subquery climbs the parent links, so only the chain is read (not every goal of the
+    organization); UNION stops it should the links ever loop.
+    """
+    table = connection.ops.quote_name(Goal._meta.db_table)
+    chain_ids = RawSQL(
+        f"WITH RECURSIVE chain(id, parent_id) AS ("
+        f" SELECT id, parent_id FROM {table} WHERE id = %s AND organization_id = %s"
+        f" UNION SELECT g.id, g.parent_id FROM {table} g JOIN chain c ON g.id = c.parent_id"
+        f" WHERE g.organization_id = %s"
+        f") SELECT id FROM chain",
+        (goal.parent_id, actor.organization.pk, actor.organization.pk),
+    )
     parents = (
         {
             g.pk: g
             for g in Goal.objects.for_org(actor.organization)
+            .filter(pk__in=chain_ids)
             .only("id", "title", "parent_id", "purpose", "end_state", "constraints", "freedoms", "team_id")
             .select_related("team")
         }
@@ -144,38 +163,59 @@ def my_key_results(*, actor: Actor, cycle_id: int | None = None) -> list[KeyResu
 
 
 def alignment_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -> list[dict]:
-    """The cycle's goals as a forest (parents before children), with key results, in two queries.
+    """The cycle's goals as a forest (parents before children), with key results, in two queries (three
+    with a team: the light query of the cycle's links finds the subtree, and only it is loaded).
 
     With `team_id`, only that team's subtree of goals: goals of the team and everything below them.
     Goals whose parent lies in another cycle are roots here.
     """
-    goals = goal_list(actor=actor, cycle_id=cycle_id, with_key_results=True)
+    links = _cycle_links(actor, cycle_id) if team_id else []
+    ids = _team_subtree_ids(links, team_id) if team_id else None
+    goals = goal_list(actor=actor, cycle_id=cycle_id, with_key_results=True, ids=ids)
     nodes = {g.pk: {"goal": g, "children": []} for g in goals}
     roots = []
     for g in goals:
         (nodes[g.parent_id]["children"] if g.parent_id in nodes else roots).append(nodes[g.pk])
     if team_id:
-        roots = [
-            n
-            for n in _walk(roots)
-            if n["goal"].team_id == team_id and not _has_team_ancestor(n, nodes, team_id)
-        ]
+        # Only the subtrees were loaded, so their roots are the forest's roots, in the same order as the
+        # walk of the whole cycle's forest would give them (parents' order first, then their own).
+        rank = {pk: n for n, pk in enumerate(_walk_order(links))}
+        roots.sort(key=lambda n: rank[n["goal"].pk])
     return roots
 
 
-def _walk(nodes):
-    for node in nodes:
-        yield node
-        yield from _walk(node["children"])
+def _cycle_links(actor: Actor, cycle_id: int) -> list[tuple[int, int | None, int | None]]:
+    """(id, parent id, team id) of the cycle's goals in title order: one light query, no models."""
+    goals = Goal.objects.for_org(actor.organization).filter(cycle_id=cycle_id).order_by("title", "id")
+    return list(goals.values_list("id", "parent_id", "team_id"))
 
 
-def _has_team_ancestor(node, nodes, team_id) -> bool:
-    parent = nodes.get(node["goal"].parent_id)
-    while parent is not None:
-        if parent["goal"].team_id == team_id:
-            return True
-        parent = nodes.get(parent["goal"].parent_id)
-    return False
+def _team_subtree_ids(links: list, team_id: int) -> list[int]:
+    """Ids of the team's goals in the cycle and of every goal below them (the map's team filter)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id, _ in links:
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), [pk for pk, _, team in links if team == team_id]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, ()))
+    return sorted(found)
+
+
+def _walk_order(links: list) -> list[int]:
+    """The cycle's goal ids depth first, siblings in title order: the order of `alignment_tree`."""
+    ids = {pk for pk, _, _ in links}
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id, _ in links:
+        children.setdefault(parent_id if parent_id in ids else None, []).append(pk)
+    order, stack = [], list(reversed(children.get(None, [])))
+    while stack:
+        pk = stack.pop()
+        order.append(pk)
+        stack.extend(reversed(children.get(pk, [])))
+    return order
 
 
 def key_result_check_ins(*, actor: Actor, key_result_id: int):
