@@ -12,6 +12,8 @@ from charter.organizations.selectors import team_get, team_list
 
 # A key result waits for its owner's check-in after this long: check-ins are weekly.
 CHECK_IN_DUE_DAYS = 7
+# The home page shows the most urgent goals needing attention; the count says how many there are.
+ATTENTION_SHOWN = 10
 _ATTENTION = [rules.OFF_TRACK, rules.AT_RISK, rules.STALE]
 
 
@@ -19,11 +21,11 @@ def home_overview(*, actor: Actor) -> dict:
     """Everything the home page shows, in a fixed number of queries whatever the number of goals."""
     mission = mission_get(actor=actor)
     cycle = cycle_current(actor=actor)
-    # Every goal once: contribution chains may climb into goals of other cycles.
-    goals = goal_list(actor=actor)
-    by_id = {g.pk: g for g in goals}
-    in_cycle = [g for g in goals if cycle is not None and g.cycle_id == cycle.pk]
+    # The current cycle's goals only (the organization's other cycles may hold thousands).
+    in_cycle = goal_list(actor=actor, cycle_id=cycle.pk) if cycle else []
+    by_id = {g.pk: g for g in in_cycle}
     mine = [g for g in in_cycle if g.owner_id == actor.user_id or g.team_id in actor.team_ids]
+    _load_ancestors(actor, mine, by_id)
     attention = sorted(
         (g for g in in_cycle if g.status in _ATTENTION), key=lambda g: _ATTENTION.index(g.status)
     )
@@ -32,9 +34,19 @@ def home_overview(*, actor: Actor) -> dict:
         "cycle": cycle,
         "my_goals": mine,
         "waiting": _waiting_key_results(actor, cycle),
-        "attention": attention,
+        "attention": attention[:ATTENTION_SHOWN],
+        "attention_count": len(attention),
         "chains": [{"goal": g, "ancestors": goal_chain(g, by_id)} for g in mine],
     }
+
+
+def _load_ancestors(actor: Actor, goals: list, by_id: dict) -> None:
+    """Add to `by_id` the goals that `goals` contribute to in other cycles: one query per such level."""
+    missing = {g.parent_id for g in goals if g.parent_id and g.parent_id not in by_id}
+    while missing:
+        found = goal_list(actor=actor, ids=sorted(missing))
+        by_id.update((g.pk, g) for g in found)
+        missing = {g.parent_id for g in found if g.parent_id and g.parent_id not in by_id}
 
 
 def goal_chain(goal, by_id: dict) -> list:
