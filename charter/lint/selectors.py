@@ -35,44 +35,52 @@ def rule_list(*, actor: Actor) -> list[dict]:
     ]
 
 
-def _goal_data(goal: Goal, key_results: list[KeyResult]) -> rules.GoalData:
-    return rules.GoalData(
-        id=goal.pk,
-        title=goal.title,
-        owner_id=goal.owner_id,
-        owner=goal.owner.full_name or goal.owner.email,
-        team_id=goal.team_id,
-        team=goal.team.name if goal.team else "",
-        level=goal.level,
-        has_parent=goal.parent_id is not None,
-        purpose=goal.purpose,
-        end_state=goal.end_state,
-        constraints=goal.constraints,
-        freedoms=goal.freedoms,
-        key_results=tuple(
-            rules.KeyResultData(kr.title, kr.kind, kr.start, kr.target, kr.weight, kr.owner_id)
-            for kr in key_results
-        ),
-        last_check_in_at=goal.last_check_in_at,
-        created_at=goal.created_at,
-        progress=goal.progress,
-    )
+GOAL_FIELDS = (
+    "id", "title", "owner_id", "owner__full_name", "owner__email", "team_id", "team__name",
+    "team__parent_id", "parent_id", "purpose", "end_state", "constraints", "freedoms",
+    "last_check_in_at", "created_at", "progress",
+)  # fmt: skip
 
 
 def cycle_goal_data(*, actor: Actor, cycle: Cycle) -> list[rules.GoalData]:
-    """The cycle's goals as the rules see them, in two queries."""
-    goals = list(
+    """The cycle's goals as the rules see them, in two queries of plain values (no models: the map and the
+    goal page lint a whole cycle on every request)."""
+    goals = (
         Goal.objects.for_org(actor.organization)
         .filter(cycle=cycle)
-        .select_related("owner", "team")
         .order_by("title", "id")
+        .values(*GOAL_FIELDS)
     )
     krs = defaultdict(list)
-    for kr in (
-        KeyResult.objects.for_org(actor.organization).filter(goal__cycle=cycle).order_by("position", "id")
+    for goal_id, *values in (
+        KeyResult.objects.for_org(actor.organization)
+        .filter(goal__cycle=cycle)
+        .order_by("position", "id")
+        .values_list("goal_id", "title", "kind", "start", "target", "weight", "owner_id")
     ):
-        krs[kr.goal_id].append(kr)
-    return [_goal_data(g, krs[g.pk]) for g in goals]
+        krs[goal_id].append(rules.KeyResultData(*values))
+    return [
+        rules.GoalData(
+            id=g["id"],
+            title=g["title"],
+            owner_id=g["owner_id"],
+            owner=g["owner__full_name"] or g["owner__email"],
+            team_id=g["team_id"],
+            team=g["team__name"] or "",
+            # As Goal.level: strategic for the whole organization or a top team.
+            level="strategic" if g["team_id"] is None or g["team__parent_id"] is None else "team",
+            has_parent=g["parent_id"] is not None,
+            purpose=g["purpose"],
+            end_state=g["end_state"],
+            constraints=g["constraints"],
+            freedoms=g["freedoms"],
+            key_results=tuple(krs[g["id"]]),
+            last_check_in_at=g["last_check_in_at"],
+            created_at=g["created_at"],
+            progress=g["progress"],
+        )
+        for g in goals
+    ]
 
 
 def _team_data(actor: Actor) -> list[rules.TeamData]:
