@@ -13,7 +13,18 @@ from pathlib import Path
 import django
 from django.db import connections, transaction
 
-from .format import FORMAT, FORMAT_VERSION, MANIFEST, BackupError, Manifest, Source, TableEntry, member_name
+from .format import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    BackupError,
+    Manifest,
+    Source,
+    TableEntry,
+    canonical_line,
+    file_line,
+    member_name,
+)
 from .tables import DERIVED_NOTES, applied_migrations, charter_tables, require_migrated, unknown_tables
 
 
@@ -127,12 +138,14 @@ def make_backup(path: Path, *, using: str = "default", progress=_no_progress) ->
 
 
 def _dump_table(archive, table, using, connection, advance) -> TableEntry:
-    digest, rows = hashlib.sha256(), 0
+    content, stored, rows = hashlib.sha256(), hashlib.sha256(), 0
     member = member_name(table.name)
     with archive.open(member, "w", force_zip64=True) as out:
-        for line in table.lines(using, connection):
+        for values in table.values(using, connection):
+            line = file_line(values)
             out.write(line)
-            digest.update(line)
+            stored.update(line)
+            content.update(canonical_line(values))
             rows += 1
             if rows % 1000 == 0:
                 advance(1000, table.name)
@@ -142,6 +155,7 @@ def _dump_table(archive, table, using, connection, advance) -> TableEntry:
         model=table.label,
         columns=table.columns,
         rows=rows,
-        sha256=digest.hexdigest(),
+        sha256=content.hexdigest(),
         member=member,
+        member_sha256=stored.hexdigest(),
     )

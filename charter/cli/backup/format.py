@@ -1,9 +1,13 @@
 """The backup file format, version 1: a zip archive of canonical JSON Lines tables and a manifest.
 
 An archive holds `manifest.json` and one member `tables/<table>.jsonl` per table. Each line of a member is
-one row: a JSON array of the row's values in the manifest's column order, encoded canonically (below), the
-rows ordered by primary key (integers by value, text and UUIDs by code point). A table's `sha256` is the
-SHA-256 of its member's bytes, so the same rows give the same checksum on SQLite and on PostgreSQL.
+one row: a compact JSON array of the row's values in the manifest's column order, encoded as below, the
+rows ordered by primary key (integers by value, text and UUIDs by code point). JSON columns keep their
+objects' key order as the database returned it (SQLite keeps it as written; PostgreSQL's jsonb has its own).
+
+Per table the manifest holds two checksums: `sha256`, of the table's canonical content (every line
+re-encoded with object keys sorted), the same for the same rows on SQLite and on PostgreSQL, which a
+restore checks against the database after loading; and `member_sha256`, of the member's exact bytes.
 
 Values by column kind: `int`, `bool`, `text` and `json` as JSON; `float` as a JSON number (non-finite ones
 as the strings "NaN", "Infinity", "-Infinity"); `decimal` as a plain decimal string; `datetime` as ISO 8601
@@ -92,6 +96,7 @@ class TableEntry(BaseModel):
     rows: int = Field(ge=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     member: str
+    member_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 class Source(BaseModel):
@@ -153,9 +158,19 @@ ENCODERS = {
 }
 
 
-def encode_line(encoders, row) -> bytes:
-    """One row as its canonical line (with the newline)."""
-    values = [None if v is None else enc(v) for enc, v in zip(encoders, row, strict=True)]
+def encode_row(encoders, row) -> list:
+    """One row's JSON-ready values."""
+    return [None if v is None else enc(v) for enc, v in zip(encoders, row, strict=True)]
+
+
+def file_line(values: list) -> bytes:
+    """A row as stored in its member: compact JSON, objects' keys in their order."""
+    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8") + b"\n"
+
+
+def canonical_line(values: list) -> bytes:
+    """A row as checksummed: compact JSON with every object's keys sorted."""
     text = json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
     return text.encode("utf-8") + b"\n"
 
@@ -224,8 +239,9 @@ DECODERS = {
 }
 
 
-def decode_line(line: bytes, columns: list[Column], where: str) -> list:
-    """The Python values of one line; `where` ("tables/x.jsonl line 3") names the place in errors."""
+def decode_line(line: bytes, columns: list[Column], where: str) -> tuple[list, list]:
+    """The JSON values of one line and the Python values they stand for; `where` ("tables/x.jsonl
+    line 3") names the place in errors."""
     try:
         values = json.loads(line)
     except (ValueError, UnicodeDecodeError) as error:
@@ -241,4 +257,4 @@ def decode_line(line: bytes, columns: list[Column], where: str) -> list:
             row.append(DECODERS[column.kind](value))
         except ValueError as error:
             raise BackupError(f"{where}, column {column.name}: {error}.")
-    return row
+    return values, row

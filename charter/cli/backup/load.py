@@ -14,7 +14,16 @@ from django.db import IntegrityError, connections, transaction
 from pydantic import ValidationError
 
 from .dump import _no_progress
-from .format import FORMAT, FORMAT_VERSION, MANIFEST, BackupError, Manifest, decode_line, member_name
+from .format import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    BackupError,
+    Manifest,
+    canonical_line,
+    decode_line,
+    member_name,
+)
 from .tables import (
     FILLED_BY_MIGRATE,
     Table,
@@ -189,19 +198,21 @@ def _refuse_if_not_empty(tables: list[Table], using: str) -> None:
 
 
 def _check_member(archive: Archive, entry, advance) -> None:
-    """Every line decodes, and the member's row count and SHA-256 are the manifest's."""
-    digest, rows = hashlib.sha256(), 0
+    """Every line decodes; the row count and both checksums are the manifest's."""
+    content, stored, rows = hashlib.sha256(), hashlib.sha256(), 0
     for rows, line in enumerate(archive.lines(entry.member), start=1):
-        digest.update(line)
-        decode_line(line, entry.columns, f"{entry.member} line {rows}")
+        stored.update(line)
+        values, _ = decode_line(line, entry.columns, f"{entry.member} line {rows}")
+        content.update(canonical_line(values))
         if rows % BATCH == 0:
             advance(BATCH, entry.table)
     advance(rows % BATCH, entry.table)
-    if rows != entry.rows or digest.hexdigest() != entry.sha256:
+    found = (rows, content.hexdigest(), stored.hexdigest())
+    if found != (entry.rows, entry.sha256, entry.member_sha256):
         raise BackupError(
             f"{archive.path}: {entry.member} is damaged or was altered: it has {rows} rows with SHA-256 "
-            f"{digest.hexdigest()[:16]}…, the manifest says {entry.rows} rows with {entry.sha256[:16]}…. "
-            "Nothing was written."
+            f"{found[2][:16]}… (content {found[1][:16]}…), the manifest says {entry.rows} rows with "
+            f"{entry.member_sha256[:16]}… (content {entry.sha256[:16]}…). Nothing was written."
         )
 
 
@@ -209,7 +220,11 @@ def _clear(tables: list[Table], connection) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # TRUNCATE refuses tables with deferred checks still pending in this transaction (a caller's
+            # earlier writes): run those checks now, then defer again for the load.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("TRUNCATE " + ", ".join(quote(t.name) for t in tables))
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for table in tables:
                 cursor.execute(f"DELETE FROM {quote(table.name)}")
@@ -225,7 +240,7 @@ def _load(archive: Archive, table: Table, entry, connection, advance) -> None:
     batch = []
     with connection.cursor() as cursor:
         for number, line in enumerate(archive.lines(entry.member), start=1):
-            values = decode_line(line, entry.columns, f"{entry.member} line {number}")
+            _, values = decode_line(line, entry.columns, f"{entry.member} line {number}")
             batch.append([f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)])
             if len(batch) == BATCH:
                 cursor.executemany(sql, batch)
@@ -269,8 +284,8 @@ def _check_foreign_keys(tables: list[Table], connection) -> None:
 def _verify(table: Table, entry, using: str, connection, advance) -> None:
     """The restored table, read back and encoded again, has the manifest's row count and checksum."""
     digest, rows = hashlib.sha256(), 0
-    for line in table.lines(using, connection):
-        digest.update(line)
+    for values in table.values(using, connection):
+        digest.update(canonical_line(values))
         rows += 1
     advance(rows, table.name)
     if rows != entry.rows or digest.hexdigest() != entry.sha256:

@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.functions import Collate
 
-from .format import KINDS, BackupError, Column, encode_line
+from .format import KINDS, BackupError, Column, encode_row
 
 LEDGER = "django_migrations"
 # Tables that Django fills by itself after `migrate` (post_migrate); a fresh database holds them, and a
@@ -66,10 +66,11 @@ class Table:
         qs = self.queryset(using).order_by(order).values_list(*[f.attname for f in self.fields])
         return qs.iterator(chunk_size=2000)
 
-    def lines(self, using: str, connection):
+    def values(self, using: str, connection):
+        """Each row's JSON-ready values, in canonical order."""
         encoders = self.encoders
         for row in self.ordered(using, connection):
-            yield encode_line(encoders, row)
+            yield encode_row(encoders, row)
 
 
 def column_kind(field) -> str:
