@@ -15,6 +15,10 @@ from .models import Webhook, WebhookAttempt, WebhookDelivery
 from .webhooks import BACKOFF_SECONDS, DISABLE_AFTER, LEASE, MAX_ATTEMPTS
 
 S = WebhookDelivery.Status
+INTERRUPTED = (
+    "The worker stopped during this send, so whether it arrived is unknown; "
+    "it is not sent again, so that it never arrives twice."
+)
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:
@@ -31,6 +35,9 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
         )
         if delivery is None:
             return None
+        if delivery.status == S.SENDING:
+            _close_interrupted(delivery)
+            return None
         if not delivery.webhook.is_active:
             delivery.status, delivery.next_attempt_at = S.FAILED, None
             delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
@@ -41,6 +48,25 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
         return delivery
 
 
+def _close_interrupted(delivery: WebhookDelivery) -> None:
+    """A claim past its lease: its worker stopped during the POST, which may have arrived.
+
+    Sending again could deliver it twice (a chat channel would show it twice), so the delivery is
+    closed as failed with the reason in its log; the notification itself stays in the inbox.
+    """
+    WebhookAttempt.objects.create(
+        organization_id=delivery.organization_id,
+        delivery=delivery,
+        number=delivery.attempts,
+        ok=False,
+        response_code=None,
+        error=INTERRUPTED,
+        duration_ms=0,
+    )
+    delivery.status, delivery.next_attempt_at = S.FAILED, None
+    delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
+
+
 def deliver(delivery_id: int) -> str:
     """Send one delivery once; safe to run twice (a second run finds nothing to claim)."""
     delivery = _claim(delivery_id)
@@ -48,7 +74,9 @@ def deliver(delivery_id: int) -> str:
         return "skipped"
     hook = delivery.webhook
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
-    outcome = http.post(hook.url, body, secret=hook.secret, allow_private=hook.allow_private)
+    outcome = http.post(
+        hook.url, body, secret=hook.secret, allow_private=hook.allow_private, delivery_id=delivery.pk
+    )
     _record(delivery, outcome)
     return delivery.status
 

@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 TIMEOUT_SECONDS = 10
 SIGNATURE_HEADER = "X-Charter-Signature"
 TIMESTAMP_HEADER = "X-Charter-Timestamp"
+DELIVERY_HEADER = (
+    "X-Charter-Delivery"  # the same on every attempt of one delivery: receivers may de-duplicate
+)
 
 
 class ForbiddenTarget(Exception):
@@ -94,7 +97,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def post(url: str, body: bytes, *, secret: str, allow_private: bool) -> Outcome:
+def post(
+    url: str, body: bytes, *, secret: str, allow_private: bool, delivery_id: int | None = None
+) -> Outcome:
     """POST a signed JSON body, after checking the resolved address; never raises for network errors."""
     started = time.monotonic()
     try:
@@ -105,6 +110,8 @@ def post(url: str, body: bytes, *, secret: str, allow_private: bool) -> Outcome:
         request.add_header("User-Agent", "Charter-Webhooks/1")
         request.add_header(TIMESTAMP_HEADER, timestamp)
         request.add_header(SIGNATURE_HEADER, sign(secret, timestamp, body))
+        if delivery_id is not None:
+            request.add_header(DELIVERY_HEADER, str(delivery_id))
         with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             status, error = response.status, ""
     except urllib.error.HTTPError as exc:

@@ -69,7 +69,7 @@ class Command(CharterCommand):
         )
         parser.add_argument(
             "--lease-minutes",
-            type=int,
+            type=float,
             default=int(scheduler.TASK_LEASE.total_seconds() // 60),
             help="A task RUNNING longer than this lost its worker: re-queued at start (then failed).",
         )
