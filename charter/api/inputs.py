@@ -60,3 +60,18 @@ def problems(values: Mapping) -> list[dict]:
         loc = () if isinstance(value, BaseModel) else (name,)
         found += [{"loc": where, "msg": message} for where, message in _walk(value, loc)]
     return found
+
+
+def document_bounds(node) -> None:
+    """Write the integer bounds into an OpenAPI document (in place), so clients see the limit."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            if "exclusiveMinimum" not in node:
+                node.setdefault("minimum", INT_MIN)
+            if "exclusiveMaximum" not in node:
+                node.setdefault("maximum", INT_MAX)
+        for value in node.values():
+            document_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            document_bounds(value)

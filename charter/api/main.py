@@ -46,6 +46,7 @@ class CharterAPI(NinjaAPI):
                     if int(status) not in operation["responses"]:  # an operation's own (409 current) stays
                         operation["responses"].setdefault(status, {"description": description, **error})
         idempotency.document(schema)
+        inputs.document_bounds(schema)
         return schema
 
 
