@@ -1,0 +1,346 @@
+"""Fault benchmark: PostgreSQL restarted under load; no acknowledged check-in may be lost.
+
+    .venv/bin/python bench/faults_pg_restart.py            # about a minute; writes bench/results/faults.md
+
+Steps: a private PostgreSQL cluster (initdb into a temporary folder, a free port, `pg_ctl`; the shared
+server is never touched), Charter migrated onto it and served by gunicorn (`charter serve`), then client
+threads post check-ins through the API in a loop, recording every answer. Midway the cluster is
+restarted (`pg_ctl restart -m fast`). Charter is not restarted. Afterwards:
+
+- every acknowledged check-in (201 with its id) must be in the database;
+- errors may only come from requests in flight during the restart window (sent before the cluster was
+  back, answered after it went down);
+- every request sent after the cluster is back must succeed (full service without restarting Charter).
+
+Run as root, the cluster's commands run as the `postgres` user (initdb refuses root).
+Environment: `PG_BIN` (PostgreSQL's binaries, default the first `pg_ctl` found on PATH or in
+the Debian/Ubuntu layout), `FAULT_SECONDS_BEFORE` / `FAULT_SECONDS_AFTER` (load around the restart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import http.client
+import json
+import os
+import platform
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+CHARTER = str(Path(sys.executable).with_name("charter"))
+
+WORLD = """
+import json
+from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
+from charter.organizations.services import token_create
+from charter.organizations.tests.factories import make_org
+owner = make_org("Acme")
+kr = make_key_result(owner, make_goal(owner, make_cycle(owner, "2026 Q4"), "Grow"), "Users", target=10**9)
+print(json.dumps({"key_result_id": kr.pk, "token": token_create(actor=owner, name="faults")[1]}))
+"""
+
+
+def pg_bin() -> Path:
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if not candidates:
+        sys.exit("No PostgreSQL binaries found; set PG_BIN to the folder holding initdb and pg_ctl.")
+    return Path(candidates[-1]).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster in a temporary folder, on its own port."""
+
+    def __init__(self):
+        self.bin = pg_bin()
+        self.dir = Path(tempfile.mkdtemp(prefix="charter-pgfault-"))
+        self.data, self.log = self.dir / "data", self.dir / "postgres.log"
+        self.port = free_port()
+        self.as_user = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.dir, user.pw_uid, user.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=120)
+
+    def _pg_ctl(self, *args: str) -> None:
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options, *args)
+
+    def start(self) -> None:
+        self._run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8"
+        )
+        self._pg_ctl("-w", "start")
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE charter")
+
+    def restart(self) -> None:
+        self._pg_ctl("-w", "-m", "fast", "restart")
+
+    def stop(self) -> None:
+        try:
+            self._pg_ctl("-w", "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def url(self, database: str = "charter") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+
+@dataclass
+class Answer:
+    sent: float
+    answered: float
+    status: int | None  # None: no answer (connection refused or reset)
+    check_in_id: int | None
+    error: str = ""
+
+
+class Load:
+    """Client threads posting check-ins in a loop; every answer is kept."""
+
+    def __init__(self, port: int, token: str, key_result_id: int, threads: int):
+        self.port, self.token, self.kr = port, token, key_result_id
+        self.answers: list[Answer] = []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(threads)]
+
+    def _loop(self, n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        count = 0
+        while not self.stop.is_set():
+            count += 1
+            body = json.dumps({"value": n * 1_000_000 + count, "confidence": 6, "note": f"t{n}-{count}"})
+            sent = time.monotonic()
+            try:
+                conn.request("POST", f"/api/v1/key-results/{self.kr}/check-ins", body, headers)
+                response = conn.getresponse()
+                data = response.read()
+                check_in_id = json.loads(data)["id"] if response.status == 201 else None
+                answer = Answer(sent, time.monotonic(), response.status, check_in_id)
+                if response.status != 201:
+                    answer.error = data[:200].decode(errors="replace")
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+                answer = Answer(sent, time.monotonic(), None, None, f"{type(exc).__name__}: {exc}")
+                time.sleep(0.05)
+            with self.lock:
+                self.answers.append(answer)
+        conn.close()
+
+    def start(self) -> None:
+        for t in self.threads:
+            t.start()
+
+    def finish(self) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(30)
+
+
+def wait_for_http(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/openapi.json")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("Charter did not start")
+
+
+def run(*, threads: int, before: float, after: float, workers: int) -> dict:
+    cluster = Cluster()
+    server = None
+    started = time.monotonic()
+    try:
+        cluster.start()
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+        env |= {
+            "DATABASE_URL": cluster.url(),
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DEBUG": "0",
+            "LOG_LEVEL": "CRITICAL",
+            "CHARTER_DATA_DIR": str(cluster.dir / "charter"),
+            "CHARTER_API_RATE_LIMIT": "1000000",  # the load is one token; the rate limit is not under test
+        }
+        subprocess.run([CHARTER, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=300)
+        out = subprocess.run(
+            [CHARTER, "shell", "-c", WORLD], env=env, check=True, capture_output=True, text=True
+        )
+        world = json.loads(out.stdout.strip().splitlines()[-1])
+        port = free_port()
+        server = subprocess.Popen(
+            [CHARTER, "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_http(port, time.monotonic() + 60)
+        setup_seconds = time.monotonic() - started
+
+        load = Load(port, world["token"], world["key_result_id"], threads)
+        load.start()
+        time.sleep(before)
+        down = time.monotonic()
+        cluster.restart()
+        back = time.monotonic()
+        time.sleep(after)
+        load.finish()
+
+        with psycopg.connect(cluster.url()) as conn:
+            stored = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM goals_checkin WHERE key_result_id = %s", (world["key_result_id"],)
+                )
+            }
+        return summarize(load.answers, stored, down=down, back=back, setup_seconds=setup_seconds)
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        cluster.stop()
+
+
+def summarize(
+    answers: list[Answer], stored: set[int], *, down: float, back: float, setup_seconds: float
+) -> dict:
+    acknowledged = {a.check_in_id for a in answers if a.status == 201}
+    errors = [a for a in answers if a.status != 201]
+    # In the window: sent before the cluster was back and answered after the restart began.
+    outside = [a for a in errors if not (a.sent <= back and a.answered >= down)]
+    after_back = [a for a in answers if a.sent > back]
+    first_error = min((a.answered for a in errors), default=None)
+    last_error = max((a.answered for a in errors), default=None)
+    kinds: dict[str, int] = {}
+    for a in errors:
+        kind = str(a.status) if a.status is not None else a.error.split(":")[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return {
+        "requests": len(answers),
+        "acknowledged": len(acknowledged),
+        "lost": len(acknowledged - stored),
+        "stored_unacknowledged": len(stored - acknowledged),
+        "errors": len(errors),
+        "errors_by_kind": kinds,
+        "errors_outside_window": len(outside),
+        "restart_seconds": round(back - down, 2),
+        "error_span_seconds": round(last_error - first_error, 2) if errors else 0.0,
+        "first_error_after_restart_began": round(first_error - down, 2) if errors else None,
+        "last_error_after_cluster_back": round(last_error - back, 2) + 0.0 if errors else None,
+        "requests_after_back": len(after_back),
+        "failed_after_back": sum(1 for a in after_back if a.status != 201),
+        "setup_seconds": round(setup_seconds, 1),
+    }
+
+
+def passed(result: dict) -> bool:
+    return (
+        result["lost"] == 0
+        and result["errors_outside_window"] == 0
+        and result["failed_after_back"] == 0
+        and result["requests_after_back"] > 0
+    )
+
+
+def write(result: dict, settings: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    rows = [
+        ("Check-ins posted (answers recorded)", result["requests"]),
+        ("Acknowledged (201)", result["acknowledged"]),
+        ("Acknowledged but missing afterwards (lost)", result["lost"]),
+        ("Stored without an acknowledgement (answer lost in the restart)", result["stored_unacknowledged"]),
+        ("Errors", f"{result['errors']} {json.dumps(result['errors_by_kind'])}"),
+        ("Errors outside the restart window", result["errors_outside_window"]),
+        ("`pg_ctl restart -m fast` took (s)", result["restart_seconds"]),
+        ("Errors spanned (s)", result["error_span_seconds"]),
+        ("Last error after the cluster was back (s)", result["last_error_after_cluster_back"]),
+        ("Requests sent after the cluster was back / failed", f"{result['requests_after_back']} / "
+         f"{result['failed_after_back']}"),
+    ]  # fmt: skip
+    lines = [
+        "# Fault: PostgreSQL restarted under load",
+        "",
+        f"`.venv/bin/python bench/faults_pg_restart.py` — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit "
+        f"{commit.stdout.strip() or '?'}, {platform.machine()}, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at the end.",
+        "",
+        f"A private cluster, Charter under gunicorn ({settings['workers']} workers, `conn_max_age=60` with "
+        f"health checks), {settings['threads']} client threads posting check-ins for {settings['before']} s, "
+        f"then `pg_ctl restart -m fast`, then {settings['after']} s more; Charter is not restarted.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        *[f"| {name} | {value} |" for name, value in rows],
+        "",
+        f"**{'Passed' if passed(result) else 'FAILED'}**: no acknowledged check-in lost, errors only for "
+        "requests in flight while the cluster restarted, full service afterwards without restarting Charter.",
+        "",
+        "Errors in the window are 500s (the database went away mid-request) or refused connections; a "
+        "request whose answer was lost may still have committed (counted above as stored without an "
+        "acknowledgement): a client retrying it should send an `Idempotency-Key`.",
+        "",
+        "```json",
+        json.dumps(result, indent=2),
+        "```",
+        "",
+    ]
+    path = RESULTS / "faults.md"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--before", type=float, default=float(os.environ.get("FAULT_SECONDS_BEFORE", 8)))
+    parser.add_argument("--after", type=float, default=float(os.environ.get("FAULT_SECONDS_AFTER", 8)))
+    parser.add_argument("--no-write", action="store_true", help="Print the result only.")
+    args = parser.parse_args()
+    settings = {"threads": args.threads, "workers": args.workers, "before": args.before, "after": args.after}
+    result = run(**settings)
+    print(json.dumps(result, indent=2))
+    if not args.no_write:
+        print(f"Written to {write(result, settings).relative_to(ROOT)}")
+    sys.exit(0 if passed(result) else 1)
+
+
+if __name__ == "__main__":
+    main()
