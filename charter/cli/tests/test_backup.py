@@ -461,3 +461,23 @@ def test_online_backup_on_sqlite_is_one_consistent_snapshot(db, tmp_path):
     refused = subprocess.run([charter, "restore", str(archive)], env=env, capture_output=True, text=True)
     assert refused.returncode == 1
     assert "not empty" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_table_no_model_describes_fails_the_backup(db, tmp_path):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE stray_notes (id integer PRIMARY KEY, body text)")
+    with pytest.raises(BackupError, match=r"no installed app's model describes \(stray_notes\)"):
+        make_backup(tmp_path / "charter.zip")
+    assert not list(tmp_path.iterdir())  # no archive, not even a partial one
+
+
+def test_columns_that_differ_refused(backed_up, tmp_path):
+    def renamed(manifest):
+        table = next(t for t in manifest["tables"] if t["table"] == "goals_goal")
+        table["columns"][1]["name"] = "headline"
+        return manifest
+
+    before = table_digests()
+    with pytest.raises(BackupError, match=r"Table goals_goal: the backup's columns .*headline.* differ"):
+        restore_backup(rewrite(backed_up, tmp_path / "renamed.zip", manifest=renamed), force=True)
+    assert table_digests() == before
