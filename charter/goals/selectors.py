@@ -184,6 +184,54 @@ def alignment_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -
     return roots
 
 
+# From this many goals in a cycle, the whole-cycle strategy map shows an outline: the goals of the first
+# MAP_OUTLINE_DEPTH levels (the organization's and the top teams'), each deepest one with the number of goals
+# below it and a link to its team's map. Thousands of cards help nobody and cost seconds to draw.
+MAP_OUTLINE_ABOVE = 150
+MAP_OUTLINE_DEPTH = 2
+
+
+def map_outline(*, actor: Actor, cycle_id: int) -> dict:
+    """The strategy map of a whole cycle: `tree` as `alignment_tree` gives it, or its outline when the cycle
+    has more than MAP_OUTLINE_ABOVE goals (`outline` true; nodes at the last level carry `hidden`, the
+    number of goals below them); `total` is the cycle's number of goals."""
+    links = _cycle_links(actor, cycle_id)
+    if len(links) <= MAP_OUTLINE_ABOVE:
+        return {"tree": alignment_tree(actor=actor, cycle_id=cycle_id), "outline": False, "total": len(links)}
+    ids = {pk for pk, _, _ in links}
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id, _ in links:
+        children.setdefault(parent_id if parent_id in ids else None, []).append(pk)
+    shown, hidden, seen = [], {}, set()
+    stack = [(pk, 0) for pk in children.get(None, [])]
+    while stack:
+        pk, depth = stack.pop()
+        if pk in seen:
+            continue
+        seen.add(pk)
+        shown.append(pk)
+        if depth + 1 < MAP_OUTLINE_DEPTH:
+            stack.extend((child, depth + 1) for child in children.get(pk, []))
+        else:
+            hidden[pk] = _count_below(pk, children)
+    goals = goal_list(actor=actor, cycle_id=cycle_id, with_key_results=True, ids=sorted(shown))
+    nodes = {g.pk: {"goal": g, "children": [], "hidden": hidden.get(g.pk, 0)} for g in goals}
+    roots = []
+    for g in goals:
+        (nodes[g.parent_id]["children"] if g.parent_id in nodes else roots).append(nodes[g.pk])
+    return {"tree": roots, "outline": True, "total": len(links)}
+
+
+def _count_below(pk: int, children: dict) -> int:
+    found, stack = set(), list(children.get(pk, ()))
+    while stack:
+        node = stack.pop()
+        if node not in found and node != pk:
+            found.add(node)
+            stack.extend(children.get(node, ()))
+    return len(found)
+
+
 def _cycle_links(actor: Actor, cycle_id: int) -> list[tuple[int, int | None, int | None]]:
     """(id, parent id, team id) of the cycle's goals in title order: one light query, no models."""
     goals = Goal.objects.for_org(actor.organization).filter(cycle_id=cycle_id).order_by("title", "id")

@@ -72,12 +72,20 @@ def strategy_map(request):
         "cycle": cycle,
         **_filter_context(actor, request.GET, cycles),
     }
-    tree = (
-        selectors.alignment_tree(actor=actor, cycle_id=cycle.pk, team_id=context["team_id"]) if cycle else []
-    )
+    filtered = bool(context["team_id"] or context["status"])
+    if cycle and not filtered:
+        outline = selectors.map_outline(actor=actor, cycle_id=cycle.pk)
+        tree = outline["tree"]
+        context.update(outline=outline["outline"], goal_count=outline["total"])
+    else:
+        tree = (
+            selectors.alignment_tree(actor=actor, cycle_id=cycle.pk, team_id=context["team_id"])
+            if cycle
+            else []
+        )
     if context["status"]:
         tree = _prune_by_status(tree, context["status"])
-    context.update(tree=tree, filtered=bool(context["team_id"] or context["status"]))
+    context.update(tree=tree, filtered=filtered)
     return render(request, "goals/strategy_map.html", context)
 
 

@@ -1,0 +1,58 @@
+"""The strategy map of a large cycle: an outline of the top levels, the rest one team's map away."""
+
+import pytest
+from django.urls import reverse
+
+from charter.goals import selectors
+from charter.goals.tests.factories import make_goal, make_key_result
+from charter.organizations.tests.factories import make_team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three_levels(owner, cycle):
+    """Organization goal → department goal → two team goals → one goal below one of them."""
+    department = make_team(owner, "Care")
+    team = make_team(owner, "Clinics", parent=department)
+    top = make_goal(owner, cycle, "Patients seen within a day")
+    middle = make_goal(owner, cycle, "Care answers faster", team_id=department.pk, parent_id=top.pk)
+    low_a = make_goal(owner, cycle, "Clinics open on Saturdays", team_id=team.pk, parent_id=middle.pk)
+    low_b = make_goal(owner, cycle, "Clinics book online", team_id=team.pk, parent_id=middle.pk)
+    lowest = make_goal(owner, cycle, "Booking page in three steps", team_id=team.pk, parent_id=low_b.pk)
+    make_key_result(owner, middle, "Median wait in hours", kind="decrease", start=30, target=20)
+    return {"department": department, "top": top, "middle": middle, "low": [low_a, low_b, lowest]}
+
+
+def test_small_cycle_map_shows_every_goal(owner, cycle, three_levels):
+    outline = selectors.map_outline(actor=owner, cycle_id=cycle.pk)
+    assert outline["outline"] is False and outline["total"] == 5
+    assert outline["tree"] == selectors.alignment_tree(actor=owner, cycle_id=cycle.pk)
+
+
+def test_large_cycle_map_shows_two_levels_and_counts_the_rest(owner, cycle, three_levels, monkeypatch):
+    monkeypatch.setattr(selectors, "MAP_OUTLINE_ABOVE", 4)
+    outline = selectors.map_outline(actor=owner, cycle_id=cycle.pk)
+    assert outline["outline"] is True and outline["total"] == 5
+    [root] = outline["tree"]
+    assert root["goal"] == three_levels["top"] and root["hidden"] == 0
+    [middle] = root["children"]
+    assert middle["goal"] == three_levels["middle"]
+    assert middle["children"] == [] and middle["hidden"] == 3
+    assert [kr.title for kr in middle["goal"].key_results.all()] == ["Median wait in hours"]
+
+
+def test_large_cycle_page_links_to_the_team_map_which_shows_everything(
+    owner, cycle, login, three_levels, monkeypatch
+):
+    monkeypatch.setattr(selectors, "MAP_OUTLINE_ABOVE", 4)
+    client = login(owner)
+    html = client.get(reverse("strategy_map")).content.decode()
+    assert "has 5 goals" in html and "3 goals below" in html
+    team_url = f"{reverse('strategy_map')}?cycle={cycle.pk}&amp;team={three_levels['department'].pk}"
+    assert team_url in html
+    assert "Clinics open on Saturdays" not in html
+    team_html = client.get(reverse("strategy_map"), {"team": three_levels["department"].pk}).content.decode()
+    assert "has 5 goals" not in team_html
+    for goal in three_levels["low"]:
+        assert goal.title in team_html
