@@ -142,15 +142,22 @@ def _log_filters(params) -> dict:
     }
 
 
+LOG_SHOWN = 100  # the newest decisions matching the filters; the filters narrow the rest
+
+
 @requires("organization.view")
 def decision_log(request):
     actor, filters = request.actor, _log_filters(request.GET)
+    # One row more than shown says whether there are more (without counting them all).
+    decisions = list(selectors.decision_list(actor=actor, **filters)[: LOG_SHOWN + 1])
     context = {
-        "decisions": list(selectors.decision_list(actor=actor, **filters)[:500]),
+        "decisions": decisions[:LOG_SHOWN],
+        "more": len(decisions) > LOG_SHOWN,
         "filters": filters,
         "teams": list(team_list(actor=actor)),
         "domains": list(selectors.domain_list(actor=actor)),
-        "goals": list(goal_list(actor=actor)),
+        # The goal filter offers the goals that decisions are linked to, not every goal of every cycle.
+        "goals": list(selectors.linked_goals(actor=actor)),
         "statuses": Decision.Status.choices,
     }
     return render(request, "delegation/decision_log.html", context)
