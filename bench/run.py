@@ -216,11 +216,13 @@ def probe(
         headers={**headers, "Content-Type": "application/json"} if body else headers,
     )  # fmt: skip
     try:
-        with urllib.request.urlopen(request, timeout=120) as response:
+        with urllib.request.urlopen(request, timeout=600) as response:
             queries = response.headers.get("X-Bench-Queries")
             return response.status, int(queries) if queries else None, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, None, exc.read()
+    except (TimeoutError, urllib.error.URLError) as exc:  # a server drowning in queued requests
+        return 0, None, str(exc).encode()
 
 
 def wrk(base: str, paths: list[str], *, method: str, headers: dict, body: str | None, duration: float,
