@@ -14,7 +14,8 @@ restarted (`pg_ctl restart -m fast`). Charter is not restarted. Afterwards:
 
 Run as root, the cluster's commands run as the `postgres` user (initdb refuses root).
 Environment: `PG_BIN` (PostgreSQL's binaries, default the first `pg_ctl` found on PATH or in
-the Debian/Ubuntu layout), `FAULT_SECONDS_BEFORE` / `FAULT_SECONDS_AFTER` (load around the restart).
+the Debian/Ubuntu layout), `FAULT_SECONDS_BEFORE` / `FAULT_SECONDS_AFTER` (load around the restart),
+`FAULT_SERVER_LOG` (a file for Charter's error log; none by default).
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def run(*, threads: int, before: float, after: float, workers: int) -> dict:
             "DATABASE_URL": cluster.url(),
             "DJANGO_SETTINGS_MODULE": "config.settings.base",
             "DEBUG": "0",
-            "LOG_LEVEL": "CRITICAL",
+            "LOG_LEVEL": "ERROR" if os.environ.get("FAULT_SERVER_LOG") else "CRITICAL",
             "CHARTER_DATA_DIR": str(cluster.dir / "charter"),
             "CHARTER_API_RATE_LIMIT": "1000000",  # the load is one token; the rate limit is not under test
         }
@@ -201,11 +202,12 @@ def run(*, threads: int, before: float, after: float, workers: int) -> dict:
         )
         world = json.loads(out.stdout.strip().splitlines()[-1])
         port = free_port()
+        server_log = open(os.environ.get("FAULT_SERVER_LOG") or os.devnull, "w")  # noqa: SIM115
         server = subprocess.Popen(
             [CHARTER, "serve", "--port", str(port), "--workers", str(workers)],
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=server_log,
+            stderr=server_log,
         )
         wait_for_http(port, time.monotonic() + 60)
         setup_seconds = time.monotonic() - started

@@ -11,7 +11,9 @@ Wired once for the whole API (`install`), after authentication and the permissio
 - the same key while the first request still runs: 409 `idempotency_in_progress` with Retry-After.
   We answer at once rather than wait: a waiting request would hold one of the few server workers for
   as long as the first takes, and the retry is cheap (it replays once the first has finished);
-- the same key with another route or body: 422, naming the difference.
+- the same key with another route or body: 422, naming the difference;
+- the same key after a request that committed but whose answer was lost (a 5xx after the commit, such
+  as a connection dropped at COMMIT): 409 `idempotency_answer_lost`, never a second run.
 
 Keys live for `TTL` and are purged by the worker's schedule; a claim whose request died (its process
 killed) is taken over after `ABANDONED`.
@@ -41,6 +43,10 @@ _ATTR = "_idempotency_claim"
 class InProgress(Conflict):
     code = "idempotency_in_progress"
     retry_after = 1  # seconds
+
+
+class AnswerLost(Conflict):
+    code = "idempotency_answer_lost"
 
 
 def _caller(actor) -> str:
@@ -85,9 +91,15 @@ def _claim(request, key: str) -> IdempotencyKey | HttpResponse:
                 "a retry must send the same body, a new request needs a new key.",
                 field=HEADER,
             )
+        abandoned = row.created_at <= now - ABANDONED
+        if row.status_code == 0 or (row.status_code is None and row.committed and abandoned):
+            raise AnswerLost(
+                f"The request with this {HEADER} was carried out, but its answer was lost; "
+                "look the result up (GET) rather than retrying it."
+            )
         if row.status_code is not None:
             return _replay(row)
-        if row.created_at > now - ABANDONED:
+        if not abandoned:
             raise InProgress(
                 f"A request with this {HEADER} is still running; retry in a moment to get its answer."
             )
@@ -105,10 +117,12 @@ def _replay(row: IdempotencyKey) -> HttpResponse:
 
 
 def _finish(row: IdempotencyKey, response) -> None:
-    """Store a successful answer with the key; release the key after an error (nothing was made)."""
+    """Store a successful answer with the key; release the key after an error that made nothing."""
     keys = IdempotencyKey.objects.for_org(row.organization_id).filter(pk=row.pk)
     if response is None or not 200 <= response.status_code < 300:
-        keys.delete()
+        released, _ = keys.filter(committed=False).delete()
+        if not released:  # it committed, then failed (the connection lost at COMMIT, an on-commit step)
+            keys.update(status_code=0)
         return
     keys.update(
         status_code=response.status_code,
@@ -134,7 +148,10 @@ def decorate(run):
         if isinstance(claim, HttpResponse):
             return claim  # ninja passes a response through untouched
         setattr(request, _ATTR, claim)
-        return view_func(request, *args, **kwargs)
+        with transaction.atomic():  # the operation and the key's `committed` commit together
+            result = view_func(request, *args, **kwargs)
+            IdempotencyKey.objects.for_org(claim.organization_id).filter(pk=claim.pk).update(committed=True)
+        return result
 
     operation.view_func = claimed
 

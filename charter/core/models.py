@@ -106,14 +106,17 @@ class IdempotencyKey(OrgScopedModel):
     """An `Idempotency-Key` of an API POST: the first request's answer, replayed for a retry of it.
 
     One row per caller (token or person), organization and key. `status_code` is empty while the
-    first request runs. Rows expire (`expires_at`) and are purged by the worker's schedule.
+    first request runs; `committed` is set inside the operation's transaction, so a write that
+    committed is never run again for the key, even when its answer was lost. Rows expire
+    (`expires_at`) and are purged by the worker's schedule.
     """
 
     caller = models.CharField(max_length=64)  # "token:<id>" or "user:<id>"
     key = models.CharField(max_length=255)
     route = models.CharField(max_length=300)  # method and path of the first request
     body_hash = models.CharField(max_length=64)  # sha256 of its body
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)  # 0: done, its answer lost
+    committed = models.BooleanField(default=False)  # set in the operation's own transaction
     content_type = models.CharField(max_length=100, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     body = models.TextField(blank=True)

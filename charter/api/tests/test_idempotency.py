@@ -4,11 +4,12 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 
 from charter.api.idempotency import HEADER, REPLAYED_HEADER
+from charter.core.errors import ValidationError
 from charter.core.models import IdempotencyKey
 from charter.goals import services as goal_services
 from charter.goals.models import CheckIn, Goal
@@ -114,14 +115,18 @@ def test_a_key_in_progress_answers_409_and_an_abandoned_one_is_taken_over(api, o
     body = {"cycle_id": cycle.pk, "title": "Grow"}
     assert api.post("/goals", body, key="busy").status_code == 201
     row = IdempotencyKey.objects.for_org(owner.organization).get()
-    IdempotencyKey.objects.for_org(owner.organization).update(status_code=None, body="")  # as if running
+    running = IdempotencyKey.objects.for_org(owner.organization)
+    running.update(status_code=None, committed=False, body="")  # as if its request were still running
     busy = api.post("/goals", body, key="busy")
     assert busy.status_code == 409 and busy.json()["code"] == "idempotency_in_progress"
-    IdempotencyKey.objects.for_org(owner.organization).update(
-        created_at=row.created_at - timedelta(minutes=5)
-    )
-    taken = api.post("/goals", body, key="busy")  # its request died: this one runs
+    running.update(created_at=row.created_at - timedelta(minutes=5))
+    taken = api.post("/goals", body, key="busy")  # its request died before committing: this one runs
     assert taken.status_code == 201 and REPLAYED_HEADER not in taken
+    assert goals_of(owner).count() == 2
+    running.update(status_code=None, committed=True, created_at=row.created_at - timedelta(minutes=5))
+    lost = api.post("/goals", body, key="busy")  # it died after committing: never run again
+    assert lost.status_code == 409 and lost.json()["code"] == "idempotency_answer_lost"
+    assert goals_of(owner).count() == 2
 
 
 def test_an_expired_key_is_a_new_key_and_expired_keys_are_purged(api, owner, cycle):
@@ -155,7 +160,12 @@ def test_the_openapi_document_names_the_header_on_every_post(api):
 
 
 def test_two_requests_with_one_key_at_once_make_one_object(transactional_db, monkeypatch):
-    """The second arrives while the first is inside the service: 409 in progress, then a replay."""
+    """The second arrives while the first is inside the service.
+
+    On PostgreSQL it is answered at once: 409 in progress. SQLite lets one writer in at a time, so there
+    it waits for the first to commit and then finds it in progress or finished (a replay). Either way,
+    one object, and a later retry replays the first answer.
+    """
     owner = make_org("Acme")
     cycle = make_cycle(owner, "2026 Q4")
     inside, release = threading.Event(), threading.Event()
@@ -169,26 +179,71 @@ def test_two_requests_with_one_key_at_once_make_one_object(transactional_db, mon
     monkeypatch.setattr(goal_services, "goal_create", slow_create)
     body = {"cycle_id": cycle.pk, "title": "Grow"}
     token = token_for(owner)
-    first: dict = {}
+    answers: dict = {}
 
-    def run_first():
+    def post(name):
         try:
-            first["response"] = KeyClient(token=token).post("/goals", body, key="race")
+            answers[name] = KeyClient(token=token).post("/goals", body, key="race")
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=run_first)
-    thread.start()
+    first = threading.Thread(target=post, args=("first",))
+    second = threading.Thread(target=post, args=("second",))
+    first.start()
     try:
         assert inside.wait(30)
-        second = KeyClient(token=token).post("/goals", body, key="race")
-        assert second.status_code == 409 and second["Retry-After"] == "1"
-        assert second.json()["code"] == "idempotency_in_progress"
+        second.start()
+        if connection.vendor != "sqlite":
+            second.join(30)  # answered while the first still runs
+            assert answers["second"].json()["code"] == "idempotency_in_progress"
     finally:
         release.set()
-        thread.join(30)
-    assert first["response"].status_code == 201
+        first.join(30)
+        second.join(30)
+    assert answers["first"].status_code == 201
+    if answers["second"].status_code == 409:
+        assert answers["second"]["Retry-After"] == "1"
+        assert answers["second"].json()["code"] == "idempotency_in_progress"
+    else:
+        assert answers["second"].status_code == 201 and answers["second"][REPLAYED_HEADER] == "true"
     third = KeyClient(token=token).post("/goals", body, key="race")
     assert third.status_code == 201 and third[REPLAYED_HEADER] == "true"
-    assert third.content == first["response"].content
+    assert third.content == answers["first"].content
     assert goals_of(owner).count() == 1
+
+
+def test_a_write_that_committed_but_lost_its_answer_is_never_run_again(transactional_db, monkeypatch):
+    """A 500 after the commit (here an on-commit step fails): the key is kept, a retry is told, not re-run."""
+    owner = make_org("Acme")
+    cycle = make_cycle(owner, "2026 Q4")
+    real_create = goal_services.goal_create
+
+    def create_then_fail_after_commit(**kwargs):
+        goal = real_create(**kwargs)
+        transaction.on_commit(lambda: 1 / 0)
+        return goal
+
+    monkeypatch.setattr(goal_services, "goal_create", create_then_fail_after_commit)
+    client = KeyClient(owner)
+    client.client.raise_request_exception = False
+    body = {"cycle_id": cycle.pk, "title": "Grow"}
+    assert client.post("/goals", body, key="lost").status_code == 500
+    assert goals_of(owner).count() == 1  # it committed
+    monkeypatch.setattr(goal_services, "goal_create", real_create)
+    retry = client.post("/goals", body, key="lost")
+    assert retry.status_code == 409 and retry.json()["code"] == "idempotency_answer_lost"
+    assert goals_of(owner).count() == 1
+
+
+def test_a_refused_write_inside_the_key_transaction_leaves_nothing(api, owner, cycle, monkeypatch):
+    """The operation and the key's `committed` mark share one transaction: a failure rolls back both."""
+    real_create = goal_services.goal_create
+
+    def create_then_refuse(**kwargs):
+        real_create(**kwargs)
+        raise ValidationError("Refused after writing.", field="title")
+
+    monkeypatch.setattr(goal_services, "goal_create", create_then_refuse)
+    refused = api.post("/goals", {"cycle_id": cycle.pk, "title": "Grow"}, key="k")
+    assert refused.status_code == 422
+    assert goals_of(owner).count() == 0 and not IdempotencyKey.objects.unscoped().exists()
