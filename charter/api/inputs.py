@@ -1,18 +1,22 @@
 """Values no database column can hold, refused once for every operation before any view runs.
 
 Pydantic accepts integers of any size, NaN and infinity, NUL characters and lone UTF-16 surrogates
-(JSON escapes such as "\\ud800"). None of them can be stored: SQLite overflows above 64 bits,
-PostgreSQL refuses NUL in text and neither encodes a lone surrogate, and NaN or infinity would make
-roll-ups and JSON answers invalid. So every parsed value of a request (path, query and body, nested
-to any depth) is checked here, and a bad one is a 422 that names its field like any validation error.
+(JSON escapes such as "\\ud800"), time zone offsets up to 24 hours and moments that leave the years
+1-9999 once in UTC. None of them can be stored: SQLite overflows above 64 bits, PostgreSQL refuses NUL
+in text and offsets of 16 hours or more, neither encodes a lone surrogate, Python cannot read back a
+year 0, and NaN or infinity would make roll-ups and JSON answers invalid. So every parsed value of a
+request (path, query and body, nested to any depth) is checked here, and a bad one is a 422 that names
+its field like any validation error.
 """
 
 import math
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+MAX_OFFSET = timedelta(hours=16)  # PostgreSQL refuses a time zone displacement of 16 hours or more
 
 
 def _problem(value) -> str | None:
@@ -24,6 +28,13 @@ def _problem(value) -> str | None:
     elif isinstance(value, float):
         if not math.isfinite(value):
             return "Numbers must be finite (not NaN or infinity)."
+    elif isinstance(value, datetime) and value.utcoffset() is not None:
+        if abs(value.utcoffset()) >= MAX_OFFSET:
+            return "A time zone offset must lie within ±15:59."
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            return "The moment must lie between the years 1 and 9999 in UTC."
     elif isinstance(value, str):
         if "\x00" in value:
             return "Text must not contain NUL (\\u0000) characters."

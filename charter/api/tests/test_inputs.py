@@ -7,6 +7,7 @@ import pytest
 from charter.api.inputs import INT_MAX, INT_MIN, problems
 from charter.api.main import api as charter_api
 from charter.goals.tests.factories import make_goal, make_key_result
+from charter.metrics.services import metric_create
 
 from .conftest import ApiClient, token_for
 
@@ -61,6 +62,14 @@ def test_unstorable_text_is_refused(client, cycle, text):
     response = client.client.post("/api/v1/goals", body, content_type="application/json")
     assert response.status_code == 422, response.content
     assert list(response.json()["errors"]) == ["title"]
+
+
+@pytest.mark.parametrize("moment", ["2026-11-02T09:00:00+21:49", "0001-01-01T00:30:00+01:00"])
+def test_moments_outside_what_the_databases_hold_are_refused(client, owner, moment):
+    metric = metric_create(actor=owner, name="Revenue")
+    response = client.post(f"/metrics/{metric.pk}/values", {"value": 1, "recorded_at": moment})
+    assert response.status_code == 422, response.content
+    assert list(response.json()["errors"]) == ["recorded_at"]
 
 
 def test_ordinary_values_pass():
