@@ -163,7 +163,8 @@ def source_edit(request, source_id: int):
     source = selectors.source_get(actor=request.actor, source_id=source_id)
     if request.method != "POST":
         return _render_source_form(request, SourceForm(initial=SourceForm.initial_of(source)), source)
-    form = SourceForm(request.POST)
+    # The kind is fixed once created (the page shows it as text), so the form takes the stored one.
+    form = SourceForm({**request.POST.dict(), "kind": source.kind})
     if form.is_valid():
         values = {
             k: v for k, v in form.cleaned_data.items() if k not in ("kind", "metric_id", "key_result_id")
