@@ -115,6 +115,9 @@ class Cluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
 
+MAX_ATTEMPTS = 100  # per check-in, 50 ms apart: longer than any restart
+
+
 @dataclass
 class Answer:
     sent: float
@@ -122,6 +125,22 @@ class Answer:
     status: int | None  # None: no answer (connection refused or reset)
     check_in_id: int | None
     error: str = ""
+    key: str = ""
+    attempt: int = 1
+    answer_lost: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.status == 201 or self.answer_lost
+
+    @property
+    def in_progress(self) -> bool:
+        """Told to retry: the key's first request has not finished (or failed without releasing it)."""
+        return self.status == 409 and "idempotency_in_progress" in self.error
+
+    @property
+    def failed(self) -> bool:
+        return not self.done and not self.in_progress
 
 
 class Load:
@@ -135,29 +154,46 @@ class Load:
         self.threads = [threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(threads)]
 
     def _loop(self, n: int) -> None:
+        """Each check-in has its own Idempotency-Key and is retried with it until it is done."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
-        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
         count = 0
         while not self.stop.is_set():
             count += 1
-            body = json.dumps({"value": n * 1_000_000 + count, "confidence": 6, "note": f"t{n}-{count}"})
-            sent = time.monotonic()
-            try:
-                conn.request("POST", f"/api/v1/key-results/{self.kr}/check-ins", body, headers)
-                response = conn.getresponse()
-                data = response.read()
-                check_in_id = json.loads(data)["id"] if response.status == 201 else None
-                answer = Answer(sent, time.monotonic(), response.status, check_in_id)
-                if response.status != 201:
-                    answer.error = data[:200].decode(errors="replace")
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
-                answer = Answer(sent, time.monotonic(), None, None, f"{type(exc).__name__}: {exc}")
-                time.sleep(0.05)
-            with self.lock:
-                self.answers.append(answer)
+            key = f"t{n}-{count}"
+            headers = {
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": key,
+            }
+            body = json.dumps({"value": n * 1_000_000 + count, "confidence": 6, "note": key})
+            for attempt in range(1, MAX_ATTEMPTS + 1):
+                answer, conn = self._attempt(conn, headers, body, key, attempt)
+                with self.lock:
+                    self.answers.append(answer)
+                if answer.done:
+                    break
+                time.sleep(1.0 if answer.in_progress else 0.05)  # 409 in progress comes with Retry-After: 1
         conn.close()
+
+    def _attempt(self, conn, headers, body, key, attempt):
+        sent = time.monotonic()
+        try:
+            conn.request("POST", f"/api/v1/key-results/{self.kr}/check-ins", body, headers)
+            response = conn.getresponse()
+            data = response.read()
+            answer = Answer(sent, time.monotonic(), response.status, None, key=key, attempt=attempt)
+            if response.status == 201:
+                answer.check_in_id = json.loads(data)["id"]
+            else:
+                answer.error = data[:200].decode(errors="replace")
+                # done, its answer lost in the restart: the key says so instead of running it again
+                answer.answer_lost = response.status == 409 and "idempotency_answer_lost" in answer.error
+            return answer, conn
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            error = f"{type(exc).__name__}: {exc}"
+            answer = Answer(sent, time.monotonic(), None, None, error, key=key, attempt=attempt)
+            return answer, http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
 
     def start(self) -> None:
         for t in self.threads:
@@ -222,13 +258,10 @@ def run(*, threads: int, before: float, after: float, workers: int) -> dict:
         load.finish()
 
         with psycopg.connect(cluster.url()) as conn:
-            stored = {
-                row[0]
-                for row in conn.execute(
-                    "SELECT id FROM goals_checkin WHERE key_result_id = %s", (world["key_result_id"],)
-                )
-            }
-        return summarize(load.answers, stored, down=down, back=back, setup_seconds=setup_seconds)
+            rows = conn.execute(
+                "SELECT id, note FROM goals_checkin WHERE key_result_id = %s", (world["key_result_id"],)
+            ).fetchall()
+        return summarize(load.answers, rows, down=down, back=back, setup_seconds=setup_seconds)
     finally:
         if server is not None:
             server.terminate()
@@ -239,14 +272,18 @@ def run(*, threads: int, before: float, after: float, workers: int) -> dict:
         cluster.stop()
 
 
-def summarize(
-    answers: list[Answer], stored: set[int], *, down: float, back: float, setup_seconds: float
-) -> dict:
+def summarize(answers: list[Answer], rows: list, *, down: float, back: float, setup_seconds: float) -> dict:
+    stored = {check_in_id for check_in_id, _ in rows}
+    notes = [note for _, note in rows]
+    keys = {a.key for a in answers}
+    done = {a.key for a in answers if a.done}
     acknowledged = {a.check_in_id for a in answers if a.status == 201}
-    errors = [a for a in answers if a.status != 201]
+    errors = [a for a in answers if a.failed]
+    told_to_wait = [a for a in answers if a.in_progress]
     # In the window: sent before the cluster was back and answered after the restart began.
     outside = [a for a in errors if not (a.sent <= back and a.answered >= down)]
     after_back = [a for a in answers if a.sent > back]
+    retried = {a.key for a in answers if a.attempt > 1}
     first_error = min((a.answered for a in errors), default=None)
     last_error = max((a.answered for a in errors), default=None)
     kinds: dict[str, int] = {}
@@ -255,9 +292,15 @@ def summarize(
         kinds[kind] = kinds.get(kind, 0) + 1
     return {
         "requests": len(answers),
+        "check_ins_intended": len(keys),
+        "check_ins_done": len(done),
+        "check_ins_retried": len(retried),
+        "answers_lost_then_told_by_key": sum(1 for a in answers if a.answer_lost),
         "acknowledged": len(acknowledged),
         "lost": len(acknowledged - stored),
         "stored_unacknowledged": len(stored - acknowledged),
+        "stored_twice": len(notes) - len(set(notes)),
+        "done_but_missing": len(done - set(notes)),
         "errors": len(errors),
         "errors_by_kind": kinds,
         "errors_outside_window": len(outside),
@@ -266,7 +309,11 @@ def summarize(
         "first_error_after_restart_began": round(first_error - down, 2) if errors else None,
         "last_error_after_cluster_back": round(last_error - back, 2) + 0.0 if errors else None,
         "requests_after_back": len(after_back),
-        "failed_after_back": sum(1 for a in after_back if a.status != 201),
+        "failed_after_back": sum(1 for a in after_back if a.failed),
+        "told_to_wait": len(told_to_wait),
+        "last_told_to_wait_after_back": round(max(a.answered for a in told_to_wait) - back, 2)
+        if told_to_wait
+        else None,
         "setup_seconds": round(setup_seconds, 1),
     }
 
@@ -274,6 +321,8 @@ def summarize(
 def passed(result: dict) -> bool:
     return (
         result["lost"] == 0
+        and result["stored_twice"] == 0
+        and result["done_but_missing"] == 0
         and result["errors_outside_window"] == 0
         and result["failed_after_back"] == 0
         and result["requests_after_back"] > 0
@@ -284,12 +333,20 @@ def write(result: dict, settings: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     rows = [
-        ("Check-ins posted (answers recorded)", result["requests"]),
+        ("Requests (attempts, every answer recorded)", result["requests"]),
+        ("Check-ins intended (one Idempotency-Key each) / done / retried",
+         f"{result['check_ins_intended']} / {result['check_ins_done']} / {result['check_ins_retried']}"),
         ("Acknowledged (201)", result["acknowledged"]),
         ("Acknowledged but missing afterwards (lost)", result["lost"]),
-        ("Stored without an acknowledgement (answer lost in the restart)", result["stored_unacknowledged"]),
+        ("Stored without a 201 (committed, answer lost) / retries told so by the key",
+         f"{result['stored_unacknowledged']} / {result['answers_lost_then_told_by_key']}"),
+        ("Stored twice (same key) / done but missing",
+         f"{result['stored_twice']} / {result['done_but_missing']}"),
         ("Errors", f"{result['errors']} {json.dumps(result['errors_by_kind'])}"),
         ("Errors outside the restart window", result["errors_outside_window"]),
+        ("409 in progress (retry with the same key; a key stranded by a failed request is taken over after "
+         "5 s) / last one after the cluster was back (s)",
+         f"{result['told_to_wait']} / {result['last_told_to_wait_after_back']}"),
         ("`pg_ctl restart -m fast` took (s)", result["restart_seconds"]),
         ("Errors spanned (s)", result["error_span_seconds"]),
         ("Last error after the cluster was back (s)", result["last_error_after_cluster_back"]),
@@ -311,12 +368,14 @@ def write(result: dict, settings: dict) -> Path:
         "|---|---|",
         *[f"| {name} | {value} |" for name, value in rows],
         "",
-        f"**{'Passed' if passed(result) else 'FAILED'}**: no acknowledged check-in lost, errors only for "
+        f"**{'Passed' if passed(result) else 'FAILED'}**: no acknowledged check-in lost, none stored twice, "
+        "errors only for "
         "requests in flight while the cluster restarted, full service afterwards without restarting Charter.",
         "",
-        "Errors in the window are 500s (the database went away mid-request) or refused connections; a "
-        "request whose answer was lost may still have committed (counted above as stored without an "
-        "acknowledgement): a client retrying it should send an `Idempotency-Key`.",
+        "Errors in the window are 500s (the database went away mid-request) or refused connections. Each "
+        "check-in carries its own `Idempotency-Key` and the client retries it with that key until it is "
+        "done, so every intended check-in is stored exactly once, also when an answer was lost after the "
+        "commit.",
         "",
         "```json",
         json.dumps(result, indent=2),

@@ -15,8 +15,9 @@ Wired once for the whole API (`install`), after authentication and the permissio
 - the same key after a request that committed but whose answer was lost (a 5xx after the commit, such
   as a connection dropped at COMMIT): 409 `idempotency_answer_lost`, never a second run.
 
-Keys live for `TTL` and are purged by the worker's schedule; a claim whose request died (its process
-killed) is taken over after `ABANDONED`.
+Keys live for `TTL` and are purged by the worker's schedule. A running request holds its key's row
+locked; a key left uncommitted and unlocked by a request that failed without releasing it (the database
+went away, the process was killed) is taken over by the next retry after `TAKEOVER_AFTER`.
 """
 
 import hashlib
@@ -24,7 +25,7 @@ import re
 from datetime import timedelta
 from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -35,9 +36,11 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 TTL = timedelta(hours=24)
 ABANDONED = timedelta(minutes=2)  # longer than any request may run (the server's timeout is shorter)
+TAKEOVER_AFTER = timedelta(seconds=5)  # covers the moment between the claim and the operation's lock
 KEPT_HEADERS = ("Location", "ETag")
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, no spaces
 _ATTR = "_idempotency_claim"
+RUNNING = f"A request with this {HEADER} is still running; retry in a moment to get its answer."
 
 
 class InProgress(Conflict):
@@ -74,9 +77,15 @@ def _claim(request, key: str) -> IdempotencyKey | HttpResponse:
     except IntegrityError:
         pass
     with transaction.atomic():
-        row = (
-            IdempotencyKey.objects.for_org(actor.organization_id).select_for_update().filter(**scope).first()
-        )
+        try:  # a running first request holds its row locked (PostgreSQL; SQLite runs one writer at a time)
+            row = (
+                IdempotencyKey.objects.for_org(actor.organization_id)
+                .select_for_update(nowait=True)
+                .filter(**scope)
+                .first()
+            )
+        except OperationalError:
+            raise InProgress(RUNNING) from None
         if row is None or row.expires_at <= now:  # expired (or purged meanwhile): a fresh claim
             IdempotencyKey.objects.for_org(actor.organization_id).filter(**scope).delete()
             return IdempotencyKey.objects.create(**scope, **fingerprint, created_at=now, expires_at=now + TTL)
@@ -99,11 +108,11 @@ def _claim(request, key: str) -> IdempotencyKey | HttpResponse:
             )
         if row.status_code is not None:
             return _replay(row)
-        if not abandoned:
-            raise InProgress(
-                f"A request with this {HEADER} is still running; retry in a moment to get its answer."
-            )
-        row.created_at, row.expires_at = now, now + TTL  # its request died: this one takes over
+        if row.committed or row.created_at > now - TAKEOVER_AFTER:
+            raise InProgress(RUNNING)  # finishing (its answer being stored), or just claimed
+        # Not committed, not locked, not new: its request failed without releasing the key (the database
+        # went away, the process was killed). Nothing was written, so this request takes over.
+        row.created_at, row.expires_at = now, now + TTL
         row.save(update_fields=["created_at", "expires_at"])
         return row
 
@@ -149,8 +158,10 @@ def decorate(run):
             return claim  # ninja passes a response through untouched
         setattr(request, _ATTR, claim)
         with transaction.atomic():  # the operation and the key's `committed` commit together
+            keys = IdempotencyKey.objects.for_org(claim.organization_id).filter(pk=claim.pk)
+            keys.select_for_update().first()  # held while it runs: a retry sees it is in progress
             result = view_func(request, *args, **kwargs)
-            IdempotencyKey.objects.for_org(claim.organization_id).filter(pk=claim.pk).update(committed=True)
+            keys.update(committed=True)
         return result
 
     operation.view_func = claimed

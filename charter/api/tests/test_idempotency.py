@@ -116,7 +116,7 @@ def test_a_key_in_progress_answers_409_and_an_abandoned_one_is_taken_over(api, o
     assert api.post("/goals", body, key="busy").status_code == 201
     row = IdempotencyKey.objects.for_org(owner.organization).get()
     running = IdempotencyKey.objects.for_org(owner.organization)
-    running.update(status_code=None, committed=False, body="")  # as if its request were still running
+    running.update(status_code=None, committed=False, body="", created_at=timezone.now())  # as if running
     busy = api.post("/goals", body, key="busy")
     assert busy.status_code == 409 and busy.json()["code"] == "idempotency_in_progress"
     running.update(created_at=row.created_at - timedelta(minutes=5))
