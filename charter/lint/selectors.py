@@ -115,19 +115,18 @@ def _team_data(actor: Actor) -> list[rules.TeamData]:
     ]
 
 
-def org_data(*, actor: Actor, cycle: Cycle) -> rules.OrgData:
-    """Teams, delegation and back-briefs for the micro-management rules, in six queries."""
+def _waiting_back_briefs(actor: Actor, cycle: Cycle) -> tuple[rules.BackBriefData, ...]:
     waiting = (
         BackBrief.objects.for_org(actor.organization)
         .filter(state=BackBrief.State.SUBMITTED, goal__cycle=cycle)
         .select_related("goal", "team")
     )
-    return rules.OrgData(
-        teams=tuple(_team_data(actor)),
-        back_briefs=tuple(
-            rules.BackBriefData(b.goal_id, b.goal.title, b.team.name, b.submitted_at) for b in waiting
-        ),
-    )
+    return tuple(rules.BackBriefData(b.goal_id, b.goal.title, b.team.name, b.submitted_at) for b in waiting)
+
+
+def org_data(*, actor: Actor, cycle: Cycle) -> rules.OrgData:
+    """Teams, delegation and back-briefs for the micro-management rules, in six queries."""
+    return rules.OrgData(teams=tuple(_team_data(actor)), back_briefs=_waiting_back_briefs(actor, cycle))
 
 
 def context_for(*, actor: Actor, cycle: Cycle, settings: LintSettings) -> rules.Context:
@@ -163,9 +162,21 @@ def current_cycle(*, actor: Actor, cycle_id: int | None = None) -> Cycle | None:
 
 
 def findings_of_goals(*, actor: Actor, cycle_id: int) -> dict:
-    """The cycle's findings grouped by goal id (the badges of the map and the goal page)."""
+    """The cycle's findings grouped by goal id (the badges of the map and the goal page).
+
+    The team rules (CH101-CH103) attach to no goal, so their data (teams, leads, levels, decisions) is
+    not read here: only the waiting back-briefs, which CH104 attaches to their goals.
+    """
+    cycle = goal_selectors.cycle_get(actor=actor, cycle_id=cycle_id)
+    settings = lint_settings(actor=actor)
+    findings = rules.run(
+        cycle_goal_data(actor=actor, cycle=cycle),
+        context_for(actor=actor, cycle=cycle, settings=settings),
+        rules.OrgData(back_briefs=_waiting_back_briefs(actor, cycle)),
+        disabled=settings.disabled,
+    )
     grouped = defaultdict(list)
-    for finding in cycle_findings(actor=actor, cycle_id=cycle_id)["findings"]:
+    for finding in findings:
         if finding.goal_id is not None:
             grouped[finding.goal_id].append(finding)
     return dict(grouped)
