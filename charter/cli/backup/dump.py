@@ -137,25 +137,45 @@ def make_backup(path: Path, *, using: str = "default", progress=_no_progress) ->
     )
 
 
+CHUNK = 1 << 20  # bytes handed to the compressor at once (a call per line costs more than the compression)
+
+
 def _dump_table(archive, table, using, connection, advance) -> TableEntry:
+    columns = table.columns
+    # Only objects (JSON columns) can differ between a stored line and its canonical form.
+    canonical_differs = any(c.kind == "json" for c in columns)
     content, stored, rows = hashlib.sha256(), hashlib.sha256(), 0
     member = member_name(table.name)
+    chunk, size = [], 0
     with archive.open(member, "w", force_zip64=True) as out:
         for values in table.values(using, connection):
             line = file_line(values)
-            out.write(line)
-            stored.update(line)
-            content.update(canonical_line(values))
+            chunk.append(line)
+            size += len(line)
+            if canonical_differs:
+                content.update(canonical_line(values))
             rows += 1
+            if size >= CHUNK:
+                _flush(out, chunk, stored, None if canonical_differs else content)
+                chunk, size = [], 0
             if rows % 1000 == 0:
-                advance(1000, table.name)
-    advance(rows % 1000, table.name)
+                advance(1000, f"Backing up {table.name}")
+        _flush(out, chunk, stored, None if canonical_differs else content)
+    advance(rows % 1000, f"Backing up {table.name}")
     return TableEntry(
         table=table.name,
         model=table.label,
-        columns=table.columns,
+        columns=columns,
         rows=rows,
         sha256=content.hexdigest(),
         member=member,
         member_sha256=stored.hexdigest(),
     )
+
+
+def _flush(out, chunk, *digests) -> None:
+    data = b"".join(chunk)
+    out.write(data)
+    for digest in digests:
+        if digest is not None:
+            digest.update(data)

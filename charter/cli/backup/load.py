@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
-from django.db import IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from pydantic import ValidationError
 
 from .dump import _no_progress
@@ -127,7 +127,12 @@ def restore_backup(path: Path, *, using: str = "default", force: bool = False, p
             with progress("Restoring", total) as advance:
                 _clear(tables, connection)
                 for table, entry in zip(tables, manifest.tables, strict=True):
-                    _load(archive, table, entry, connection, advance)
+                    try:
+                        _load(archive, table, entry, connection, advance)
+                    except (DatabaseError, connection.Database.Error) as error:
+                        raise BackupError(
+                            f"The database refused the rows of {table.name}: {error}. Nothing was written."
+                        )
             _reset_sequences(tables, connection)
             _rebuild_derived(connection, using)
             _check_foreign_keys(tables, connection)
@@ -205,8 +210,8 @@ def _check_member(archive: Archive, entry, advance) -> None:
         values, _ = decode_line(line, entry.columns, f"{entry.member} line {rows}")
         content.update(canonical_line(values))
         if rows % BATCH == 0:
-            advance(BATCH, entry.table)
-    advance(rows % BATCH, entry.table)
+            advance(BATCH, f"Checking {entry.table}")
+    advance(rows % BATCH, f"Checking {entry.table}")
     found = (rows, content.hexdigest(), stored.hexdigest())
     if found != (entry.rows, entry.sha256, entry.member_sha256):
         raise BackupError(
@@ -231,24 +236,34 @@ def _clear(tables: list[Table], connection) -> None:
 
 
 def _load(archive: Archive, table: Table, entry, connection, advance) -> None:
+    """Insert the member's rows: PostgreSQL through COPY, SQLite through batched INSERTs."""
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(f.column) for f in table.fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(table.fields))})"
-    )
+    columns = ", ".join(quote(f.column) for f in table.fields)
     fields = table.fields
-    batch = []
-    with connection.cursor() as cursor:
+
+    def prepared_rows():
         for number, line in enumerate(archive.lines(entry.member), start=1):
             _, values = decode_line(line, entry.columns, f"{entry.member} line {number}")
-            batch.append([f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)])
+            yield [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+            if number % BATCH == 0:
+                advance(BATCH, f"Restoring {table.name}")
+        advance(entry.rows % BATCH, f"Restoring {table.name}")
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
+                for row in prepared_rows():
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        batch = []
+        for row in prepared_rows():
+            batch.append(row)
             if len(batch) == BATCH:
                 cursor.executemany(sql, batch)
-                advance(len(batch), table.name)
                 batch = []
         if batch:
             cursor.executemany(sql, batch)
-            advance(len(batch), table.name)
 
 
 def _reset_sequences(tables: list[Table], connection) -> None:
@@ -287,7 +302,7 @@ def _verify(table: Table, entry, using: str, connection, advance) -> None:
     for values in table.values(using, connection):
         digest.update(canonical_line(values))
         rows += 1
-    advance(rows, table.name)
+    advance(rows, f"Verifying {table.name}")
     if rows != entry.rows or digest.hexdigest() != entry.sha256:
         raise BackupError(
             f"Table {table.name} reads back as {rows} rows with SHA-256 {digest.hexdigest()[:16]}…, "
