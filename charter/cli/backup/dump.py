@@ -25,7 +25,14 @@ from .format import (
     file_line,
     member_name,
 )
-from .tables import DERIVED_NOTES, applied_migrations, charter_tables, require_migrated, unknown_tables
+from .tables import (
+    DERIVED_NOTES,
+    applied_migrations,
+    charter_tables,
+    require_columns,
+    require_migrated,
+    unknown_tables,
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ def make_backup(path: Path, *, using: str = "default", progress=_no_progress) ->
                 created_at = datetime.now(UTC)
                 migrations = applied_migrations(connection)  # the first read fixes the snapshot
                 require_migrated(connection, "a backup")
+                require_columns(connection, tables, "no backup was made")
                 unknown = unknown_tables(connection, tables)
                 if unknown:
                     raise BackupError(

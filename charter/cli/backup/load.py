@@ -30,6 +30,7 @@ from .tables import (
     applied_migrations,
     charter_tables,
     migration_differences,
+    require_columns,
     require_migrated,
 )
 
@@ -189,6 +190,7 @@ def _matching_tables(manifest: Manifest, connection) -> list[Table]:
                 f"Table {entry.table}: unexpected member name {entry.member!r} in the manifest."
             )
         tables.append(table)
+    require_columns(connection, tables, "nothing was written")
     return tables
 
 

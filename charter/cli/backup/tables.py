@@ -150,6 +150,27 @@ def unapplied_migrations(connection) -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, backwards in plan if not backwards]
 
 
+def require_columns(connection, tables: list[Table], doing: str) -> None:
+    """Refuse when a model's table or column is missing from the database (a model changed without a
+    migration, or a migration was faked)."""
+    problems = []
+    with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+        for table in tables:
+            if table.name not in existing:
+                problems.append(f"table {table.name} is missing")
+                continue
+            found = {c.name for c in connection.introspection.get_table_description(cursor, table.name)}
+            missing = [f.column for f in table.fields if f.column not in found]
+            if missing:
+                problems.append(f"{table.name} lacks {', '.join(missing)}")
+    if problems:
+        raise BackupError(
+            f"The database does not have the tables this Charter's models describe ({'; '.join(problems)}); "
+            f"a model changed without a migration? Nothing was done ({doing})."
+        )
+
+
 def require_migrated(connection, doing: str) -> None:
     """Refuse to work on a database whose tables may not be what the installed models say."""
     pending = unapplied_migrations(connection)

@@ -481,3 +481,19 @@ def test_columns_that_differ_refused(backed_up, tmp_path):
     with pytest.raises(BackupError, match=r"Table goals_goal: the backup's columns .*headline.* differ"):
         restore_backup(rewrite(backed_up, tmp_path / "renamed.zip", manifest=renamed), force=True)
     assert table_digests() == before
+
+
+def test_a_model_column_missing_from_the_database_refuses_both_ways(backed_up, tmp_path):
+    """A model changed without a migration: neither a backup nor a restore runs on that database."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the fixture's writes leave deferred checks pending
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE goals_goal DROP COLUMN end_state")
+    with pytest.raises(
+        BackupError, match=r"goals_goal lacks end_state\); a model changed without a migration"
+    ):
+        make_backup(tmp_path / "other.zip")
+    with pytest.raises(
+        BackupError, match=r"goals_goal lacks end_state.*Nothing was done \(nothing was written\)"
+    ):
+        restore_backup(backed_up, force=True)
