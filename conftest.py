@@ -5,6 +5,8 @@ import pytest
 from charter.goals.tests.factories import make_cycle
 from charter.organizations.tests.factories import PASSWORD, make_org
 
+pytest_plugins = ["tests.log_scan"]  # fails the run if a secret reaches any log record
+
 
 @pytest.fixture
 def owner(db):

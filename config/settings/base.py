@@ -195,9 +195,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # No secret in any log (ADR 6): request and access logs lose tokens in URLs; the template engine's
+    # lookup failures lose their traceback (its text is the whole context).
+    "filters": {
+        "redact": {"()": "charter.core.log_filters.RedactSecrets"},
+        "without_traceback": {"()": "charter.core.log_filters.WithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"filters": ["redact"]},
+        "gunicorn.access": {"filters": ["redact"]},
+        "gunicorn.error": {"filters": ["redact"]},
+        "django.template": {"filters": ["without_traceback"]},
+    },
 }
 
 # Product defaults, overridable per organization where the model has a field for them.
