@@ -465,6 +465,49 @@ def test_personal_and_agent_tokens_are_stored_as_hashes_only(owner):
         assert value not in stored and value.split("_")[-1] not in stored
 
 
+@pytest.mark.django_db
+def test_a_data_source_push_token_is_stored_as_a_hash_and_shown_once(client, owner, login):
+    from charter.metrics.models import DataSource
+    from charter.metrics.services import metric_create
+
+    metric = metric_create(actor=owner, name="Signups")
+    login(owner)
+    data = {"name": "Pushed", "kind": "inbound", "metric_id": metric.pk, "interval_minutes": 60}
+    created = client.post(reverse("source_create"), {**data, "csv_row": -1, "is_active": "on"})
+    assert created.status_code == 201
+    url = created.context["inbound_url"]
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    assert url in created.content.decode() and "shown only this once" in created.content.decode()
+    source = DataSource.objects.for_org(owner.organization).get(name="Pushed")
+    assert source.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    stored = json.dumps(
+        [str(v) for v in DataSource.objects.unscoped().filter(pk=source.pk).values().get().values()]
+    )
+    assert token not in stored
+    again = client.get(reverse("source_detail", args=[source.pk])).content.decode()
+    assert token not in again and "shown once" in again
+    assert Client().post(url, {"value": "7"}).status_code == 200, "the shown URL works"
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_push_url_once_and_never_again(client, owner):
+    from charter.metrics.services import metric_create
+
+    metric = metric_create(actor=owner, name="Signups")
+    _, raw = token_create(actor=owner, name="t")
+    headers = {"Authorization": f"Bearer {raw}"}
+    body = {"name": "Pushed", "kind": "inbound", "metric_id": metric.pk}
+    created = client.post(
+        "/api/v1/sources", json.dumps(body), content_type="application/json", headers=headers
+    )
+    assert created.status_code == 201
+    push_url = created.json()["push_url"]
+    assert Client().post(push_url, {"value": "7"}).status_code == 200
+    token = push_url.rstrip("/").rsplit("/", 1)[1]
+    read = client.get(f"/api/v1/sources/{created.json()['id']}", headers=headers)
+    assert token not in read.content.decode() and "push_url" not in read.json()
+
+
 # ---- 11. server errors ------------------------------------------------------------------------------
 
 

@@ -152,10 +152,12 @@ def _path(pattern, ids):
 
 
 def _world_with_source_token():
-    from charter.metrics.models import DataSource
+    """The world, and the push token of an inbound source (known only when it is created)."""
+    from charter.metrics.services import source_create
 
     world = build_world("Acme")
-    world.ids["source_token"] = DataSource.objects.for_org(world.owner.organization).get().token
+    source = source_create(actor=world.owner, name="Pushed", kind="inbound", metric_id=world.ids["metric_id"])
+    world.ids["source_token"] = source.token
     return world
 
 

@@ -1,5 +1,6 @@
 """API of metrics, their values and data sources: parse, one call, schema out."""
 
+from django.urls import reverse
 from ninja import Router
 from ninja.pagination import paginate
 
@@ -12,6 +13,7 @@ from .schemas import (
     MetricOut,
     MetricPatch,
     RunOut,
+    SourceCreatedOut,
     SourceIn,
     SourceOut,
     ValueIn,
@@ -77,9 +79,14 @@ def source_list(request, metric_id: int | None = None, key_result_id: int | None
     return selectors.source_list(actor=request.auth, metric_id=metric_id, key_result_id=key_result_id)
 
 
-@router.post("/sources", response={201: SourceOut}, operation_id="source_create", openapi_extra=MANAGE)
+@router.post("/sources", response={201: SourceCreatedOut}, operation_id="source_create", openapi_extra=MANAGE)
 def source_create(request, payload: SourceIn):
-    return 201, services.source_create(actor=request.auth, **payload.model_dump())
+    """An inbound source's push URL is in this answer only."""
+    source = services.source_create(actor=request.auth, **payload.model_dump())
+    inbound = not source.is_pull
+    push = inbound and request.build_absolute_uri(reverse("metric_inbound_token", args=[source.token]))
+    source.push_url = push or None
+    return 201, source
 
 
 @router.get("/sources/{source_id}", response=SourceOut, operation_id="source_get", openapi_extra=READ)

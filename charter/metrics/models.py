@@ -89,7 +89,8 @@ class DataSource(OrgScopedModel):
     csv_column = models.CharField(max_length=80, blank=True)
     csv_row = models.IntegerField(default=-1, help_text="Data row to read: -1 is the last, 0 the first.")
     interval_minutes = models.PositiveIntegerField(default=60)
-    token = models.CharField(max_length=64, unique=True)
+    # SHA-256 of the push token: the token itself is shown once, when the source is created.
+    token_hash = models.CharField(max_length=64, unique=True)
     allow_private = models.BooleanField(
         default=False, help_text="Allow addresses of private networks and this machine (admins only)."
     )

@@ -23,6 +23,7 @@ from charter.organizations.selectors import actor_for
 from . import extract, rules, selectors
 from .models import DataSource, SourceRun
 from .services import metric_value_record
+from .sources import token_hash
 
 TIMEOUT_SECONDS = 10
 MAX_BYTES = 1_000_000
@@ -190,7 +191,7 @@ def inbound_source(token: str) -> DataSource | None:
     """The active inbound source a token opens, or None: the token is its only credential."""
     if not token or len(token) > 64:
         return None
-    return load_by(token=token, kind=DataSource.Kind.INBOUND, is_active=True)
+    return load_by(token_hash=token_hash(token), kind=DataSource.Kind.INBOUND, is_active=True)
 
 
 def load_by(**lookup) -> DataSource | None:

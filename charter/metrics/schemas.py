@@ -95,6 +95,14 @@ class SourceOut(Schema):
     next_run_at: datetime | None
 
 
+class SourceCreatedOut(SourceOut):
+    push_url: str | None = Field(
+        None,
+        description="Inbound sources: the URL to POST values to. Shown in this answer only (Charter "
+        "stores a hash of its token); its last segment also works as a Bearer token to /inbound/.",
+    )
+
+
 class SourceIn(InSchema):
     name: str = Field(max_length=120)
     kind: SourceKind

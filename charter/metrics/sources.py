@@ -1,5 +1,6 @@
 """Writes on data sources: create, change, delete; the address guard runs on save (and again at fetch)."""
 
+import hashlib
 import secrets
 
 from django.db import transaction
@@ -83,18 +84,24 @@ def source_create(
     actor.require("metric.manage", f"Your role ({actor.role}) may not manage data sources.")
     _require_private_right(actor, allow_private)
     values = _validated(kind, {k: v for k, v in locals().items() if k in SOURCE_FIELDS}, allow_private)
+    token = secrets.token_urlsafe(24)
     with transaction.atomic():
         source = DataSource.objects.create(
             organization=actor.organization,
             kind=kind,
-            token=secrets.token_urlsafe(24),
+            token_hash=token_hash(token),
             allow_private=allow_private,
             created_by=actor.user,
             **_target(actor, metric_id, key_result_id),
             **values,
         )
         audit(actor, "data_source.create", source, {**values, "kind": kind, "allow_private": allow_private})
+    source.token = token  # only on the object just created: the one moment the token is known
     return source
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def source_update(*, actor: Actor, source_id: int, **fields) -> DataSource:

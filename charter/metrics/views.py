@@ -114,15 +114,21 @@ def metric_value_create(request, metric_id: int):
 
 @requires("organization.view")
 def source_detail(request, source_id: int):
+    return _source_page(request, source_id)
+
+
+def _source_page(request, source_id: int, token: str | None = None, status: int = 200):
+    """The source's page; `token` only right after creation (only its hash is stored)."""
     actor = request.actor
     source = selectors.source_get(actor=actor, source_id=source_id)
+    inbound_url = token and request.build_absolute_uri(reverse("metric_inbound_token", args=[token]))
     context = {
         "source": source,
         "runs": list(selectors.source_runs(actor=actor, source_id=source.pk, limit=50)),
         "may_manage": actor.can("metric.manage"),
-        "inbound_url": request.build_absolute_uri(reverse("metric_inbound_token", args=[source.token])),
+        "inbound_url": inbound_url,
     }
-    return render(request, "metrics/source_detail.html", context)
+    return render(request, "metrics/source_detail.html", context, status=status)
 
 
 def _render_source_form(request, form, source=None, target=None, status=200):
@@ -154,6 +160,8 @@ def source_create(request):
         source = call_with_form(form, services.source_create, actor=request.actor, **form.cleaned_data)
         if source is not None:
             messages.success(request, f"Data source “{source.name}” created.")
+            if not source.is_pull:  # the push URL is shown in this answer only
+                return _source_page(request, source.pk, token=source.token, status=201)
             return redirect("source_detail", source_id=source.pk)
     return _render_source_form(request, form, target=target, status=422)
 
