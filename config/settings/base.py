@@ -144,7 +144,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Security (ADR 6). A session ends after this many idle minutes; IdleTimeoutMiddleware slides the
+# Security (ADR 8). A session ends after this many idle minutes; IdleTimeoutMiddleware slides the
 # expiry (at most one session write a minute), so the database row expires with the idleness.
 CHARTER_SESSION_IDLE_MINUTES = int(os.environ.get("CHARTER_SESSION_IDLE_MINUTES", 8 * 60))
 SESSION_COOKIE_AGE = CHARTER_SESSION_IDLE_MINUTES * 60
@@ -195,7 +195,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # No secret in any log (ADR 6): request and access logs lose tokens in URLs; the template engine's
+    # No secret in any log (ADR 8): request and access logs lose tokens in URLs; the template engine's
     # lookup failures lose their traceback (its text is the whole context).
     "filters": {
         "redact": {"()": "charter.core.log_filters.RedactSecrets"},
