@@ -51,25 +51,35 @@ def goal_list(
     ids: list[int] | None = None,
 ) -> list[Goal]:
     """Goals matching the filters. Status depends on time, so that filter runs after the query."""
-    goals = _goals(actor)
+    goals = goal_query(
+        actor=actor, cycle_id=cycle_id, team_id=team_id, parent_id=parent_id, owner_id=owner_id
+    )
     if ids is not None:
         goals = goals.filter(pk__in=ids)
-    if cycle_id:
-        goals = goals.filter(cycle_id=cycle_id)
-    if team_id:
-        goals = goals.filter(team_id=team_id)
-    if parent_id:
-        goals = goals.filter(parent_id=parent_id)
-    if owner_id:
-        goals = goals.filter(owner_id=owner_id)
     if with_key_results:
         goals = goals.prefetch_related(
             Prefetch("key_results", queryset=KeyResult.objects.select_related("owner"))
         )
-    result = list(goals.order_by("title", "id"))
+    result = list(goals)
     if status:
         result = [g for g in result if g.status == status]
     return result
+
+
+def goal_query(
+    *,
+    actor: Actor,
+    cycle_id: int | None = None,
+    team_id: int | None = None,
+    parent_id: int | None = None,
+    owner_id: int | None = None,
+):
+    """The goals matching the filters that the database can apply, by title, as a lazy queryset: a page
+    of it reads only that page (the API's list without a status filter)."""
+    goals = _goals(actor)
+    filters = {"cycle_id": cycle_id, "team_id": team_id, "parent_id": parent_id, "owner_id": owner_id}
+    goals = goals.filter(**{k: v for k, v in filters.items() if v})
+    return goals.order_by("title", "id")
 
 
 def goal_get(*, actor: Actor, goal_id: int) -> Goal:
