@@ -351,7 +351,8 @@ def markdown(report: dict) -> str:
         f"{s['connections']} connections, {s['duration']} s per endpoint after {s['warmup']} s warm-up · "
         f"load average before {report['load_before']}, after {report['load_after']}",
         "",
-        f"Data: {report['data_summary']}. Generated in {report['generate_seconds']} s.",
+        f"Data: {report['data_summary']}. "
+        + (f"Generated in {report['generate_seconds']} s." if report["generate_seconds"] else "Reused."),
         "",
         "| endpoint | p50 ms | p95 ms | p99 ms | req/s | errors | queries/req | peak RSS/worker MB "
         "| floor p95 ms | ratio p95 | target |",
@@ -439,7 +440,7 @@ def main(argv=None) -> int:
                         "--out", str(state_file)], cwd=ROOT, env=env, check=True)  # fmt: skip
         state = json.loads(state_file.read_text())
         (RESULTS / f".state-{args.size}.json").write_text(json.dumps(state))
-    generate_seconds = round(time.monotonic() - started, 1)
+    generate_seconds = None if args.reuse else round(time.monotonic() - started, 1)
     env["FLOOR_ORGANIZATION_ID"] = str(state["organization_id"])
     with psycopg.connect(env["DATABASE_URL"]) as conn:
         postgres = conn.execute("SHOW server_version").fetchone()[0]
