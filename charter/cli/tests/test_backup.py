@@ -497,3 +497,34 @@ def test_a_model_column_missing_from_the_database_refuses_both_ways(backed_up, t
         BackupError, match=r"goals_goal lacks end_state.*Nothing was done \(nothing was written\)"
     ):
         restore_backup(backed_up, force=True)
+
+
+@pytest.mark.parametrize(
+    "forge,refusal",
+    [
+        (
+            lambda lines: [lines[0].replace(b"[", b'["one"', 1).replace(b'"one"', b'"one",', 1), *lines[1:]],
+            r"goals_goal.jsonl line 1: expected a list of \d+ values\. The restore was rolled back",
+        ),
+        (lambda lines: [lines[0], lines[0], *lines[1:]], r"The database refused the rows of goals_goal"),
+    ],
+    ids=["undecodable line", "duplicate key"],
+)
+def test_forged_member_with_matching_byte_checksum_is_rolled_back(backed_up, tmp_path, forge, refusal):
+    member = "tables/goals_goal.jsonl"
+    with zipfile.ZipFile(backed_up) as archive:
+        lines = archive.read(member).splitlines(keepends=True)
+    data = b"".join(forge(lines))
+
+    def matching(manifest):
+        for table in manifest["tables"]:
+            if table["member"] == member:
+                table["member_sha256"] = hashlib.sha256(data).hexdigest()
+                table["rows"] = len(data.splitlines())
+        return manifest
+
+    forged = rewrite(backed_up, tmp_path / "forged.zip", manifest=matching, members={member: data})
+    before = table_digests()
+    with pytest.raises(BackupError, match=refusal):
+        restore_backup(forged, force=True)
+    assert table_digests() == before
