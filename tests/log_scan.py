@@ -1,7 +1,8 @@
 """A pytest plugin: no secret in any log record, over the whole run.
 
 Every record of every logger at every level (the root and any logger with its own level are lowered
-to DEBUG for the run; console handlers keep their level, so the output does not change) goes through
+to DEBUG for the run; console handlers and pytest's log capture keep their level, so the output does
+not change) goes through
 a handler on the root logger, which looks in the message and any traceback for:
 
 - an API token's plaintext (`chr_<prefix>_<secret>`),
@@ -155,5 +156,9 @@ class _XdistController:
 
 
 def pytest_configure(config):
+    # Records are now made at every level; pytest's report and caplog capture keep showing WARNING and
+    # above unless asked (`--log-level`, `caplog.set_level`), so failure reports stay readable.
+    if config.getoption("log_level") is None and not config.getini("log_level"):
+        config.option.log_level = "WARNING"
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistController(), "log-scan-xdist")

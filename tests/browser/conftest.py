@@ -37,11 +37,15 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page; any Content Security Policy violation it logs fails the test (at teardown)."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1360, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = page.csp_violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     yield page
     context.close()
+    assert not violations, "CSP violations in the console:\n" + "\n".join(violations)
 
 
 @pytest.fixture
