@@ -528,3 +528,29 @@ def test_forged_member_with_matching_byte_checksum_is_rolled_back(backed_up, tmp
     with pytest.raises(BackupError, match=refusal):
         restore_backup(forged, force=True)
     assert table_digests() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_snapshot_is_one_read_only_transaction(tmp_path):
+    """PostgreSQL: REPEATABLE READ, READ ONLY; SQLite: a transaction is open (no autocommit between
+    tables), and it holds no write lock (another connection can write; see the online test too)."""
+    seen = []
+
+    @contextmanager
+    def probe(description, total):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW transaction_isolation")
+                isolation = cursor.fetchone()[0]
+                cursor.execute("SHOW transaction_read_only")
+                seen.append((isolation, cursor.fetchone()[0]))
+            else:
+                seen.append(("in transaction", connection.connection.in_transaction))
+        yield lambda step=1, description=None: None
+
+    make_backup(tmp_path / "charter.zip", progress=probe)
+    if connection.vendor == "postgresql":
+        assert seen == [("repeatable read", "on")]
+    else:
+        assert seen == [("in transaction", True)]
+    assert connection.get_autocommit() and not connection.in_atomic_block
