@@ -172,17 +172,24 @@ def test_datetimes_are_utc_with_microseconds_and_only_the_checksum_sorts_keys():
         decode_line(b"[5, {}]\n", columns, "t line 1")
 
 
-EMPTY_IN_THE_WORLD = {
-    "auth_group_permissions",
-    "organizations_user_user_permissions",
-    "metrics_sourcerun",
-    "notifications_periodicrun",
-    "notifications_webhookattempt",
-    "notifications_webhookdelivery",
-    "pulse_survey_teams",
-    "search_searchsettings",
-    "core_idempotencykey",
-    "organizations_ratecounter",
+# Tables the world must fill: each kind of key and value the format encodes, through tables, Django's own.
+FILLED_IN_THE_WORLD = {
+    "goals_checkin",  # floats, datetimes
+    "goals_goal_supports",  # a many-to-many through table
+    "delegation_decision_goals",
+    "goals_goalrevision",  # JSON
+    "lint_lintsettings",
+    "backbriefs_backbriefevent",
+    "mission_missionrevision",
+    "pulse_response",  # UUID primary keys
+    "pulse_answer",
+    "search_searchdocument",  # bytes (vectors)
+    "django_session",  # a text primary key
+    "django_tasks_database_dbtaskresult",  # a UUID key, JSON
+    "auth_group",
+    "organizations_user_groups",
+    "notifications_notificationpreference",
+    "core_auditevent",
 }
 
 
@@ -194,8 +201,7 @@ def test_round_trip_restores_every_table_exactly(tmp_path, client):
     build_rich_world(client, demo=True)
     before = table_digests()
     empty = {name for name, (rows, _) in before.items() if rows == 0}
-    # Only tables that no service fills without the network (webhooks, sources) or the scheduler stay empty.
-    assert empty <= EMPTY_IN_THE_WORLD, f"the world should fill {empty - EMPTY_IN_THE_WORLD}"
+    assert not empty & FILLED_IN_THE_WORLD, f"the world should fill {empty & FILLED_IN_THE_WORLD}"
 
     summary = make_backup(tmp_path / "charter.zip")
     manifest = read_manifest(summary.path)
