@@ -197,3 +197,32 @@ def test_the_worker_schedule_purges_idempotency_keys():
     from charter.notifications.tasks import idempotency_keys_purge
 
     assert [job.run for job in SCHEDULE if job.name == "idempotency.purge"] == [idempotency_keys_purge]
+
+
+def test_an_interrupted_send_is_closed_not_resent_and_each_attempt_names_its_delivery(owner, endpoint):
+    """The same rules in one process: a claim past its lease is closed; a fresh delivery is sent once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from charter.notifications import delivery
+    from charter.notifications.models import WebhookDelivery
+    from charter.notifications.webhooks import webhook_create, webhook_test
+
+    endpoint.release.set()  # this endpoint answers at once
+    hook = webhook_create(actor=owner, name="Chat", url=endpoint.url, events=["*"], allow_private=True)
+    interrupted = webhook_test(actor=owner, webhook_id=hook.pk)
+    assert delivery._claim(interrupted.pk) is not None  # a worker claimed it, then died mid-POST
+    deliveries = WebhookDelivery.objects.for_org(owner.organization)
+    assert delivery.deliver(interrupted.pk) == "skipped"  # within the claim's lease: left alone
+    deliveries.filter(pk=interrupted.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert delivery.retries_enqueue() == 1  # the sweep finds it, and its run closes it
+    assert delivery.deliver(interrupted.pk) == "skipped"
+    closed = deliveries.get(pk=interrupted.pk)
+    assert (closed.status, closed.attempts) == ("failed", 1)
+    assert [a.error for a in closed.attempt_log.all()] == [INTERRUPTED]
+    assert endpoint.requests == []
+    fresh = webhook_test(actor=owner, webhook_id=hook.pk)
+    assert delivery.deliver(fresh.pk) == "succeeded"
+    assert delivery.deliver(fresh.pk) == "skipped"
+    assert [r["delivery"] for r in endpoint.requests] == [str(fresh.pk)]
