@@ -70,14 +70,15 @@ def _token_urlsafe(nbytes=None):
 
 
 def _attach() -> None:
-    """(Re)attach to the root logger: Django's logging set-up replaces the root's handlers."""
+    """(Re)attach to the root logger and lower the levels again before each test: Django's logging
+    set-up replaces the root's handlers, and pytest's log capture restores the root's level after the
+    session start."""
     root = logging.getLogger()
-    if SCAN in root.handlers:
-        return
-    for handler in root.handlers:
-        if handler.level == logging.NOTSET:
-            handler.setLevel(root.level)  # what the console showed before stays what it shows
-    root.addHandler(SCAN)
+    if SCAN not in root.handlers:
+        for handler in root.handlers:
+            if handler.level == logging.NOTSET:
+                handler.setLevel(_levels.get(root, root.level))  # the console shows what it showed
+        root.addHandler(SCAN)
     loggers = [root] + [
         logger
         for logger in logging.Logger.manager.loggerDict.values()
@@ -103,7 +104,8 @@ def pytest_sessionstart(session):
     _attach()
 
 
-def pytest_runtest_setup(item):
+def pytest_runtest_logstart(nodeid, location):
+    # Before the phases: pytest's capture of each phase restores the root level it found at its start.
     _attach()
     session_leaks = SCAN.take()  # between tests (collection, fixtures of the session): kept for the end
     _outside.extend(session_leaks)
