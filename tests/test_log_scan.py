@@ -83,3 +83,27 @@ def test_a_run_whose_logs_hold_a_secret_fails(tmp_path, workers):
     assert "an API token" in result.stdout and "'leaky'" in result.stdout
     assert "ERROR" in result.stdout and "test_leaks - A secret reached the logs" in result.stdout
     assert "1 error" in result.stdout and "test_clean" not in result.stdout.split("short test summary")[-1]
+
+
+def test_gunicorn_access_lines_lose_the_push_token():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from charter.core.gunicorn_logging import RedactingLogger
+
+    token = secrets.token_urlsafe(24)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": f"/inbound/{token}/",
+        "PATH_INFO": f"/inbound/{token}/",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.4",
+    }
+    response = SimpleNamespace(status="200 OK", sent=12, headers=[])
+    request = SimpleNamespace(headers=[("AUTHORIZATION", f"Bearer {token}")])
+    atoms = RedactingLogger(Config()).atoms(response, request, environ, timedelta(milliseconds=3))
+    assert token not in repr(atoms)
+    assert atoms["r"] == "POST /inbound/[redacted]/ HTTP/1.1"

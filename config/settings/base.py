@@ -195,8 +195,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # No secret in any log (ADR 8): request and access logs lose tokens in URLs; the template engine's
-    # lookup failures lose their traceback (its text is the whole context).
+    # No secret in any log (ADR 8): request logs lose tokens in URLs (gunicorn's access lines too, through
+    # charter serve's logger class); the template engine's lookup failures lose their traceback (its text
+    # is the whole context). Gunicorn's own loggers are not listed: configuring them here would remove
+    # the handlers gunicorn gave them.
     "filters": {
         "redact": {"()": "charter.core.log_filters.RedactSecrets"},
         "without_traceback": {"()": "charter.core.log_filters.WithoutTraceback"},
@@ -207,8 +209,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["redact"]},
         "django.server": {"filters": ["redact"]},
-        "gunicorn.access": {"filters": ["redact"]},
-        "gunicorn.error": {"filters": ["redact"]},
         "django.template": {"filters": ["without_traceback"]},
     },
 }

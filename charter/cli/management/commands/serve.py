@@ -80,6 +80,7 @@ def serve(*, host: str, port: int, workers: int) -> None:
                 "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
                 "workers": workers,
                 "accesslog": "-",
+                "logger_class": "charter.core.gunicorn_logging.RedactingLogger",  # no tokens in access lines
                 "timeout": 60,
                 "graceful_timeout": 10,
             }
