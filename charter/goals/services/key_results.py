@@ -1,5 +1,6 @@
 """Key results and check-ins; a key result's current value follows its latest check-in."""
 
+import math
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -21,8 +22,17 @@ from .rollup import _rollup_chain
 KR_FIELDS = ("title", "kind", "unit", "start", "target", "target_max", "weight", "owner_id")
 
 
+def _not_finite(value) -> bool:
+    return value is not None and not math.isfinite(value)
+
+
 def _kr_errors(actor: Actor, values: dict) -> dict[str, list[str]]:
     errors = {}
+    for field in ("start", "target", "target_max"):
+        if _not_finite(values.get(field)):
+            errors[field] = ["Use a finite number (not NaN or infinity)."]
+    if errors:
+        return errors
     if not (values.get("title") or "").strip():
         errors["title"] = ["A key result needs a title: what is measured."]
     if values.get("kind") not in KeyResult.Kind.values:
@@ -79,6 +89,8 @@ def key_result_create(
         }
     )
     errors = _kr_errors(actor, values)
+    if _not_finite(current):
+        errors["current"] = ["Use a finite number (not NaN or infinity)."]
     if errors:
         raise ValidationError("The key result is not valid.", errors=errors)
     with transaction.atomic():
@@ -165,6 +177,8 @@ def check_in_record(
     errors = {}
     if value is None:
         errors["value"] = ["A check-in needs a value."]
+    elif _not_finite(value):
+        errors["value"] = ["Use a finite number (not NaN or infinity)."]
     if confidence is None or not 0 <= confidence <= 10:
         errors["confidence"] = ["Confidence is a whole number from 0 (no chance) to 10 (certain)."]
     now = timezone.now()
