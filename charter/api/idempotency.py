@@ -187,7 +187,7 @@ def document(schema: dict) -> None:
         "name": HEADER,
         "in": "header",
         "required": False,
-        "schema": {"type": "string", "maxLength": 255},
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": _KEY.pattern},
         "description": (
             "Makes a retry safe: the same key with the same body creates one object and replays the first "
             f"answer (with `{REPLAYED_HEADER}: true`) for {int(TTL.total_seconds() // 3600)} hours. "
