@@ -202,7 +202,10 @@ def check_in_record(
             checked_at=checked_at,
             is_late=cycle.state == Cycle.State.CLOSED or checked_at.date() > cycle.ends_on,
         )
-        latest = kr.check_ins.order_by("-checked_at", "-id").first()
+        if kr.last_check_in_at is None or checked_at >= kr.last_check_in_at:
+            latest = check_in  # the newest (ties go to the higher id): no need to read it back
+        else:  # back-dated: an earlier check-in stays the latest
+            latest = kr.check_ins.order_by("-checked_at", "-id").first()
         kr.current, kr.confidence, kr.last_check_in_at = latest.value, latest.confidence, latest.checked_at
         kr.progress = kr.progress_of(kr.current)
         kr.save(update_fields=["current", "confidence", "last_check_in_at", "progress", "updated_at"])
@@ -213,8 +216,7 @@ def check_in_record(
             {"value": value, "confidence": confidence, "late": check_in.is_late},
         )
         status_before = kr.goal.status
-        _rollup_chain(actor, kr.goal_id)
-        goal = _locked_goal(actor, kr.goal_id)
+        goal = _rollup_chain(actor, kr.goal_id)  # the goal locked, with its new roll-up
         publish("check_in.recorded", actor=actor, check_in=check_in, goal=goal)
         if goal.status != status_before:
             publish("goal.status_changed", actor=actor, goal=goal, before=status_before, after=goal.status)

@@ -1,17 +1,121 @@
 """Roll-ups: a goal's stored progress, confidence and last check-in, recomputed bottom up."""
 
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Value, When
+
 from charter.core.actor import Actor
 
 from .. import rules
 from ..models import Goal, KeyResult
 
+MAX_DEPTH = 1000  # alignment is acyclic; the bound only keeps a corrupt loop from running forever
 
-def _rollup_chain(actor: Actor, goal_id: int | None) -> None:
-    """Recompute the stored roll-ups of a goal and every goal it contributes to, bottom up."""
+_CHAIN_SQL = f"""
+WITH RECURSIVE chain(id, parent_id, depth) AS (
+    SELECT id, parent_id, 0 FROM {Goal._meta.db_table} WHERE id = %s AND organization_id = %s
+    UNION ALL
+    SELECT g.id, g.parent_id, c.depth + 1 FROM {Goal._meta.db_table} g
+    JOIN chain c ON g.id = c.parent_id
+    WHERE g.organization_id = %s AND c.depth < {MAX_DEPTH}
+)
+SELECT id FROM chain ORDER BY depth
+"""
+
+
+def _chain_ids(organization_id: int, goal_id: int) -> list[int]:
+    """The goal and every goal it contributes to, bottom up, in one recursive query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CHAIN_SQL, [goal_id, organization_id, organization_id])
+        ids = []
+        for (pk,) in cursor.fetchall():
+            if pk in ids:  # a loop (never stored by the services): stop where it closes
+                break
+            ids.append(pk)
+    return ids
+
+
+def _rollup_chain(actor: Actor, goal_id: int | None) -> Goal | None:
+    """Recompute the stored roll-ups of a goal and every goal it contributes to, bottom up.
+
+    A constant number of queries whatever the depth: the chain (one recursive query), its rows locked
+    bottom up (one), the key results and the children of every goal in it (two), the changes (one
+    bulk UPDATE). Returns the first goal, locked and with its new roll-up, or None."""
+    if goal_id is None:
+        return None
+    organization = actor.organization
+    ids = _chain_ids(organization.pk, goal_id)
+    if not ids:
+        return None
+    bottom_up = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), output_field=IntegerField())
+    goals = list(
+        Goal.objects.for_org(organization)
+        .select_for_update(of=("self",))
+        .select_related("cycle", "team", "organization")
+        .filter(pk__in=ids)
+        .order_by(bottom_up)  # locks in the order the per-level roll-up took them
+    )
+    by_id = {g.pk: g for g in goals}
+    chain = []  # the chain as it stands under the locks (a move may have changed it meanwhile)
+    pk = goal_id
+    while pk is not None and pk in by_id and by_id[pk] not in chain:
+        chain.append(by_id[pk])
+        pk = by_id[pk].parent_id
+    chain_ids = [g.pk for g in chain]
+    krs = defaultdict(list)
+    for gid, *row in (
+        KeyResult.objects.for_org(organization)
+        .filter(goal_id__in=chain_ids)
+        .values_list("goal_id", "progress", "weight", "confidence", "last_check_in_at")
+    ):
+        krs[gid].append(tuple(row))
+    children = defaultdict(list)
+    for cid, parent_id, *row in (
+        Goal.objects.for_org(organization)
+        .filter(parent_id__in=chain_ids)
+        .values_list("id", "parent_id", "progress", "weight", "confidence", "last_check_in_at")
+    ):
+        children[parent_id].append((cid, *row))
+    changed = []
+    below = None  # the goal just recomputed: its parent reads its new values
+    for goal in chain:
+        child_rows = [
+            (below.progress, w, below.confidence, below.last_check_in_at)
+            if below is not None and cid == below.pk
+            else (p, w, c, d)
+            for cid, p, w, c, d in children[goal.pk]
+        ]
+        progress, confidence, last = _compute(krs[goal.pk], child_rows)
+        if (goal.progress, goal.confidence, goal.last_check_in_at) != (progress, confidence, last):
+            goal.progress, goal.confidence, goal.last_check_in_at = progress, confidence, last
+            changed.append(goal)
+        below = goal
+    if changed:
+        Goal.objects.for_org(organization).bulk_update(
+            changed, ["progress", "confidence", "last_check_in_at"]
+        )
+    if pk is not None and pk not in chain_ids:
+        _rollup_levels(organization, pk)  # the chain moved after it was read: finish level by level
+    return chain[0] if chain else None
+
+
+def _compute(krs: list, children: list):
+    progress = rules.weighted_progress((p, w) for p, w, _, _ in krs + children)
+    # A goal is as confident as its weakest key result; with none, as its children on average.
+    kr_conf = [c for _, _, c, _ in krs if c is not None]
+    child_conf = [c for _, _, c, _ in children if c is not None]
+    confidence = min(kr_conf) if kr_conf else round(sum(child_conf) / len(child_conf)) if child_conf else None
+    dates = [d for *_, d in krs + children if d is not None]
+    last = max(dates) if dates else None
+    return progress, confidence, last
+
+
+def _rollup_levels(organization, goal_id: int | None) -> None:
     seen = set()
     while goal_id is not None and goal_id not in seen:
         seen.add(goal_id)
-        goal_id = goal_rollup(organization=actor.organization, goal_id=goal_id)
+        goal_id = goal_rollup(organization=organization, goal_id=goal_id)
 
 
 def goal_rollup(*, organization, goal_id: int) -> int | None:
@@ -29,13 +133,7 @@ def goal_rollup(*, organization, goal_id: int) -> int | None:
         .filter(parent_id=goal_id)
         .values_list("progress", "weight", "confidence", "last_check_in_at")
     )
-    progress = rules.weighted_progress((p, w) for p, w, _, _ in krs + children)
-    # A goal is as confident as its weakest key result; with none, as its children on average.
-    kr_conf = [c for _, _, c, _ in krs if c is not None]
-    child_conf = [c for _, _, c, _ in children if c is not None]
-    confidence = min(kr_conf) if kr_conf else round(sum(child_conf) / len(child_conf)) if child_conf else None
-    dates = [d for *_, d in krs + children if d is not None]
-    last = max(dates) if dates else None
+    progress, confidence, last = _compute(krs, children)
     if (goal.progress, goal.confidence, goal.last_check_in_at) != (progress, confidence, last):
         Goal.objects.for_org(organization).filter(pk=goal_id).update(
             progress=progress, confidence=confidence, last_check_in_at=last

@@ -1,0 +1,90 @@
+"""Query counts of the check-in create API: bounded, and the same whatever the depth of the goal chain
+or the number of earlier check-ins (the roll-up reads the chain in one recursive query)."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from charter.core.models import AuditEvent, IdempotencyKey
+from charter.goals.models import Goal
+from charter.goals.tests.factories import make_goal, make_key_result
+from charter.organizations.services import token_create
+
+# Statements of the request itself; SAVEPOINT and RELEASE come from the test's own transaction wrapping.
+MAX_QUERIES = 18
+_keys = itertools.count(1)
+
+
+def _chain(owner, cycle, depth):
+    parent = None
+    for level in range(depth):
+        parent = make_goal(owner, cycle, f"Level {level}", parent_id=parent and parent.pk)
+    return parent
+
+
+def _statements(ctx) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+def _check_in(client, kr, value):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            f"/api/v1/key-results/{kr.pk}/check-ins",
+            {"value": value, "confidence": 6, "note": "Moving."},
+            content_type="application/json",
+            headers={"Idempotency-Key": f"query-count-{next(_keys):08d}"},
+        )
+    assert response.status_code == 201, response.content
+    return _statements(ctx)
+
+
+@pytest.fixture
+def client(owner):
+    _, raw = token_create(actor=owner, name="queries", days=90)
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def test_check_in_create_queries_do_not_grow_with_depth_or_history(owner, cycle, client):
+    shallow = make_key_result(owner, _chain(owner, cycle, 1))
+    deep_leaf = _chain(owner, cycle, 5)
+    deep = make_key_result(owner, deep_leaf)
+    _check_in(client, shallow, 1)  # the first of each: the token's last use is written once a minute
+    _check_in(client, deep, 1)
+
+    counts = {len(_check_in(client, kr, 10 + i)) for kr in (shallow, deep) for i in range(4)}
+
+    assert len(counts) == 1, counts  # the same at depth 1 and 5, after 1 to 4 earlier check-ins
+    assert counts.pop() <= MAX_QUERIES
+
+
+def test_check_in_create_keeps_rollups_audit_and_key(owner, cycle, client):
+    leaf = _chain(owner, cycle, 3)
+    kr = make_key_result(owner, leaf, start=0, target=100)
+    audit = AuditEvent.objects.for_org(owner.organization).filter(action="check_in.create")
+    audits = audit.count()
+
+    _check_in(client, kr, 40)
+
+    chain = list(Goal.objects.for_org(owner.organization).filter(cycle=cycle).order_by("-pk"))
+    assert [g.progress for g in chain] == [pytest.approx(0.4)] * 3  # all three levels rolled up
+    assert {g.confidence for g in chain} == {6}
+    assert (
+        AuditEvent.objects.for_org(owner.organization).filter(action="check_in.create").count() == audits + 1
+    )
+    assert IdempotencyKey.objects.for_org(owner.organization).filter(status_code=201).count() == 1
+
+
+def test_back_dated_check_in_leaves_the_latest_current(owner, cycle, client):
+    kr = make_key_result(owner, _chain(owner, cycle, 1), start=0, target=100)
+    _check_in(client, kr, 70)
+    response = client.post(
+        f"/api/v1/key-results/{kr.pk}/check-ins",
+        {"value": 20, "confidence": 3, "checked_at": "2020-01-01T00:00:00Z"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    kr.refresh_from_db()
+    assert (kr.current, kr.confidence) == (70, 6)
