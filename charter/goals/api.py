@@ -126,7 +126,7 @@ def goal_list(request, filters: Query[GoalFilters]):
     if args["status"]:  # status depends on today: filtered in Python, over every matching goal
         return selectors.goal_list(actor=request.auth, **args)
     del args["status"]
-    return selectors.goal_query(actor=request.auth, **args)  # the page only is read
+    return selectors.goal_rows(actor=request.auth, **args)  # the page only is read, as plain rows
 
 
 @router.post(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
 
+from . import rules
 from .models import CheckIn, Cycle, Goal, KeyResult
 
 
@@ -80,6 +81,71 @@ def goal_query(
     filters = {"cycle_id": cycle_id, "team_id": team_id, "parent_id": parent_id, "owner_id": owner_id}
     goals = goals.filter(**{k: v for k, v in filters.items() if v})
     return goals.order_by("title", "id")
+
+
+_ROW_FIELDS = (
+    "id", "title", "description", "cycle_id", "team_id", "owner_id", "parent_id", "purpose", "end_state",
+    "constraints", "freedoms", "weight", "progress", "confidence", "last_check_in_at", "version",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+
+class GoalRows:
+    """A goal query read as plain rows (the API's goal list): a page reads one query of columns, with
+    the level, intent and status each goal's model would give, without building model instances."""
+
+    def __init__(self, queryset, organization):
+        self._queryset = queryset
+        self._organization = organization
+
+    def all(self):  # the paginator counts through `.all().count()`, as on a queryset
+        return self
+
+    def count(self) -> int:
+        return self._queryset.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        rows = self._queryset.values(*_ROW_FIELDS, "team__parent_id", "cycle__starts_on", "cycle__ends_on")[
+            window
+        ]
+        now, stale_days = timezone.now(), self._organization.stale_days
+        return [_goal_row(row, now, stale_days) for row in rows]
+
+
+def _goal_row(row: dict, now, stale_days: int) -> dict:
+    """The fields of `GoalOut` from one row, by the same rules as the model's properties."""
+    team_parent_id = row.pop("team__parent_id")
+    starts_on, ends_on = row.pop("cycle__starts_on"), row.pop("cycle__ends_on")
+    row["has_intent"] = bool(row["purpose"].strip() and row["end_state"].strip())
+    row["level"] = "strategic" if row["team_id"] is None or team_parent_id is None else "team"
+    row["status"] = rules.status(
+        rules.StatusInputs(
+            progress=row["progress"],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            confidence=row["confidence"],
+            last_check_in_at=row["last_check_in_at"],
+            created_at=row["created_at"],
+            now=now,
+            stale_days=stale_days,
+        )
+    )
+    return row
+
+
+def goal_rows(
+    *,
+    actor: Actor,
+    cycle_id: int | None = None,
+    team_id: int | None = None,
+    parent_id: int | None = None,
+    owner_id: int | None = None,
+) -> GoalRows:
+    """`goal_query` as rows for a page of the API's goal list (no status filter)."""
+    goals = Goal.objects.for_org(actor.organization)
+    filters = {"cycle_id": cycle_id, "team_id": team_id, "parent_id": parent_id, "owner_id": owner_id}
+    goals = goals.filter(**{k: v for k, v in filters.items() if v}).order_by("title", "id")
+    return GoalRows(goals, actor.organization)
 
 
 def goal_get(*, actor: Actor, goal_id: int) -> Goal:

@@ -1,5 +1,5 @@
-"""Query counts of the check-in create API: bounded, and the same whatever the depth of the goal chain
-or the number of earlier check-ins (the roll-up reads the chain in one recursive query)."""
+"""The API's hot paths: check-in create has a bounded query count, the same whatever the depth of the
+goal chain or the number of earlier check-ins; the goal list's plain rows equal the models' fields."""
 
 import itertools
 
@@ -88,3 +88,46 @@ def test_back_dated_check_in_leaves_the_latest_current(owner, cycle, client):
     assert response.status_code == 201, response.content
     kr.refresh_from_db()
     assert (kr.current, kr.confidence) == (70, 6)
+
+
+def test_goal_list_rows_equal_the_models(owner, cycle, client):
+    """The list's plain rows give every field exactly as the goal model and `GoalOut` would."""
+    from datetime import timedelta
+
+    from charter.goals.schemas import GoalOut
+    from charter.goals.services import check_in_record
+    from charter.organizations.tests.factories import make_team
+
+    department = make_team(owner, "Department")
+    squad = make_team(owner, "Squad", parent=department)
+    top = make_goal(owner, cycle, "Top")
+    dept = make_goal(owner, cycle, "Dept", team_id=department.pk, parent_id=top.pk)
+    make_goal(owner, cycle, "Squad goal", team_id=squad.pk, parent_id=dept.pk, purpose=" ")
+    behind = make_key_result(owner, dept, start=0, target=100)
+    check_in_record(actor=owner, key_result_id=behind.pk, value=5, confidence=2)
+    stale = make_key_result(owner, top, start=0, target=10)
+    old = cycle.starts_on
+    from django.utils import timezone
+
+    check_in_record(
+        actor=owner,
+        key_result_id=stale.pk,
+        value=9,
+        confidence=9,
+        checked_at=timezone.make_aware(timezone.datetime(old.year, old.month, old.day)) + timedelta(hours=1),
+    )
+
+    response = client.get("/api/v1/goals", {"cycle_id": cycle.pk, "limit": 2, "offset": 1})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 3
+    # The goal's own GET reads the model: the same fields, encoded the same way.
+    expected = [
+        {k: v for k, v in client.get(f"/api/v1/goals/{g}").json().items() if k in GoalOut.model_fields}
+        for g in Goal.objects.for_org(owner.organization).order_by("title", "id").values_list("pk", flat=True)
+    ]
+    assert body["items"] == expected[1:3]
+    assert {i["level"] for i in expected} == {"strategic", "team"}
+    assert len({i["status"] for i in expected}) > 1
+    assert {i["has_intent"] for i in expected} == {True, False}
