@@ -557,3 +557,29 @@ def test_an_api_operation_that_fails_answers_the_generic_json(client, owner, mon
     assert response.json()["code"] == "server_error"
     assert response.json()["request_id"] == response["X-Request-ID"]
     assert "internal detail" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_session_is_written_once_per_sixteenth_of_the_idle_span(client, owner, login, settings):
+    """Sign-in notes the moment; pages within 30 minutes (of 8 hours) write no session row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CHARTER_SESSION_IDLE_MINUTES = 8 * 60
+    login(owner)
+    assert client.session[LAST_SEEN] >= int(time.time()) - 5
+    client.get(reverse("home"))  # the first page notes the current organization
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 10 * 60
+    session.save()
+
+    def session_writes():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        return [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+
+    assert not session_writes()
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 31 * 60
+    session.save()
+    assert session_writes()
