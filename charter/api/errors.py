@@ -10,6 +10,10 @@ _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 BODY_PARAM = "payload"
 
 
+# The OpenAPI response content of the shared error body (the schema is added by `main.CharterAPI`).
+ERROR_CONTENT = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
 def body(code: str, detail: str, errors: dict | None = None) -> dict:
     return {"code": code, "detail": detail, "errors": errors or {}}
 

@@ -35,7 +35,6 @@ class CharterAPI(NinjaAPI):
         """Document the shared error body on every operation (they are answered by the handlers)."""
         schema = super().get_openapi_schema(*args, **kwargs)
         schema["components"]["schemas"]["Error"] = ErrorOut.model_json_schema()
-        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         for operations in schema["paths"].values():
             for method, operation in operations.items():
                 for status, description in ERROR_RESPONSES.items():
@@ -44,9 +43,11 @@ class CharterAPI(NinjaAPI):
                     if status == "409" and method == "get":
                         continue
                     if int(status) not in operation["responses"]:  # an operation's own (409 current) stays
-                        operation["responses"].setdefault(status, {"description": description, **error})
+                        answer = {"description": description, **errors.ERROR_CONTENT}
+                        operation["responses"].setdefault(status, answer)
         idempotency.document(schema)
         inputs.document_bounds(schema)
+        throttle.document(schema)  # after the bounds: its header's schema is a shared constant
         return schema
 
 

@@ -48,7 +48,7 @@ class RateLimit(BaseThrottle):
 
 
 def install(api) -> None:
-    """Limit every operation of `api` (call before its routers are added) and document the 429."""
+    """Limit every operation of `api` (call before its routers are added)."""
     api.throttle = [RateLimit()]
 
     @api.exception_handler(Throttled)
@@ -60,17 +60,12 @@ def install(api) -> None:
         )
         return api.create_response(request, errors.body("rate_limited", detail), status=429)
 
-    schema_of = api.get_openapi_schema
 
-    def get_openapi_schema(*args, **kwargs):
-        schema = schema_of(*args, **kwargs)
-        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-        description = "Too many requests from this token or person; wait the seconds in Retry-After."
-        for operations in schema["paths"].values():
-            for operation in operations.values():
-                operation["responses"].setdefault(
-                    "429", {"description": description, "headers": RETRY_AFTER_HEADER, **error}
-                )
-        return schema
-
-    api.get_openapi_schema = get_openapi_schema
+def document(schema: dict) -> None:
+    """Add the 429 answer, with its Retry-After header, to every operation of the OpenAPI document."""
+    description = "Too many requests from this token or person; wait the seconds in Retry-After."
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            operation["responses"].setdefault(
+                "429", {"description": description, "headers": RETRY_AFTER_HEADER, **errors.ERROR_CONTENT}
+            )
