@@ -14,3 +14,4 @@ class LintConfig(AppConfig):
 
         panels.register("goal.detail", order=5)(views.goal_panel)
         panels.register("goal.badges")(views.goal_badges)
+        panels.register_prepare("goal.badges")(views.prepare_badges)

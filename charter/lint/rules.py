@@ -197,11 +197,20 @@ def rule(code, name, severity, scope, message, hint, **thresholds):
 
 
 def run(
-    goals: Iterable[GoalData], context: Context, org: OrgData | None = None, disabled: Iterable[str] = ()
+    goals: Iterable[GoalData],
+    context: Context,
+    org: OrgData | None = None,
+    disabled: Iterable[str] = (),
+    owner_counts: Counter | None = None,
 ) -> list[Finding]:
-    """Every finding of the enabled rules, goals first (in their order), then the organization's."""
+    """Every finding of the enabled rules, goals first (in their order), then the organization's.
+
+    `owner_counts` (goals per owner in the whole cycle) is given when `goals` is only part of the cycle.
+    """
     goals, off = list(goals), set(disabled)
-    context.owner_counts = Counter(g.owner_id for g in goals if g.owner_id is not None)
+    if owner_counts is None:
+        owner_counts = Counter(g.owner_id for g in goals if g.owner_id is not None)
+    context.owner_counts = owner_counts
     findings = []
     for goal in goals:
         for r in RULES.values():

@@ -2,6 +2,7 @@
 
 from collections import Counter, defaultdict
 
+from django.db.models import Count
 from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
@@ -42,45 +43,71 @@ GOAL_FIELDS = (
 )  # fmt: skip
 
 
+def _goal_data(g: dict, key_results) -> rules.GoalData:
+    return rules.GoalData(
+        id=g["id"],
+        title=g["title"],
+        owner_id=g["owner_id"],
+        owner=g["owner__full_name"] or g["owner__email"],
+        team_id=g["team_id"],
+        team=g["team__name"] or "",
+        # As Goal.level: strategic for the whole organization or a top team.
+        level="strategic" if g["team_id"] is None or g["team__parent_id"] is None else "team",
+        has_parent=g["parent_id"] is not None,
+        purpose=g["purpose"],
+        end_state=g["end_state"],
+        constraints=g["constraints"],
+        freedoms=g["freedoms"],
+        key_results=tuple(key_results),
+        last_check_in_at=g["last_check_in_at"],
+        created_at=g["created_at"],
+        progress=g["progress"],
+    )
+
+
+def _key_results_by_goal(actor: Actor, **where) -> dict[int, list[rules.KeyResultData]]:
+    krs = defaultdict(list)
+    for goal_id, *values in (
+        KeyResult.objects.for_org(actor.organization)
+        .filter(**where)
+        .order_by("position", "id")
+        .values_list("goal_id", "title", "kind", "start", "target", "weight", "owner_id")
+    ):
+        krs[goal_id].append(rules.KeyResultData(*values))
+    return krs
+
+
 def cycle_goal_data(*, actor: Actor, cycle: Cycle) -> list[rules.GoalData]:
-    """The cycle's goals as the rules see them, in two queries of plain values (no models: the map and the
-    goal page lint a whole cycle on every request)."""
+    """The cycle's goals as the rules see them, in two queries of plain values (no models: the lint page
+    lints a whole cycle)."""
     goals = (
         Goal.objects.for_org(actor.organization)
         .filter(cycle=cycle)
         .order_by("title", "id")
         .values(*GOAL_FIELDS)
     )
-    krs = defaultdict(list)
-    for goal_id, *values in (
-        KeyResult.objects.for_org(actor.organization)
-        .filter(goal__cycle=cycle)
-        .order_by("position", "id")
-        .values_list("goal_id", "title", "kind", "start", "target", "weight", "owner_id")
-    ):
-        krs[goal_id].append(rules.KeyResultData(*values))
-    return [
-        rules.GoalData(
-            id=g["id"],
-            title=g["title"],
-            owner_id=g["owner_id"],
-            owner=g["owner__full_name"] or g["owner__email"],
-            team_id=g["team_id"],
-            team=g["team__name"] or "",
-            # As Goal.level: strategic for the whole organization or a top team.
-            level="strategic" if g["team_id"] is None or g["team__parent_id"] is None else "team",
-            has_parent=g["parent_id"] is not None,
-            purpose=g["purpose"],
-            end_state=g["end_state"],
-            constraints=g["constraints"],
-            freedoms=g["freedoms"],
-            key_results=tuple(krs[g["id"]]),
-            last_check_in_at=g["last_check_in_at"],
-            created_at=g["created_at"],
-            progress=g["progress"],
-        )
-        for g in goals
+    krs = _key_results_by_goal(actor, goal__cycle=cycle)
+    return [_goal_data(g, krs[g["id"]]) for g in goals]
+
+
+def goal_data_of(goal: Goal) -> rules.GoalData:
+    """A goal instance as the rules see it, from what the goal page already loaded (owner, team and its
+    parent, key results in their order), so linting it costs no query of its own."""
+    krs = [
+        rules.KeyResultData(k.title, k.kind, k.start, k.target, k.weight, k.owner_id)
+        for k in goal.key_results.all()
     ]
+    team, owner = goal.team, goal.owner
+    return _goal_data(
+        {
+            **{name: getattr(goal, name) for name in GOAL_FIELDS if "__" not in name},
+            "owner__full_name": owner.full_name if owner else None,
+            "owner__email": owner.email if owner else None,
+            "team__name": team.name if team else None,
+            "team__parent_id": team.parent_id if team else None,
+        },
+        krs,
+    )
 
 
 def _team_data(actor: Actor) -> list[rules.TeamData]:
@@ -115,13 +142,14 @@ def _team_data(actor: Actor) -> list[rules.TeamData]:
     ]
 
 
-def _waiting_back_briefs(actor: Actor, cycle: Cycle) -> tuple[rules.BackBriefData, ...]:
-    waiting = (
-        BackBrief.objects.for_org(actor.organization)
-        .filter(state=BackBrief.State.SUBMITTED, goal__cycle=cycle)
-        .select_related("goal", "team")
+def _waiting_back_briefs(actor: Actor, cycle: Cycle, goal_ids=None) -> tuple[rules.BackBriefData, ...]:
+    waiting = BackBrief.objects.for_org(actor.organization).filter(
+        state=BackBrief.State.SUBMITTED, goal__cycle=cycle
     )
-    return tuple(rules.BackBriefData(b.goal_id, b.goal.title, b.team.name, b.submitted_at) for b in waiting)
+    if goal_ids is not None:
+        waiting = waiting.filter(goal_id__in=goal_ids)
+    rows = waiting.values_list("goal_id", "goal__title", "team__name", "submitted_at")
+    return tuple(rules.BackBriefData(*row) for row in rows)
 
 
 def org_data(*, actor: Actor, cycle: Cycle) -> rules.OrgData:
@@ -161,19 +189,76 @@ def current_cycle(*, actor: Actor, cycle_id: int | None = None) -> Cycle | None:
     return goal_selectors.cycle_current(actor=actor)
 
 
-def findings_of_goals(*, actor: Actor, cycle_id: int) -> dict:
-    """The cycle's findings grouped by goal id (the badges of the map and the goal page).
+def findings_of_goals(*, actor: Actor, cycle_id: int, goal_ids=None) -> dict:
+    """The findings grouped by goal id (the badges of the map and the goal page): of the whole cycle, or
+    of only `goal_ids` (goals of the cycle) when given, which reads only those goals.
 
     The team rules (CH101-CH103) attach to no goal, so their data (teams, leads, levels, decisions) is
     not read here: only the waiting back-briefs, which CH104 attaches to their goals.
     """
+    if goal_ids is not None:
+        return _findings_of_some(actor, cycle_id, goal_ids)
     cycle = goal_selectors.cycle_get(actor=actor, cycle_id=cycle_id)
+    return _lint_grouped(actor, cycle, cycle_goal_data(actor=actor, cycle=cycle))
+
+
+def findings_of_goal(*, actor: Actor, goal: Goal) -> list:
+    """The findings of one goal instance of the actor's organization (the goal page), linted alone: its
+    owner's goal count in the cycle (CH009) is the only cycle-wide figure a goal rule reads."""
+    return _lint_grouped(actor, goal.cycle, [goal_data_of(goal)], partial=True).get(goal.pk, [])
+
+
+def _findings_of_some(actor: Actor, cycle_id: int, goal_ids) -> dict:
+    rows = list(
+        Goal.objects.for_org(actor.organization)
+        .filter(cycle_id=cycle_id, pk__in=list(goal_ids))
+        .order_by("title", "id")
+        .values(*GOAL_FIELDS, "cycle__starts_on", "cycle__ends_on", "cycle__state")
+    )
+    if not rows:
+        return {}
+    krs = _key_results_by_goal(actor, goal_id__in=[g["id"] for g in rows])
+    first = rows[0]
+    cycle = Cycle(
+        pk=cycle_id,
+        starts_on=first["cycle__starts_on"],
+        ends_on=first["cycle__ends_on"],
+        state=first["cycle__state"],
+    )
+    return _lint_grouped(actor, cycle, [_goal_data(g, krs[g["id"]]) for g in rows], partial=True)
+
+
+def _owner_counts(actor: Actor, cycle: Cycle, goals) -> Counter:
+    owners = {g.owner_id for g in goals if g.owner_id is not None}
+    counted = (
+        Goal.objects.for_org(actor.organization)
+        .filter(cycle_id=cycle.pk, owner_id__in=owners)
+        .order_by()
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .values_list("owner_id", "n")
+    )
+    return Counter(dict(counted)) if owners else Counter()
+
+
+def _lint_grouped(actor: Actor, cycle: Cycle, goals: list, partial: bool = False) -> dict:
+    """Lint `goals`; when they are part of the cycle (`partial`), the owner counts and waiting back-briefs
+    are read for them alone, and rules switched off read nothing."""
     settings = lint_settings(actor=actor)
+    off = set(settings.disabled)
+    owner_counts = back_briefs = None
+    if partial:
+        owner_counts = Counter() if "CH009" in off else _owner_counts(actor, cycle, goals)
+        ids = [g.id for g in goals]
+        back_briefs = () if "CH104" in off else _waiting_back_briefs(actor, cycle, ids)
+    else:
+        back_briefs = _waiting_back_briefs(actor, cycle)
     findings = rules.run(
-        cycle_goal_data(actor=actor, cycle=cycle),
+        goals,
         context_for(actor=actor, cycle=cycle, settings=settings),
-        rules.OrgData(back_briefs=_waiting_back_briefs(actor, cycle)),
-        disabled=settings.disabled,
+        rules.OrgData(back_briefs=back_briefs),
+        disabled=off,
+        owner_counts=owner_counts,
     )
     grouped = defaultdict(list)
     for finding in findings:

@@ -65,19 +65,50 @@ def lint_settings(request):
 # ---- panels ---------------------------------------------------------------------------------------
 
 
+def _shown(request) -> dict:
+    """Findings of the goals linted alone in this request (goal page, prepared map badges), by goal id."""
+    return request.__dict__.setdefault("_lint_findings_shown", {})
+
+
 def _goal_findings(request, goal) -> list:
-    """The findings of the goal, computing its cycle's findings once per request (the map has many goals)."""
+    """The findings of the goal: prepared with the page's other goals, else from its whole cycle's
+    findings computed once per request (a page that did not prepare its badges)."""
+    shown = _shown(request)
+    if goal.pk in shown:
+        return shown[goal.pk]
     cache = request.__dict__.setdefault("_lint_findings_by_goal", {})
     if goal.cycle_id not in cache:
         cache[goal.cycle_id] = selectors.findings_of_goals(actor=request.actor, cycle_id=goal.cycle_id)
     return cache[goal.cycle_id].get(goal.pk, [])
 
 
+def _id_and_cycle(goal) -> tuple:
+    if isinstance(goal, dict):
+        return goal["id"], goal["cycle_id"]
+    return goal.pk, goal.cycle_id
+
+
+def prepare_badges(request, goals) -> None:
+    """Batch of slot "goal.badges": lint the goals the page shows, all at once, in five queries."""
+    if getattr(request, "actor", None) is None:
+        return
+    by_cycle = defaultdict(list)
+    for goal_id, cycle_id in map(_id_and_cycle, goals):
+        by_cycle[cycle_id].append(goal_id)
+    shown = _shown(request)
+    for cycle_id, ids in by_cycle.items():
+        found = selectors.findings_of_goals(actor=request.actor, cycle_id=cycle_id, goal_ids=ids)
+        shown.update({goal_id: found.get(goal_id, []) for goal_id in ids})
+
+
 def goal_panel(request, goal) -> str | None:
     """Slot "goal.detail": the goal's findings with their fix hints."""
     if getattr(request, "actor", None) is None:
         return None
-    findings = _goal_findings(request, goal)
+    shown = _shown(request)
+    if goal.pk not in shown:
+        shown[goal.pk] = selectors.findings_of_goal(actor=request.actor, goal=goal)
+    findings = shown[goal.pk]
     return render_to_string("lint/_goal_panel.html", {"goal": goal, "findings": findings}, request=request)
 
 

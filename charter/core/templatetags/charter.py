@@ -14,6 +14,13 @@ def panels(context, slot: str, obj=None):
     return mark_safe("\n".join(panel_registry.render(slot, context["request"], obj)))
 
 
+@register.simple_tag(takes_context=True)
+def prepare_panels(context, slot: str, objs) -> str:
+    """Before a loop that renders `slot` per object: let its panels read data for all `objs` at once."""
+    panel_registry.prepare(slot, context["request"], objs)
+    return ""
+
+
 AGENT_BADGE = mark_safe(
     '<span class="badge bg-purple-lt ms-1" title="An AI agent: it acts through its tokens, within its '
     'team&#x27;s authority">Agent</span>'
