@@ -1,6 +1,7 @@
 """Reads of back-briefs, scoped to the actor's organization."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, F, Prefetch, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
@@ -61,18 +62,55 @@ def back_briefs_to_write(*, actor: Actor):
     return _back_briefs(actor).filter(team_id__in=actor.team_ids, state__in=BackBrief.TO_WRITE_STATES)
 
 
-def back_briefs_to_confirm(*, actor: Actor):
-    """Submitted back-briefs the actor may confirm (mirrors `rules.may_review`)."""
+def _to_confirm(actor: Actor) -> Q | None:
+    """Submitted back-briefs the actor may confirm (mirrors `rules.may_review`); None: none at all."""
     if not actor.can("back_brief.review"):
-        return _back_briefs(actor).none()
+        return None
     outside = ~Q(team_id__in=actor.team_ids)
     above = Q(team_id__in=actor.lead_team_ids)
     if actor.role in ROLES_THAT_EDIT_EVERYTHING:
         above = Q()
     mine = Q(goal__owner_id=actor.user_id) | (outside & above)
-    return (
-        _back_briefs(actor)
-        .filter(state=BackBrief.State.SUBMITTED)
-        .filter(mine)
-        .exclude(submitted_by_id=actor.user_id)
+    return Q(state=BackBrief.State.SUBMITTED) & mine & ~Q(submitted_by_id=actor.user_id)
+
+
+def back_briefs_to_confirm(*, actor: Actor):
+    """Submitted back-briefs the actor may confirm (mirrors `rules.may_review`)."""
+    confirm = _to_confirm(actor)
+    return _back_briefs(actor).none() if confirm is None else _back_briefs(actor).filter(confirm)
+
+
+def back_briefs_for_home(*, actor: Actor, limit: int) -> tuple[list[BackBrief], list[BackBrief]]:
+    """The home panel's lists, to write and to confirm, the newest `limit` of each, in one query.
+
+    A row number per list (partitioned by "is it submitted", which tells the lists apart) keeps each
+    list's first rows; only the goal's title and the team's name are joined, as the panel shows.
+    """
+    wanted = Q(team_id__in=actor.team_ids, state__in=BackBrief.TO_WRITE_STATES)
+    confirm = _to_confirm(actor)
+    if confirm is not None:
+        wanted |= confirm
+    submitted = Case(When(state=BackBrief.State.SUBMITTED, then=Value(True)), default=Value(False))
+    rows = (
+        BackBrief.objects.for_org(actor.organization)
+        .filter(wanted)
+        .select_related("goal", "team")
+        .only(*_HOME_FIELDS)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[submitted], order_by=[F("requested_at").desc(), F("id").desc()]
+            )
+        )
+        .filter(rank__lte=limit)
+        .order_by("-requested_at", "-id")
     )
+    to_write, to_confirm = [], []
+    for row in rows:
+        (to_confirm if row.state == BackBrief.State.SUBMITTED else to_write).append(row)
+    return to_write, to_confirm
+
+
+_HOME_FIELDS = (
+    "goal_id", "team_id", "state", "requested_at", "submitted_at", "reviewed_at", "confirmed_at",
+    "goal__title", "team__name",
+)  # fmt: skip

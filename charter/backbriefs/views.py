@@ -81,8 +81,7 @@ def home_panel(request, _obj=None) -> str | None:
     if actor is None:
         return None
     # One row more than shown tells whether there are more, without a count query.
-    to_write = list(selectors.back_briefs_to_write(actor=actor)[: HOME_LIMIT + 1])
-    to_confirm = list(selectors.back_briefs_to_confirm(actor=actor)[: HOME_LIMIT + 1])
+    to_write, to_confirm = selectors.back_briefs_for_home(actor=actor, limit=HOME_LIMIT + 1)
     if not (to_write or to_confirm):
         return None
     context = {

@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.goals import rules
-from charter.goals.selectors import check_in_list, cycle_current, goal_list, my_key_results
+from charter.goals.models import Cycle, Goal, KeyResult
+from charter.goals.selectors import check_in_list, cycle_current, goal_list
 from charter.mission.selectors import mission_get
 from charter.organizations.selectors import team_get, team_list
 
@@ -18,16 +20,22 @@ _ATTENTION = [rules.OFF_TRACK, rules.AT_RISK, rules.STALE]
 
 
 def home_overview(*, actor: Actor) -> dict:
-    """Everything the home page shows, in a fixed number of queries whatever the number of goals."""
+    """Everything the home page shows, in a fixed number of queries whatever the number of goals.
+
+    The current cycle's goals are read as plain rows (the columns shown and those status needs), not
+    as model instances: the page shows a few dozen of the cycle's hundreds of goals.
+    """
     mission = mission_get(actor=actor)
     cycle = cycle_current(actor=actor)
     # The current cycle's goals only (the organization's other cycles may hold thousands).
-    in_cycle = goal_list(actor=actor, cycle_id=cycle.pk) if cycle else []
-    by_id = {g.pk: g for g in in_cycle}
-    mine = [g for g in in_cycle if g.owner_id == actor.user_id or g.team_id in actor.team_ids]
+    in_cycle = _goal_rows(actor, cycle_id=cycle.pk) if cycle else []
+    _add_status(in_cycle, cycle, actor.organization.stale_days)
+    by_id = {g["id"]: g for g in in_cycle}
+    user_id, team_ids = actor.user_id, actor.team_ids  # a property: read once, not once per goal
+    mine = [g for g in in_cycle if g["owner_id"] == user_id or g["team_id"] in team_ids]
     _load_ancestors(actor, mine, by_id)
     attention = sorted(
-        (g for g in in_cycle if g.status in _ATTENTION), key=lambda g: _ATTENTION.index(g.status)
+        (g for g in in_cycle if g["status"] in _ATTENTION), key=lambda g: _ATTENTION.index(g["status"])
     )
     return {
         "mission": mission,
@@ -40,34 +48,84 @@ def home_overview(*, actor: Actor) -> dict:
     }
 
 
-def _load_ancestors(actor: Actor, goals: list, by_id: dict) -> None:
+_ROW_FIELDS = (
+    "id", "title", "parent_id", "team_id", "owner_id", "progress", "confidence", "last_check_in_at",
+    "created_at", "team__name", "team__parent_id", "owner__full_name", "owner__email",
+)  # fmt: skip
+
+
+def _goal_rows(actor: Actor, **filters) -> list[dict]:
+    """Goals as dicts with what the home page shows: `pk`, `title`, `level`, `team_name`, `owner_name`,
+    the roll-up columns; ordered by title as `goal_list` is."""
+    rows = list(
+        Goal.objects.for_org(actor.organization)
+        .filter(**filters)
+        .order_by("title", "id")
+        .values(*_ROW_FIELDS)
+    )
+    for row in rows:
+        row["pk"] = row["id"]
+        row["team_name"] = row.pop("team__name")
+        team_parent_id = row.pop("team__parent_id")
+        # The same rule as `Goal.level` and `str(User)`.
+        row["level"] = "strategic" if row["team_id"] is None or team_parent_id is None else "team"
+        full_name, email = row.pop("owner__full_name"), row.pop("owner__email")
+        row["owner_name"] = full_name or email
+    return rows
+
+
+def _add_status(rows: list[dict], cycle, stale_days: int) -> None:
+    """Each row's status by the rules `Goal.status` uses, from the cycle's dates."""
+    now = timezone.now()
+    for row in rows:
+        row["status"] = rules.status(
+            rules.StatusInputs(
+                progress=row["progress"],
+                starts_on=cycle.starts_on,
+                ends_on=cycle.ends_on,
+                confidence=row["confidence"],
+                last_check_in_at=row["last_check_in_at"],
+                created_at=row["created_at"],
+                now=now,
+                stale_days=stale_days,
+            )
+        )
+
+
+def _load_ancestors(actor: Actor, goals: list[dict], by_id: dict) -> None:
     """Add to `by_id` the goals that `goals` contribute to in other cycles: one query per such level."""
-    missing = {g.parent_id for g in goals if g.parent_id and g.parent_id not in by_id}
+    missing = {g["parent_id"] for g in goals if g["parent_id"] and g["parent_id"] not in by_id}
     while missing:
-        found = goal_list(actor=actor, ids=sorted(missing))
-        by_id.update((g.pk, g) for g in found)
-        missing = {g.parent_id for g in found if g.parent_id and g.parent_id not in by_id}
+        found = _goal_rows(actor, pk__in=sorted(missing))
+        by_id.update((g["id"], g) for g in found)
+        missing = {g["parent_id"] for g in found if g["parent_id"] and g["parent_id"] not in by_id}
 
 
-def goal_chain(goal, by_id: dict) -> list:
+def goal_chain(goal: dict, by_id: dict) -> list[dict]:
     """The goals `goal` contributes to, nearest first, from goals already loaded (no query)."""
-    chain, seen, node = [], {goal.pk}, by_id.get(goal.parent_id)
-    while node is not None and node.pk not in seen:
+    chain, seen, node = [], {goal["id"]}, by_id.get(goal["parent_id"])
+    while node is not None and node["id"] not in seen:
         chain.append(node)
-        seen.add(node.pk)
-        node = by_id.get(node.parent_id)
+        seen.add(node["id"])
+        node = by_id.get(node["parent_id"])
     return chain
 
 
 def _waiting_key_results(actor: Actor, cycle) -> list:
-    if cycle is None:
+    """The person's key results of the cycle (as `my_key_results` picks them) with no check-in for a
+    week; only the goal's title is joined, as the panel shows."""
+    if cycle is None or cycle.state == Cycle.State.CLOSED:
         return []
     due = timezone.now() - timedelta(days=CHECK_IN_DUE_DAYS)
-    return [
-        kr
-        for kr in my_key_results(actor=actor, cycle_id=cycle.pk)
-        if kr.last_check_in_at is None or kr.last_check_in_at < due
-    ]
+    mine = Q(owner_id=actor.user_id) | Q(owner__isnull=True, goal__owner_id=actor.user_id)
+    return list(
+        KeyResult.objects.for_org(actor.organization)
+        .filter(mine, goal__cycle_id=cycle.pk)
+        .filter(Q(last_check_in_at__isnull=True) | Q(last_check_in_at__lt=due))
+        .select_related("goal")
+        .only("title", "last_check_in_at", "goal__title")
+        .order_by("goal__title", "position", "id")
+    )
 
 
 def team_overview(*, actor: Actor, team_id: int) -> dict:

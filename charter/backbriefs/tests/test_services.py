@@ -201,3 +201,16 @@ def test_home_lists_what_to_write_and_what_to_confirm(given):
     assert list(selectors.back_briefs_to_write(actor=given.member)) == []
     assert [b.pk for b in selectors.back_briefs_to_confirm(actor=given.owner)] == [given.back_brief.pk]
     assert list(selectors.back_briefs_to_confirm(actor=given.lead)) == []
+
+
+def test_home_reads_both_lists_in_one_query_each_cut_to_its_limit(given, cycle, django_assert_num_queries):
+    goals = [make_goal(given.owner, cycle, f"Goal {i}", team_id=given.team.pk) for i in range(4)]
+    for bb in _back_briefs(given.owner, goal__in=goals[:2]):
+        submit(given.member, bb)
+    with django_assert_num_queries(1):
+        to_write, to_confirm = selectors.back_briefs_for_home(actor=given.member, limit=2)
+    assert to_write == list(selectors.back_briefs_to_write(actor=given.member)[:2]) and to_confirm == []
+    to_write, to_confirm = selectors.back_briefs_for_home(actor=given.owner, limit=1)
+    assert to_write == [] and to_confirm == list(selectors.back_briefs_to_confirm(actor=given.owner)[:1])
+    assert len(selectors.back_briefs_to_write(actor=given.member)) == 3
+    assert len(selectors.back_briefs_to_confirm(actor=given.owner)) == 2
