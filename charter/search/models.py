@@ -33,6 +33,19 @@ class SearchDocument(OrgScopedModel):
         return f"{self.type} {self.object_id}: {self.title}"
 
 
+class SearchIndexState(OrgScopedModel):
+    """A token that every write of the organization's documents changes, in the same transaction: the
+    version under which each process keeps the organization's vector matrix (no count of the index)."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="search_state_once")]
+
+    def __str__(self):
+        return f"Search index of {self.organization_id}: {self.token}"
+
+
 class SearchSettings(OrgScopedModel):
     """An organization's search preferences (absent: the defaults from settings)."""
 

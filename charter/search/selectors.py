@@ -4,13 +4,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.db.models import Subquery
 
 from charter.core.actor import Actor
 from charter.core.errors import ValidationError
 
 from . import embedder as embedding
 from . import keyword, registry
-from .models import SearchDocument, SearchSettings
+from .models import SearchDocument, SearchIndexState, SearchSettings
 from .snippets import highlight, snippet
 from .vectors import matrix, unpack
 
@@ -105,16 +106,22 @@ def search(
 
 def similar_threshold(organization) -> float:
     row = SearchSettings.objects.for_org(organization).first()
-    if row is not None:
-        return row.similar_threshold
+    return _threshold(row.similar_threshold if row is not None else None)
+
+
+def _threshold(stored: float | None) -> float:
+    if stored is not None:
+        return stored
     return float(getattr(settings, "CHARTER_SEARCH_SIMILAR_THRESHOLD", DEFAULT_THRESHOLD))
 
 
-def _goal_hits(actor, vector, *, cycle_id=None, exclude=(), limit, threshold=-1.0) -> list[tuple]:
+def _goal_hits(actor, vector, *, cycle_id=None, exclude=(), limit, threshold=-1.0, skip=None, token=None):
+    """The goals nearest `vector` (`skip`: a document id left out before reading documents)."""
     emb = embedding.get_embedder()
-    m = matrix(actor.organization.pk, emb.name, emb.dimension)
+    m = matrix(actor.organization.pk, emb.name, emb.dimension, token=token)
     mask = m.mask(types=["goal"], cycle_id=cycle_id)
     near = [(d, s) for d, s in m.nearest(vector, limit=limit + len(exclude), mask=mask) if s >= threshold]
+    near = [(d, s) for d, s in near if d != skip]
     docs = SearchDocument.objects.for_org(actor.organization).in_bulk([d for d, _ in near])
     hits = [(docs[d], s) for d, s in near if d in docs and docs[d].object_id not in exclude]
     return hits[:limit]
@@ -122,15 +129,36 @@ def _goal_hits(actor, vector, *, cycle_id=None, exclude=(), limit, threshold=-1.
 
 def similar_goals(*, actor: Actor, goal_id: int, limit: int = 5) -> list[tuple[SearchDocument, float]]:
     """Near-duplicates of a goal (cosine at or above the organization's threshold), other goals only."""
+    return similar_goals_and_threshold(actor=actor, goal_id=goal_id, limit=limit)[0]
+
+
+def similar_goals_and_threshold(*, actor: Actor, goal_id: int, limit: int = 5) -> tuple[list[tuple], float]:
+    """`similar_goals` with the threshold used. The goal's vector, the threshold and the index token come
+    in one query; documents are read only when another goal is near enough."""
     emb = embedding.get_embedder()
     if emb is None:
-        return []
-    doc = SearchDocument.objects.for_org(actor.organization).filter(type="goal", object_id=goal_id).first()
-    if doc is None or doc.model != emb.name or doc.dimension != emb.dimension:
-        return []
-    vector = unpack(doc.vector, doc.dimension)
-    threshold = similar_threshold(actor.organization)
-    return _goal_hits(actor, vector, exclude={goal_id}, limit=limit, threshold=threshold)
+        return [], similar_threshold(actor.organization)
+    org = actor.organization
+    row = (
+        SearchDocument.objects.for_org(org)
+        .filter(type="goal", object_id=goal_id)
+        .annotate(
+            threshold=Subquery(SearchSettings.objects.for_org(org).values("similar_threshold")[:1]),
+            token=Subquery(SearchIndexState.objects.for_org(org).values("token")[:1]),
+        )
+        .values("id", "vector", "model", "dimension", "threshold", "token")
+        .first()
+    )
+    if row is None:
+        return [], similar_threshold(org)
+    threshold = _threshold(row["threshold"])
+    if row["model"] != emb.name or row["dimension"] != emb.dimension:
+        return [], threshold
+    vector = unpack(row["vector"], row["dimension"])
+    hits = _goal_hits(
+        actor, vector, exclude={goal_id}, limit=limit, threshold=threshold, skip=row["id"], token=row["token"]
+    )
+    return hits, threshold
 
 
 def likely_parents(

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from . import embedder as embedding
 from . import keyword, registry
 from .models import SearchDocument
-from .vectors import pack
+from .vectors import pack, touch
 
 log = logging.getLogger(__name__)
 MAX_BODY = 20_000
@@ -34,11 +34,12 @@ def _embed_text(fields: dict) -> str:
 
 def _remove(type_: str, object_id: int) -> None:
     docs = SearchDocument.objects.unscoped().filter(type=type_, object_id=object_id)
-    ids = list(docs.values_list("id", flat=True))
-    if ids:
+    rows = list(docs.values_list("id", "organization_id"))
+    if rows:
         with connection.cursor() as cursor:
-            keyword.backend().remove(cursor, ids)
+            keyword.backend().remove(cursor, [doc_id for doc_id, _ in rows])
         docs.delete()
+        touch({org_id for _, org_id in rows})
 
 
 def _store(reg, obj, embedder, vector=None) -> SearchDocument:
@@ -68,6 +69,7 @@ def index_item(*, type_: str, object_id: int) -> str:
             _remove(type_, object_id)
             return "removed"
         _store(reg, obj, embedding.get_embedder())
+        touch([obj.organization_id])
     return "indexed"
 
 
@@ -91,6 +93,7 @@ def reindex(*, organization_id: int | None = None, progress: Callable[[int, int]
         with transaction.atomic():
             for i, (reg, obj) in enumerate(batch):
                 _store(reg, obj, emb, vectors[i] if vectors is not None else None)
+            touch({obj.organization_id for _, obj in batch})
         done = min(total, start + embedding.BATCH)
         if progress:
             progress(done, total)

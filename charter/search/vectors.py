@@ -1,12 +1,13 @@
 """Brute-force cosine over an organization's vectors, cached per process until the index changes."""
 
 import threading
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
 
-from .models import SearchDocument
+from .models import SearchDocument, SearchIndexState
 
 
 def pack(vector: np.ndarray) -> bytes:
@@ -58,9 +59,34 @@ def _docs(organization_id: int, model: str):
     return SearchDocument.objects.for_org(organization_id).filter(model=model, vector__isnull=False)
 
 
-def matrix(organization_id: int, model: str, dimension: int) -> Matrix:
-    """The cached matrix, rebuilt when the index version (row count, last update) has moved."""
-    version = tuple(_docs(organization_id, model).aggregate(n=Count("id"), at=Max("updated_at")).values())
+def touch(organization_ids: Iterable[int]) -> None:
+    """Give each organization's index a new token; called by every write of documents, in its transaction."""
+    states = SearchIndexState.objects.unscoped()
+    for org_id in set(organization_ids):
+        if states.filter(organization_id=org_id).update(token=uuid.uuid4().hex):
+            continue
+        _, created = states.get_or_create(organization_id=org_id, defaults={"token": uuid.uuid4().hex})
+        if not created:  # made meanwhile by another transaction: this write still needs a token of its own
+            states.filter(organization_id=org_id).update(token=uuid.uuid4().hex)
+
+
+def index_token(organization_id: int) -> str:
+    """The organization's index token; made on first read for documents stored without the services
+    (the benchmark's generator)."""
+    states = SearchIndexState.objects.for_org(organization_id)
+    token = states.values_list("token", flat=True).first()
+    if token is None:
+        token = states.get_or_create(organization_id=organization_id, defaults={"token": uuid.uuid4().hex})[
+            0
+        ].token
+    return token
+
+
+def matrix(organization_id: int, model: str, dimension: int, token: str | None = None) -> Matrix:
+    """The cached matrix, rebuilt when the index token has changed. The token is read before the rows: a
+    write committed in between is in the rows, and its new token makes the next request rebuild. A caller
+    that read the token already (in the same query as other data) passes it."""
+    version = token or index_token(organization_id)
     key = (organization_id, model)
     cached = _cache.get(key)
     if cached and cached[0] == version:

@@ -5,9 +5,9 @@ import pytest
 
 from charter.discussion.services import comment_add, comment_delete
 from charter.goals.services import goal_delete, goal_update
-from charter.goals.tests.factories import make_goal, make_key_result
-from charter.search import embedder, selectors, services
-from charter.search.models import SearchDocument
+from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
+from charter.search import embedder, selectors, services, vectors
+from charter.search.models import SearchDocument, SearchIndexState
 from charter.search.vectors import unpack
 
 
@@ -128,3 +128,28 @@ def test_similar_goals_and_likely_parents(owner, cycle, settings):
     assert selectors.similar_goals(actor=owner, goal_id=a.pk) == []
     parents = selectors.likely_parents(actor=owner, title="Keep clients from leaving", cycle_id=cycle.pk)
     assert parents[0][0].object_id in {a.pk, b.pk}
+
+
+def test_the_vector_matrix_is_kept_until_a_document_of_its_organization_changes(owner, cycle, other_owner):
+    org_id = owner.organization.pk
+    goal = make_goal(owner, cycle, title="Reduce churn to 3%")
+    services.reindex(organization_id=org_id)
+    emb = embedder.get_embedder()
+
+    def current():
+        return vectors.matrix(org_id, emb.name, emb.dimension)
+
+    first = current()
+    assert current() is first
+    theirs = make_goal(other_owner, make_cycle(other_owner, "Theirs"), title="Theirs")
+    services.index_item(type_="goal", object_id=theirs.pk)
+    assert current() is first  # another organization's write
+    services.index_item(type_="goal", object_id=make_goal(owner, cycle, title="Hire five engineers").pk)
+    second = current()
+    assert len(second.ids) == len(first.ids) + 1
+    goal_id = goal.pk
+    goal.delete()
+    assert services.index_item(type_="goal", object_id=goal_id) == "removed"
+    assert len(current().ids) == len(first.ids)
+    SearchIndexState.objects.for_org(owner.organization).delete()  # documents written without the services
+    assert current() is not second and SearchIndexState.objects.for_org(owner.organization).exists()
