@@ -35,7 +35,7 @@ def cycle_report(*, actor: Actor, cycle_id: int | None = None, team_id: int | No
         krs[kr.goal_id].append(kr)
     grades = {g.goal_id: g for g in sources.grade_rows(scope)}
     return Report(
-        insights=selectors.compute(actor, cycle, team),
+        insights=selectors.figures_for(actor, [cycle], team)[0],
         goals=[(g, krs[g.pk], grades.get(g.pk)) for g in goals],
         reviews=sources.reviews(scope),
     )
@@ -53,7 +53,7 @@ def indicator_rows(*, actor: Actor, cycle_id: int | None = None) -> list[list]:
     rows = []
     teams = [None, *Team.objects.for_org(actor.organization).order_by("name")]
     for team in teams:
-        result = selectors.compute(actor, cycle, team)
+        result = selectors.figures_for(actor, [cycle], team)[0]
         scope = team.name if team else "Organization"
         for f in result.indicators + result.factors:
             value = "" if f.value is None else f.value

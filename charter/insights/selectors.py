@@ -9,7 +9,7 @@ from charter.goals.models import Cycle
 from charter.goals.selectors import cycle_current, cycle_get
 from charter.organizations.selectors import team_get
 
-from . import inputs, rules, sources
+from . import inputs, rules, sources, store
 
 TREND_CYCLES = 6
 
@@ -41,14 +41,37 @@ def resolve(*, actor: Actor, cycle_id: int | None = None, team_id: int | None = 
 
 def insights_for(*, actor: Actor, cycle_id: int | None = None, team_id: int | None = None) -> Insights:
     cycle, team = resolve(actor=actor, cycle_id=cycle_id, team_id=team_id)
-    return compute(actor, cycle, team) if cycle else Insights(cycle=None, team=team)
+    return figures_for(actor, [cycle], team)[0] if cycle else Insights(cycle=None, team=team)
+
+
+def figures_for(actor: Actor, cycles: list, team) -> list[Insights]:
+    """The figures of each cycle (in the order given) for the scope: stored ones while they hold (one
+    query), the others computed and stored."""
+    org = actor.organization
+    found = store.load(org, team, [c.pk for c in cycles])
+    missing = {c.pk: c for c in cycles if c.pk not in found}
+    if missing:
+        current = store.stamp(org)  # before the inputs are read
+        for cycle in missing.values():
+            result, until = _compute(actor, cycle, team)
+            store.save(org, team, cycle, current, result, until)
+            found[cycle.pk] = (result.indicators, result.factors)
+    return [Insights(cycle=c, team=team, indicators=found[c.pk][0], factors=found[c.pk][1]) for c in cycles]
 
 
 def compute(actor: Actor, cycle, team) -> Insights:
+    """The figures computed from the inputs, without the store."""
+    return _compute(actor, cycle, team)[0]
+
+
+def _compute(actor: Actor, cycle, team) -> tuple[Insights, object]:
+    """The figures and until when time leaves them as they are (None: for good, see `store.valid_until`)."""
+    now = timezone.now()
     scope = inputs.make_scope(actor, cycle, team)
     raw = _gather(scope)
     indicators = _indicators(raw, actor.organization.attainment_mark)
-    return Insights(cycle=cycle, team=team, indicators=indicators, factors=_factors(raw, scope, indicators))
+    result = Insights(cycle=cycle, team=team, indicators=indicators, factors=_factors(raw, scope, indicators))
+    return result, store.valid_until(cycle, raw.goals, actor.organization.stale_days, now)
 
 
 @dataclass
@@ -144,4 +167,22 @@ def trends(*, actor: Actor, team_id: int | None = None, count: int = TREND_CYCLE
     cycles = list(
         Cycle.objects.for_org(actor.organization).filter(starts_on__lte=today).order_by("-starts_on")[:count]
     )
-    return [compute(actor, cycle, team) for cycle in reversed(cycles)]
+    return figures_for(actor, cycles[::-1], team)
+
+
+def trend_cycles(cycles: list, count: int = TREND_CYCLES) -> list:
+    """Of the organization's cycles (newest first, as `cycle_list` gives them), the last `count` that have
+    started, oldest first: the cycles of `trends`, without a query."""
+    today = timezone.localdate()
+    return [c for c in cycles if c.starts_on <= today][:count][::-1]
+
+
+def current_cycle(cycles: list):
+    """The same choice as `goals.selectors.cycle_current`, made on the list the page already has: the
+    active cycle that contains today, else the latest active one, else the latest one."""
+    today = timezone.localdate()
+    active = [c for c in cycles if c.state == Cycle.State.ACTIVE]
+    for cycle in active:
+        if cycle.starts_on <= today <= cycle.ends_on:
+            return cycle
+    return (active or cycles or [None])[0]

@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from charter.core.errors import NotFound
 from charter.core.http import requires
 from charter.goals.selectors import cycle_list
 from charter.organizations.selectors import team_list
@@ -23,6 +24,27 @@ def _pickers(request) -> dict:
         "cycle_id": _int(request.GET, "cycle"),
         "team_id": _int(request.GET, "team"),
     }
+
+
+def _pick(items: list, pk: int | None, missing: str):
+    """The item with that id from the organization's list (a foreign or unknown id is a 404)."""
+    found = next((item for item in items if item.pk == pk), None)
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
+def _figures(request, pickers: dict):
+    """(the figures of the chosen cycle, those of the trend cycles), from the pickers' lists: the cycle,
+    the team and the trend cycles cost no query of their own."""
+    cycles, cycle_id, team_id = pickers["cycles"], pickers["cycle_id"], pickers["team_id"]
+    team = _pick(pickers["teams"], team_id, "No such team.") if team_id else None
+    cycle = _pick(cycles, cycle_id, "No such cycle.") if cycle_id else selectors.current_cycle(cycles)
+    trend_cycles = selectors.trend_cycles(cycles)
+    if cycle is None:
+        return selectors.Insights(cycle=None, team=team), []
+    results = selectors.figures_for(request.actor, [cycle, *trend_cycles], team)
+    return results[0], results[1:]
 
 
 def _query(result) -> str:
@@ -48,10 +70,7 @@ def _trend_chart(trend, codes) -> dict:
 @requires("organization.view")
 def insights_page(request):
     pickers = _pickers(request)
-    result = selectors.insights_for(
-        actor=request.actor, cycle_id=pickers["cycle_id"], team_id=pickers["team_id"]
-    )
-    trend = selectors.trends(actor=request.actor, team_id=pickers["team_id"])
+    result, trend = _figures(request, pickers)
     percents = [f.code for f in result.indicators if f.unit == "%"]
     context = {
         **pickers,
@@ -66,10 +85,7 @@ def insights_page(request):
 @requires("organization.view")
 def profile_page(request):
     pickers = _pickers(request)
-    result = selectors.insights_for(
-        actor=request.actor, cycle_id=pickers["cycle_id"], team_id=pickers["team_id"]
-    )
-    trend = selectors.trends(actor=request.actor, team_id=pickers["team_id"])
+    result, trend = _figures(request, pickers)
     chart = {
         "factors": [{"code": c, "name": rules.FACTOR_NAMES[c]} for c in rules.FACTORS],
         "measured": [result.profile.get(c) for c in rules.FACTORS] if result.cycle else [],

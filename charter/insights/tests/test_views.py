@@ -94,3 +94,17 @@ def test_query_counts_constant(owner, cycle, login, name):
             assert client.get(url, {"cycle": cycle.pk, "team": team.pk}).status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("name", ["insights", "insights_profile"])
+def test_stored_figures_page_queries(owner, cycle, login, name, django_assert_max_num_queries):
+    """Once stored, the page reads the figures of the cycle and the trend in one query: seven in all
+    (session, person, membership, cycles, teams, figures, organization)."""
+    team = make_team(owner, "Platform")
+    _goals(owner, cycle, team, 3)
+    client = login(owner)
+    url = reverse(name)
+    for params in ({}, {"cycle": cycle.pk, "team": team.pk}):
+        client.get(url, params)
+        with django_assert_max_num_queries(7):
+            assert client.get(url, params).status_code == 200
