@@ -12,8 +12,9 @@ from .rendering import thread_html
 def goal_discussion(request, goal) -> str:
     actor = request.actor
     krs = list(goal.key_results.all())  # prefetched by the goal page
-    counts = selectors.comment_counts(actor=actor, target_type="key_result", target_ids=[k.pk for k in krs])
-    comments = selectors.comment_list(actor=actor, target_type="goal", target_id=goal.pk)
+    comments, counts = selectors.goal_threads(
+        actor=actor, goal_id=goal.pk, key_result_ids=[k.pk for k in krs]
+    )
     context = {
         "key_results": [(kr, counts.get(kr.pk, 0)) for kr in krs],
         "thread": thread_html(request, "goal", goal.pk, comments=comments),

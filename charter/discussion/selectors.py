@@ -1,5 +1,7 @@
 """Reads of comments, scoped to the actor's organization."""
 
+from collections import Counter
+
 from django.db.models import Count, Q
 
 from charter.core.actor import Actor
@@ -53,6 +55,25 @@ def comment_counts(*, actor: Actor, target_type: str, target_ids) -> dict[int, i
         .annotate(n=Count("id", filter=Q(deleted=False)))
     )
     return {row["target_id"]: row["n"] for row in rows}
+
+
+def goal_threads(*, actor: Actor, goal_id: int, key_result_ids) -> tuple[list[Comment], dict[int, int]]:
+    """The goal's comments (as `comment_list`) and the comment count of each of its key results, in one
+    query: the goal page shows both."""
+    key_result_ids = list(key_result_ids)
+    rows = list(
+        _comments(actor)
+        .filter(
+            Q(target_type="goal", target_id=goal_id)
+            | Q(target_type="key_result", target_id__in=key_result_ids, deleted=False)
+        )
+        .order_by("created_at", "id")
+    )
+    thread = [c for c in rows if c.target_type == "goal"]
+    for comment in thread:
+        comment.may_change = may_change_comment(actor, comment)
+    counts = Counter(c.target_id for c in rows if c.target_type == "key_result")
+    return thread, dict(counts)
 
 
 def mention_candidates(*, actor: Actor, query: str, limit: int = 8) -> list:

@@ -13,7 +13,9 @@ def goal_metrics(request, goal) -> str:
     context = {
         "goal": goal,
         "metrics": selectors.goal_metrics(actor=actor, goal_id=goal.pk),
-        "sources": selectors.goal_sources(actor=actor, goal_id=goal.pk),
+        "sources": selectors.goal_sources(
+            actor=actor, goal_id=goal.pk, key_result_ids=[kr.pk for kr in goal.key_results.all()]
+        ),
         "may_manage": actor.can("metric.manage"),
     }
     return render_to_string("metrics/_goal_panel.html", context, request=request)

@@ -45,14 +45,18 @@ def goal_metrics(*, actor: Actor, goal_id: int) -> list[Metric]:
     return list(Metric.objects.for_org(actor.organization).filter(goals=goal_id).select_related("team"))
 
 
-def goal_sources(*, actor: Actor, goal_id: int) -> list[DataSource]:
-    """Data sources feeding the goal's key results, for the goal page (their errors show there)."""
-    return list(
-        DataSource.objects.for_org(actor.organization)
-        .filter(key_result__goal_id=goal_id)
-        .select_related("key_result")
-        .order_by("name", "id")
-    )
+def goal_sources(*, actor: Actor, goal_id: int, key_result_ids=None) -> list[DataSource]:
+    """Data sources feeding the goal's key results, for the goal page (their errors show there).
+
+    The page knows the goal's key results: given their ids, a goal without any reads nothing."""
+    sources = DataSource.objects.for_org(actor.organization)
+    if key_result_ids is None:
+        sources = sources.filter(key_result__goal_id=goal_id)
+    elif key_result_ids:
+        sources = sources.filter(key_result_id__in=list(key_result_ids))
+    else:
+        return []
+    return list(sources.select_related("key_result").order_by("name", "id"))
 
 
 def source_list(*, actor: Actor, metric_id: int | None = None, key_result_id: int | None = None):

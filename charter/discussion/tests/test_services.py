@@ -3,6 +3,7 @@
 import pytest
 
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
+from charter.discussion import selectors
 from charter.discussion.models import Comment, Mention
 from charter.discussion.services import comment_add, comment_delete, comment_edit
 from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
@@ -122,3 +123,27 @@ def test_comment_on_goal_of_other_cycle(owner):
     cycle = make_cycle(owner, "Other")
     goal = make_goal(owner, cycle)
     assert comment_add(actor=owner, target_type="goal", target_id=goal.pk, body="ok").pk
+
+
+def test_goal_threads_match_the_thread_and_the_counts_in_one_query(
+    owner, other_owner, goal, django_assert_num_queries
+):
+    krs = [make_key_result(owner, goal, f"Key result {i}") for i in range(3)]
+    for body in ("First", "Second"):
+        comment_add(actor=owner, target_type="goal", target_id=goal.pk, body=body)
+    for kr, n in zip(krs, (2, 1, 0), strict=True):
+        for i in range(n):
+            comment_add(actor=owner, target_type="key_result", target_id=kr.pk, body=f"On it {i}")
+    gone = comment_add(actor=owner, target_type="key_result", target_id=krs[1].pk, body="Gone")
+    comment_delete(actor=owner, comment_id=gone.pk)
+    comment_delete(actor=owner, comment_id=selectors.comment_list(actor=owner, target_type="goal")[0].pk)
+    ids = [kr.pk for kr in krs]
+    with django_assert_num_queries(1):
+        thread, counts = selectors.goal_threads(actor=owner, goal_id=goal.pk, key_result_ids=ids)
+    expected = selectors.comment_list(actor=owner, target_type="goal", target_id=goal.pk)
+    assert [(c.pk, c.deleted, c.may_change) for c in thread] == [
+        (c.pk, c.deleted, c.may_change) for c in expected
+    ]
+    assert counts == selectors.comment_counts(actor=owner, target_type="key_result", target_ids=ids)
+    assert counts == {krs[0].pk: 2, krs[1].pk: 1}
+    assert selectors.goal_threads(actor=other_owner, goal_id=goal.pk, key_result_ids=ids) == ([], {})

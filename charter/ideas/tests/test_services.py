@@ -5,7 +5,7 @@ import pytest
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
 from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
 from charter.ideas.models import IdeaTransition, IdeaVote
-from charter.ideas.selectors import idea_get, idea_list
+from charter.ideas.selectors import goal_ideas, idea_get, idea_list
 from charter.ideas.services import idea_create, idea_move, idea_vote
 from charter.ideas.tests.factories import make_idea
 from charter.notifications.models import Notification
@@ -148,3 +148,26 @@ def test_author_or_leaders_edit_an_idea_until_adopted(owner, goal):
     idea_move(actor=owner, idea_id=idea.pk, to_status="adopted", reason="Yes", adopted_goal_id=goal.pk)
     with pytest.raises(PermissionDenied):
         idea_update(actor=author, idea_id=idea.pk, title="Rewritten after the fact")
+
+
+def test_goal_ideas_are_linked_or_adopted_once_each_by_votes(
+    owner, other_owner, cycle, goal, django_assert_num_queries
+):
+    other = make_goal(owner, cycle, "Another goal")
+    linked = make_idea(owner, "Linked", goal_ids=[goal.pk])
+    both = make_idea(owner, "Linked and adopted", goal_ids=[goal.pk, other.pk])
+    adopted = make_idea(owner, "Adopted only", goal_ids=[other.pk])
+    make_idea(owner, "Elsewhere", goal_ids=[other.pk])
+    for idea in (both, adopted):
+        idea_move(actor=owner, idea_id=idea.pk, to_status="adopted", reason="Done", adopted_goal_id=goal.pk)
+    for voter in (owner, make_person(owner, Role.MEMBER)):
+        idea_vote(actor=voter, idea_id=adopted.pk, vote=True)
+    idea_vote(actor=owner, idea_id=linked.pk, vote=True)
+    with django_assert_num_queries(1):
+        found = goal_ideas(actor=owner, goal_id=goal.pk)
+    assert [(i.title, i.vote_count, i.voted) for i in found] == [
+        ("Adopted only", 2, True),
+        ("Linked", 1, True),
+        ("Linked and adopted", 0, False),
+    ]
+    assert goal_ideas(actor=other_owner, goal_id=goal.pk) == []
