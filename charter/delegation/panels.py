@@ -2,14 +2,14 @@
 
 from django.template.loader import render_to_string
 
-from . import selectors
+from . import log, selectors
 
 
 def goal_decisions(request, goal) -> str | None:
     actor = getattr(request, "actor", None)
     if actor is None or goal is None:
         return None
-    decisions = list(selectors.decision_list(actor=actor, goal_id=goal.pk)[:50])
+    decisions = log.goal_decisions(actor=actor, goal_id=goal.pk, limit=50)
     context = {"goal": goal, "decisions": decisions, "may_record": actor.can("decision.record")}
     return render_to_string("delegation/_goal_panel.html", context, request=request)
 

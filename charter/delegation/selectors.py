@@ -130,6 +130,23 @@ def decision_list(
 ):
     """Decisions matching the filters, newest first; the dates bound when they were proposed."""
     qs = _decisions(actor).prefetch_related(Prefetch("goals", queryset=Goal.objects.only("id", "title")))
+    filters = {"team_id": team_id, "domain_id": domain_id, "status": status, "goal_id": goal_id}
+    filters |= {"date_from": date_from, "date_to": date_to, "addressed_to_id": addressed_to_id}
+    return decision_filters(qs, **filters).order_by("-proposed_at", "-id")
+
+
+def decision_filters(
+    decisions,
+    *,
+    team_id: int | None = None,
+    domain_id: int | None = None,
+    status: str | None = None,
+    goal_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    addressed_to_id: int | None = None,
+):
+    """`decisions` narrowed by the filters of `decision_list` (an empty value filters nothing)."""
     filters = {
         "team_id": team_id,
         "domain_id": domain_id,
@@ -139,9 +156,7 @@ def decision_list(
         "proposed_at__date__lte": date_to,
         "addressed_to_id": addressed_to_id,
     }
-    return qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")}).order_by(
-        "-proposed_at", "-id"
-    )
+    return decisions.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
 
 
 def linked_goals(*, actor: Actor):
@@ -173,9 +188,12 @@ def decision_get(*, actor: Actor, decision_id: int) -> Decision:
 def decisions_waiting_for(*, actor: Actor, limit: int = 20) -> list[Decision]:
     """Open proposals and escalations addressed to the actor, oldest first (longest waiting)."""
     qs = (
-        _decisions(actor)
+        Decision.objects.for_org(actor.organization)
         .filter(addressed_to_id=actor.user_id, status__in=[rules.PROPOSED, rules.ESCALATED])
         .exclude(awaiting="")
+        # The home panel shows these columns and the team's name: no other join, no long texts.
+        .select_related("team")
+        .only("title", "status", "awaiting", "proposed_at", "team__name")
     )
     return list(qs.order_by("proposed_at", "id")[:limit])
 

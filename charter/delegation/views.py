@@ -12,7 +12,7 @@ from charter.core.http import call_with_form, requires
 from charter.goals.selectors import goal_list
 from charter.organizations.selectors import team_list
 
-from . import rules, selectors, services
+from . import log, rules, selectors, services
 from .forms import DecisionForm, DomainForm, LevelForm, RespondForm
 from .models import Decision
 
@@ -149,15 +149,12 @@ LOG_SHOWN = 100  # the newest decisions matching the filters; the filters narrow
 def decision_log(request):
     actor, filters = request.actor, _log_filters(request.GET)
     # One row more than shown says whether there are more (without counting them all).
-    decisions = list(selectors.decision_list(actor=actor, **filters)[: LOG_SHOWN + 1])
+    decisions = log.log_rows(actor=actor, limit=LOG_SHOWN + 1, **filters)
     context = {
         "decisions": decisions[:LOG_SHOWN],
         "more": len(decisions) > LOG_SHOWN,
         "filters": filters,
-        "teams": list(team_list(actor=actor)),
-        "domains": list(selectors.domain_list(actor=actor)),
-        # The goal filter offers the goals that decisions are linked to, not every goal of every cycle.
-        "goals": list(selectors.linked_goals(actor=actor)),
+        **log.filter_choices(actor=actor),
         "statuses": Decision.Status.choices,
     }
     return render(request, "delegation/decision_log.html", context)
