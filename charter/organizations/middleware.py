@@ -1,7 +1,6 @@
 """Attach the actor (the person in their current organization) to each signed-in request."""
 
-from .models import Organization
-from .selectors import actor_for, organizations_of
+from .selectors import actor_for, organizations_of, session_actor
 
 SESSION_KEY = "organization_id"
 
@@ -20,10 +19,10 @@ class ActorMiddleware:
 
 
 def _session_actor(request):
+    """Read on every request (one query), never kept: a removed member or a changed role counts at once."""
     org_id = request.session.get(SESSION_KEY)
-    org = Organization.objects.filter(pk=org_id).first() if org_id else None
-    actor = actor_for(user=request.user, organization=org, request_id=request.request_id) if org else None
-    if actor is None:
+    actor = org_id and session_actor(user=request.user, organization_id=org_id, request_id=request.request_id)
+    if not actor:
         orgs = organizations_of(user=request.user)
         if not orgs:
             return None

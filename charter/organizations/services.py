@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -18,7 +19,7 @@ from charter.core.errors import NotFound, PermissionDenied, ValidationError
 
 from .models import ApiToken, Membership, Organization, Role, Team, TeamMembership, User
 from .permissions import SCOPES, allowed_actions, scoped_actions
-from .selectors import actor_for
+from .selectors import actor_from, team_marks
 
 TOKEN_PREFIX = "chr_"
 
@@ -321,12 +322,19 @@ def token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
 
 
 def token_authenticate(raw: str) -> ApiToken | None:
-    """The active token for a raw value, with its user and organization; marks its last use."""
+    """The active token for a raw value, with its user and organization; marks its last use.
+
+    The same query reads the owner's role in the token's organization (`role`, None once they left)
+    and their teams (`team_marks`), so that `token_actor` needs no other query."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
+    role = Membership.objects.unscoped().filter(
+        organization_id=OuterRef("organization_id"), user_id=OuterRef("user_id"), is_active=True
+    )
     token = (
         ApiToken.objects.unscoped()
         .select_related("user", "organization")
+        .annotate(role=Subquery(role.values("role")[:1]), team_marks=team_marks(ApiToken))
         .filter(token_hash=_hash(raw), revoked_at__isnull=True)
         .first()
     )
@@ -343,11 +351,16 @@ def token_actor(raw: str, *, request_id: str = "", via: str = "api") -> Actor | 
     noted for the audit trail; None for an unknown, revoked or expired token or an owner who left.
     The REST API and the MCP server both authenticate through here."""
     api_token = token_authenticate(raw or "")
-    actor = api_token and actor_for(
-        user=api_token.user, organization=api_token.organization, request_id=request_id, via=via
-    )
-    if not actor:
+    if api_token is None or api_token.role is None:
         return None
+    actor = actor_from(
+        user=api_token.user,
+        organization=api_token.organization,
+        role=api_token.role,
+        marks=api_token.team_marks,
+        request_id=request_id,
+        via=via,
+    )
     return dataclasses.replace(
         actor, allowed=scoped_actions(actor.allowed, api_token.scopes), token_id=api_token.pk
     )

@@ -20,6 +20,7 @@ from .goals import _locked_goal
 from .rollup import _rollup_chain
 
 KR_FIELDS = ("title", "kind", "unit", "start", "target", "target_max", "weight", "owner_id")
+CHECK_IN_FIELDS = ("current", "confidence", "last_check_in_at", "progress", "updated_at")  # what one changes
 
 
 def _not_finite(value) -> bool:
@@ -111,12 +112,13 @@ def _locked_key_result(actor: Actor, key_result_id: int) -> KeyResult:
     kr = (
         KeyResult.objects.for_org(actor.organization)
         .select_for_update(of=("self",))
-        .select_related("goal", "goal__cycle", "goal__organization")
+        .select_related("goal", "goal__cycle")
         .filter(pk=key_result_id)
         .first()
     )
     if kr is None:
         raise NotFound("No such key result.")
+    kr.goal.organization = actor.organization  # the same row (scoped above): not joined again
     return kr
 
 
@@ -207,8 +209,11 @@ def check_in_record(
         else:  # back-dated: an earlier check-in stays the latest
             latest = kr.check_ins.order_by("-checked_at", "-id").first()
         kr.current, kr.confidence, kr.last_check_in_at = latest.value, latest.confidence, latest.checked_at
-        kr.progress = kr.progress_of(kr.current)
-        kr.save(update_fields=["current", "confidence", "last_check_in_at", "progress", "updated_at"])
+        kr.progress, kr.updated_at = kr.progress_of(kr.current), now
+        # An UPDATE rather than save(): no text the search index holds changes, so no reindexing task.
+        KeyResult.objects.for_org(actor.organization).filter(pk=kr.pk).update(
+            **{f: getattr(kr, f) for f in CHECK_IN_FIELDS}
+        )
         audit(
             actor,
             "check_in.create",
@@ -217,6 +222,8 @@ def check_in_record(
         )
         status_before = kr.goal.status
         goal = _rollup_chain(actor, kr.goal_id)  # the goal locked, with its new roll-up
+        if goal.cycle_id == cycle.pk:
+            goal.cycle = cycle  # read with the key result: its status needs no query
         publish("check_in.recorded", actor=actor, check_in=check_in, goal=goal)
         if goal.status != status_before:
             publish("goal.status_changed", actor=actor, goal=goal, before=status_before, after=goal.status)

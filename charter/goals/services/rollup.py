@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import IntegerField, Value
 
 from charter.core.actor import Actor
 
@@ -12,71 +12,79 @@ from ..models import Goal, KeyResult
 
 MAX_DEPTH = 1000  # alignment is acyclic; the bound only keeps a corrupt loop from running forever
 
-_CHAIN_SQL = f"""
+_GOAL = Goal._meta.db_table
+# The goal and every goal it contributes to, read and locked bottom up in one statement (the order the
+# level-by-level roll-up takes the locks in). MIN(depth) keeps each goal once should the links ever loop.
+_LOCKED_CHAIN_SQL = f"""
 WITH RECURSIVE chain(id, parent_id, depth) AS (
-    SELECT id, parent_id, 0 FROM {Goal._meta.db_table} WHERE id = %s AND organization_id = %s
+    SELECT id, parent_id, 0 FROM {_GOAL} WHERE id = %s AND organization_id = %s
     UNION ALL
-    SELECT g.id, g.parent_id, c.depth + 1 FROM {Goal._meta.db_table} g
+    SELECT g.id, g.parent_id, c.depth + 1 FROM {_GOAL} g
     JOIN chain c ON g.id = c.parent_id
     WHERE g.organization_id = %s AND c.depth < {MAX_DEPTH}
 )
-SELECT id FROM chain ORDER BY depth
-"""
+SELECT g.* FROM {_GOAL} g JOIN (SELECT id, MIN(depth) AS depth FROM chain GROUP BY id) c ON g.id = c.id
+ORDER BY c.depth"""
 
 
-def _chain_ids(organization_id: int, goal_id: int) -> list[int]:
-    """The goal and every goal it contributes to, bottom up, in one recursive query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_CHAIN_SQL, [goal_id, organization_id, organization_id])
-        ids = []
-        for (pk,) in cursor.fetchall():
-            if pk in ids:  # a loop (never stored by the services): stop where it closes
-                break
-            ids.append(pk)
-    return ids
+def _locked_chain(organization, goal_id: int) -> list[Goal]:
+    """The goal and the goals above it, locked bottom up (SQLite: the transaction holds the write lock)."""
+    sql = _LOCKED_CHAIN_SQL
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF g"
+    elif connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    goals = list(Goal.objects.raw(sql, [goal_id, organization.pk, organization.pk]))
+    for goal in goals:
+        goal.organization = organization  # the same row the actor holds: no query for it later
+    return goals
+
+
+def _rows_below(organization, chain_ids: list[int]) -> tuple[dict, dict]:
+    """The key results and the child goals of every goal in the chain, in one query."""
+    fields = ("progress", "weight", "confidence", "last_check_in_at")
+    krs = (
+        KeyResult.objects.for_org(organization)
+        .filter(goal_id__in=chain_ids)
+        .order_by()
+        .annotate(child=Value(False), child_id=Value(None, output_field=IntegerField()))
+        .values_list("child", "goal_id", "child_id", *fields)
+    )
+    goals = (
+        Goal.objects.for_org(organization)
+        .filter(parent_id__in=chain_ids)
+        .order_by()
+        .annotate(child=Value(True))
+        .values_list("child", "parent_id", "id", *fields)
+    )
+    by_goal, children = defaultdict(list), defaultdict(list)
+    for child, parent_id, child_id, *row in krs.union(goals, all=True).order_by():
+        if child:
+            children[parent_id].append((child_id, *row))
+        else:
+            by_goal[parent_id].append(tuple(row))
+    return by_goal, children
 
 
 def _rollup_chain(actor: Actor, goal_id: int | None) -> Goal | None:
     """Recompute the stored roll-ups of a goal and every goal it contributes to, bottom up.
 
-    A constant number of queries whatever the depth: the chain (one recursive query), its rows locked
-    bottom up (one), the key results and the children of every goal in it (two), the changes (one
+    A constant number of queries whatever the depth: the chain read and locked bottom up (one
+    recursive query), the key results and the children of every goal in it (one), the changes (one
     bulk UPDATE). Returns the first goal, locked and with its new roll-up, or None."""
     if goal_id is None:
         return None
     organization = actor.organization
-    ids = _chain_ids(organization.pk, goal_id)
-    if not ids:
+    by_id = {g.pk: g for g in _locked_chain(organization, goal_id)}
+    if not by_id:
         return None
-    bottom_up = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), output_field=IntegerField())
-    goals = list(
-        Goal.objects.for_org(organization)
-        .select_for_update(of=("self",))
-        .select_related("cycle", "team", "organization")
-        .filter(pk__in=ids)
-        .order_by(bottom_up)  # locks in the order the per-level roll-up took them
-    )
-    by_id = {g.pk: g for g in goals}
     chain = []  # the chain as it stands under the locks (a move may have changed it meanwhile)
     pk = goal_id
     while pk is not None and pk in by_id and by_id[pk] not in chain:
         chain.append(by_id[pk])
         pk = by_id[pk].parent_id
     chain_ids = [g.pk for g in chain]
-    krs = defaultdict(list)
-    for gid, *row in (
-        KeyResult.objects.for_org(organization)
-        .filter(goal_id__in=chain_ids)
-        .values_list("goal_id", "progress", "weight", "confidence", "last_check_in_at")
-    ):
-        krs[gid].append(tuple(row))
-    children = defaultdict(list)
-    for cid, parent_id, *row in (
-        Goal.objects.for_org(organization)
-        .filter(parent_id__in=chain_ids)
-        .values_list("id", "parent_id", "progress", "weight", "confidence", "last_check_in_at")
-    ):
-        children[parent_id].append((cid, *row))
+    krs, children = _rows_below(organization, chain_ids)
     changed = []
     below = None  # the goal just recomputed: its parent reads its new values
     for goal in chain:

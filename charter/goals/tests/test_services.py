@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from charter.core.errors import Conflict, NotFound, PermissionDenied, UnscopedQuery, ValidationError
@@ -222,3 +224,52 @@ def test_a_token_limited_to_check_ins_still_checks_in_on_its_teams_key_results(o
     services.check_in_record(actor=check_ins_only, key_result_id=kr.pk, value=3, confidence=6)
     with pytest.raises(PermissionDenied):
         services.goal_update(actor=check_ins_only, goal_id=kr.goal_id, title="Not allowed")
+
+
+def _chain(owner, cycle, depth):
+    parent = None
+    for level in range(depth):
+        parent = make_goal(owner, cycle, f"Level {level}", parent_id=parent and parent.pk)
+    return parent
+
+
+def _statements(ctx) -> list[str]:
+    """The service's own statements; SAVEPOINT and RELEASE come from the test's transaction."""
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+@pytest.mark.parametrize("depth", [1, 4])
+def test_a_check_in_costs_seven_queries_at_any_depth_and_reindexes_nothing(
+    owner, cycle, depth, django_capture_on_commit_callbacks
+):
+    """The key result locked (1), the check-in, its key result and its audit event written (3), the goal
+    chain read and locked (1), its key results and children read (1), the roll-ups written (1). No text
+    the search index holds changes, so nothing is queued for it."""
+    kr = make_key_result(owner, _chain(owner, cycle, depth), start=0, target=100)
+
+    with django_capture_on_commit_callbacks() as queued, CaptureQueriesContext(connection) as ctx:
+        services.check_in_record(actor=owner, key_result_id=kr.pk, value=40, confidence=6)
+
+    assert len(_statements(ctx)) == 7, _statements(ctx)
+    assert queued == []
+    assert [g.progress for g in Goal.objects.for_org(owner.organization)] == [pytest.approx(0.4)] * depth
+    kr.refresh_from_db()
+    assert (kr.current, kr.confidence, kr.progress) == (40, 6, pytest.approx(0.4))
+    assert kr.updated_at == kr.last_check_in_at
+
+
+def test_the_published_goal_is_the_locked_one_with_its_new_roll_up(owner, cycle, django_assert_num_queries):
+    from charter.core import events
+
+    goal = make_goal(owner, cycle, "Leaf", parent_id=_chain(owner, cycle, 2).pk)
+    kr = make_key_result(owner, goal, start=0, target=10)
+    seen = []
+    handler = events.subscribe("check_in.recorded")(lambda **kw: seen.append(kw["goal"]))
+    try:
+        services.check_in_record(actor=owner, key_result_id=kr.pk, value=1, confidence=0)
+    finally:
+        events._handlers["check_in.recorded"].remove(handler)
+    (published,) = seen
+    with django_assert_num_queries(0):  # its cycle and organization came with the key result
+        assert (published.pk, published.progress, published.confidence) == (goal.pk, pytest.approx(0.1), 0)
+        assert published.status == "off_track"
