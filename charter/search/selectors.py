@@ -67,8 +67,8 @@ def _meaning(org_id, query, *, types, team_id, cycle_id, limit) -> list[int]:
     emb = embedding.get_embedder()
     m = matrix(org_id, emb.name, emb.dimension)
     vector = emb.embed([query])[0]
-    mask = m.mask(types=types, team_id=team_id, cycle_id=cycle_id)
-    return [doc_id for doc_id, _ in m.nearest(vector, limit=limit, mask=mask)]
+    near = m.nearest(vector, limit=limit, types=types, team_id=team_id, cycle_id=cycle_id)
+    return [doc_id for doc_id, _ in near]
 
 
 def search(
@@ -119,8 +119,8 @@ def _goal_hits(actor, vector, *, cycle_id=None, exclude=(), limit, threshold=-1.
     """The goals nearest `vector` (`skip`: a document id left out before reading documents)."""
     emb = embedding.get_embedder()
     m = matrix(actor.organization.pk, emb.name, emb.dimension, token=token)
-    mask = m.mask(types=["goal"], cycle_id=cycle_id)
-    near = [(d, s) for d, s in m.nearest(vector, limit=limit + len(exclude), mask=mask) if s >= threshold]
+    near = m.nearest(vector, limit=limit + len(exclude), types=["goal"], cycle_id=cycle_id)
+    near = [(d, s) for d, s in near if s >= threshold]
     near = [(d, s) for d, s in near if d != skip]
     docs = SearchDocument.objects.for_org(actor.organization).in_bulk([d for d, _ in near])
     hits = [(docs[d], s) for d, s in near if d in docs and docs[d].object_id not in exclude]

@@ -3,7 +3,7 @@
 import threading
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,38 +20,53 @@ def unpack(data: bytes, dimension: int) -> np.ndarray:
 
 @dataclass
 class Matrix:
-    """The vectors of one organization and one model, with what the filters need."""
+    """The vectors of one organization and one model, with what the filters need.
+
+    Rows are grouped by type (`blocks`: type -> its rows), so a search of some types multiplies only
+    their rows: the similar goals read 5,000 of 26,000 rows at size M."""
 
     ids: np.ndarray  # SearchDocument ids
     types: np.ndarray
     teams: np.ndarray  # -1 for none
     cycles: np.ndarray
     vectors: np.ndarray  # (n, dimension), unit rows
+    blocks: dict = field(default_factory=dict)  # type -> slice of its rows (rows sorted by type)
 
-    def nearest(self, query: np.ndarray, *, limit: int, mask: np.ndarray | None = None):
-        """(document id, cosine) of the `limit` closest rows, best first."""
-        if not len(self.ids):
+    def nearest(self, query: np.ndarray, *, limit: int, types=None, team_id=None, cycle_id=None):
+        """(document id, cosine) of the `limit` closest rows of the filters, best first (ties by id)."""
+        rows = [self.blocks[t] for t in sorted(set(types)) if t in self.blocks] if types else [slice(None)]
+        scored = [self._scores(query, b, team_id, cycle_id) for b in rows]
+        if not scored:
             return []
-        scores = self.vectors @ query
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
+        idx = np.concatenate([i for i, _ in scored])
+        scores = np.concatenate([s for _, s in scored])
+        if not len(idx):
+            return []
         top = min(limit, len(scores))
-        idx = np.argpartition(-scores, top - 1)[:top]
-        idx = idx[np.argsort(-scores[idx])]
-        return [(int(self.ids[i]), float(scores[i])) for i in idx if np.isfinite(scores[i])]
+        best = np.argpartition(-scores, top - 1)[:top]
+        best = best[np.lexsort((self.ids[idx[best]], -scores[best]))]
+        return [(int(self.ids[idx[i]]), float(scores[i])) for i in best]
 
-    def mask(self, *, types=None, team_id=None, cycle_id=None) -> np.ndarray | None:
-        m = np.ones(len(self.ids), dtype=bool)
-        if types:
-            m &= np.isin(self.types, list(types))
+    def _scores(self, query, rows: slice, team_id, cycle_id) -> tuple[np.ndarray, np.ndarray]:
+        """Row numbers and cosines of the rows of one block that pass the team and cycle filters."""
+        idx = np.arange(len(self.ids))[rows]
+        keep = np.ones(len(idx), dtype=bool)
         if team_id:
-            m &= self.teams == team_id
+            keep &= self.teams[rows] == team_id
         if cycle_id:
-            m &= self.cycles == cycle_id
-        return m
+            keep &= self.cycles[rows] == cycle_id
+        if keep.all():
+            return idx, _dot(self.vectors[rows], query)
+        return idx[keep], _dot(self.vectors[idx[keep]], query)
 
 
-_cache: dict[tuple[int, str], tuple[tuple, Matrix]] = {}
+def _dot(rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Cosines of unit rows. einsum runs in this thread: `@` calls OpenBLAS, whose threads spin against
+    the other workers on a busy machine (15 ms instead of 0.7 for the goals at M, measured)."""
+    return np.einsum("ij,j->i", rows, query.astype(np.float32, copy=False))
+
+
+_cache: dict[tuple[int, str], tuple[str, Matrix]] = {}
 _lock = threading.Lock()
 
 
@@ -76,9 +91,8 @@ def index_token(organization_id: int) -> str:
     states = SearchIndexState.objects.for_org(organization_id)
     token = states.values_list("token", flat=True).first()
     if token is None:
-        token = states.get_or_create(organization_id=organization_id, defaults={"token": uuid.uuid4().hex})[
-            0
-        ].token
+        made, _ = states.get_or_create(organization_id=organization_id, defaults={"token": uuid.uuid4().hex})
+        token = made.token
     return token
 
 
@@ -91,20 +105,34 @@ def matrix(organization_id: int, model: str, dimension: int, token: str | None =
     cached = _cache.get(key)
     if cached and cached[0] == version:
         return cached[1]
-    rows = list(
+    rows = (
         _docs(organization_id, model)
         .filter(dimension=dimension)
+        .order_by("type", "id")
         .values_list("id", "type", "team_id", "cycle_id", "vector")
     )
-    built = Matrix(
-        ids=np.array([r[0] for r in rows], dtype=np.int64),
-        types=np.array([r[1] for r in rows], dtype=object),
-        teams=np.array([r[2] or -1 for r in rows], dtype=np.int64),
-        cycles=np.array([r[3] or -1 for r in rows], dtype=np.int64),
-        vectors=np.vstack([unpack(r[4], dimension) for r in rows])
-        if rows
-        else np.zeros((0, dimension), dtype=np.float32),
-    )
+    built = _build(rows.iterator(chunk_size=2000), dimension)
     with _lock:
         _cache[key] = (version, built)
     return built
+
+
+def _build(rows, dimension: int) -> Matrix:
+    """The matrix of rows sorted by type; the vectors' bytes are appended to one buffer as the rows stream
+    in, which becomes the array without a copy (the peak is one matrix, not three)."""
+    ids, types, teams, cycles, blocks, buffer = [], [], [], [], {}, bytearray()
+    for i, (doc_id, type_, team_id, cycle_id, vector) in enumerate(rows):
+        ids.append(doc_id)
+        types.append(type_)
+        teams.append(team_id or -1)
+        cycles.append(cycle_id or -1)
+        buffer += vector
+        blocks[type_] = slice(blocks[type_].start if type_ in blocks else i, i + 1)
+    return Matrix(
+        ids=np.array(ids, dtype=np.int64),
+        types=np.array(types, dtype=object),
+        teams=np.array(teams, dtype=np.int64),
+        cycles=np.array(cycles, dtype=np.int64),
+        vectors=np.frombuffer(buffer, dtype=np.float32).reshape(len(ids), dimension),
+        blocks=blocks,
+    )
