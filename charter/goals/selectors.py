@@ -8,8 +8,9 @@ from django.utils import timezone
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
 
-from . import rules
 from .models import CheckIn, Cycle, Goal, KeyResult
+from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, goal_out, status_of
+from .trees import MAP_OUTLINE_ABOVE, alignment_tree, map_outline, map_tree  # noqa: F401 (the goals' reads)
 
 
 def cycle_list(*, actor: Actor):
@@ -83,54 +84,34 @@ def goal_query(
     return goals.order_by("title", "id")
 
 
-_ROW_FIELDS = (
-    "id", "title", "description", "cycle_id", "team_id", "owner_id", "parent_id", "purpose", "end_state",
-    "constraints", "freedoms", "weight", "progress", "confidence", "last_check_in_at", "version",
-    "created_at", "updated_at",
-)  # fmt: skip
-
-
 class GoalRows:
-    """A goal query read as plain rows (the API's goal list): a page reads one query of columns, with
-    the level, intent and status each goal's model would give, without building model instances."""
+    """A goal query read as plain rows in `GoalOut`'s shape (the API's goal list): a page reads one query
+    of columns, without building model instances. With `status` (which depends on today), every matching
+    row is read and filtered in Python."""
 
-    def __init__(self, queryset, organization):
+    def __init__(self, queryset, organization, status: str | None = None):
         self._queryset = queryset
         self._organization = organization
+        self._status = status
+        self._matching = None
 
     def all(self):  # the paginator counts through `.all().count()`, as on a queryset
         return self
 
     def count(self) -> int:
-        return self._queryset.count()
+        return len(self._filtered()) if self._status else self._queryset.count()
 
     def __getitem__(self, window: slice) -> list[dict]:
-        rows = self._queryset.values(*_ROW_FIELDS, "team__parent_id", "cycle__starts_on", "cycle__ends_on")[
-            window
-        ]
+        return self._filtered()[window] if self._status else self._rows(self._queryset[window])
+
+    def _rows(self, queryset) -> list[dict]:
         now, stale_days = timezone.now(), self._organization.stale_days
-        return [_goal_row(row, now, stale_days) for row in rows]
+        return [goal_out(row, now, stale_days) for row in queryset.values(*GOAL_OUT_FIELDS, *JOINED_FIELDS)]
 
-
-def _goal_row(row: dict, now, stale_days: int) -> dict:
-    """The fields of `GoalOut` from one row, by the same rules as the model's properties."""
-    team_parent_id = row.pop("team__parent_id")
-    starts_on, ends_on = row.pop("cycle__starts_on"), row.pop("cycle__ends_on")
-    row["has_intent"] = bool(row["purpose"].strip() and row["end_state"].strip())
-    row["level"] = "strategic" if row["team_id"] is None or team_parent_id is None else "team"
-    row["status"] = rules.status(
-        rules.StatusInputs(
-            progress=row["progress"],
-            starts_on=starts_on,
-            ends_on=ends_on,
-            confidence=row["confidence"],
-            last_check_in_at=row["last_check_in_at"],
-            created_at=row["created_at"],
-            now=now,
-            stale_days=stale_days,
-        )
-    )
-    return row
+    def _filtered(self) -> list[dict]:
+        if self._matching is None:
+            self._matching = [r for r in self._rows(self._queryset) if r["status"] == self._status]
+        return self._matching
 
 
 def goal_rows(
@@ -138,33 +119,70 @@ def goal_rows(
     actor: Actor,
     cycle_id: int | None = None,
     team_id: int | None = None,
+    status: str | None = None,
     parent_id: int | None = None,
     owner_id: int | None = None,
 ) -> GoalRows:
-    """`goal_query` as rows for a page of the API's goal list (no status filter)."""
+    """`goal_list` as rows in `GoalOut`'s shape, for a page of the API's goal list."""
     goals = Goal.objects.for_org(actor.organization)
     filters = {"cycle_id": cycle_id, "team_id": team_id, "parent_id": parent_id, "owner_id": owner_id}
     goals = goals.filter(**{k: v for k, v in filters.items() if v}).order_by("title", "id")
-    return GoalRows(goals, actor.organization)
+    return GoalRows(goals, actor.organization, status)
 
 
-def goal_get(*, actor: Actor, goal_id: int) -> Goal:
-    goal = (
-        _goals(actor)
-        .prefetch_related(
-            Prefetch("key_results", queryset=KeyResult.objects.select_related("owner")),
+def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True) -> Goal:
+    """The goal with its key results (and, `with_links`, its children and the goals it supports and is
+    supported by, as the API's detail needs them; the goal page reads those as rows, `goal_links`)."""
+    goals = _goals(actor).prefetch_related(
+        Prefetch("key_results", queryset=KeyResult.objects.select_related("owner"))
+    )
+    if with_links:
+        goals = goals.prefetch_related(
             Prefetch(
                 "children", queryset=Goal.objects.select_related("team", "owner", "cycle", "organization")
             ),
             Prefetch("supports", queryset=Goal.objects.select_related("team")),
             Prefetch("supported_by", queryset=Goal.objects.select_related("team")),
         )
-        .filter(pk=goal_id)
-        .first()
-    )
+    goal = goals.filter(pk=goal_id).first()
     if goal is None:
         raise NotFound("No such goal.")
     return goal
+
+
+def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:
+    """The goal page's alignment as rows, in two queries: `children` (id, title, progress, status) and the
+    goals it `supports` and is `supported_by` (id, title, team name), each by title."""
+    now, stale_days = timezone.now(), actor.organization.stale_days
+    children = (
+        Goal.objects.for_org(actor.organization)
+        .filter(parent_id=goal.pk)
+        .order_by("title", "id")
+        .values("id", "title", *_STATUS_FIELDS)
+    )
+    links = {"children": [{**c, "status": status_of(c, now, stale_days)} for c in children]}
+    links["supports"], links["supported_by"] = [], []
+    through = Goal.supports.through.objects.filter(
+        Q(from_goal_id=goal.pk) | Q(to_goal_id=goal.pk),
+        from_goal__organization=actor.organization,
+        to_goal__organization=actor.organization,
+    )
+    fields = ("id", "title", "team__name")
+    rows = through.values(
+        "from_goal_id", *(f"to_goal__{f}" for f in fields), *(f"from_goal__{f}" for f in fields)
+    )
+    for row in rows:
+        outgoing = row["from_goal_id"] == goal.pk
+        side, other = ("supports", "to_goal") if outgoing else ("supported_by", "from_goal")
+        links[side].append({f: row[f"{other}__{f}"] for f in fields})
+    for side in ("supports", "supported_by"):
+        links[side].sort(key=lambda g: (g["title"], g["id"]))
+    return links
+
+
+_STATUS_FIELDS = (
+    "progress", "confidence", "last_check_in_at", "created_at", "cycle__starts_on", "cycle__ends_on",
+)  # fmt: skip
 
 
 def goal_ancestors(*, actor: Actor, goal: Goal) -> list[Goal]:
@@ -238,110 +256,6 @@ def my_key_results(*, actor: Actor, cycle_id: int | None = None) -> list[KeyResu
     return list(krs)
 
 
-def alignment_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -> list[dict]:
-    """The cycle's goals as a forest (parents before children), with key results, in two queries (three
-    with a team: the light query of the cycle's links finds the subtree, and only it is loaded).
-
-    With `team_id`, only that team's subtree of goals: goals of the team and everything below them.
-    Goals whose parent lies in another cycle are roots here.
-    """
-    links = _cycle_links(actor, cycle_id) if team_id else []
-    ids = _team_subtree_ids(links, team_id) if team_id else None
-    goals = goal_list(actor=actor, cycle_id=cycle_id, with_key_results=True, ids=ids)
-    nodes = {g.pk: {"goal": g, "children": []} for g in goals}
-    roots = []
-    for g in goals:
-        (nodes[g.parent_id]["children"] if g.parent_id in nodes else roots).append(nodes[g.pk])
-    if team_id:
-        # Only the subtrees were loaded, so their roots are the forest's roots, in the same order as the
-        # walk of the whole cycle's forest would give them (parents' order first, then their own).
-        rank = {pk: n for n, pk in enumerate(_walk_order(links))}
-        roots.sort(key=lambda n: rank[n["goal"].pk])
-    return roots
-
-
-# From this many goals in a cycle, the whole-cycle strategy map shows an outline: the goals of the first
-# MAP_OUTLINE_DEPTH levels (the organization's and the top teams'), each deepest one with the number of goals
-# below it and a link to its team's map. Thousands of cards help nobody and cost seconds to draw.
-MAP_OUTLINE_ABOVE = 150
-MAP_OUTLINE_DEPTH = 2
-
-
-def map_outline(*, actor: Actor, cycle_id: int) -> dict:
-    """The strategy map of a whole cycle: `tree` as `alignment_tree` gives it, or its outline when the cycle
-    has more than MAP_OUTLINE_ABOVE goals (`outline` true; nodes at the last level carry `hidden`, the
-    number of goals below them); `total` is the cycle's number of goals."""
-    links = _cycle_links(actor, cycle_id)
-    if len(links) <= MAP_OUTLINE_ABOVE:
-        return {"tree": alignment_tree(actor=actor, cycle_id=cycle_id), "outline": False, "total": len(links)}
-    ids = {pk for pk, _, _ in links}
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id, _ in links:
-        children.setdefault(parent_id if parent_id in ids else None, []).append(pk)
-    shown, hidden, seen = [], {}, set()
-    stack = [(pk, 0) for pk in children.get(None, [])]
-    while stack:
-        pk, depth = stack.pop()
-        if pk in seen:
-            continue
-        seen.add(pk)
-        shown.append(pk)
-        if depth + 1 < MAP_OUTLINE_DEPTH:
-            stack.extend((child, depth + 1) for child in children.get(pk, []))
-        else:
-            hidden[pk] = _count_below(pk, children)
-    goals = goal_list(actor=actor, cycle_id=cycle_id, with_key_results=True, ids=sorted(shown))
-    nodes = {g.pk: {"goal": g, "children": [], "hidden": hidden.get(g.pk, 0)} for g in goals}
-    roots = []
-    for g in goals:
-        (nodes[g.parent_id]["children"] if g.parent_id in nodes else roots).append(nodes[g.pk])
-    return {"tree": roots, "outline": True, "total": len(links)}
-
-
-def _count_below(pk: int, children: dict) -> int:
-    found, stack = set(), list(children.get(pk, ()))
-    while stack:
-        node = stack.pop()
-        if node not in found and node != pk:
-            found.add(node)
-            stack.extend(children.get(node, ()))
-    return len(found)
-
-
-def _cycle_links(actor: Actor, cycle_id: int) -> list[tuple[int, int | None, int | None]]:
-    """(id, parent id, team id) of the cycle's goals in title order: one light query, no models."""
-    goals = Goal.objects.for_org(actor.organization).filter(cycle_id=cycle_id).order_by("title", "id")
-    return list(goals.values_list("id", "parent_id", "team_id"))
-
-
-def _team_subtree_ids(links: list, team_id: int) -> list[int]:
-    """Ids of the team's goals in the cycle and of every goal below them (the map's team filter)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id, _ in links:
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = set(), [pk for pk, _, team in links if team == team_id]
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, ()))
-    return sorted(found)
-
-
-def _walk_order(links: list) -> list[int]:
-    """The cycle's goal ids depth first, siblings in title order: the order of `alignment_tree`."""
-    ids = {pk for pk, _, _ in links}
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id, _ in links:
-        children.setdefault(parent_id if parent_id in ids else None, []).append(pk)
-    order, stack = [], list(reversed(children.get(None, [])))
-    while stack:
-        pk = stack.pop()
-        order.append(pk)
-        stack.extend(reversed(children.get(pk, [])))
-    return order
-
-
 def key_result_check_ins(*, actor: Actor, key_result_id: int):
     """Check-ins of one key result, newest first; NotFound when the key result is not in the organization."""
     if not KeyResult.objects.for_org(actor.organization).filter(pk=key_result_id).exists():
@@ -351,6 +265,10 @@ def key_result_check_ins(*, actor: Actor, key_result_id: int):
 
 
 def cycle_alignment(*, actor: Actor, cycle_id: int, team_id: int | None = None) -> dict:
-    """A cycle with its alignment tree; NotFound when the cycle is not in the organization."""
-    cycle = cycle_get(actor=actor, cycle_id=cycle_id)
-    return {"cycle": cycle, "goals": alignment_tree(actor=actor, cycle_id=cycle.pk, team_id=team_id)}
+    """A cycle with its alignment tree, as plain rows in `AlignmentOut`'s shape; NotFound when the cycle
+    is not in the organization."""
+    cycle = cycle_list(actor=actor).filter(pk=cycle_id).values("id", "name", "starts_on", "ends_on", "state")
+    cycle = cycle.first()
+    if cycle is None:
+        raise NotFound("No such cycle.")
+    return {"cycle": cycle, "goals": alignment_tree(actor=actor, cycle_id=cycle_id, team_id=team_id)}

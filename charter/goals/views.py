@@ -12,6 +12,7 @@ from charter.organizations.selectors import member_users, team_list
 
 from . import rules, selectors, services
 from .forms import CONFIDENCE_HELP, INTENT_HELP, KIND_HELP, CheckInForm, CycleForm, GoalForm, KeyResultForm
+from .map_html import MapRenderer
 
 STATUS_CHOICES = [
     (rules.ON_TRACK, "On track"),
@@ -56,7 +57,7 @@ def _prune_by_status(nodes: list[dict], status: str) -> list[dict]:
     kept = []
     for node in nodes:
         children = _prune_by_status(node["children"], status)
-        match = node["goal"].status == status
+        match = node["goal"]["status"] == status
         if match or children:
             kept.append({**node, "children": children, "match": match})
     return kept
@@ -78,14 +79,11 @@ def strategy_map(request):
         tree = outline["tree"]
         context.update(outline=outline["outline"], goal_count=outline["total"])
     else:
-        tree = (
-            selectors.alignment_tree(actor=actor, cycle_id=cycle.pk, team_id=context["team_id"])
-            if cycle
-            else []
-        )
+        tree = selectors.map_tree(actor=actor, cycle_id=cycle.pk, team_id=context["team_id"]) if cycle else []
     if context["status"]:
         tree = _prune_by_status(tree, context["status"])
-    context.update(tree=tree, filtered=filtered)
+    context.update(tree=bool(tree), filtered=filtered)
+    context["map_html"] = MapRenderer(request, context["status"]).forest(tree)
     return render(request, "goals/strategy_map.html", context)
 
 
@@ -133,11 +131,12 @@ def _progress_series(goal, check_ins) -> list[dict]:
 @requires("organization.view")
 def goal_detail(request, goal_id: int):
     actor = request.actor
-    goal = selectors.goal_get(actor=actor, goal_id=goal_id)
+    goal = selectors.goal_get(actor=actor, goal_id=goal_id, with_links=False)
     check_ins = list(selectors.check_in_list(actor=actor, goal_id=goal.pk, limit=1000))
     may_edit = services.may_edit_goal(actor, goal)
     context = {
         "goal": goal,
+        "links": selectors.goal_links(actor=actor, goal=goal),
         "ancestors": list(reversed(selectors.goal_ancestors(actor=actor, goal=goal))),
         "mission": mission_get(actor=actor),
         "check_ins": check_ins,

@@ -140,6 +140,25 @@ def test_goal_page_shows_intent_parent_intent_key_results_chart_and_history(owne
     assert reverse("goal_edit", args=[goal_tree["child"].pk]) in html
 
 
+def test_goal_page_shows_contributing_and_supported_goals(owner, login, cycle, goal_tree):
+    """Children with their status and progress; supported goals both ways, by title, with their team."""
+    other = make_team(owner, "Billing")
+    helper = make_goal(owner, cycle, "Invoices explain themselves", team_id=other.pk)
+    make_goal(owner, cycle, "Ask support first", supports_ids=[goal_tree["parent"].pk])
+    helper_b = make_goal(owner, cycle, "Accounts open in a minute")
+    from charter.goals.services import goal_update
+
+    goal_update(actor=owner, goal_id=goal_tree["parent"].pk, supports_ids=[helper.pk, helper_b.pk])
+    html = login(owner).get(reverse("goal_detail", args=[goal_tree["parent"].pk])).content.decode()
+    contributing = html[html.index("Contributing goals") : html.index(">Supports<")]
+    assert "Onboard in a day" in contributing and "status-" in contributing and "%" in contributing
+    supports = html[html.index(">Supports<") : html.index(">Supported by<")]
+    assert supports.index("Accounts open in a minute") < supports.index("Invoices explain themselves")
+    assert "· Billing" in supports and "Ask support first" not in supports
+    supported_by = html[html.index(">Supported by<") : html.index("</section>", html.index(">Supported by<"))]
+    assert "Ask support first" in supported_by and "Invoices" not in supported_by
+
+
 def test_goal_page_shows_progress_above_100_percent(owner, login, cycle):
     goal = make_goal(owner, cycle, "Beat it")
     kr = make_key_result(owner, goal, "Signups", start=0, target=100)

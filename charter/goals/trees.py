@@ -1,0 +1,178 @@
+"""Reads of a cycle's goals as a forest (the API's alignment tree, the strategy map), as plain rows.
+
+Each tree costs one query of goal columns and one of key result columns (plus one light query of the
+cycle's links for a team's subtree or an outline): no model instances, the level, intent and status by
+the same rules as the goal model's properties (`rows.goal_out`).
+"""
+
+from django.utils import timezone
+
+from charter.core.actor import Actor
+
+from .models import Goal, KeyResult
+from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, KR_OUT_FIELDS, goal_out, status_of
+
+# From this many goals in a cycle, the whole-cycle strategy map shows an outline: the goals of the first
+# MAP_OUTLINE_DEPTH levels (the organization's and the top teams'), each deepest one with the number of goals
+# below it and a link to its team's map. Thousands of cards help nobody and cost seconds to draw.
+MAP_OUTLINE_ABOVE = 150
+MAP_OUTLINE_DEPTH = 2
+
+# What one map card shows (besides its key results' MAP_KR_FIELDS).
+MAP_GOAL_FIELDS = (
+    "id", "title", "cycle_id", "team_id", "parent_id", "purpose", "end_state", "progress", "confidence",
+    "last_check_in_at", "created_at", "team__name", "owner__full_name", "owner__email", "owner__kind",
+)  # fmt: skip
+MAP_KR_FIELDS = ("goal_id", "title", "kind", "unit", "current", "target", "target_max", "progress")
+
+
+class MapGoal(dict):
+    """A map card's row, readable as attributes too (pk, cycle_id, title) by panels written for models."""
+
+    def __getattr__(self, name):
+        try:
+            return self["id" if name == "pk" else name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def alignment_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -> list[dict]:
+    """The cycle's goals as a forest of `{"goal": GoalOut row with "key_results", "children": [...]}`,
+    parents before children, siblings by title. With `team_id`, only that team's subtree: goals of the
+    team and everything below them. Goals whose parent lies in another cycle are roots here."""
+    links = _cycle_links(actor, cycle_id) if team_id else []
+    ids = _team_subtree_ids(links, team_id) if team_id else None
+    now, stale_days = timezone.now(), actor.organization.stale_days
+    goals = _goal_rows(
+        actor, cycle_id, ids, (*GOAL_OUT_FIELDS, *JOINED_FIELDS), lambda row: goal_out(row, now, stale_days)
+    )
+    _attach_key_results(actor, cycle_id, ids, goals, KR_OUT_FIELDS)
+    return _forest(goals, links if team_id else None)
+
+
+def map_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -> list[dict]:
+    """`alignment_tree` with what a strategy map card shows (MAP_GOAL_FIELDS, "status", "has_intent",
+    "key_results" of MAP_KR_FIELDS) instead of the API's fields."""
+    links = _cycle_links(actor, cycle_id) if team_id else []
+    ids = _team_subtree_ids(links, team_id) if team_id else None
+    return _map_forest(actor, cycle_id, ids, links if team_id else None)
+
+
+def map_outline(*, actor: Actor, cycle_id: int) -> dict:
+    """The strategy map of a whole cycle: `tree` as `map_tree` gives it, or its outline when the cycle
+    has more than MAP_OUTLINE_ABOVE goals (`outline` true; nodes at the last level carry `hidden`, the
+    number of goals below them); `total` is the cycle's number of goals."""
+    links = _cycle_links(actor, cycle_id)
+    if len(links) <= MAP_OUTLINE_ABOVE:
+        return {"tree": _map_forest(actor, cycle_id, None, None), "outline": False, "total": len(links)}
+    ids = {pk for pk, _, _ in links}
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id, _ in links:
+        children.setdefault(parent_id if parent_id in ids else None, []).append(pk)
+    shown, hidden, seen = [], {}, set()
+    stack = [(pk, 0) for pk in children.get(None, [])]
+    while stack:
+        pk, depth = stack.pop()
+        if pk in seen:
+            continue
+        seen.add(pk)
+        shown.append(pk)
+        if depth + 1 < MAP_OUTLINE_DEPTH:
+            stack.extend((child, depth + 1) for child in children.get(pk, []))
+        else:
+            hidden[pk] = _count_below(pk, children)
+    tree = _map_forest(actor, cycle_id, sorted(shown), None, hidden)
+    return {"tree": tree, "outline": True, "total": len(links)}
+
+
+def _map_forest(actor, cycle_id, ids, links, hidden=None) -> list[dict]:
+    now, stale_days = timezone.now(), actor.organization.stale_days
+
+    def card(row):
+        row = MapGoal(row)
+        row["status"] = status_of(row, now, stale_days)
+        row["has_intent"] = bool(row["purpose"].strip() and row["end_state"].strip())
+        row["hidden"] = hidden.get(row["id"], 0) if hidden else 0
+        return row
+
+    goals = _goal_rows(actor, cycle_id, ids, (*MAP_GOAL_FIELDS, "cycle__starts_on", "cycle__ends_on"), card)
+    _attach_key_results(actor, cycle_id, ids, goals, MAP_KR_FIELDS)
+    return _forest(goals, links)
+
+
+def _goal_rows(actor, cycle_id, ids, fields, shape) -> list[dict]:
+    goals = Goal.objects.for_org(actor.organization).filter(cycle_id=cycle_id)
+    if ids is not None:
+        goals = goals.filter(pk__in=ids)
+    return [shape(row) for row in goals.order_by("title", "id").values(*fields)]
+
+
+def _attach_key_results(actor, cycle_id, ids, goals: list[dict], fields) -> None:
+    """Each goal's key results (by position) as `key_results`, from one query."""
+    by_goal = {g["id"]: g.setdefault("key_results", []) for g in goals}
+    if not by_goal:
+        return
+    krs = KeyResult.objects.for_org(actor.organization)
+    krs = krs.filter(goal_id__in=ids) if ids is not None else krs.filter(goal__cycle_id=cycle_id)
+    for kr in krs.order_by("position", "id").values(*fields):
+        by_goal[kr["goal_id"]].append(kr)
+
+
+def _forest(goals: list[dict], links) -> list[dict]:
+    """Nodes `{"goal", "children"}` nested by parent (siblings keep the rows' title order). With the
+    cycle's `links` (a team's subtrees), the roots follow the whole cycle's walk order."""
+    nodes = {g["id"]: {"goal": g, "children": []} for g in goals}
+    roots = []
+    for g in goals:
+        parent = nodes.get(g["parent_id"])
+        (parent["children"] if parent else roots).append(nodes[g["id"]])
+    if links is not None:
+        # Only the subtrees were loaded, so their roots are the forest's roots, in the same order as the
+        # walk of the whole cycle's forest would give them (parents' order first, then their own).
+        rank = {pk: n for n, pk in enumerate(_walk_order(links))}
+        roots.sort(key=lambda n: rank[n["goal"]["id"]])
+    return roots
+
+
+def _count_below(pk: int, children: dict) -> int:
+    found, stack = set(), list(children.get(pk, ()))
+    while stack:
+        node = stack.pop()
+        if node not in found and node != pk:
+            found.add(node)
+            stack.extend(children.get(node, ()))
+    return len(found)
+
+
+def _cycle_links(actor: Actor, cycle_id: int) -> list[tuple[int, int | None, int | None]]:
+    """(id, parent id, team id) of the cycle's goals in title order: one light query, no models."""
+    goals = Goal.objects.for_org(actor.organization).filter(cycle_id=cycle_id).order_by("title", "id")
+    return list(goals.values_list("id", "parent_id", "team_id"))
+
+
+def _team_subtree_ids(links: list, team_id: int) -> list[int]:
+    """Ids of the team's goals in the cycle and of every goal below them (the map's team filter)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id, _ in links:
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), [pk for pk, _, team in links if team == team_id]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, ()))
+    return sorted(found)
+
+
+def _walk_order(links: list) -> list[int]:
+    """The cycle's goal ids depth first, siblings in title order: the order of `alignment_tree`."""
+    ids = {pk for pk, _, _ in links}
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id, _ in links:
+        children.setdefault(parent_id if parent_id in ids else None, []).append(pk)
+    order, stack = [], list(reversed(children.get(None, [])))
+    while stack:
+        pk = stack.pop()
+        order.append(pk)
+        stack.extend(reversed(children.get(pk, [])))
+    return order
