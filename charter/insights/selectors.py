@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from charter.core.actor import Actor
+from charter.core.errors import NotFound
 from charter.goals.models import Cycle
 from charter.goals.selectors import cycle_current, cycle_get
+from charter.organizations.models import Team
 from charter.organizations.selectors import team_get
 
 from . import inputs, rules, sources, store
@@ -37,6 +39,20 @@ def resolve(*, actor: Actor, cycle_id: int | None = None, team_id: int | None = 
     cycle = cycle_get(actor=actor, cycle_id=cycle_id) if cycle_id else cycle_current(actor=actor)
     team = team_get(actor=actor, team_id=team_id) if team_id else None
     return cycle, team
+
+
+def team_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of the organization's teams by name, for the team picker: no instances for hundreds."""
+    return list(Team.objects.for_org(actor.organization).order_by("name").values_list("id", "name"))
+
+
+def team_scope(*, actor: Actor, team_id: int) -> Team:
+    """The team the figures are for, alone (`team_get` also loads members and children); NotFound when
+    foreign or missing."""
+    team = Team.objects.for_org(actor.organization).filter(pk=team_id).first()
+    if team is None:
+        raise NotFound("No such team.")
+    return team
 
 
 def insights_for(*, actor: Actor, cycle_id: int | None = None, team_id: int | None = None) -> Insights:

@@ -2,11 +2,12 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from charter.core.errors import NotFound
 from charter.core.http import requires
 from charter.goals.selectors import cycle_list
-from charter.organizations.selectors import team_list
 
 from . import links, report, rules, selectors
 
@@ -18,28 +19,37 @@ def _int(params, name) -> int | None:
 
 def _pickers(request) -> dict:
     actor = request.actor
+    team_id = _int(request.GET, "team")
+    team = selectors.team_scope(actor=actor, team_id=team_id) if team_id else None
     return {
         "cycles": list(cycle_list(actor=actor)),
-        "teams": list(team_list(actor=actor)),
+        "team_options": _team_options(selectors.team_choices(actor=actor), team),
+        "team": team,
         "cycle_id": _int(request.GET, "cycle"),
-        "team_id": _int(request.GET, "team"),
+        "team_id": team_id,
     }
 
 
-def _pick(items: list, pk: int | None, missing: str):
-    """The item with that id from the organization's list (a foreign or unknown id is a 404)."""
-    found = next((item for item in items if item.pk == pk), None)
-    if found is None:
-        raise NotFound(missing)
-    return found
+def _team_options(teams: list[tuple[int, str]], team) -> str:
+    """The team picker's options, built in Python: an organization has hundreds of teams."""
+    chosen = team.pk if team else None
+    options = (
+        f'<option value="{pk}" {"selected" if pk == chosen else ""}>{escape(name)}</option>'
+        for pk, name in teams
+    )
+    return mark_safe("".join(options))  # ids are ints, names escaped
 
 
 def _figures(request, pickers: dict):
-    """(the figures of the chosen cycle, those of the trend cycles), from the pickers' lists: the cycle,
-    the team and the trend cycles cost no query of their own."""
-    cycles, cycle_id, team_id = pickers["cycles"], pickers["cycle_id"], pickers["team_id"]
-    team = _pick(pickers["teams"], team_id, "No such team.") if team_id else None
-    cycle = _pick(cycles, cycle_id, "No such cycle.") if cycle_id else selectors.current_cycle(cycles)
+    """(the figures of the chosen cycle, those of the trend cycles); the cycle and the trend cycles are
+    taken from the picker's list, without a query of their own."""
+    cycles, cycle_id, team = pickers["cycles"], pickers["cycle_id"], pickers["team"]
+    if cycle_id:
+        cycle = next((c for c in cycles if c.pk == cycle_id), None)
+        if cycle is None:
+            raise NotFound("No such cycle.")
+    else:
+        cycle = selectors.current_cycle(cycles)
     trend_cycles = selectors.trend_cycles(cycles)
     if cycle is None:
         return selectors.Insights(cycle=None, team=team), []
