@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from charter.delegation import views
+from charter.core.templatetags.charter import AGENT_BADGE
+from charter.delegation import log, log_html, views
 from charter.goals.tests.factories import make_goal
 
 from .factories import make_cast, record
@@ -29,3 +30,25 @@ def test_goal_filter_offers_only_goals_with_decisions(owner, cycle, login):
     response = login(cast.bob).get(reverse("decision_log"))
     assert [title for _, title in response.context["goals"]] == ["Linked goal"]
     assert "narrow the filters" not in response.content.decode()
+
+
+def test_log_rows_show_each_cell_escaped(owner, cycle, login):
+    cast = make_cast(owner)
+    goal = make_goal(cast.owner, cycle, "Grow <fast>", team_id=cast.product.pk)
+    record(cast.bob, cast.product, cast.domain, "Price <b>up</b>", goal_ids=[goal.pk])
+    record(cast.ana, cast.product, cast.domain, "Decided one")
+    page = login(cast.bob).get(reverse("decision_log")).content.decode()
+    assert "Price &lt;b&gt;up&lt;/b&gt;" in page and "→ Grow &lt;fast&gt;" in page
+    assert "<td>Product · Pricing</td>" in page and "waiting for Ana Lead" in page
+    assert '<span class="badge decision-proposed">Proposed</span>' in page
+    assert '<span class="text-secondary">open 0\xa0minutes</span>' in page
+    assert "<td>Bob Member</td>" in page and ">Agent</span>" not in page
+
+
+def test_a_row_recorded_by_an_agent_carries_the_badge(owner, cycle):
+    cast = make_cast(owner)
+    record(cast.bob, cast.product, cast.domain, "By a bot")
+    row = log.log_rows(actor=cast.bob, limit=1)[0]
+    assert row["recorded_by"].kind == "person" and str(row["recorded_by"]) == "Bob Member"
+    row["recorded_by"] = log.Person("Triage bot", "agent")
+    assert "<td>Triage bot" + AGENT_BADGE + "</td>" in log_html.rows_html([row])
