@@ -170,9 +170,9 @@ def alignment_tree(request, cycle_id: int, team_id: int | None = None):
 @router.get("/goals", response=list[GoalOut], operation_id="goal_list", openapi_extra=READ)
 @_paginated_rows
 def goal_list(request, filters: Query[GoalFilters], pagination):
-    rows = selectors.goal_rows(actor=request.auth, **filters.model_dump())  # the page only, as plain rows
-    page = Paginated().paginate_queryset(rows, pagination, request)
-    return _json(page)
+    offset, limit = pagination.offset, pagination.limit
+    rows, count = selectors.goal_page(actor=request.auth, offset=offset, limit=limit, **filters.model_dump())
+    return _json({"items": rows, "count": count, "limit": limit, "offset": offset})
 
 
 @router.post(

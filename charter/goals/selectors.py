@@ -1,7 +1,7 @@
 """Reads of cycles, goals, key results and check-ins, scoped to the actor's organization."""
 
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Window
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -84,50 +84,32 @@ def goal_query(
     return goals.order_by("title", "id")
 
 
-class GoalRows:
-    """A goal query read as plain rows in `GoalOut`'s shape (the API's goal list): a page reads one query
-    of columns, without building model instances. With `status` (which depends on today), every matching
-    row is read and filtered in Python."""
-
-    def __init__(self, queryset, organization, status: str | None = None):
-        self._queryset = queryset
-        self._organization = organization
-        self._status = status
-        self._matching = None
-
-    def all(self):  # the paginator counts through `.all().count()`, as on a queryset
-        return self
-
-    def count(self) -> int:
-        return len(self._filtered()) if self._status else self._queryset.count()
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        return self._filtered()[window] if self._status else self._rows(self._queryset[window])
-
-    def _rows(self, queryset) -> list[dict]:
-        now, stale_days = timezone.now(), self._organization.stale_days
-        return [goal_out(row, now, stale_days) for row in queryset.values(*GOAL_OUT_FIELDS, *JOINED_FIELDS)]
-
-    def _filtered(self) -> list[dict]:
-        if self._matching is None:
-            self._matching = [r for r in self._rows(self._queryset) if r["status"] == self._status]
-        return self._matching
-
-
-def goal_rows(
+def goal_page(
     *,
     actor: Actor,
+    offset: int,
+    limit: int,
     cycle_id: int | None = None,
     team_id: int | None = None,
     status: str | None = None,
     parent_id: int | None = None,
     owner_id: int | None = None,
-) -> GoalRows:
-    """`goal_list` as rows in `GoalOut`'s shape, for a page of the API's goal list."""
+) -> tuple[list[dict], int]:
+    """A page of the API's goal list as rows in `GoalOut`'s shape, and the number of matching goals, in
+    one query: the total rides on each row as a window count (a page past the end counts apart). With
+    `status`, which depends on today, every matching row is read and filtered in Python."""
     goals = Goal.objects.for_org(actor.organization)
     filters = {"cycle_id": cycle_id, "team_id": team_id, "parent_id": parent_id, "owner_id": owner_id}
     goals = goals.filter(**{k: v for k, v in filters.items() if v}).order_by("title", "id")
-    return GoalRows(goals, actor.organization, status)
+    now, stale_days = timezone.now(), actor.organization.stale_days
+    fields = (*GOAL_OUT_FIELDS, *JOINED_FIELDS)
+    if status:
+        rows = [goal_out(row, now, stale_days) for row in goals.values(*fields)]
+        matching = [row for row in rows if row["status"] == status]
+        return matching[offset : offset + limit], len(matching)
+    page = list(goals.annotate(total=Window(Count("id"))).values(*fields, "total")[offset : offset + limit])
+    total = page[0]["total"] if page else goals.count()
+    return [goal_out(row, now, stale_days) for row in page], total
 
 
 def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True) -> Goal:

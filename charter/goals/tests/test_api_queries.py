@@ -131,3 +131,14 @@ def test_goal_list_rows_equal_the_models(owner, cycle, client):
     assert {i["level"] for i in expected} == {"strategic", "team"}
     assert len({i["status"] for i in expected}) > 1
     assert {i["has_intent"] for i in expected} == {True, False}
+
+
+def test_goal_list_counts_past_the_end_and_with_a_status(owner, cycle, client):
+    """The total rides on the page's rows: a page past the end still counts, and so does a status filter."""
+    for n in range(3):
+        make_goal(owner, cycle, f"Goal {n}")
+    past = client.get("/api/v1/goals", {"cycle_id": cycle.pk, "limit": 2, "offset": 5}).json()
+    assert (past["items"], past["count"], past["offset"]) == ([], 3, 5)
+    status = client.get("/api/v1/goals", {"cycle_id": cycle.pk, "limit": 1}).json()["items"][0]["status"]
+    matching = client.get("/api/v1/goals", {"cycle_id": cycle.pk, "status": status, "limit": 1}).json()
+    assert matching["count"] == 3 and len(matching["items"]) == 1
