@@ -4,7 +4,6 @@ from django.shortcuts import render
 
 from charter.core.errors import ValidationError
 from charter.core.http import requires
-from charter.organizations.selectors import team_list
 
 from . import registry, selectors
 
@@ -34,7 +33,7 @@ def search_page(request):
         "error": error,
         "meaning": meaning,
         "type_choices": registry.labels().items(),
-        "teams": list(team_list(actor=actor)),
+        "teams": registry.choices("team", actor),
         "cycles": registry.choices("cycle", actor),
         **filters,
     }

@@ -42,6 +42,13 @@ def test_search_page_filters_and_bad_types(login, owner, cycle, churn_goals):
     assert "Reduce churn" not in ideas_only.content.decode()
     response = client.get(reverse("search"), {"q": "churn", "type": "nope"})
     assert response.status_code == 200 and "Unknown types: nope" in response.content.decode()
+    team_id = churn_goals[0].team_id
+    by_team = client.get(
+        reverse("search"), {"q": "churn", "team": team_id, "cycle": cycle.pk}
+    ).content.decode()
+    assert f'<option value="{team_id}" selected>Growth</option>' in by_team
+    assert f'<option value="{cycle.pk}" selected>{cycle.name}</option>' in by_team
+    assert "Reduce <mark>churn</mark> to 3%" in by_team and "Reduce customer" not in by_team
 
 
 @pytest.mark.parametrize("rows", [10, 100])
