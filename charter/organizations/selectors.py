@@ -1,109 +1,14 @@
 """Reads about organizations, people and teams, always within the actor's organization."""
 
-from django.db import connection
 from django.db.models import Count, Prefetch
-from django.db.models.expressions import RawSQL
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
 
+from .actors import actor_for, session_actor
 from .models import ApiToken, Membership, Organization, Team, TeamMembership, User
-from .permissions import allowed_actions
 
-# The person's teams and the teams they lead (every team below a led one too), as one text value:
-# "M<id>" per team they belong to, "L<id>" per team they lead. A correlated subquery, so the actor is
-# read with the row that names the person and the organization (membership or token), in one query,
-# without reading every team of the organization. UNION stops the climb should the tree ever loop.
-_TEAM_MARKS = """(
-WITH RECURSIVE led(id) AS (
-    SELECT tm.team_id FROM {tm} tm
-    WHERE tm.organization_id = {org} AND tm.user_id = {user} AND tm.is_lead
-    UNION
-    SELECT t.id FROM {team} t JOIN led ON t.parent_id = led.id WHERE t.organization_id = {org}
-), marks(mark) AS (
-    SELECT 'L' || CAST(id AS TEXT) FROM led
-    UNION ALL
-    SELECT 'M' || CAST(tm.team_id AS TEXT) FROM {tm} tm
-    WHERE tm.organization_id = {org} AND tm.user_id = {user}
-)
-SELECT {agg} FROM marks
-)"""
-_AGGREGATE = {"postgresql": "string_agg(mark, ',')"}  # SQLite (and the rest): group_concat
-
-
-def team_marks(model) -> RawSQL:
-    """The team marks of the row's `user_id` in its `organization_id`, for `.annotate()` on `model`."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    sql = _TEAM_MARKS.format(
-        tm=quote(TeamMembership._meta.db_table),
-        team=quote(Team._meta.db_table),
-        org=f"{table}.{quote('organization_id')}",
-        user=f"{table}.{quote('user_id')}",
-        agg=_AGGREGATE.get(connection.vendor, "group_concat(mark, ',')"),
-    )
-    return RawSQL(sql, ())
-
-
-def actor_from(
-    *, user, organization, role: str, marks: str | None, request_id: str = "", via: str = "web"
-) -> Actor:
-    """The actor of an active member, from the row read with `team_marks`."""
-    teams, leads = set(), set()
-    for mark in (marks or "").split(","):
-        if mark:
-            (leads if mark[0] == "L" else teams).add(int(mark[1:]))
-    return Actor(
-        user=user,
-        organization=organization,
-        role=role,
-        allowed=allowed_actions(role),
-        team_ids=frozenset(teams),
-        lead_team_ids=frozenset(leads),
-        request_id=request_id,
-        via=via,
-    )
-
-
-def _active_memberships():
-    return Membership.objects.unscoped().filter(is_active=True).annotate(team_marks=team_marks(Membership))
-
-
-def actor_for(*, user, organization: Organization, request_id: str = "", via: str = "web") -> Actor | None:
-    """The actor for `user` in `organization`, or None when they are not an active member (one query)."""
-    row = (
-        _active_memberships()
-        .filter(organization_id=organization.pk, user_id=user.pk)
-        .values_list("role", "team_marks")
-        .first()
-    )
-    if row is None:
-        return None
-    role, marks = row
-    return actor_from(
-        user=user, organization=organization, role=role, marks=marks, request_id=request_id, via=via
-    )
-
-
-def session_actor(*, user, organization_id: int, request_id: str = "") -> Actor | None:
-    """The actor of a web session in the organization it names: membership, organization and teams in
-    one query; None when the person is not (or no longer) an active member of it."""
-    membership = (
-        _active_memberships()
-        .filter(organization_id=organization_id, user_id=user.pk)
-        .select_related("organization")
-        .only("role", "organization")
-        .first()
-    )
-    if membership is None:
-        return None
-    return actor_from(
-        user=user,
-        organization=membership.organization,
-        role=membership.role,
-        marks=membership.team_marks,
-        request_id=request_id,
-    )
+__all__ = ["actor_for", "session_actor"]  # the actor's reads live in `actors`; kept here for callers
 
 
 def organizations_of(*, user) -> list[Organization]:

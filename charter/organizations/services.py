@@ -9,7 +9,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -17,9 +16,9 @@ from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
 
+from .actors import actor_from, actor_marks
 from .models import ApiToken, Membership, Organization, Role, Team, TeamMembership, User
 from .permissions import SCOPES, allowed_actions, scoped_actions
-from .selectors import actor_from, team_marks
 
 TOKEN_PREFIX = "chr_"
 
@@ -324,17 +323,14 @@ def token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
 def token_authenticate(raw: str) -> ApiToken | None:
     """The active token for a raw value, with its user and organization; marks its last use.
 
-    The same query reads the owner's role in the token's organization (`role`, None once they left)
-    and their teams (`team_marks`), so that `token_actor` needs no other query."""
+    The same query reads the owner's role and teams in the token's organization (`actor_marks`), so
+    that `token_actor` needs no other query."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    role = Membership.objects.unscoped().filter(
-        organization_id=OuterRef("organization_id"), user_id=OuterRef("user_id"), is_active=True
-    )
     token = (
         ApiToken.objects.unscoped()
         .select_related("user", "organization")
-        .annotate(role=Subquery(role.values("role")[:1]), team_marks=team_marks(ApiToken))
+        .annotate(actor_marks=actor_marks(ApiToken))
         .filter(token_hash=_hash(raw), revoked_at__isnull=True)
         .first()
     )
@@ -351,16 +347,15 @@ def token_actor(raw: str, *, request_id: str = "", via: str = "api") -> Actor | 
     noted for the audit trail; None for an unknown, revoked or expired token or an owner who left.
     The REST API and the MCP server both authenticate through here."""
     api_token = token_authenticate(raw or "")
-    if api_token is None or api_token.role is None:
-        return None
-    actor = actor_from(
+    actor = api_token and actor_from(
         user=api_token.user,
         organization=api_token.organization,
-        role=api_token.role,
-        marks=api_token.team_marks,
+        marks=api_token.actor_marks,
         request_id=request_id,
         via=via,
     )
+    if actor is None:
+        return None
     return dataclasses.replace(
         actor, allowed=scoped_actions(actor.allowed, api_token.scopes), token_id=api_token.pk
     )

@@ -75,6 +75,7 @@ def test_session_token_and_selector_give_the_same_actor(owner, tree):
     assert _teams(by_session) == _teams(by_token) == _teams(fresh)
     assert fresh.team_ids == {tree["dept"].pk, tree["other"].pk}
     assert by_session.organization == by_token.organization == owner.organization
+    assert by_session.organization.__dict__.keys() == owner.organization.__dict__.keys()  # only fields
     assert (by_session.request_id, by_session.via, by_session.token_id) == ("r1", "web", None)
     assert (by_token.request_id, by_token.via, by_token.user) == ("r2", "api", lead.user)
     assert by_token.token_id == token_authenticate(raw).pk

@@ -1,0 +1,108 @@
+"""Who is asking: the actor of a request, read in one query on every request (never kept between them).
+
+One subquery gives everything the actor needs about a person in an organization, as one text value of
+marks: "R<role>" when their membership is active, "M<id>" for each team they belong to, "L<id>" for
+each team they lead and every team below those. It is correlated to the row that names the person and
+the organization (the session's organization, a token), so that row and the actor come together, and
+it never reads the organization's other teams: the recursion walks down from the led teams only
+(UNION stops it should the tree ever loop). A removed member, a changed role or team and a revoked
+token therefore count from the next request on.
+"""
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from charter.core.actor import Actor
+
+from .models import Membership, Organization, Team, TeamMembership, User
+from .permissions import allowed_actions
+
+_MARKS = """(
+WITH RECURSIVE led(id) AS (
+    SELECT tm.team_id FROM {tm} tm
+    WHERE tm.organization_id = {org} AND tm.user_id = {user} AND tm.is_lead
+    UNION
+    SELECT t.id FROM {team} t JOIN led ON t.parent_id = led.id WHERE t.organization_id = {org}
+), marks(mark) AS (
+    SELECT 'R' || m.role FROM {membership} m
+    WHERE m.organization_id = {org} AND m.user_id = {user} AND m.is_active
+    UNION ALL
+    SELECT 'L' || CAST(id AS TEXT) FROM led
+    UNION ALL
+    SELECT 'M' || CAST(tm.team_id AS TEXT) FROM {tm} tm
+    WHERE tm.organization_id = {org} AND tm.user_id = {user}
+)
+SELECT {agg} FROM marks
+)"""
+_AGGREGATE = {"postgresql": "string_agg(mark, ',')"}  # SQLite (and the rest): group_concat
+
+
+def _q(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _marks_sql(org: str, user: str) -> str:
+    """The marks subquery for SQL expressions naming the organization and the person."""
+    return _MARKS.format(
+        tm=_q(TeamMembership),
+        team=_q(Team),
+        membership=_q(Membership),
+        org=org,
+        user=user,
+        agg=_AGGREGATE.get(connection.vendor, "group_concat(mark, ',')"),
+    )
+
+
+def actor_marks(model) -> RawSQL:
+    """The marks of the row's `user_id` in its `organization_id`, for `.annotate()` on `model`."""
+    quote, table = connection.ops.quote_name, _q(model)
+    return RawSQL(_marks_sql(f"{table}.{quote('organization_id')}", f"{table}.{quote('user_id')}"), ())
+
+
+def actor_from(*, user, organization, marks: str | None, request_id: str = "", via: str = "web"):
+    """The actor the marks describe; None when they hold no role (not an active member)."""
+    role, teams, leads = None, set(), set()
+    for mark in (marks or "").split(","):
+        if mark[:1] == "R":
+            role = mark[1:]
+        elif mark:
+            (leads if mark[0] == "L" else teams).add(int(mark[1:]))
+    if role is None:
+        return None
+    return Actor(
+        user=user,
+        organization=organization,
+        role=role,
+        allowed=allowed_actions(role),
+        team_ids=frozenset(teams),
+        lead_team_ids=frozenset(leads),
+        request_id=request_id,
+        via=via,
+    )
+
+
+def _organization_with_marks(organization_id: int, user_id: int) -> Organization | None:
+    """The organization, with the person's marks in it as `actor_marks`. Plain SQL read into the model:
+    every signed-in page pays for it, and a queryset would cost about a millisecond more to build."""
+    sql = (
+        f"SELECT o.*, {_marks_sql('o.id', 'u.id')} AS actor_marks"
+        f" FROM {_q(Organization)} o, {_q(User)} u WHERE o.id = %s AND u.id = %s"
+    )
+    return next(iter(Organization.objects.raw(sql, [organization_id, user_id])), None)
+
+
+def actor_for(*, user, organization: Organization, request_id: str = "", via: str = "web") -> Actor | None:
+    """The actor for `user` in `organization`, or None when they are not an active member (one query)."""
+    row = _organization_with_marks(organization.pk, user.pk)
+    marks = row and row.actor_marks
+    return actor_from(user=user, organization=organization, marks=marks, request_id=request_id, via=via)
+
+
+def session_actor(*, user, organization_id: int, request_id: str = "") -> Actor | None:
+    """The actor of a web session in the organization it names (organization, role and teams in one
+    query); None when the person is not, or no longer, an active member of it."""
+    organization = _organization_with_marks(organization_id, user.pk)
+    if organization is None:
+        return None
+    marks = organization.__dict__.pop("actor_marks")  # not a field: it leaves with the actor
+    return actor_from(user=user, organization=organization, marks=marks, request_id=request_id)
