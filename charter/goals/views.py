@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from charter.core.errors import Conflict, PermissionDenied
@@ -10,7 +12,7 @@ from charter.core.http import call_with_form, requires
 from charter.mission.selectors import mission_get
 from charter.organizations.selectors import member_users, team_list
 
-from . import rules, selectors, services
+from . import map_html, rules, selectors, services
 from .forms import CONFIDENCE_HELP, INTENT_HELP, KIND_HELP, CheckInForm, CycleForm, GoalForm, KeyResultForm
 from .map_html import MapRenderer
 
@@ -325,20 +327,33 @@ def key_result_delete(request, key_result_id: int):
 # ---- check-ins ------------------------------------------------------------------------------------
 
 
-def _check_in_form(kr, data=None):
-    """A row's form, prefilled so that an unchanged week is one Enter away."""
+def _check_in_initial(kr) -> dict:
+    """A row's starting values, so that an unchanged week is one Enter away."""
     current = kr.current if kr.current is not None else kr.start
-    initial = {"value": f"{current:g}" if current is not None else "", "confidence": kr.confidence}
-    if initial["confidence"] is None:
-        initial["confidence"] = 5
-    return CheckInForm(data, initial=initial, auto_id=f"kr{kr.pk}_%s")
+    value = f"{current:g}" if current is not None else ""
+    return {"value": value, "confidence": 5 if kr.confidence is None else kr.confidence}
+
+
+def _check_in_row(kr, form=None, saved=False) -> dict:
+    """One row of the weekly page. A fresh row draws its inputs in the template from `initial` (Django's
+    widget templates cost milliseconds a row); a refused one shows its bound `form` with the errors."""
+    facts = {k: getattr(kr, k) for k in ("kind", "progress", "current", "target", "target_max", "unit")}
+    label = escape(f"Progress of {kr.title}")
+    return {
+        "kr": kr,
+        "form": form,
+        "initial": _check_in_initial(kr),
+        "saved": saved,
+        "now": SafeString(map_html.kr_value(facts)),
+        "bar": SafeString(map_html.progress(kr.progress, label)),
+    }
 
 
 @requires("check_in.create")
 def check_in_week(request):
-    krs = selectors.my_key_results(actor=request.actor)
-    rows = [{"kr": kr, "form": _check_in_form(kr)} for kr in krs]
-    return render(request, "goals/check_in_week.html", {"rows": rows, "confidence_help": CONFIDENCE_HELP})
+    rows = [_check_in_row(kr) for kr in selectors.my_key_results(actor=request.actor)]
+    context = {"rows": rows, "confidence_help": CONFIDENCE_HELP}
+    return render(request, "goals/check_in_week.html", context)
 
 
 @requires("check_in.create")
@@ -356,8 +371,9 @@ def check_in_create(request, key_result_id: int):
         return redirect("check_in_week")
     if saved:  # the row shows the new current value, progress and confidence
         kr = selectors.key_result_get(actor=actor, key_result_id=kr.pk)
-    row = {"kr": kr, "form": _check_in_form(kr) if saved else form, "saved": bool(saved)}
-    return render(request, "goals/check_in_week.html#row", {"row": row})
+    row = _check_in_row(kr, form=None if saved else form, saved=bool(saved))
+    context = {"row": row, "confidence_help": CONFIDENCE_HELP}
+    return render(request, "goals/check_in_week.html#row", context)
 
 
 def _flash_check_in(request, saved, form) -> None:
