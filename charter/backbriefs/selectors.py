@@ -53,8 +53,14 @@ def back_brief_of_goal(*, actor: Actor, goal) -> BackBrief | None:
     """The back-brief of the goal's team: the open one, else the latest."""
     if goal.team_id is None:
         return None
-    rows = _with_history(_back_briefs(actor)).filter(goal_id=goal.pk, team_id=goal.team_id)
-    return max(rows, key=lambda b: (b.is_open, b.requested_at, b.pk), default=None)
+    # The caller has read the goal (with its owner): the query joins only what the panel shows.
+    rows = _with_history(
+        BackBrief.objects.for_org(actor.organization).select_related("team", "submitted_by", "reviewed_by")
+    ).filter(goal_id=goal.pk, team_id=goal.team_id)
+    back_brief = max(rows, key=lambda b: (b.is_open, b.requested_at, b.pk), default=None)
+    if back_brief is not None:
+        back_brief.goal = goal
+    return back_brief
 
 
 def back_briefs_to_write(*, actor: Actor):
