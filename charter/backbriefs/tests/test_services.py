@@ -209,8 +209,13 @@ def test_home_reads_both_lists_in_one_query_each_cut_to_its_limit(given, cycle, 
         submit(given.member, bb)
     with django_assert_num_queries(1):
         to_write, to_confirm = selectors.back_briefs_for_home(actor=given.member, limit=2)
+        shown = [(b.goal.title, b.team.name, b.waiting_since) for b in to_write]  # joined, no query
     assert to_write == list(selectors.back_briefs_to_write(actor=given.member)[:2]) and to_confirm == []
-    to_write, to_confirm = selectors.back_briefs_for_home(actor=given.owner, limit=1)
+    assert shown == [(b.goal.title, b.team.name, b.waiting_since) for b in to_write]
+    with django_assert_num_queries(1):
+        to_write, to_confirm = selectors.back_briefs_for_home(actor=given.owner, limit=1)
+        shown = [(b.goal.title, b.team.name, b.waiting_since) for b in to_confirm]
+    assert shown[0][0] in {"Goal 0", "Goal 1"} and shown[0][1] == given.team.name
     assert to_write == [] and to_confirm == list(selectors.back_briefs_to_confirm(actor=given.owner)[:1])
     assert len(selectors.back_briefs_to_write(actor=given.member)) == 3
     assert len(selectors.back_briefs_to_confirm(actor=given.owner)) == 2
