@@ -101,6 +101,11 @@ def check_in_participation(
         weeks = set(range(first, current + 1))
         expected += len(weeks)
         hits += len(weeks & {week_index(d, starts_on) for d in days})
+    return participation(hits, expected)
+
+
+def participation(hits: int, expected: int) -> Figure:
+    """Check-in participation from its counts (`insights.inputs.check_in_weeks` counts them in SQL)."""
     return Figure(
         "check_in_participation",
         "Check-in participation",

@@ -9,7 +9,6 @@ from charter.core.errors import NotFound
 from charter.goals.models import Cycle
 from charter.goals.selectors import cycle_current, cycle_get
 from charter.organizations.models import Team
-from charter.organizations.selectors import team_get
 
 from . import inputs, rules, sources, store
 
@@ -37,7 +36,7 @@ def resolve(*, actor: Actor, cycle_id: int | None = None, team_id: int | None = 
     """(cycle, team): the cycle asked for (else the current one) and the team (None: the organization).
     NotFound for a foreign or missing id."""
     cycle = cycle_get(actor=actor, cycle_id=cycle_id) if cycle_id else cycle_current(actor=actor)
-    team = team_get(actor=actor, team_id=team_id) if team_id else None
+    team = team_scope(actor=actor, team_id=team_id) if team_id else None
     return cycle, team
 
 
@@ -67,9 +66,9 @@ def figures_for(actor: Actor, cycles: list, team) -> list[Insights]:
     found = store.load(org, team, [c.pk for c in cycles])
     missing = {c.pk: c for c in cycles if c.pk not in found}
     if missing:
-        current = store.stamp(org)  # before the inputs are read
+        current, shared = store.stamp(org), {}  # the stamp before the inputs are read
         for cycle in missing.values():
-            result, until = _compute(actor, cycle, team)
+            result, until = _compute(actor, cycle, team, shared)
             store.save(org, team, cycle, current, result, until)
             found[cycle.pk] = (result.indicators, result.factors)
     return [Insights(cycle=c, team=team, indicators=found[c.pk][0], factors=found[c.pk][1]) for c in cycles]
@@ -80,11 +79,11 @@ def compute(actor: Actor, cycle, team) -> Insights:
     return _compute(actor, cycle, team)[0]
 
 
-def _compute(actor: Actor, cycle, team) -> tuple[Insights, object]:
+def _compute(actor: Actor, cycle, team, shared: dict | None = None) -> tuple[Insights, object]:
     """The figures and until when time leaves them as they are (None: for good, see `store.valid_until`)."""
     now = timezone.now()
-    scope = inputs.make_scope(actor, cycle, team)
-    raw = _gather(scope)
+    scope = inputs.make_scope(actor, cycle, team, shared)
+    raw = _gather(scope, now)
     indicators = _indicators(raw, actor.organization.attainment_mark)
     result = Insights(cycle=cycle, team=team, indicators=indicators, factors=_factors(raw, scope, indicators))
     return result, store.valid_until(cycle, raw.goals, actor.organization.stale_days, now)
@@ -94,32 +93,31 @@ def _compute(actor: Actor, cycle, team) -> tuple[Insights, object]:
 class _Raw:
     """What one scope's figures are computed from."""
 
-    goals: list
-    check_ins: list
+    goals: list  # plain rows, `inputs.goal_rows`
+    statuses: list[str]
+    check_ins: tuple[int, int]  # (key-result weeks with a check-in, expected)
     decisions: list
     briefs: list
     members: set
     ideas: tuple[int, int]
     pulse: sources.Pulse
     grades: list
-    starts_on: object
-    today: object
 
 
-def _gather(scope: inputs.Scope) -> _Raw:
-    goals = inputs.goals(scope)
+def _gather(scope: inputs.Scope, now) -> _Raw:
+    goals = inputs.goal_rows(scope)
     members = inputs.member_ids(scope)
+    today = min(timezone.localdate(now), scope.cycle.ends_on)
     return _Raw(
         goals=goals,
-        check_ins=inputs.key_result_check_ins(scope, [g.pk for g in goals]),
+        statuses=[inputs.goal_status(g, scope, now) for g in goals],
+        check_ins=inputs.check_in_weeks(scope, today),
         decisions=inputs.decisions(scope),
         briefs=inputs.back_briefs(scope),
         members=members,
         ideas=inputs.ideas(scope, members),
         pulse=sources.pulse(scope),
         grades=sources.grades(scope),
-        starts_on=scope.cycle.starts_on,
-        today=min(timezone.localdate(), scope.cycle.ends_on),
     )
 
 
@@ -128,8 +126,8 @@ def _indicators(raw: _Raw, mark: float) -> list:
     pulse, (submitted, adopted), members = raw.pulse, raw.ideas, len(raw.members)
     return [
         rules.attainment_rate(raw.grades, mark),
-        rules.check_in_participation(raw.check_ins, raw.starts_on, raw.today),
-        rules.status_distribution([g.status for g in raw.goals]),
+        rules.participation(*raw.check_ins),
+        rules.status_distribution(raw.statuses),
         rules.decision_latency(
             [rules.hours_between(d.proposed_at, d.decided_at) for d in raw.decisions if d.decided_at]
         ),
@@ -150,11 +148,11 @@ def _indicators(raw: _Raw, mark: float) -> list:
 def _factors(raw: _Raw, scope: inputs.Scope, indicators: list) -> list:
     by_code = {f.code: f for f in indicators}
     chains = inputs.parent_chains(scope)
-    aligned = sum(1 for g in raw.goals if _aligned(g.pk, chains, scope.parent_of))
+    aligned = sum(1 for g in raw.goals if _aligned(g.id, chains, scope.parent_of))
     within = sum(1 for d in raw.decisions if inputs.within_authority(d))
     pulse = raw.pulse
     return [
-        rules.focus(aligned, sum(1 for g in raw.goals if g.has_intent), len(raw.goals)),
+        rules.focus(aligned, sum(1 for g in raw.goals if inputs.has_intent(g)), len(raw.goals)),
         rules.engagement(by_code["check_in_participation"].value, pulse.engagement if pulse.enough else None),
         rules.decision_making(
             within, len(raw.decisions), inputs.mean_level(scope), by_code["decision_latency"].value
@@ -178,7 +176,7 @@ def _aligned(goal_id: int, chains: dict, parent_of: dict) -> bool:
 
 def trends(*, actor: Actor, team_id: int | None = None, count: int = TREND_CYCLES) -> list[Insights]:
     """The same figures for each of the last `count` cycles that have started, oldest first."""
-    team = team_get(actor=actor, team_id=team_id) if team_id else None
+    team = team_scope(actor=actor, team_id=team_id) if team_id else None
     today = timezone.localdate()
     cycles = list(
         Cycle.objects.for_org(actor.organization).filter(starts_on__lte=today).order_by("-starts_on")[:count]
