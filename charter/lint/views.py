@@ -5,6 +5,8 @@ from collections import defaultdict
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
 
 from charter.core.http import call_with_form, requires
 from charter.goals import selectors as goal_selectors
@@ -73,13 +75,13 @@ def _shown(request) -> dict:
 def _goal_findings(request, goal) -> list:
     """The findings of the goal: prepared with the page's other goals, else from its whole cycle's
     findings computed once per request (a page that did not prepare its badges)."""
-    shown = _shown(request)
-    if goal.pk in shown:
-        return shown[goal.pk]
+    shown, (goal_id, cycle_id) = _shown(request), _id_and_cycle(goal)
+    if goal_id in shown:
+        return shown[goal_id]
     cache = request.__dict__.setdefault("_lint_findings_by_goal", {})
-    if goal.cycle_id not in cache:
-        cache[goal.cycle_id] = selectors.findings_of_goals(actor=request.actor, cycle_id=goal.cycle_id)
-    return cache[goal.cycle_id].get(goal.pk, [])
+    if cycle_id not in cache:
+        cache[cycle_id] = selectors.findings_of_goals(actor=request.actor, cycle_id=cycle_id)
+    return cache[cycle_id].get(goal_id, [])
 
 
 def _id_and_cycle(goal) -> tuple:
@@ -121,4 +123,26 @@ def goal_badges(request, goal) -> str | None:
         return None
     counts = {s: n for s, n in rules.severity_counts(findings).items() if n}
     codes = ", ".join(sorted({f.code for f in findings}))
-    return render_to_string("lint/_badges.html", {"goal": goal, "counts": counts, "codes": codes})
+    return badges_html(_id_and_cycle(goal)[0], _title(goal), counts, codes)
+
+
+BADGE_COLOURS = {"error": "red", "warning": "yellow"}  # info: blue
+
+
+def badges_html(goal_id: int, title: str, counts: dict, codes: str) -> str:
+    """The badges of one goal, written in Python: the map shows hundreds (a template each cost ~0.5 ms)."""
+    spans = "".join(
+        f'<span class="badge bg-{BADGE_COLOURS.get(severity, "blue")}-lt me-1">'
+        f"{n} {escape(severity)}{'' if n == 1 else 's'}</span>"
+        for severity, n in counts.items()
+    )
+    url = reverse("goal_detail", args=[goal_id])
+    return (
+        f'\n<a href="{url}#lint-findings" class="lint-badges text-decoration-none ms-1" '
+        f'title="Goal lint: {escape(codes)}">{spans}'
+        f'<span class="visually-hidden"> of goal lint for {escape(title)}</span></a>\n'
+    )
+
+
+def _title(goal) -> str:
+    return goal["title"] if isinstance(goal, dict) else goal.title

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
 from charter.lint.models import LintSettings
+from charter.lint.views import badges_html
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person, make_team
 
@@ -112,3 +113,14 @@ def test_another_organizations_cycle_is_never_shown(owner, other_owner, login):
     make_goal(other_owner, theirs, "Their secret goal")
     page = login(owner).get(reverse("lint") + f"?cycle={theirs.pk}").content.decode()
     assert "Their secret goal" not in page and "Their cycle" not in page
+
+
+def test_badges_are_escaped_and_counted_as_the_template_wrote_them():
+    html = badges_html(7, "<b>A & B</b>", {"error": 1, "warning": 2, "info": 1}, "CH001, CH003")
+    assert html == (
+        '\n<a href="/goals/7/#lint-findings" class="lint-badges text-decoration-none ms-1" '
+        'title="Goal lint: CH001, CH003"><span class="badge bg-red-lt me-1">1 error</span>'
+        '<span class="badge bg-yellow-lt me-1">2 warnings</span>'
+        '<span class="badge bg-blue-lt me-1">1 info</span>'
+        '<span class="visually-hidden"> of goal lint for &lt;b&gt;A &amp; B&lt;/b&gt;</span></a>\n'
+    )
