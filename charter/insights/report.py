@@ -50,10 +50,10 @@ def indicator_rows(*, actor: Actor, cycle_id: int | None = None) -> list[list]:
     cycle, _ = selectors.resolve(actor=actor, cycle_id=cycle_id)
     if cycle is None:
         return []
-    rows = []
+    rows, shared = [], {}
     teams = [None, *Team.objects.for_org(actor.organization).order_by("name")]
     for team in teams:
-        result = selectors.figures_for(actor, [cycle], team)[0]
+        result = selectors.figures_for(actor, [cycle], team, shared)[0]
         scope = team.name if team else "Organization"
         for f in result.indicators + result.factors:
             value = "" if f.value is None else f.value

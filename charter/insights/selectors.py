@@ -59,14 +59,18 @@ def insights_for(*, actor: Actor, cycle_id: int | None = None, team_id: int | No
     return figures_for(actor, [cycle], team)[0] if cycle else Insights(cycle=None, team=team)
 
 
-def figures_for(actor: Actor, cycles: list, team) -> list[Insights]:
+def figures_for(actor: Actor, cycles: list, team, shared: dict | None = None) -> list[Insights]:
     """The figures of each cycle (in the order given) for the scope: stored ones while they hold (one
-    query), the others computed and stored."""
+    query), the others computed and stored. `shared`: one dict for several calls in a row (the CSV's
+    teams) keeps the organization-wide reads."""
     org = actor.organization
     found = store.load(org, team, [c.pk for c in cycles])
     missing = {c.pk: c for c in cycles if c.pk not in found}
     if missing:
-        current, shared = store.stamp(org), {}  # the stamp before the inputs are read
+        shared = {} if shared is None else shared
+        if "stamp" not in shared:  # read before any input, shared ones included
+            shared["stamp"] = store.stamp(org)
+        current = shared["stamp"]
         for cycle in missing.values():
             result, until = _compute(actor, cycle, team, shared)
             store.save(org, team, cycle, current, result, until)
