@@ -24,9 +24,10 @@ def cycle_get(*, actor: Actor, cycle_id: int) -> Cycle:
     return cycle
 
 
-def cycle_current(*, actor: Actor) -> Cycle | None:
-    """The active cycle that contains today, else the latest active one, else the latest one."""
-    cycles = list(cycle_list(actor=actor))
+def cycle_current(*, actor: Actor, cycles: list[Cycle] | None = None) -> Cycle | None:
+    """The active cycle that contains today, else the latest active one, else the latest one (of
+    `cycles` when the caller has read them already)."""
+    cycles = list(cycle_list(actor=actor)) if cycles is None else cycles
     today = timezone.localdate()
     active = [c for c in cycles if c.state == Cycle.State.ACTIVE]
     for cycle in active:
@@ -115,8 +116,11 @@ def goal_page(
 def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True) -> Goal:
     """The goal with its key results (and, `with_links`, its children and the goals it supports and is
     supported by, as the API's detail needs them; the goal page reads those as rows, `goal_links`)."""
-    goals = _goals(actor).prefetch_related(
-        Prefetch("key_results", queryset=KeyResult.objects.select_related("owner"))
+    # The organization is the actor's (already read); the team's parent is needed only as `parent_id`.
+    goals = (
+        Goal.objects.for_org(actor.organization)
+        .select_related("cycle", "team", "owner")
+        .prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.select_related("owner")))
     )
     if with_links:
         goals = goals.prefetch_related(
@@ -129,7 +133,22 @@ def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True) -> Goal:
     goal = goals.filter(pk=goal_id).first()
     if goal is None:
         raise NotFound("No such goal.")
+    goal.organization = actor.organization
     return goal
+
+
+def goal_check_ins(*, actor: Actor, goal: Goal, limit: int = 1000) -> list[CheckIn]:
+    """The goal's check-ins, newest first, with their authors; each one's key result is taken from the
+    goal's (prefetched by `goal_get`) instead of joined again per row."""
+    key_results = {kr.pk: kr for kr in goal.key_results.all()}
+    check_ins = list(
+        CheckIn.objects.for_org(actor.organization)
+        .filter(key_result_id__in=list(key_results))
+        .select_related("author")[:limit]
+    )
+    for check_in in check_ins:
+        check_in.key_result = key_results[check_in.key_result_id]
+    return check_ins
 
 
 def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:

@@ -38,13 +38,19 @@ def _chosen_cycle(actor, cycles, params):
     """The cycle asked for in the query string, else the current one."""
     cycle_id = _int(params, "cycle")
     chosen = next((c for c in cycles if c.pk == cycle_id), None)
-    return chosen or (selectors.cycle_current(actor=actor) if cycles else None)
+    return chosen or selectors.cycle_current(actor=actor, cycles=cycles)
+
+
+def _team_options(actor) -> list[tuple[int, str]]:
+    """(id, "Parent › Team") of every team, by name: the filter's options as plain rows."""
+    rows = team_list(actor=actor).values_list("id", "name", "parent__name")
+    return [(pk, f"{parent} › {name}" if parent else name) for pk, name, parent in rows]
 
 
 def _filter_context(actor, params, cycles):
     return {
         "cycles": cycles,
-        "teams": list(team_list(actor=actor)),
+        "teams": _team_options(actor),
         "statuses": STATUS_CHOICES,
         "team_id": _int(params, "team"),
         "status": _status(params),
@@ -134,7 +140,7 @@ def _progress_series(goal, check_ins) -> list[dict]:
 def goal_detail(request, goal_id: int):
     actor = request.actor
     goal = selectors.goal_get(actor=actor, goal_id=goal_id, with_links=False)
-    check_ins = list(selectors.check_in_list(actor=actor, goal_id=goal.pk, limit=1000))
+    check_ins = selectors.goal_check_ins(actor=actor, goal=goal)
     may_edit = services.may_edit_goal(actor, goal)
     context = {
         "goal": goal,
