@@ -31,7 +31,12 @@ def number(value: float | None) -> str:
         return ""
     if value == int(value):
         return str(int(value))
-    return str(Decimal(repr(value)).quantize(_CENT, ROUND_HALF_UP))
+    text = repr(value)
+    whole, _, decimals = text.partition(".")
+    if len(decimals) <= 2 and "e" not in text:  # nothing to round (the common case): skip Decimal
+        return f"{whole}.{decimals:0<2}"
+    rounded = Decimal(text).quantize(_CENT, ROUND_HALF_UP)
+    return str(rounded if rounded else abs(rounded))  # no "-0.00", as the filter
 
 
 def status_badge(status: str) -> str:
