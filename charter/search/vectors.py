@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import shared
 from .models import SearchDocument, SearchIndexState
 
 
@@ -26,7 +27,6 @@ class Matrix:
     their rows: the similar goals read 5,000 of 26,000 rows at size M."""
 
     ids: np.ndarray  # SearchDocument ids
-    types: np.ndarray
     teams: np.ndarray  # -1 for none
     cycles: np.ndarray
     vectors: np.ndarray  # (n, dimension), unit rows
@@ -105,34 +105,52 @@ def matrix(organization_id: int, model: str, dimension: int, token: str | None =
     cached = _cache.get(key)
     if cached and cached[0] == version:
         return cached[1]
-    rows = (
-        _docs(organization_id, model)
-        .filter(dimension=dimension)
-        .order_by("type", "id")
-        .values_list("id", "type", "team_id", "cycle_id", "vector")
-    )
-    built = _build(rows.iterator(chunk_size=2000), dimension)
+    arrays = shared.load(organization_id, model, dimension, version)
+    if arrays is None:
+        rows = (
+            _docs(organization_id, model)
+            .filter(dimension=dimension)
+            .order_by("type", "id")
+            .values_list("id", "type", "team_id", "cycle_id", "vector")
+        )
+        arrays = shared.save(
+            organization_id, model, dimension, version, _build(rows.iterator(2000), dimension)
+        )
+    built = _matrix(arrays)
     with _lock:
         _cache[key] = (version, built)
     return built
 
 
-def _build(rows, dimension: int) -> Matrix:
-    """The matrix of rows sorted by type; the vectors' bytes are appended to one buffer as the rows stream
-    in, which becomes the array without a copy (the peak is one matrix, not three)."""
-    ids, types, teams, cycles, blocks, buffer = [], [], [], [], {}, bytearray()
+def _build(rows, dimension: int) -> dict:
+    """The arrays of the matrix from rows sorted by type; the vectors' bytes are appended to one buffer
+    as the rows stream in, which becomes the array without a copy (the peak is one matrix, not three)."""
+    ids, teams, cycles, blocks, buffer = [], [], [], {}, bytearray()
     for i, (doc_id, type_, team_id, cycle_id, vector) in enumerate(rows):
         ids.append(doc_id)
-        types.append(type_)
         teams.append(team_id or -1)
         cycles.append(cycle_id or -1)
         buffer += vector
-        blocks[type_] = slice(blocks[type_].start if type_ in blocks else i, i + 1)
+        blocks[type_] = (blocks[type_][0] if type_ in blocks else i, i + 1)
+    return {
+        "ids": np.array(ids, dtype=np.int64),
+        "teams": np.array(teams, dtype=np.int64),
+        "cycles": np.array(cycles, dtype=np.int64),
+        "block_names": np.array(list(blocks), dtype=str),
+        "block_bounds": np.array(list(blocks.values()), dtype=np.int64).reshape(-1, 2),
+        "vectors": np.frombuffer(buffer, dtype=np.float32).reshape(len(ids), dimension),
+    }
+
+
+def _matrix(arrays: dict) -> Matrix:
+    bounds = arrays["block_bounds"].tolist()
     return Matrix(
-        ids=np.array(ids, dtype=np.int64),
-        types=np.array(types, dtype=object),
-        teams=np.array(teams, dtype=np.int64),
-        cycles=np.array(cycles, dtype=np.int64),
-        vectors=np.frombuffer(buffer, dtype=np.float32).reshape(len(ids), dimension),
-        blocks=blocks,
+        ids=arrays["ids"],
+        teams=arrays["teams"],
+        cycles=arrays["cycles"],
+        vectors=arrays["vectors"],
+        blocks={
+            str(name): slice(start, stop)
+            for name, (start, stop) in zip(arrays["block_names"], bounds, strict=True)
+        },
     )

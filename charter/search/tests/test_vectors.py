@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from charter.search.vectors import _build, pack
+from charter.search.vectors import _build, _matrix, pack
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def _brute(rows, query, limit, types, team_id, cycle_id):
 
 
 def test_nearest_matches_a_scan_of_every_row_under_every_filter(rows):
-    m = _build(iter(rows), 16)
+    m = _matrix(_build(iter(rows), 16))
     assert m.vectors.shape == (400, 16) and set(m.blocks) == {"decision", "goal", "idea", "key_result"}
     query = np.frombuffer(rows[17][4], dtype=np.float32)
     filters = itertools.product([None, ["goal"], ["idea", "goal"], ["unknown"]], [None, 1, 2], [None, 3])
@@ -51,7 +51,7 @@ def test_nearest_matches_a_scan_of_every_row_under_every_filter(rows):
 
 
 def test_an_empty_index_has_no_neighbours():
-    m = _build(iter([]), 16)
+    m = _matrix(_build(iter([]), 16))
     assert m.vectors.shape == (0, 16)
     assert m.nearest(np.ones(16, dtype=np.float32), limit=5) == []
     assert m.nearest(np.ones(16, dtype=np.float32), limit=5, types=["goal"]) == []

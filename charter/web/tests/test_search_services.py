@@ -153,3 +153,34 @@ def test_the_vector_matrix_is_kept_until_a_document_of_its_organization_changes(
     assert len(current().ids) == len(first.ids)
     SearchIndexState.objects.for_org(owner.organization).delete()  # documents written without the services
     assert current() is not second and SearchIndexState.objects.for_org(owner.organization).exists()
+
+
+def test_workers_share_the_matrix_through_files_named_by_the_token(
+    owner, cycle, settings, tmp_path, django_assert_num_queries
+):
+    settings.CHARTER_VECTOR_DIR = str(tmp_path / "vectors")
+    org_id = owner.organization.pk
+    for title in ("Reduce churn to 3%", "Hire five engineers"):
+        make_goal(owner, cycle, title=title)
+    services.reindex(organization_id=org_id)
+    emb = embedder.get_embedder()
+    in_memory = vectors._matrix(
+        vectors._build(
+            SearchDocument.objects.for_org(owner.organization)
+            .order_by("type", "id")
+            .values_list("id", "type", "team_id", "cycle_id", "vector"),
+            emb.dimension,
+        )
+    )
+    built = vectors.matrix(org_id, emb.name, emb.dimension)
+    assert isinstance(built.vectors, np.memmap) and built.blocks == in_memory.blocks
+    assert np.array_equal(built.vectors, in_memory.vectors) and np.array_equal(built.ids, in_memory.ids)
+    vectors._cache.clear()  # another worker: the token, then the file (no document read)
+    with django_assert_num_queries(1):
+        again = vectors.matrix(org_id, emb.name, emb.dimension)
+    assert np.array_equal(again.vectors, built.vectors)
+    services.index_item(type_="goal", object_id=make_goal(owner, cycle, title="Open an office").pk)
+    grown = vectors.matrix(org_id, emb.name, emb.dimension)
+    assert len(grown.ids) == len(built.ids) + 1
+    token = SearchIndexState.objects.for_org(owner.organization).get().token
+    assert {p.name.split("-")[-1].split(".")[0] for p in (tmp_path / "vectors").iterdir()} == {token}
