@@ -256,6 +256,13 @@ def test_a_check_in_costs_seven_queries_at_any_depth_and_reindexes_nothing(
     kr.refresh_from_db()
     assert (kr.current, kr.confidence, kr.progress) == (40, 6, pytest.approx(0.4))
     assert kr.updated_at == kr.last_check_in_at
+    with connection.cursor() as cursor:  # the roll-up's plain UPDATE stores the moment as the ORM does
+        cursor.execute(
+            "SELECT COUNT(*) FROM goals_goal g, goals_keyresult k"
+            " WHERE k.id = %s AND g.last_check_in_at = k.last_check_in_at",
+            [kr.pk],
+        )
+        assert cursor.fetchone() == (depth,)
 
 
 def test_the_published_goal_is_the_locked_one_with_its_new_roll_up(owner, cycle, django_assert_num_queries):
