@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_POST
 
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
@@ -13,7 +12,7 @@ from charter.mission.selectors import mission_get
 from charter.organizations.selectors import member_users, team_list
 
 from . import map_html, rules, selectors, services
-from .forms import CONFIDENCE_HELP, INTENT_HELP, KIND_HELP, CheckInForm, CycleForm, GoalForm, KeyResultForm
+from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm
 from .map_html import MapRenderer
 
 STATUS_CHOICES = [
@@ -136,6 +135,16 @@ def _progress_series(goal, check_ins) -> list[dict]:
     return series
 
 
+def _drawn_links(goal, links: dict) -> dict:
+    """Each key result's progress bar and each contributing goal's status badge drawn once in Python,
+    not by a template include per row."""
+    for kr in goal.key_results.all():
+        kr.bar = SafeString(map_html.progress(kr.progress, escape(kr.title)))
+    for child in links["children"]:
+        child["badge"] = SafeString(map_html.status_badge(child["status"]))
+    return links
+
+
 @requires("organization.view")
 def goal_detail(request, goal_id: int):
     actor = request.actor
@@ -144,7 +153,7 @@ def goal_detail(request, goal_id: int):
     may_edit = services.may_edit_goal(actor, goal)
     context = {
         "goal": goal,
-        "links": selectors.goal_links(actor=actor, goal=goal),
+        "links": _drawn_links(goal, selectors.goal_links(actor=actor, goal=goal)),
         "ancestors": list(reversed(selectors.goal_ancestors(actor=actor, goal=goal))),
         "mission": mission_get(actor=actor),
         "check_ins": check_ins,
@@ -328,69 +337,6 @@ def key_result_delete(request, key_result_id: int):
             "consequence": "Its check-ins go with it; the goal's progress is recomputed without it.",
         },
     )
-
-
-# ---- check-ins ------------------------------------------------------------------------------------
-
-
-def _check_in_initial(kr) -> dict:
-    """A row's starting values, so that an unchanged week is one Enter away."""
-    current = kr.current if kr.current is not None else kr.start
-    value = f"{current:g}" if current is not None else ""
-    return {"value": value, "confidence": 5 if kr.confidence is None else kr.confidence}
-
-
-def _check_in_row(kr, form=None, saved=False) -> dict:
-    """One row of the weekly page. A fresh row draws its inputs in the template from `initial` (Django's
-    widget templates cost milliseconds a row); a refused one shows its bound `form` with the errors."""
-    facts = {k: getattr(kr, k) for k in ("kind", "progress", "current", "target", "target_max", "unit")}
-    label = escape(f"Progress of {kr.title}")
-    return {
-        "kr": kr,
-        "form": form,
-        "initial": _check_in_initial(kr),
-        "saved": saved,
-        "now": SafeString(map_html.kr_value(facts)),
-        "bar": SafeString(map_html.progress(kr.progress, label)),
-    }
-
-
-@requires("check_in.create")
-def check_in_week(request):
-    rows = [_check_in_row(kr) for kr in selectors.my_key_results(actor=request.actor)]
-    context = {"rows": rows, "confidence_help": CONFIDENCE_HELP}
-    return render(request, "goals/check_in_week.html", context)
-
-
-@requires("check_in.create")
-@require_POST
-def check_in_create(request, key_result_id: int):
-    actor = request.actor
-    # Look the key result up first, so another organization's id is a 404 whatever the input.
-    kr = selectors.key_result_get(actor=actor, key_result_id=key_result_id)
-    form = CheckInForm(request.POST, auto_id=f"kr{kr.pk}_%s")
-    saved = form.is_valid() and call_with_form(
-        form, services.check_in_record, actor=actor, key_result_id=kr.pk, **form.cleaned_data
-    )
-    if not request.htmx:
-        _flash_check_in(request, saved, form)
-        return redirect("check_in_week")
-    if saved:  # the row shows the new current value, progress and confidence
-        kr = selectors.key_result_get(actor=actor, key_result_id=kr.pk)
-    row = _check_in_row(kr, form=None if saved else form, saved=bool(saved))
-    context = {"row": row, "confidence_help": CONFIDENCE_HELP}
-    return render(request, "goals/check_in_week.html#row", context)
-
-
-def _flash_check_in(request, saved, form) -> None:
-    if saved:
-        messages.success(request, "Check-in saved.")
-        return
-    problems = " ".join(
-        f"{form[name].label if name in form.fields else ''}: {' '.join(errors)}"
-        for name, errors in form.errors.items()
-    )
-    messages.error(request, f"The check-in was not saved. {problems}")
 
 
 # ---- cycles ---------------------------------------------------------------------------------------
