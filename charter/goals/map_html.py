@@ -6,9 +6,9 @@ scripts and styles use), with the grid classes repeated on every row moved to `g
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from charter.core import panels
