@@ -393,3 +393,16 @@ def test_another_organizations_goal_is_404(owner, other_owner, login, cycle):
     )
     assert response.status_code == 404
     assert kr.check_ins.count() == 0
+
+
+def test_filters_offer_teams_under_their_parent_and_people_with_the_chosen_one_selected(
+    owner, login, cycle, goal_tree
+):
+    child_team = make_team(owner, "Clinics <east>", parent=goal_tree["team"])
+    client = login(owner)
+    html = client.get(reverse("goal_list"), {"team": child_team.pk, "owner": owner.user_id}).content.decode()
+    assert f'<option value="{child_team.pk}" selected>Onboarding › Clinics &lt;east&gt;</option>' in html
+    assert f'<option value="{owner.user_id}" selected>' in html
+    map_html = client.get(reverse("strategy_map")).content.decode()
+    assert f'<option value="{child_team.pk}" >Onboarding › Clinics &lt;east&gt;</option>' in map_html
+    assert 'id="filter-owner"' not in map_html
