@@ -152,62 +152,74 @@ def goal_check_ins(*, actor: Actor, goal: Goal, limit: int = 1000) -> list[Check
 
 
 def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:
-    """The goal page's alignment as rows, in one query (a UNION ALL, each part on its index): `children`
-    (with progress and status) and the goals it `supports` and is `supported_by` (with their team's
-    name), each by title."""
+    """The goal page's alignment as rows, in one query (a UNION ALL, each part on its index): the
+    `ancestors` it contributes to (nearest first, with their intent), its `children` (with progress and
+    status), the goals it `supports` and is `supported_by`; each with its team's name, by title."""
     goals = Goal.objects.for_org(actor.organization)
-    fields = ("id", "title", "team__name", *_STATUS_FIELDS, "side")
-    sides = (("children", "parent_id"), ("supports", "supported_by"), ("supported_by", "supports"))
+    fields = ("id", "title", "team__name", "parent_id", *INTENT_FIELDS, *_STATUS_FIELDS, "side")
+    sides = [("children", "parent_id", goal.pk), ("supports", "supported_by", goal.pk)]
+    sides.append(("supported_by", "supports", goal.pk))
+    if goal.parent_id:
+        sides.append(("ancestors", "pk__in", _chain_ids(actor, goal.parent_id)))
     parts = [
-        goals.filter(**{lookup: goal.pk}).annotate(side=Value(side)).values(*fields).order_by()
-        for side, lookup in sides
+        goals.filter(**{lookup: value}).annotate(side=Value(side)).values(*fields).order_by()
+        for side, lookup, value in sides
     ]
     rows = parts[0].union(*parts[1:], all=True).order_by("title", "id")
     now, stale_days = timezone.now(), actor.organization.stale_days
-    links = {"children": [], "supports": [], "supported_by": []}
+    links = {"children": [], "supports": [], "supported_by": [], "ancestors": []}
     for row in rows:
         if row["side"] == "children":
             row["status"] = status_of(row, now, stale_days)
         links[row["side"]].append(row)
+    links["ancestors"] = _chain({row["id"]: row for row in links["ancestors"]}, goal.parent_id)
     return links
 
 
+INTENT_FIELDS = ("purpose", "end_state", "constraints", "freedoms")
 _STATUS_FIELDS = (
     "progress", "confidence", "last_check_in_at", "created_at", "cycle__starts_on", "cycle__ends_on",
 )  # fmt: skip
 
 
 def goal_ancestors(*, actor: Actor, goal: Goal) -> list[Goal]:
-    """The chain of goals this one contributes to, nearest first, in one query.
+    """The chain of goals this one contributes to, nearest first, in one query (only the chain is read,
+    not every goal of the organization)."""
+    if not goal.parent_id:
+        return []
+    parents = (
+        Goal.objects.for_org(actor.organization)
+        .filter(pk__in=_chain_ids(actor, goal.parent_id))
+        .only("id", "title", "parent_id", *INTENT_FIELDS, "team_id")
+        .select_related("team")
+    )
+    return _chain({g.pk: g for g in parents}, goal.parent_id)
 
-    A recursive subquery climbs the parent links, so only the chain is read (not every goal of the
-    organization); UNION stops it should the links ever loop.
-    """
+
+def _chain_ids(actor: Actor, parent_id: int) -> RawSQL:
+    """Ids of `parent_id` and the goals above it: a recursive subquery climbs the parent links; UNION
+    stops it should the links ever loop."""
     table = connection.ops.quote_name(Goal._meta.db_table)
-    chain_ids = RawSQL(
+    return RawSQL(
         f"WITH RECURSIVE chain(id, parent_id) AS ("
         f" SELECT id, parent_id FROM {table} WHERE id = %s AND organization_id = %s"
         f" UNION SELECT g.id, g.parent_id FROM {table} g JOIN chain c ON g.id = c.parent_id"
         f" WHERE g.organization_id = %s"
         f") SELECT id FROM chain",
-        (goal.parent_id, actor.organization.pk, actor.organization.pk),
+        (parent_id, actor.organization.pk, actor.organization.pk),
     )
-    parents = (
-        {
-            g.pk: g
-            for g in Goal.objects.for_org(actor.organization)
-            .filter(pk__in=chain_ids)
-            .only("id", "title", "parent_id", "purpose", "end_state", "constraints", "freedoms", "team_id")
-            .select_related("team")
-        }
-        if goal.parent_id
-        else {}
-    )
-    chain, node, seen = [], parents.get(goal.parent_id), set()
-    while node is not None and node.pk not in seen:
+
+
+def _chain(by_id: dict, parent_id: int | None) -> list:
+    """Walk up from `parent_id` through `by_id` (models or rows), nearest first; a loop stops the walk."""
+    chain, node, seen = [], by_id.get(parent_id), set()
+    while node is not None:
+        pk = node["id"] if isinstance(node, dict) else node.pk
+        if pk in seen:
+            break
         chain.append(node)
-        seen.add(node.pk)
-        node = parents.get(node.parent_id)
+        seen.add(pk)
+        node = by_id.get(node["parent_id"] if isinstance(node, dict) else node.parent_id)
     return chain
 
 

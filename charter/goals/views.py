@@ -166,10 +166,11 @@ def goal_detail(request, goal_id: int):
     goal = selectors.goal_get(actor=actor, goal_id=goal_id, with_links=False)
     check_ins = selectors.goal_check_ins(actor=actor, goal=goal)
     may_edit = services.may_edit_goal(actor, goal)
+    links = _drawn_links(goal, selectors.goal_links(actor=actor, goal=goal))
     context = {
         "goal": goal,
-        "links": _drawn_links(goal, selectors.goal_links(actor=actor, goal=goal)),
-        "ancestors": list(reversed(selectors.goal_ancestors(actor=actor, goal=goal))),
+        "links": links,
+        "ancestors": list(reversed(links["ancestors"])),
         "mission": mission_get(actor=actor),
         "check_ins": check_ins,
         "may_edit": may_edit,
