@@ -9,12 +9,14 @@ it never reads the organization's other teams: the recursion walks down from the
 token therefore count from the next request on.
 """
 
+from functools import cache
+
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from charter.core.actor import Actor
 
-from .models import Membership, Organization, Team, TeamMembership, User
+from .models import ApiToken, Membership, Organization, Team, TeamMembership, User
 from .permissions import allowed_actions
 
 _MARKS = """(
@@ -106,3 +108,58 @@ def session_actor(*, user, organization_id: int, request_id: str = "") -> Actor 
         return None
     marks = organization.__dict__.pop("actor_marks")  # not a field: it leaves with the actor
     return actor_from(user=user, organization=organization, marks=marks, request_id=request_id)
+
+
+def _reader(model):
+    """Builds a `model` instance from its columns in a row, through each field's converters (what the
+    ORM's compiler does for a select_related row), and says how many columns it takes."""
+    fields = model._meta.concrete_fields
+    steps = []
+    for field in fields:
+        column = field.get_col(model._meta.db_table)
+        steps.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
+    names = [field.attname for field in fields]
+
+    def read(values):
+        converted = []
+        for value, (column, converters) in zip(values, steps, strict=True):
+            for convert in converters:
+                value = convert(value, column, connection)
+            converted.append(value)
+        return model.from_db(connection.alias, names, converted)
+
+    return read, len(fields)
+
+
+@cache
+def _token_query(vendor: str):
+    """The token query's SQL and row readers, built once per process (they depend on the database)."""
+    models = (ApiToken, User, Organization)
+    token_cols, user_cols, org_cols = (
+        ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)
+        for alias, model in zip("tuo", models, strict=True)
+    )
+    sql = (
+        f"SELECT {token_cols}, {user_cols}, {org_cols}, {_marks_sql('t.organization_id', 't.user_id')}"
+        f" FROM {_q(ApiToken)} t JOIN {_q(User)} u ON u.id = t.user_id"
+        f" JOIN {_q(Organization)} o ON o.id = t.organization_id"
+        " WHERE t.token_hash = %s AND t.revoked_at IS NULL"
+    )
+    return sql, [_reader(model) for model in models]
+
+
+def token_with_actor(token_hash: str) -> ApiToken | None:
+    """The unrevoked token with this hash, its user and organization set, and its owner's marks as
+    `actor_marks`: one query in plain SQL (every API request pays for it; the queryset with two
+    select_related models and the marks costs about a millisecond of CPU to build)."""
+    sql, ((read_token, n_token), (read_user, n_user), (read_org, _)) = _token_query(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_hash])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token = read_token(row[:n_token])
+    token.user = read_user(row[n_token : n_token + n_user])
+    token.organization = read_org(row[n_token + n_user : -1])
+    token.actor_marks = row[-1]
+    return token

@@ -16,7 +16,7 @@ from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
 
-from .actors import actor_from, actor_marks
+from .actors import actor_from, token_with_actor
 from .models import ApiToken, Membership, Organization, Role, Team, TeamMembership, User
 from .permissions import SCOPES, allowed_actions, scoped_actions
 
@@ -327,13 +327,7 @@ def token_authenticate(raw: str) -> ApiToken | None:
     that `token_actor` needs no other query."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.unscoped()
-        .select_related("user", "organization")
-        .annotate(actor_marks=actor_marks(ApiToken))
-        .filter(token_hash=_hash(raw), revoked_at__isnull=True)
-        .first()
-    )
+    token = token_with_actor(_hash(raw))
     if token is None or not token.is_active or not token.user.is_active:
         return None
     now = timezone.now()

@@ -148,3 +148,25 @@ def test_an_organization_without_teams(db):
     again = actor_for(user=solo.user, organization=solo.organization)
 
     assert (again.role, again.team_ids, again.lead_team_ids) == (Role.OWNER, frozenset(), frozenset())
+
+
+def test_the_token_row_reads_every_field_as_the_orm_does(owner, tree):
+    from charter.organizations.models import ApiToken, Organization, User
+    from charter.organizations.permissions import SCOPES
+    from charter.organizations.services import _hash
+
+    scope = sorted(SCOPES)[0]
+    token, raw = token_create(actor=tree["lead"], name="fields", days=30, scopes=[scope])
+    token_actor(raw)  # sets last_used_at: a moment read back too
+
+    read = token_authenticate(raw)
+
+    def fields(instance):
+        return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+    assert _hash(raw) == read.token_hash and read.scopes == [scope]
+    assert fields(read) == fields(ApiToken.objects.unscoped().get(pk=token.pk))
+    assert fields(read.user) == fields(User.objects.get(pk=tree["lead"].user_id))
+    assert fields(read.organization) == fields(Organization.objects.get(pk=owner.organization.pk))
+    assert read.last_used_at is not None and read.expires_at.tzinfo is not None
+    assert token_actor(raw).allowed <= SCOPES[scope]
