@@ -12,7 +12,6 @@ token therefore count from the next request on.
 from functools import cache
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
 
 from charter.core.actor import Actor
 
@@ -53,12 +52,6 @@ def _marks_sql(org: str, user: str) -> str:
         user=user,
         agg=_AGGREGATE.get(connection.vendor, "group_concat(mark, ',')"),
     )
-
-
-def actor_marks(model) -> RawSQL:
-    """The marks of the row's `user_id` in its `organization_id`, for `.annotate()` on `model`."""
-    quote, table = connection.ops.quote_name, _q(model)
-    return RawSQL(_marks_sql(f"{table}.{quote('organization_id')}", f"{table}.{quote('user_id')}"), ())
 
 
 def actor_from(*, user, organization, marks: str | None, request_id: str = "", via: str = "web"):
