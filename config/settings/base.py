@@ -143,6 +143,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Similar goals: the vector matrix is written here once per index version and mapped read-only by every
+# worker (one copy per machine, loaded in milliseconds); empty keeps a private copy in each process.
+CHARTER_VECTOR_DIR = os.environ.get("CHARTER_VECTOR_DIR", str(DATA_DIR / "vectors"))
 
 # Security (ADR 8). A session ends after this many idle minutes; IdleTimeoutMiddleware slides the
 # expiry (at most one session write a minute), so the database row expires with the idleness.

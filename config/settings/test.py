@@ -30,3 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The API fuzzer sends ~1,800 requests with one token in about two minutes; the rate limit is counted
 # as in production but set out of its reach (tests/test_security.py tests the limit with small values).
 CHARTER_API_RATE_LIMIT = 100_000
+
+# Each test process keeps its own matrix (the shared files have their own test, in a temporary folder).
+CHARTER_VECTOR_DIR = ""
