@@ -15,6 +15,7 @@ class Actor:
     allowed: frozenset[str] = field(default_factory=frozenset)
     team_ids: frozenset[int] = field(default_factory=frozenset)  # teams the person belongs to
     lead_team_ids: frozenset[int] = field(default_factory=frozenset)  # teams the person leads
+    organization_count: int = 0  # active organizations of the person; 0 when not read (then ask)
     request_id: str = ""
     via: str = "web"
     token_id: int | None = None  # the API token the request came with; audited with every write

@@ -2,11 +2,12 @@
 
 One subquery gives everything the actor needs about a person in an organization, as one text value of
 marks: "R<role>" when their membership is active, "M<id>" for each team they belong to, "L<id>" for
-each team they lead and every team below those. It is correlated to the row that names the person and
-the organization (the session's organization, a token), so that row and the actor come together, and
-it never reads the organization's other teams: the recursion walks down from the led teams only
-(UNION stops it should the tree ever loop). A removed member, a changed role or team and a revoked
-token therefore count from the next request on.
+each team they lead and every team below those, and "O<n>" for the number of organizations the person
+is an active member of (the organization switcher reads their list only when there are two or more).
+It is correlated to the row that names the person and the organization (the session's organization, a
+token), so that row and the actor come together, and it never reads the organization's other teams: the
+recursion walks down from the led teams only (UNION stops it should the tree ever loop). A removed
+member, a changed role or team and a revoked token therefore count from the next request on.
 """
 
 from functools import cache
@@ -32,6 +33,8 @@ WITH RECURSIVE led(id) AS (
     UNION ALL
     SELECT 'M' || CAST(tm.team_id AS TEXT) FROM {tm} tm
     WHERE tm.organization_id = {org} AND tm.user_id = {user}
+    UNION ALL
+    SELECT 'O' || CAST(COUNT(*) AS TEXT) FROM {membership} m WHERE m.user_id = {user} AND m.is_active
 )
 SELECT {agg} FROM marks
 )"""
@@ -56,10 +59,12 @@ def _marks_sql(org: str, user: str) -> str:
 
 def actor_from(*, user, organization, marks: str | None, request_id: str = "", via: str = "web"):
     """The actor the marks describe; None when they hold no role (not an active member)."""
-    role, teams, leads = None, set(), set()
+    role, teams, leads, organization_count = None, set(), set(), 0
     for mark in (marks or "").split(","):
         if mark[:1] == "R":
             role = mark[1:]
+        elif mark[:1] == "O":
+            organization_count = int(mark[1:])
         elif mark:
             (leads if mark[0] == "L" else teams).add(int(mark[1:]))
     if role is None:
@@ -71,6 +76,7 @@ def actor_from(*, user, organization, marks: str | None, request_id: str = "", v
         allowed=allowed_actions(role),
         team_ids=frozenset(teams),
         lead_team_ids=frozenset(leads),
+        organization_count=organization_count,
         request_id=request_id,
         via=via,
     )

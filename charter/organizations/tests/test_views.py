@@ -72,6 +72,32 @@ def test_switch_organization_to_one_of_mine(client, owner, login):
     assert client.get(reverse("home")).context["organization"] == second.organization
 
 
+def _switcher_names(response) -> list[str]:
+    return [org.name for org in response.context["my_organizations"]()]
+
+
+def test_the_switcher_lists_every_organization_and_reads_them_only_for_two_or_more(
+    client, owner, other_owner, login, django_assert_num_queries
+):
+    login(owner)
+    response = client.get(reverse("help"))
+    with django_assert_num_queries(0):
+        assert _switcher_names(response) == [owner.organization.name]  # the actor's own, nothing read
+
+    second = make_org("Second", owner=owner.user)
+    response = client.get(reverse("help"))
+    with django_assert_num_queries(1):
+        names = _switcher_names(response)
+    assert sorted(names) == sorted([owner.organization.name, "Second"])
+    switch = reverse("organization_switch", args=[second.organization.pk])
+    assert f'action="{switch}"' in response.content.decode()
+
+    Membership.objects.unscoped().filter(organization=second.organization).update(is_active=False)
+    response = client.get(reverse("help"))
+    with django_assert_num_queries(0):
+        assert _switcher_names(response) == [owner.organization.name]
+
+
 def test_switch_to_a_foreign_organization_is_404_and_keeps_the_session(client, owner, other_owner, login):
     login(owner)
     client.get(reverse("home"))
