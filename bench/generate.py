@@ -48,7 +48,7 @@ from charter.organizations.middleware import SESSION_KEY as ORG_SESSION_KEY  # n
 from charter.organizations.models import Membership, Team, TeamMembership, User  # noqa: E402
 from charter.organizations.services import organization_create, token_create  # noqa: E402
 from charter.search.embedder import MODEL_NAME  # noqa: E402
-from charter.search.models import SearchDocument  # noqa: E402
+from charter.search.models import SearchDocument, SearchVector  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -570,14 +570,14 @@ def generate(size_name: str, seed: int = 6) -> dict:
                          reverse("idea_detail", args=[i["id"]])))  # fmt: skip
         doc_ids = iter(w.ids(SearchDocument, len(docs)))
         for start in range(0, len(docs), 50_000):
-            chunk = docs[start : start + 50_000]
+            chunk = [(next(doc_ids), *doc) for doc in docs[start : start + 50_000]]
             vectors = vec_rng.standard_normal((len(chunk), DIMENSION)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             w.insert(
                 SearchDocument,
                 [
                     {
-                        "id": next(doc_ids),
+                        "id": doc_id,
                         "organization_id": O,
                         "type": typ,
                         "object_id": oid,
@@ -587,13 +587,21 @@ def generate(size_name: str, seed: int = 6) -> dict:
                         "cycle_id": cycle_id,
                         "url": url,
                         "updated_at": now,
+                    }  # fmt: skip
+                    for doc_id, typ, oid, title, body, team_id, cycle_id, url in chunk
+                ],
+            )
+            w.insert(  # each document's meaning beside it, as the services store it
+                SearchVector,
+                [
+                    {
+                        "document_id": doc[0],
+                        "organization_id": O,
                         "vector": vec.tobytes(),
                         "model": MODEL_NAME,
                         "dimension": DIMENSION,
                     }  # fmt: skip
-                    for (typ, oid, title, body, team_id, cycle_id, url), vec in zip(
-                        chunk, vectors, strict=True
-                    )
+                    for doc, vec in zip(chunk, vectors, strict=True)
                 ],
             )
         if not w.postgres:  # SQLite's keyword index is an FTS5 table the services keep

@@ -8,10 +8,11 @@ import logging
 from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 
 from . import embedder as embedding
 from . import keyword, registry
-from .models import SearchDocument
+from .models import SearchDocument, SearchVector
 from .vectors import pack, touch
 
 log = logging.getLogger(__name__)
@@ -46,13 +47,15 @@ def _store(reg, obj, embedder, vector=None) -> SearchDocument:
     fields = _fields(reg, obj)
     if embedder is not None and vector is None:
         vector = embedder.embed([_embed_text(fields)])[0]
-    if embedder is not None:
-        fields.update(vector=pack(vector), model=embedder.name, dimension=embedder.dimension)
-    else:
-        fields.update(vector=None, model="", dimension=0)
     doc, _ = SearchDocument.objects.unscoped().update_or_create(
         organization_id=obj.organization_id, type=reg.type, object_id=obj.pk, defaults=fields
     )
+    vectors = SearchVector.objects.unscoped()
+    if embedder is None:
+        vectors.filter(document=doc).delete()
+    else:
+        meaning = {"vector": pack(vector), "model": embedder.name, "dimension": embedder.dimension}
+        vectors.update_or_create(document=doc, defaults={"organization_id": doc.organization_id, **meaning})
     with connection.cursor() as cursor:
         keyword.backend().write(cursor, doc.pk, doc.title, doc.body)
     return doc
@@ -115,5 +118,7 @@ def needs_reindex(*, organization_id: int) -> bool:
     emb = embedding.get_embedder()
     if emb is None:
         return False
-    docs = SearchDocument.objects.for_org(organization_id)
-    return docs.exclude(model=emb.name, dimension=emb.dimension).exists()
+    current = SearchVector.objects.for_org(organization_id).filter(
+        document=OuterRef("pk"), model=emb.name, dimension=emb.dimension
+    )
+    return SearchDocument.objects.for_org(organization_id).filter(~Exists(current)).exists()

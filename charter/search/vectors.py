@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import shared
-from .models import SearchDocument, SearchIndexState
+from .models import SearchIndexState, SearchVector
 
 
 def pack(vector: np.ndarray) -> bytes:
@@ -70,10 +70,6 @@ _cache: dict[tuple[int, str], tuple[str, Matrix]] = {}
 _lock = threading.Lock()
 
 
-def _docs(organization_id: int, model: str):
-    return SearchDocument.objects.for_org(organization_id).filter(model=model, vector__isnull=False)
-
-
 def touch(organization_ids: Iterable[int]) -> None:
     """Give each organization's index a new token; called by every write of documents, in its transaction."""
     states = SearchIndexState.objects.unscoped()
@@ -108,10 +104,10 @@ def matrix(organization_id: int, model: str, dimension: int, token: str | None =
     arrays = shared.load(organization_id, model, dimension, version)
     if arrays is None:
         rows = (
-            _docs(organization_id, model)
-            .filter(dimension=dimension)
-            .order_by("type", "id")
-            .values_list("id", "type", "team_id", "cycle_id", "vector")
+            SearchVector.objects.for_org(organization_id)
+            .filter(model=model, dimension=dimension)
+            .order_by("document__type", "document_id")
+            .values_list("document_id", "document__type", "document__team_id", "document__cycle_id", "vector")
         )
         arrays = shared.save(
             organization_id, model, dimension, version, _build(rows.iterator(2000), dimension)

@@ -7,7 +7,7 @@ from charter.discussion.services import comment_add, comment_delete
 from charter.goals.services import goal_delete, goal_update
 from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
 from charter.search import embedder, selectors, services, vectors
-from charter.search.models import SearchDocument, SearchIndexState
+from charter.search.models import SearchDocument, SearchIndexState, SearchVector
 from charter.search.vectors import unpack
 
 
@@ -32,8 +32,10 @@ def test_writes_and_deletes_keep_the_index_current(owner, cycle, django_capture_
         make_key_result(owner, goal, title="Monthly churn below 3%")
     doc = _docs(owner, type="goal", object_id=goal.pk).get()
     assert doc.cycle_id == cycle.pk and "Customers stay" in doc.body
-    assert doc.model == "all-MiniLM-L6-v2" and doc.dimension == 384
-    assert np.isclose(np.linalg.norm(unpack(doc.vector, 384)), 1.0, atol=1e-4)
+    meaning = doc.embedding
+    assert meaning.model == "all-MiniLM-L6-v2" and meaning.dimension == 384
+    assert meaning.organization_id == doc.organization_id
+    assert np.isclose(np.linalg.norm(unpack(meaning.vector, 384)), 1.0, atol=1e-4)
     assert _docs(owner, type="key_result").count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -47,6 +49,7 @@ def test_writes_and_deletes_keep_the_index_current(owner, cycle, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         goal_delete(actor=owner, goal_id=goal.pk)
     assert not _docs(owner).exists()
+    assert not SearchVector.objects.for_org(owner.organization).exists()  # gone with their documents
     assert not selectors.search(actor=owner, q="attrition", mode="keyword").hits
 
 
@@ -77,16 +80,19 @@ def test_a_model_change_reindexes_and_search_skips_other_models(owner, cycle):
         results = selectors.search(actor=owner, q="keep clients from leaving", mode="meaning")
         assert results.meaning_on and not results.hits  # the stored vectors are of another model
         assert services.reindex(organization_id=owner.organization.pk) >= 1
-        doc = _docs(owner, type="goal", object_id=goal.pk).get()
-        assert (doc.model, doc.dimension, len(doc.vector)) == ("fake-8", 8, 32)
+        meaning = _docs(owner, type="goal", object_id=goal.pk).get().embedding
+        assert (meaning.model, meaning.dimension, len(meaning.vector)) == ("fake-8", 8, 32)
         assert not services.needs_reindex(organization_id=owner.organization.pk)
     assert services.needs_reindex(organization_id=owner.organization.pk)
 
 
 def test_without_the_model_keyword_search_still_works(owner, cycle):
     make_goal(owner, cycle, title="Reduce churn to 3%")
+    services.reindex(organization_id=owner.organization.pk)
+    assert SearchVector.objects.for_org(owner.organization).exists()
     with embedder.use(None, "the ONNX model not found"):
         services.reindex(organization_id=owner.organization.pk)
+        assert not SearchVector.objects.for_org(owner.organization).exists()  # no model, no vectors
         results = selectors.search(actor=owner, q="churn")
         assert not results.meaning_on and results.meaning_off_reason == "the ONNX model not found"
         assert [h.doc.title for h in results.hits] == ["Reduce churn to 3%"]
@@ -168,7 +174,7 @@ def test_workers_share_the_matrix_through_files_named_by_the_token(
         vectors._build(
             SearchDocument.objects.for_org(owner.organization)
             .order_by("type", "id")
-            .values_list("id", "type", "team_id", "cycle_id", "vector"),
+            .values_list("id", "type", "team_id", "cycle_id", "embedding__vector"),
             emb.dimension,
         )
     )
