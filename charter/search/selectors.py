@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Subquery
+from django.db.models import F, Subquery
 
 from charter.core.actor import Actor
 from charter.core.errors import ValidationError
@@ -146,7 +146,14 @@ def similar_goals_and_threshold(*, actor: Actor, goal_id: int, limit: int = 5) -
             threshold=Subquery(SearchSettings.objects.for_org(org).values("similar_threshold")[:1]),
             token=Subquery(SearchIndexState.objects.for_org(org).values("token")[:1]),
         )
-        .values("id", "vector", "model", "dimension", "threshold", "token")
+        .values(
+            "id",
+            "threshold",
+            "token",
+            vector=F("embedding__vector"),
+            model=F("embedding__model"),
+            dimension=F("embedding__dimension"),
+        )
         .first()
     )
     if row is None:
