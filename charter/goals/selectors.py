@@ -1,12 +1,14 @@
 """Reads of cycles, goals, key results and check-ins, scoped to the actor's organization."""
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, Value, Window
+from django.db.models import Count, Prefetch, Q, Subquery, TextField, Value, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.mission.models import Mission
 
 from .models import CheckIn, Cycle, Goal, KeyResult
 from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, goal_out, status_of
@@ -113,9 +115,11 @@ def goal_page(
     return [goal_out(row, now, stale_days) for row in page], total
 
 
-def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True) -> Goal:
+def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True, with_mission: bool = False) -> Goal:
     """The goal with its key results (and, `with_links`, its children and the goals it supports and is
-    supported by, as the API's detail needs them; the goal page reads those as rows, `goal_links`)."""
+    supported by, as the API's detail needs them; the goal page reads those as rows, `goal_links`).
+    `with_mission`: the organization's mission statement as `mission_statement` ("" when none), in the
+    same query (the goal page's chain of intent ends there)."""
     # The organization is the actor's (already read); the team's parent is needed only as `parent_id`.
     goals = (
         Goal.objects.for_org(actor.organization)
@@ -129,6 +133,11 @@ def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True) -> Goal:
             ),
             Prefetch("supports", queryset=Goal.objects.select_related("team")),
             Prefetch("supported_by", queryset=Goal.objects.select_related("team")),
+        )
+    if with_mission:
+        first = Mission.objects.for_org(actor.organization).order_by("pk").values("statement")[:1]
+        goals = goals.annotate(
+            mission_statement=Coalesce(Subquery(first), Value(""), output_field=TextField())
         )
     goal = goals.filter(pk=goal_id).first()
     if goal is None:

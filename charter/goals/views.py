@@ -163,7 +163,7 @@ def _drawn_links(goal, links: dict) -> dict:
 @requires("organization.view")
 def goal_detail(request, goal_id: int):
     actor = request.actor
-    goal = selectors.goal_get(actor=actor, goal_id=goal_id, with_links=False)
+    goal = selectors.goal_get(actor=actor, goal_id=goal_id, with_links=False, with_mission=True)
     check_ins = selectors.goal_check_ins(actor=actor, goal=goal)
     may_edit = services.may_edit_goal(actor, goal)
     links = _drawn_links(goal, selectors.goal_links(actor=actor, goal=goal))
@@ -171,7 +171,7 @@ def goal_detail(request, goal_id: int):
         "goal": goal,
         "links": links,
         "ancestors": list(reversed(links["ancestors"])),
-        "mission": mission_get(actor=actor),
+        "mission": {"statement": goal.mission_statement},
         "check_ins": check_ins,
         "may_edit": may_edit,
         "may_delete": may_edit and actor.can("goal.delete"),

@@ -2,7 +2,7 @@
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Exists, JSONField, OuterRef, Subquery
 from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
@@ -205,7 +205,45 @@ def findings_of_goals(*, actor: Actor, cycle_id: int, goal_ids=None) -> dict:
 def findings_of_goal(*, actor: Actor, goal: Goal) -> list:
     """The findings of one goal instance of the actor's organization (the goal page), linted alone: its
     owner's goal count in the cycle (CH009) is the only cycle-wide figure a goal rule reads."""
-    return _lint_grouped(actor, goal.cycle, [goal_data_of(goal)], partial=True).get(goal.pk, [])
+    settings, owner_counts, waiting = _goal_facts(actor, goal)
+    back_briefs = _waiting_back_briefs(actor, goal.cycle, [goal.pk]) if waiting else ()
+    facts = (settings, owner_counts, back_briefs)
+    return _lint_grouped(actor, goal.cycle, [goal_data_of(goal)], partial=True, facts=facts).get(goal.pk, [])
+
+
+def _goal_facts(actor: Actor, goal: Goal) -> tuple[LintSettings, Counter, bool]:
+    """The settings, the owner's goal count in the cycle and whether back-briefs wait, in one query (the
+    back-briefs themselves are read only when some wait, which is rare)."""
+    org = actor.organization
+    stored = LintSettings.objects.for_org(org)
+    row = (
+        Goal.objects.for_org(org)
+        .filter(pk=goal.pk)
+        .annotate(
+            lint_disabled=Subquery(stored.values("disabled")[:1], output_field=JSONField()),
+            lint_thresholds=Subquery(stored.values("thresholds")[:1], output_field=JSONField()),
+            owner_goals=Subquery(
+                Goal.objects.for_org(org)
+                .filter(cycle_id=goal.cycle_id, owner_id=OuterRef("owner_id"))
+                .order_by()
+                .values("owner_id")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
+            waiting=Exists(
+                BackBrief.objects.for_org(org).filter(goal_id=OuterRef("pk"), state=BackBrief.State.SUBMITTED)
+            ),
+        )
+        .values("lint_disabled", "lint_thresholds", "owner_goals", "waiting")
+        .get()
+    )
+    settings = LintSettings(
+        organization=org, disabled=row["lint_disabled"] or [], thresholds=row["lint_thresholds"] or {}
+    )
+    counts = (
+        Counter({goal.owner_id: row["owner_goals"]}) if goal.owner_id and row["owner_goals"] else Counter()
+    )
+    return settings, counts, row["waiting"]
 
 
 def _findings_of_some(actor: Actor, cycle_id: int, goal_ids) -> dict:
@@ -241,13 +279,16 @@ def _owner_counts(actor: Actor, cycle: Cycle, goals) -> Counter:
     return Counter(dict(counted)) if owners else Counter()
 
 
-def _lint_grouped(actor: Actor, cycle: Cycle, goals: list, partial: bool = False) -> dict:
+def _lint_grouped(actor: Actor, cycle: Cycle, goals: list, partial: bool = False, facts=None) -> dict:
     """Lint `goals`; when they are part of the cycle (`partial`), the owner counts and waiting back-briefs
-    are read for them alone, and rules switched off read nothing."""
-    settings = lint_settings(actor=actor)
+    are read for them alone (or given as `facts`: settings, owner counts, back-briefs), and rules switched
+    off read nothing."""
+    settings = facts[0] if facts else lint_settings(actor=actor)
     off = set(settings.disabled)
     owner_counts = back_briefs = None
-    if partial:
+    if facts:
+        owner_counts, back_briefs = facts[1], facts[2]
+    elif partial:
         owner_counts = Counter() if "CH009" in off else _owner_counts(actor, cycle, goals)
         ids = [g.id for g in goals]
         back_briefs = () if "CH104" in off else _waiting_back_briefs(actor, cycle, ids)

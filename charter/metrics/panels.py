@@ -10,12 +10,6 @@ from . import selectors
 @panels.register("goal.detail", order=70)
 def goal_metrics(request, goal) -> str:
     actor = request.actor
-    context = {
-        "goal": goal,
-        "metrics": selectors.goal_metrics(actor=actor, goal_id=goal.pk),
-        "sources": selectors.goal_sources(
-            actor=actor, goal_id=goal.pk, key_result_ids=[kr.pk for kr in goal.key_results.all()]
-        ),
-        "may_manage": actor.can("metric.manage"),
-    }
+    metrics, sources = selectors.goal_panel_rows(actor=actor, goal=goal)
+    context = {"goal": goal, "metrics": metrics, "sources": sources, "may_manage": actor.can("metric.manage")}
     return render_to_string("metrics/_goal_panel.html", context, request=request)

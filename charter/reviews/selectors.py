@@ -2,11 +2,11 @@
 
 from collections import Counter
 
-from django.db.models import Prefetch
+from django.db.models import F, IntegerField, Prefetch, TextField, Value
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
-from charter.goals.models import Cycle, Goal, KeyResult
+from charter.goals.models import Cycle, Goal, GoalRevision, KeyResult, KeyResultRevision
 from charter.organizations.models import Team
 
 from . import rules
@@ -104,4 +104,47 @@ def team_review(*, actor: Actor, cycle_id: int, team_id: int) -> dict:
         "graded": sum(1 for r in rows if r["grade"] and r["grade"].grade is not None),
         "lock_reason": rules.lock_reason(cycle.name, cycle.state),
         "other_cycles": [c for c in Cycle.objects.for_org(org) if c.pk != cycle.pk and c.state != "closed"],
+    }
+
+
+def _revision_columns() -> dict:
+    # Named apart from the models' fields (an annotation may not take a field's name).
+    return {
+        "rev_id": F("id"),
+        "rev_at": F("created_at"),
+        "rev_reason": F("reason"),
+        "rev_changes": F("changes"),
+        "actor_name": F("actor__full_name"),
+        "actor_email": F("actor__email"),
+    }
+
+
+def goal_revision_rows(*, actor: Actor, goal: Goal) -> list[dict]:
+    """The revisions of a goal already read and of its key results, newest first, as plain rows in one
+    query (a UNION ALL): the goal page's panel. Shaped like the revisions the panel's template reads."""
+    org = actor.organization
+    of_goal = (
+        GoalRevision.objects.for_org(org)
+        .filter(goal_id=goal.pk)
+        .order_by()
+        .values(**_revision_columns(), kr_id=Value(None, IntegerField()), kr_title=Value(None, TextField()))
+    )
+    of_key_results = (
+        KeyResultRevision.objects.for_org(org)
+        .filter(goal_id=goal.pk)
+        .order_by()
+        .values(**_revision_columns(), kr_id=F("key_result_id"), kr_title=F("key_result__title"))
+    )
+    rows = of_goal.union(of_key_results, all=True).order_by("-rev_at", "-rev_id")
+    return [_revision(r) for r in rows]
+
+
+def _revision(r: dict) -> dict:
+    return {
+        "created_at": r["rev_at"],
+        "reason": r["rev_reason"],
+        "changes": r["rev_changes"],
+        "actor": {"full_name": r["actor_name"], "email": r["actor_email"]},
+        "key_result_id": r["kr_id"],
+        "key_result": {"title": r["kr_title"]},
     }

@@ -123,8 +123,8 @@ def revisions_panel(request, goal) -> str | None:
     """Slot "goal.detail": the goal's and its key results' revisions, with readable diffs."""
     if getattr(request, "actor", None) is None:
         return None
-    history = revisions.goal_history_of(actor=request.actor, goal=goal)
-    entries = [{"rev": r, "rows": revisions.describe(r.changes)} for r in history]
+    history = selectors.goal_revision_rows(actor=request.actor, goal=goal)
+    entries = [{"rev": r, "rows": revisions.describe(r["changes"])} for r in history]
     return render_to_string(
         "reviews/_revisions_panel.html", {"entries": entries, "goal": goal}, request=request
     )

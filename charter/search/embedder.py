@@ -142,3 +142,20 @@ def load() -> tuple[Embedder | None, str]:
 
 def get_embedder() -> Embedder | None:
     return load()[0]
+
+
+def identity() -> tuple[str, int] | None:
+    """(name, dimension) of the embedder `load()` would give, without loading the model (~200 MB a
+    process): enough for reading stored vectors. None when there is no embedder. A model whose files are
+    there but failed to load in this process counts as none; one not loaded yet is taken as loadable."""
+    if _override:
+        emb = _override[-1][0]
+        return (emb.name, emb.dimension) if emb is not None else None
+    files = model_files()
+    if files.reason:
+        return None
+    loaded = _cache.get(f"{files.onnx}|{files.tokenizer}")
+    if loaded is not None:
+        emb = loaded[0]
+        return (emb.name, emb.dimension) if emb is not None else None
+    return MODEL_NAME, OnnxEmbedder.dimension
