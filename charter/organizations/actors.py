@@ -109,7 +109,7 @@ def session_actor(*, user, organization_id: int, request_id: str = "") -> Actor 
     return actor_from(user=user, organization=organization, marks=marks, request_id=request_id)
 
 
-def _reader(model):
+def row_reader(model):
     """Builds a `model` instance from its columns in a row, through each field's converters (what the
     ORM's compiler does for a select_related row), and says how many columns it takes."""
     fields = model._meta.concrete_fields
@@ -144,7 +144,7 @@ def _token_query(vendor: str):
         f" JOIN {_q(Organization)} o ON o.id = t.organization_id"
         " WHERE t.token_hash = %s AND t.revoked_at IS NULL"
     )
-    return sql, [_reader(model) for model in models]
+    return sql, [row_reader(model) for model in models]
 
 
 def token_with_actor(token_hash: str) -> ApiToken | None:

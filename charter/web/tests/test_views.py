@@ -5,11 +5,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from charter.goals.selectors import cycle_list
 from charter.goals.services import check_in_record
-from charter.goals.tests.factories import make_goal, make_key_result
+from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
+from charter.mission.selectors import mission_get
 from charter.mission.services import mission_update
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person, make_team
+from charter.web.selectors import _mission_and_cycles
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +70,7 @@ def test_home_query_count_does_not_grow_with_goals(client, owner, cycle, login):
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("home"))
     assert len(response.context["chains"]) == 11
-    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    assert len(many) == len(few) == 10, [q["sql"] for q in many.captured_queries]
 
 
 def test_home_lists_key_results_waiting_for_my_check_in(client, owner, cycle, login):
@@ -88,6 +91,31 @@ def test_home_lists_goals_needing_attention(client, owner, cycle, login):
     login(owner)
     response = client.get(reverse("home"))
     assert [g["title"] for g in response.context["attention"]] == ["Shaky goal"]
+
+
+def _fields(instance):
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_mission_and_cycles_in_one_query_as_their_selectors_read_them(owner, other_owner):
+    """With and without a mission, with no, one and several cycles; the other organization's never."""
+    _mission(other_owner)
+    make_cycle(other_owner, "Theirs")
+    for step in range(4):
+        with CaptureQueriesContext(connection) as queries:
+            mission, cycles = _mission_and_cycles(owner)
+        assert len(queries) == 1
+        expected = mission_get(actor=owner)
+        assert (mission.pk, _fields(mission) if mission.pk else None) == (
+            expected.pk,
+            _fields(expected) if expected.pk else None,
+        )
+        assert mission.is_defined == expected.is_defined and mission.values == expected.values
+        assert [_fields(c) for c in cycles] == [_fields(c) for c in cycle_list(actor=owner)]
+        assert len(cycles) == step
+        if step == 1:
+            _mission(owner)
+        make_cycle(owner, f"Mine {step}", days_before=30 * step, days_after=30 - 10 * step)
 
 
 def test_home_without_a_mission_leads_the_owner_to_the_guide(client, owner, login):
