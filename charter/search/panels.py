@@ -13,7 +13,7 @@ def similar_goals_panel(request, goal) -> str | None:
     actor = getattr(request, "actor", None)
     if actor is None or goal is None:
         return None
-    meaning = selectors.meaning_status()
+    meaning = selectors.stored_meaning_status()
     if not meaning.on:
         similar, threshold = [], selectors.similar_threshold(actor.organization)
     else:

@@ -117,8 +117,8 @@ def _threshold(stored: float | None) -> float:
 
 def _goal_hits(actor, vector, *, cycle_id=None, exclude=(), limit, threshold=-1.0, skip=None, token=None):
     """The goals nearest `vector` (`skip`: a document id left out before reading documents)."""
-    emb = embedding.get_embedder()
-    m = matrix(actor.organization.pk, emb.name, emb.dimension, token=token)
+    name, dimension = embedding.identity()
+    m = matrix(actor.organization.pk, name, dimension, token=token)
     near = m.nearest(vector, limit=limit + len(exclude), types=["goal"], cycle_id=cycle_id)
     near = [(d, s) for d, s in near if s >= threshold]
     near = [(d, s) for d, s in near if d != skip]
@@ -134,9 +134,10 @@ def similar_goals(*, actor: Actor, goal_id: int, limit: int = 5) -> list[tuple[S
 
 def similar_goals_and_threshold(*, actor: Actor, goal_id: int, limit: int = 5) -> tuple[list[tuple], float]:
     """`similar_goals` with the threshold used. The goal's vector, the threshold and the index token come
-    in one query; documents are read only when another goal is near enough."""
-    emb = embedding.get_embedder()
-    if emb is None:
+    in one query; documents are read only when another goal is near enough. Stored vectors only: the
+    model itself is not loaded (its name and dimension are enough)."""
+    model = embedding.identity()
+    if model is None:
         return [], similar_threshold(actor.organization)
     org = actor.organization
     row = (
@@ -159,7 +160,7 @@ def similar_goals_and_threshold(*, actor: Actor, goal_id: int, limit: int = 5) -
     if row is None:
         return [], similar_threshold(org)
     threshold = _threshold(row["threshold"])
-    if row["model"] != emb.name or row["dimension"] != emb.dimension:
+    if (row["model"], row["dimension"]) != model:
         return [], threshold
     vector = unpack(row["vector"], row["dimension"])
     hits = _goal_hits(
@@ -198,3 +199,10 @@ class MeaningStatus:
 def meaning_status() -> MeaningStatus:
     emb, reason = embedding.load()
     return MeaningStatus(True, emb.name) if emb is not None else MeaningStatus(False, reason=reason)
+
+
+def stored_meaning_status() -> MeaningStatus:
+    """`meaning_status` for pages that only read stored vectors (the similar goals): the model is not
+    loaded (~200 MB a process) when its files are there; it is taken as on until a load fails."""
+    model = embedding.identity()
+    return MeaningStatus(True, model[0]) if model is not None else meaning_status()

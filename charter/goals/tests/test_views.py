@@ -406,3 +406,18 @@ def test_filters_offer_teams_under_their_parent_and_people_with_the_chosen_one_s
     map_html = client.get(reverse("strategy_map")).content.decode()
     assert f'<option value="{child_team.pk}" >Onboarding › Clinics &lt;east&gt;</option>' in map_html
     assert 'id="filter-owner"' not in map_html
+
+
+# Session, user, organization and actor; the goal (with the mission), key results, check-ins, links, lint,
+# back-brief, comments, decisions, ideas, metrics with sources, revisions, similar goals with their
+# threshold (the goal has no search document here), and the session's save after the sign-in.
+GOAL_PAGE_QUERIES = 19
+
+
+def test_the_goal_page_reads_in_few_queries(owner, cycle, login, django_assert_max_num_queries):
+    """One query per panel at most: lint, metrics and revisions each read in one."""
+    goal = make_goal(owner, cycle, "Onboard in a day", **INTENT)
+    make_key_result(owner, goal, "Median onboarding days", kind="decrease", start=9, target=2)
+    client = login(owner)
+    with django_assert_max_num_queries(GOAL_PAGE_QUERIES):
+        assert client.get(reverse("goal_detail", args=[goal.pk])).status_code == 200
