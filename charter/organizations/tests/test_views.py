@@ -296,3 +296,12 @@ def test_someone_elses_token_cannot_be_revoked(client, owner, login):
     assert client.post(reverse("token_revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_the_navbar_links_every_page_it_names(client, owner, login):
+    from charter.organizations.context_processors import _NAV
+
+    login(owner)
+    html = client.get(reverse("help")).content.decode()
+    for name in _NAV:
+        assert f'"{reverse(name)}"' in html, name
