@@ -51,6 +51,14 @@ def test_search_page_filters_and_bad_types(login, owner, cycle, churn_goals):
     assert "Reduce <mark>churn</mark> to 3%" in by_team and "Reduce customer" not in by_team
 
 
+def test_search_page_filter_options_are_escaped_and_marked(login, owner, cycle):
+    team = make_team(owner, '<b>R&D</b> "lab"')
+    body = login(owner).get(reverse("search"), {"q": "x", "team": team.pk}).content.decode()
+    expected = f'<option value="{team.pk}" selected>&lt;b&gt;R&amp;D&lt;/b&gt; &quot;lab&quot;</option>'
+    assert expected in body and "<b>R&D" not in body
+    assert f'<option value="{cycle.pk}">{cycle.name}</option>' in body  # no cycle chosen: none selected
+
+
 @pytest.mark.parametrize("rows", [10, 100])
 def test_search_page_queries_do_not_grow_with_results(
     login, owner, cycle, rows, django_assert_num_queries, django_capture_on_commit_callbacks
