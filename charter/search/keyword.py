@@ -34,6 +34,16 @@ def _filters(types, team_id, cycle_id) -> tuple[str, list]:
     return sql, params
 
 
+# The organization's index token, read by the keyword statement itself (one uncorrelated subquery) so
+# that the meaning half of a search need not read it again: the token is still read before the vectors.
+TOKEN = "(SELECT s.token FROM search_searchindexstate s WHERE s.organization_id = %s)"
+
+
+def _ids_and_token(cursor) -> tuple[list[int], str | None]:
+    rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][1] if rows else None)
+
+
 class SqliteKeywords:
     """FTS5 with the porter stemmer, ranked by bm25 (title weighted above body)."""
 
@@ -47,17 +57,18 @@ class SqliteKeywords:
         for doc_id in doc_ids:
             cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [doc_id])
 
-    def search(self, organization_id: int, words: list[str], *, types, team_id, cycle_id, limit) -> list[int]:
+    def search(self, organization_id: int, words: list[str], *, types, team_id, cycle_id, limit):
+        """(document ids best first, the index token or None when nothing matched)."""
         match = " OR ".join('"' + w.replace('"', "") + '"' for w in words)
         extra, params = _filters(types, team_id, cycle_id)
         sql = (
-            "SELECT d.id FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+            f"SELECT d.id, {TOKEN} FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
             "WHERE search_fts MATCH %s AND d.organization_id = %s" + extra + " "
             "ORDER BY bm25(search_fts, 4.0, 1.0), d.id LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match, organization_id, *params, limit])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql, [organization_id, match, organization_id, *params, limit])
+            return _ids_and_token(cursor)
 
 
 class PostgresKeywords:
@@ -69,16 +80,17 @@ class PostgresKeywords:
     def remove(self, cursor, doc_ids: list[int]) -> None:
         """Nothing to do: the column goes with the row."""
 
-    def search(self, organization_id: int, words: list[str], *, types, team_id, cycle_id, limit) -> list[int]:
+    def search(self, organization_id: int, words: list[str], *, types, team_id, cycle_id, limit):
+        """(document ids best first, the index token or None when nothing matched)."""
         extra, params = _filters(types, team_id, cycle_id)
         sql = (
-            "SELECT d.id FROM search_searchdocument d, websearch_to_tsquery('english', %s) q "
+            f"SELECT d.id, {TOKEN} FROM search_searchdocument d, websearch_to_tsquery('english', %s) q "
             "WHERE d.tsv @@ q AND d.organization_id = %s" + extra + " "
             "ORDER BY ts_rank(d.tsv, q) DESC, d.id LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [" or ".join(words), organization_id, *params, limit])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql, [organization_id, " or ".join(words), organization_id, *params, limit])
+            return _ids_and_token(cursor)
 
 
 def backend():

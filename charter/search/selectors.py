@@ -63,9 +63,9 @@ def _check(types, limit) -> None:
         raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
 
 
-def _meaning(org_id, query, *, types, team_id, cycle_id, limit) -> list[int]:
+def _meaning(org_id, query, *, types, team_id, cycle_id, limit, token=None) -> list[int]:
     emb = embedding.get_embedder()
-    m = matrix(org_id, emb.name, emb.dimension)
+    m = matrix(org_id, emb.name, emb.dimension, token=token)
     vector = emb.embed([query])[0]
     near = m.nearest(vector, limit=limit, types=types, team_id=team_id, cycle_id=cycle_id)
     return [doc_id for doc_id, _ in near]
@@ -83,8 +83,11 @@ def search(
         return results
     org_id, pool = actor.organization.pk, max(limit * 3, 30)
     filters = {"types": types, "team_id": team_id, "cycle_id": cycle_id, "limit": pool}
-    by_keyword = keyword.backend().search(org_id, words, **filters) if mode != "meaning" else []
-    by_meaning = _meaning(org_id, q, **filters) if emb is not None and mode != "keyword" else []
+    # The keyword statement reads the index token too (None when nothing matched): one query less.
+    by_keyword, token = (
+        ([], None) if mode == "meaning" else keyword.backend().search(org_id, words, **filters)
+    )
+    by_meaning = _meaning(org_id, q, token=token, **filters) if emb is not None and mode != "keyword" else []
     fused = fuse(by_keyword, by_meaning)[:limit]
     docs = SearchDocument.objects.for_org(actor.organization).in_bulk([doc_id for doc_id, _ in fused])
     k_rank = {d: i for i, d in enumerate(by_keyword, 1)}
