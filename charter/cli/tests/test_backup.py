@@ -183,7 +183,8 @@ FILLED_IN_THE_WORLD = {
     "mission_missionrevision",
     "pulse_response",  # UUID primary keys
     "pulse_answer",
-    "search_searchdocument",  # bytes (vectors)
+    "search_searchdocument",
+    "search_searchvector",  # bytes (vectors)
     "django_session",  # a text primary key
     "django_tasks_database_dbtaskresult",  # a UUID key, JSON
     "auth_group",
