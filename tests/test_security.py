@@ -25,7 +25,7 @@ from charter.organizations import throttle
 from charter.organizations.models import ApiToken, RateCounter, User
 from charter.organizations.services import token_create
 from charter.organizations.sessions import LAST_SEEN
-from charter.organizations.tests.factories import PASSWORD
+from charter.organizations.tests.factories import PASSWORD, make_org
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 NEW_PASSWORD = "a-brand-new-passphrase-9"
@@ -225,9 +225,12 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(client, ow
     assert event.actor_id == owner.user_id and PASSWORD not in json.dumps(event.changes)
 
 
-def test_the_password_change_page_is_linked_from_the_web_interface():
-    base = (BASE_DIR / "charter" / "templates" / "base.html").read_text()
-    assert "{% url 'password_change' %}" in base
+@pytest.mark.django_db
+def test_the_password_change_page_is_linked_from_the_web_interface(client):
+    owner = make_org("Acme")
+    assert client.login(email=owner.user.email, password=PASSWORD)
+    page = client.get(reverse("help")).content.decode()
+    assert f'href="{reverse("password_change")}"' in page
 
 
 # ---- 4. passwords -----------------------------------------------------------------------------------
