@@ -31,15 +31,17 @@ def _poison_every_text(organization_id: int) -> int:
     for model in apps.get_models():
         if not model.__module__.startswith("charter.") or not hasattr(model, "organization_id"):
             continue
-        names = [
-            f.name
+        limits = {
+            f.name: f.max_length or 1000
             for f in model._meta.concrete_fields
             if f.name in TEXT_FIELDS and isinstance(f, models.CharField | models.TextField) and not f.choices
-        ]
+        }
+        names = [n for n, limit in limits.items() if limit >= 16]  # room for the id and "<x-probe"
         if not names:
             continue
         for pk in model._base_manager.filter(organization_id=organization_id).values_list("pk", flat=True):
-            changed += model._base_manager.filter(pk=pk).update(**dict.fromkeys(names, f"{PROBE}{pk}"))
+            values = {n: f"{pk}{PROBE}"[: limits[n]] for n in names}  # the id first: names stay unique
+            changed += model._base_manager.filter(pk=pk).update(**values)
     return changed
 
 
