@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from charter.core.actor import Actor
 from charter.goals.models import Goal
-from charter.organizations.models import Team
+from charter.organizations.selectors import team_choices
 
 from . import rules
 from .models import Decision, DecisionDomain
@@ -77,7 +77,7 @@ def filter_choices(*, actor: Actor) -> dict:
     org = actor.organization
     goals = Goal.objects.for_org(org).filter(decisions__isnull=False).distinct().order_by("title", "id")
     return {
-        "teams": list(Team.objects.for_org(org).order_by("name").values_list("id", "name")),
+        "teams": team_choices(actor=actor),
         "domains": list(DecisionDomain.objects.for_org(org).order_by("name", "id").values_list("id", "name")),
         "goals": list(goals.values_list("id", "title")),
     }

@@ -25,13 +25,17 @@ KR_OUT_FIELDS = (
 )  # fmt: skip
 
 
-def status_of(row: dict, now, stale_days: int) -> str:
-    """The goal's status from its row (with "cycle__starts_on" and "cycle__ends_on"), as `Goal.status`."""
+def status_of(row, now, stale_days: int, cycle=None) -> str:
+    """The goal's status from its row (a mapping), as `Goal.status`: the cycle's dates come from `cycle`
+    when given, else from the row's "cycle__starts_on" and "cycle__ends_on"."""
+    starts_on, ends_on = (
+        (cycle.starts_on, cycle.ends_on) if cycle else (row["cycle__starts_on"], row["cycle__ends_on"])
+    )
     return rules.status(
         rules.StatusInputs(
             progress=row["progress"],
-            starts_on=row["cycle__starts_on"],
-            ends_on=row["cycle__ends_on"],
+            starts_on=starts_on,
+            ends_on=ends_on,
             confidence=row["confidence"],
             last_check_in_at=row["last_check_in_at"],
             created_at=row["created_at"],

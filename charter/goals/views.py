@@ -1,7 +1,5 @@
 """Web pages of goals: strategy map, goal list and page, goal and key result forms, check-ins, cycles."""
 
-import html
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +8,7 @@ from django.utils.safestring import SafeString
 
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
+from charter.core.templatetags.charter import options
 from charter.mission.selectors import mission_get
 from charter.organizations.selectors import member_users, team_list
 
@@ -42,21 +41,10 @@ def _chosen_cycle(actor, cycles, params):
     return chosen or selectors.cycle_current(actor=actor, cycles=cycles)
 
 
-def _options(pairs, selected) -> SafeString:
-    """`<option>`s from (id, label) pairs, `selected` marked, as the template loop wrote them: built in
-    Python because the filters offer hundreds of teams and thousands of people (~30 µs an option)."""
-    return SafeString(
-        "".join(
-            f'<option value="{pk}" {"selected" if pk == selected else ""}>{html.escape(label)}</option>'
-            for pk, label in pairs
-        )
-    )
-
-
 def _team_options(actor, selected) -> SafeString:
     """Every team as "Parent › Team", by name, from plain rows."""
     rows = team_list(actor=actor).values_list("id", "name", "parent__name")
-    return _options(((pk, f"{parent} › {name}" if parent else name) for pk, name, parent in rows), selected)
+    return options(((pk, f"{parent} › {name}" if parent else name) for pk, name, parent in rows), selected)
 
 
 def _filter_context(actor, params, cycles):
@@ -120,7 +108,7 @@ def goal_list(request):
     context = {**_filter_context(actor, params, cycles), "cycle": cycle, "all_cycles": all_cycles}
     context["owner_id"] = _int(params, "owner")
     people = ((u.pk, u.full_name or u.email) for u in member_users(actor=actor))
-    context["people_options"] = _options(people, context["owner_id"])
+    context["people_options"] = options(people, context["owner_id"])
     context["goals"] = (
         selectors.goal_list(
             actor=actor,

@@ -11,8 +11,8 @@ from charter.core.actor import Actor
 from charter.delegation import rules as delegation_rules
 from charter.delegation.models import DecisionDomain, DelegationLevel
 from charter.delegation.selectors import decision_list
-from charter.goals import rules as goal_rules
 from charter.goals.models import CheckIn, Goal, KeyResult
+from charter.goals.rows import status_of
 from charter.ideas.models import Idea, IdeaTransition
 from charter.organizations.models import Membership, Team, TeamMembership
 
@@ -89,19 +89,7 @@ def has_intent(goal) -> bool:
 
 def goal_status(goal, scope: Scope, now: datetime) -> str:
     """As `Goal.status`, on a row: the goals' own rule."""
-    cycle = scope.cycle
-    return goal_rules.status(
-        goal_rules.StatusInputs(
-            progress=goal.progress,
-            starts_on=cycle.starts_on,
-            ends_on=cycle.ends_on,
-            confidence=goal.confidence,
-            last_check_in_at=goal.last_check_in_at,
-            created_at=goal.created_at,
-            now=now,
-            stale_days=scope.actor.organization.stale_days,
-        )
-    )
+    return status_of(goal._asdict(), now, scope.actor.organization.stale_days, scope.cycle)
 
 
 def parent_chains(scope: Scope) -> dict[int, tuple[int | None, int | None]]:

@@ -40,11 +40,6 @@ def resolve(*, actor: Actor, cycle_id: int | None = None, team_id: int | None = 
     return cycle, team
 
 
-def team_choices(*, actor: Actor) -> list[tuple[int, str]]:
-    """(id, name) of the organization's teams by name, for the team picker: no instances for hundreds."""
-    return list(Team.objects.for_org(actor.organization).order_by("name").values_list("id", "name"))
-
-
 def team_scope(*, actor: Actor, team_id: int) -> Team:
     """The team the figures are for, alone (`team_get` also loads members and children); NotFound when
     foreign or missing."""

@@ -2,12 +2,12 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from charter.core.errors import NotFound
 from charter.core.http import requires
+from charter.core.templatetags.charter import options
 from charter.goals.selectors import cycle_list
+from charter.organizations.selectors import team_choices
 
 from . import links, report, rules, selectors
 
@@ -23,21 +23,11 @@ def _pickers(request) -> dict:
     team = selectors.team_scope(actor=actor, team_id=team_id) if team_id else None
     return {
         "cycles": list(cycle_list(actor=actor)),
-        "team_options": _team_options(selectors.team_choices(actor=actor), team),
+        "team_options": options(team_choices(actor=actor), team.pk if team else None),
         "team": team,
         "cycle_id": _int(request.GET, "cycle"),
         "team_id": team_id,
     }
-
-
-def _team_options(teams: list[tuple[int, str]], team) -> str:
-    """The team picker's options, built in Python: an organization has hundreds of teams."""
-    chosen = team.pk if team else None
-    options = (
-        f'<option value="{pk}" {"selected" if pk == chosen else ""}>{escape(name)}</option>'
-        for pk, name in teams
-    )
-    return mark_safe("".join(options))  # ids are ints, names escaped
 
 
 def _figures(request, pickers: dict):

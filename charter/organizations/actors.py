@@ -15,6 +15,7 @@ from functools import cache
 from django.db import connection
 
 from charter.core.actor import Actor
+from charter.core.rows import row_reader
 
 from .models import ApiToken, Membership, Organization, Team, TeamMembership, User
 from .permissions import allowed_actions
@@ -107,27 +108,6 @@ def session_actor(*, user, organization_id: int, request_id: str = "") -> Actor 
         return None
     marks = organization.__dict__.pop("actor_marks")  # not a field: it leaves with the actor
     return actor_from(user=user, organization=organization, marks=marks, request_id=request_id)
-
-
-def row_reader(model):
-    """Builds a `model` instance from its columns in a row, through each field's converters (what the
-    ORM's compiler does for a select_related row), and says how many columns it takes."""
-    fields = model._meta.concrete_fields
-    steps = []
-    for field in fields:
-        column = field.get_col(model._meta.db_table)
-        steps.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
-    names = [field.attname for field in fields]
-
-    def read(values):
-        converted = []
-        for value, (column, converters) in zip(values, steps, strict=True):
-            for convert in converters:
-                value = convert(value, column, connection)
-            converted.append(value)
-        return model.from_db(connection.alias, names, converted)
-
-    return read, len(fields)
 
 
 @cache

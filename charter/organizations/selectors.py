@@ -25,6 +25,12 @@ def organization_of(*, user, organization_id: int) -> Organization:
     return organization
 
 
+def team_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of the organization's teams by name, for a filter or picker: no member counts, no
+    parents, no instances (an organization has hundreds of teams)."""
+    return list(Team.objects.for_org(actor.organization).order_by("name").values_list("id", "name"))
+
+
 def team_list(*, actor: Actor):
     return (
         Team.objects.for_org(actor.organization)

@@ -8,12 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from charter.core.actor import Actor
+from charter.core.rows import row_reader
 from charter.goals import rules
 from charter.goals.models import Cycle, Goal, KeyResult
+from charter.goals.rows import status_of
 from charter.goals.selectors import check_in_list, cycle_current, goal_list
 from charter.mission.models import Mission
 from charter.mission.selectors import mission_get
-from charter.organizations.actors import row_reader
 from charter.organizations.models import Organization
 from charter.organizations.selectors import team_get, team_list
 
@@ -114,18 +115,7 @@ def _add_status(rows: list[dict], cycle, stale_days: int) -> None:
     """Each row's status by the rules `Goal.status` uses, from the cycle's dates."""
     now = timezone.now()
     for row in rows:
-        row["status"] = rules.status(
-            rules.StatusInputs(
-                progress=row["progress"],
-                starts_on=cycle.starts_on,
-                ends_on=cycle.ends_on,
-                confidence=row["confidence"],
-                last_check_in_at=row["last_check_in_at"],
-                created_at=row["created_at"],
-                now=now,
-                stale_days=stale_days,
-            )
-        )
+        row["status"] = status_of(row, now, stale_days, cycle)
 
 
 def _load_ancestors(actor: Actor, goals: list[dict], by_id: dict) -> None:

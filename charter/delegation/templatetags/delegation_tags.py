@@ -2,7 +2,6 @@
 
 from django import template
 from django.utils.html import escape, linebreaks
-from django.utils.safestring import mark_safe
 
 from charter.delegation import rules
 
@@ -29,15 +28,3 @@ def level_info(number: int) -> rules.Level | None:
 @register.filter
 def awaiting_words(code: str) -> str:
     return rules.AWAITING_WORDS.get(code, "")
-
-
-@register.simple_tag
-def options(pairs, selected) -> str:
-    """`<option>`s of a filter from (id, name) pairs, `selected` marked: built in Python because the
-    decision log's goal filter offers hundreds of goals (a template loop costs ~30 µs per option)."""
-    return mark_safe(
-        "".join(
-            f'<option value="{pk}" {"selected" if pk == selected else ""}>{escape(name)}</option>'
-            for pk, name in pairs
-        )
-    )

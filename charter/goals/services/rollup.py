@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db import connection
 
 from charter.core.actor import Actor
+from charter.core.rows import field_reader
 
 from .. import rules
 from ..models import Goal, KeyResult
@@ -56,7 +57,7 @@ def _rows_below(organization, chain_ids: list[int]) -> tuple[dict, dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [organization.pk, *chain_ids, organization.pk, *chain_ids])
         rows = cursor.fetchall()
-    read_moment = _reader(Goal._meta.get_field("last_check_in_at"))
+    read_moment = field_reader(Goal._meta.get_field("last_check_in_at"))
     by_goal, children = defaultdict(list), defaultdict(list)
     for child, parent_id, child_id, progress, weight, confidence, moment in rows:
         row = (progress, weight, confidence, read_moment(moment))
@@ -65,19 +66,6 @@ def _rows_below(organization, chain_ids: list[int]) -> tuple[dict, dict]:
         else:
             by_goal[parent_id].append(row)
     return by_goal, children
-
-
-def _reader(field):
-    """The database's value of `field` as the ORM would give it (SQLite: text to an aware datetime)."""
-    column = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-
-    def read(value):
-        for convert in converters:
-            value = convert(value, column, connection)
-        return value
-
-    return read
 
 
 def _write_rollups(organization, goals: list[Goal]) -> None:
