@@ -14,9 +14,10 @@ from . import events as registry
 from .models import Notification, NotificationPreference
 
 
-def system_actor(organization) -> Actor:
-    """The actor of scheduled work (reminders, digests): no person, one organization."""
-    return Actor(user=SimpleNamespace(pk=None), organization=organization, role="system", via="system")
+def system_actor(organization, user_id: int | None = None) -> Actor:
+    """The actor of background work: one organization, and no person (reminders, digests) or the person
+    whose change the work follows up (they are not told of their own change)."""
+    return Actor(user=SimpleNamespace(pk=user_id), organization=organization, role="system", via="system")
 
 
 def channels_for(

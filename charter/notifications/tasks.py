@@ -6,11 +6,11 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from charter.organizations.models import Membership, Organization
+from charter.organizations.models import Membership, Organization, TeamMembership
 
 from . import delivery, mail, scheduler
 from .models import Notification
-from .services import channels_for
+from .services import channels_for, notify, system_actor
 
 
 @task()
@@ -21,6 +21,22 @@ def notification_email_send(notification_id: int) -> bool:
 @task()
 def webhook_deliver(delivery_id: int) -> str:
     return delivery.deliver(delivery_id)
+
+
+@task(takes_context=True)
+def goal_at_risk_notify(
+    context, organization_id: int, actor_id: int, owner_id: int, team_id: int | None, title: str, url: str
+) -> int:
+    """Tell a goal's owner and its team's leads that it turned at risk or off track; once per task, even
+    when the task runs again (the claim and the notifications commit together)."""
+    org = Organization.objects.get(pk=organization_id)
+    leads = TeamMembership.objects.for_org(org).filter(team_id=team_id, is_lead=True) if team_id else []
+    recipients = [owner_id, *(m.user_id for m in leads)]
+    actor = system_actor(org, user_id=actor_id)
+    with transaction.atomic():
+        if not scheduler.claim("goal.at_risk", "task", str(context.task_result.id)):
+            return 0
+        return len(notify(actor=actor, event="goal.at_risk", recipient_ids=recipients, title=title, url=url))
 
 
 @task()

@@ -111,6 +111,46 @@ def session_actor(*, user, organization_id: int, request_id: str = "") -> Actor 
 
 
 @cache
+def _session_user_query(vendor: str):
+    """The signed-in user's query: the user, the session's organization (a LEFT JOIN: it may be gone)
+    and the person's marks in it, with the row readers; built once per process."""
+    user_cols, org_cols = (
+        ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)
+        for alias, model in (("u", User), ("o", Organization))
+    )
+    sql = (
+        f"SELECT {user_cols}, {org_cols}, {_marks_sql('o.id', 'u.id')}"
+        f" FROM {_q(User)} u LEFT JOIN {_q(Organization)} o ON o.id = %s WHERE u.id = %s"
+    )
+    return sql, row_reader(User), row_reader(Organization)
+
+
+def session_user(user_id, organization_id: int | None):
+    """The user of a session, with the session's organization and their marks in it kept as
+    `session_organization` (the pair, or None): so the actor of a web request costs no query of its own.
+    None when there is no such user."""
+    sql, (read_user, n_user), (read_org, _) = _session_user_query(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organization_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user = read_user(row[:n_user])
+    org_values = row[n_user:-1]
+    user.session_organization = org_values[0] is not None and (read_org(org_values), row[-1])
+    return user
+
+
+def preloaded_session_actor(*, user, organization_id: int, request_id: str = "") -> Actor | None:
+    """The actor `session_user` read with the user, when it read the organization the session names
+    now; None otherwise (then `session_actor` reads it)."""
+    pair = getattr(user, "session_organization", None)
+    if not pair or pair[0].pk != organization_id:
+        return None
+    return actor_from(user=user, organization=pair[0], marks=pair[1], request_id=request_id)
+
+
+@cache
 def _token_query(vendor: str):
     """The token query's SQL and row readers, built once per process (they depend on the database)."""
     models = (ApiToken, User, Organization)

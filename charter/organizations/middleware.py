@@ -1,8 +1,9 @@
 """Attach the actor (the person in their current organization) to each signed-in request."""
 
+from .actors import preloaded_session_actor
 from .selectors import actor_for, organizations_of, session_actor
 
-SESSION_KEY = "organization_id"
+SESSION_KEY = "organization_id"  # the session's current organization
 
 
 class ActorMiddleware:
@@ -19,9 +20,13 @@ class ActorMiddleware:
 
 
 def _session_actor(request):
-    """Read on every request (one query), never kept: a removed member or a changed role counts at once."""
+    """Read on every request, never kept: a removed member or a changed role counts at once. Usually read
+    with the user (`auth.SessionActorBackend`); else one query of its own."""
     org_id = request.session.get(SESSION_KEY)
-    actor = org_id and session_actor(user=request.user, organization_id=org_id, request_id=request.request_id)
+    actor = org_id and (
+        preloaded_session_actor(user=request.user, organization_id=org_id, request_id=request.request_id)
+        or session_actor(user=request.user, organization_id=org_id, request_id=request.request_id)
+    )
     if not actor:
         orgs = organizations_of(user=request.user)
         if not orgs:

@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from charter.core.models import AuditEvent, IdempotencyKey
@@ -142,3 +142,40 @@ def test_goal_list_counts_past_the_end_and_with_a_status(owner, cycle, client):
     status = client.get("/api/v1/goals", {"cycle_id": cycle.pk, "limit": 1}).json()["items"][0]["status"]
     matching = client.get("/api/v1/goals", {"cycle_id": cycle.pk, "status": status, "limit": 1}).json()
     assert matching["count"] == 3 and len(matching["items"]) == 1
+
+
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}, CHARTER_API_RATE_LIMIT=0
+)
+def test_check_in_create_worst_case_within_ten_queries(owner, cycle, client):
+    """Counted as the benchmark counts (every statement the request executes, transaction control aside;
+    the rate limit off, as in bench/settings.py: when on, it adds its one upsert to every API request):
+    the token's last use noted and the goal turned off track in the same request still make at most 10,
+    because the worker, not the request, tells the owner and the leads (a queued task: one INSERT)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from charter.goals.services import check_in_record
+    from charter.organizations.tests.factories import make_person, make_team
+
+    team = make_team(owner, "Squad")
+    make_person(owner, team=team, is_lead=True)
+    kr = make_key_result(owner, make_goal(owner, cycle, "Turns", team_id=team.pk), start=0, target=100)
+    check_in_record(actor=owner, key_result_id=kr.pk, value=100, confidence=9)  # on track
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.post(
+            f"/api/v1/key-results/{kr.pk}/check-ins",
+            {"value": 1, "confidence": 0, "note": "Blocked."},
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    assert Goal.objects.for_org(owner.organization).get(pk=kr.goal_id).status == "off_track"
+    assert DBTaskResult.objects.filter(task_path__endswith="goal_at_risk_notify").count() == 1
+    assert any("last_used_at" in s for s in statements)  # the token's first use in this minute
+    own = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(own) <= 10, "\n".join(s[:90] for s in own)

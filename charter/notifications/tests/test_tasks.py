@@ -1,6 +1,7 @@
 """Background work through the real database backend, the schedule, and recovery of stale tasks."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -79,3 +80,29 @@ def test_the_worker_refuses_a_backend_that_is_not_the_database(db):
 
     with pytest.raises(CommandError):
         _worker_batch()
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_a_goal_turning_at_risk_is_told_by_the_worker_once_even_if_its_task_runs_again(owner):
+    from charter.core.events import publish
+    from charter.notifications.models import Notification
+    from charter.notifications.tasks import goal_at_risk_notify
+    from charter.organizations.tests.factories import make_team
+
+    team = make_team(owner, "Growth")
+    lead = make_person(owner, team=team, is_lead=True)
+    goal = SimpleNamespace(pk=7, title="Grow", owner_id=owner.user_id, team_id=team.pk)
+    told = Notification.objects.for_org(owner.organization).filter(event="goal.at_risk")
+
+    publish("goal.status_changed", actor=owner, goal=goal, before="on_track", after="off_track")
+    (queued,) = DBTaskResult.objects.filter(task_path=goal_at_risk_notify.module_path)
+    assert not told.exists()  # the write that turned the goal only queued the task
+
+    _worker_batch()
+    assert [(n.recipient_id, n.title, n.url) for n in told] == [
+        (lead.user_id, "Grow is off track", "/goals/7/")
+    ]
+    # the owner turned it: not told of their own change; the lead is told once, also when the task reruns
+    rerun = SimpleNamespace(task_result=SimpleNamespace(id=queued.pk))
+    assert goal_at_risk_notify.func(rerun, **queued.args_kwargs["kwargs"]) == 0
+    assert told.count() == 1

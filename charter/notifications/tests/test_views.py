@@ -24,7 +24,7 @@ def test_inbox_queries_do_not_grow_with_rows(owner, login, django_assert_num_que
     assert response.status_code == 200 and f"N{count - 1}" in response.content.decode()
 
 
-_INBOX_QUERIES = 5  # the actor is read in one query (organizations.actors), the switcher none
+_INBOX_QUERIES = 4  # the session, then the user with the actor (organizations.auth); the switcher none
 
 
 def test_mark_read_by_htmx_returns_the_row(owner, login):

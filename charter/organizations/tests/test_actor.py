@@ -170,3 +170,41 @@ def test_the_token_row_reads_every_field_as_the_orm_does(owner, tree):
     assert fields(read.organization) == fields(Organization.objects.get(pk=owner.organization.pk))
     assert read.last_used_at is not None and read.expires_at.tzinfo is not None
     assert token_actor(raw).allowed <= SCOPES[scope]
+
+
+def test_the_session_user_comes_with_the_actor_in_one_query(owner, tree, client, login):
+    """Two queries before a signed-in view: the session, then the user with the actor of the session's
+    organization; switching organizations, a removed membership and a new password count at once."""
+    from django.urls import reverse
+
+    from charter.organizations.actors import session_user
+    from charter.organizations.models import Organization, User
+
+    lead = tree["lead"]
+    login(lead)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("notification_list"))
+    assert response.status_code == 200
+    first, second = (q["sql"] for q in ctx.captured_queries[:2])
+    assert "django_session" in first and "organizations_user" in second and "WITH RECURSIVE" in second
+    assert response.wsgi_request.actor.lead_team_ids == {tree["dept"].pk, tree["squad"].pk, tree["pod"].pk}
+
+    # Every field read as the ORM reads it; a missing organization leaves the actor to be read apart.
+    user = session_user(lead.user_id, owner.organization.pk)
+    fields = lambda i: {f.attname: getattr(i, f.attname) for f in type(i)._meta.concrete_fields}  # noqa: E731
+    assert fields(user) == fields(User.objects.get(pk=lead.user_id))
+    assert fields(user.session_organization[0]) == fields(Organization.objects.get(pk=owner.organization.pk))
+    assert session_user(lead.user_id, 10**9).session_organization is False
+    assert session_user(10**9, owner.organization.pk) is None
+
+    # Removed from the organization: no actor on the next request (the page refuses, it does not show).
+    person_update(actor=owner, user_id=lead.user_id, role=Role.MEMBER, title="", is_active=False)
+    assert client.get(reverse("notification_list")).wsgi_request.actor is None
+
+    # A new password ends the other sessions: Django's check of the session still runs.
+    person_update(actor=owner, user_id=lead.user_id, role=Role.MEMBER, title="", is_active=True)
+    user = User.objects.get(pk=lead.user_id)
+    user.set_password("a-new-and-long-passphrase-1")
+    user.save()
+    assert client.get(reverse("notification_list")).wsgi_request.user.is_authenticated is False

@@ -92,6 +92,6 @@ def test_results_page_queries_do_not_grow_with_responses(owner, login, django_as
     client = login(owner)
     url = reverse("survey_results", args=[survey.pk])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = client.get(url)
     assert ">Mean<" in page.content.decode()

@@ -70,7 +70,7 @@ def test_home_query_count_does_not_grow_with_goals(client, owner, cycle, login):
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("home"))
     assert len(response.context["chains"]) == 11
-    assert len(many) == len(few) == 10, [q["sql"] for q in many.captured_queries]
+    assert len(many) == len(few) == 9, [q["sql"] for q in many.captured_queries]
 
 
 def test_home_lists_key_results_waiting_for_my_check_in(client, owner, cycle, login):
