@@ -185,6 +185,20 @@ def test_activity_slides_the_idle_expiry(client, owner, login, settings):
     assert row.expire_date > timezone.now() + timedelta(minutes=29)
 
 
+@pytest.mark.django_db
+def test_the_session_engine_reads_what_django_stores_and_refuses_an_expired_session(client, owner, login):
+    from charter.organizations.sessions import SessionStore
+
+    login(owner)
+    key = client.session.session_key
+    loaded = SessionStore(session_key=key).load()
+    assert loaded == Session.objects.get(session_key=key).get_decoded() and loaded["_auth_user_id"]
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(session_key=key)
+    assert expired.load() == {} and expired.session_key is None
+    assert client.get(reverse("home")).status_code == 302  # back to sign-in
+
+
 def test_the_idle_span_is_the_session_age():
     assert django_settings.SESSION_COOKIE_AGE == django_settings.CHARTER_SESSION_IDLE_MINUTES * 60
 

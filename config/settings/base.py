@@ -153,6 +153,7 @@ CHARTER_VECTOR_DIR = os.environ.get("CHARTER_VECTOR_DIR", str(DATA_DIR / "vector
 # expiry (at most one session write a minute), so the database row expires with the idleness.
 CHARTER_SESSION_IDLE_MINUTES = int(os.environ.get("CHARTER_SESSION_IDLE_MINUTES", 8 * 60))
 SESSION_COOKIE_AGE = CHARTER_SESSION_IDLE_MINUTES * 60
+SESSION_ENGINE = "charter.organizations.sessions"  # Django's database sessions, read in plain SQL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
