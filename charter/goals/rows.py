@@ -4,6 +4,10 @@ The hot reads (the goal list, the alignment tree) select these columns with `.va
 level, intent and status by the same rules as the goal model's properties.
 """
 
+from datetime import datetime, time, timedelta
+
+from django.db import connection
+
 from . import rules
 
 # Stored columns of `GoalOut`, and the joined ones its computed fields need.
@@ -43,6 +47,38 @@ def status_of(row, now, stale_days: int, cycle=None) -> str:
             stale_days=stale_days,
         )
     )
+
+
+# `severity_sql`'s values: the index of the status in this list (needing attention first, worst first).
+BY_SEVERITY = (rules.OFF_TRACK, rules.AT_RISK, rules.STALE, rules.ON_TRACK)
+
+
+def severity_sql(cycle, now, stale_days: int, alias: str = "g") -> tuple[str, list]:
+    """`Goal.status` of the goals of one `cycle` as SQL (and its parameters): a CASE giving the status's
+    index in BY_SEVERITY, for a page that filters, counts or orders goals by status in the database
+    instead of reading every goal of the cycle. The rule is `rules.status`, with the cycle's dates and
+    `now` made constants, and the same arithmetic (the gap computed as the rule computes it)."""
+    today = now.date()
+    db_time = connection.ops.adapt_datetimefield_value
+    value = f"{alias}.progress"
+    progress = f"(CASE WHEN {value} < 0 THEN 0.0 WHEN {value} > 1 THEN 1.0 ELSE {value} END)"  # clamped
+    expected = rules.expected_progress(cycle.starts_on, cycle.ends_on, today)
+    severity = BY_SEVERITY.index
+    whens, params = [], []
+    if cycle.starts_on <= today <= cycle.ends_on:
+        began = db_time(datetime.combine(cycle.starts_on, time.min, now.tzinfo))
+        whens.append(
+            f"WHEN {alias}.progress < 1.0 AND COALESCE({alias}.last_check_in_at, CASE WHEN"
+            f" {alias}.created_at > %s THEN {alias}.created_at ELSE %s END) < %s THEN {severity(rules.STALE)}"
+        )
+        params += [began, began, db_time(now - timedelta(days=stale_days))]
+    for status, gap, confidence in (
+        (rules.OFF_TRACK, rules.OFF_TRACK_GAP, rules.OFF_TRACK_CONFIDENCE),
+        (rules.AT_RISK, rules.AT_RISK_GAP, rules.AT_RISK_CONFIDENCE),
+    ):
+        whens.append(f"WHEN %s - {progress} > %s OR {alias}.confidence <= %s THEN {severity(status)}")
+        params += [expected, gap, confidence]
+    return f"CASE {' '.join(whens)} ELSE {severity(rules.ON_TRACK)} END", params
 
 
 def goal_out(row: dict, now, stale_days: int) -> dict:

@@ -204,28 +204,35 @@ def goal_ancestors(*, actor: Actor, goal: Goal) -> list[Goal]:
     return _chain({g.pk: g for g in parents}, goal.parent_id)
 
 
-def _chain_ids(actor: Actor, parent_id: int) -> RawSQL:
-    """Ids of `parent_id` and the goals above it: a recursive subquery climbs the parent links; UNION
+def _chain_ids(actor: Actor, *parent_ids: int) -> RawSQL:
+    """Ids of `parent_ids` and the goals above them: a recursive subquery climbs the parent links; UNION
     stops it should the links ever loop."""
     table = connection.ops.quote_name(Goal._meta.db_table)
+    marks = ", ".join(["%s"] * len(parent_ids))
     return RawSQL(
         f"WITH RECURSIVE chain(id, parent_id) AS ("
-        f" SELECT id, parent_id FROM {table} WHERE id = %s AND organization_id = %s"
+        f" SELECT id, parent_id FROM {table} WHERE id IN ({marks}) AND organization_id = %s"
         f" UNION SELECT g.id, g.parent_id FROM {table} g JOIN chain c ON g.id = c.parent_id"
         f" WHERE g.organization_id = %s"
         f") SELECT id FROM chain",
-        (parent_id, actor.organization.pk, actor.organization.pk),
+        (*parent_ids, actor.organization.pk, actor.organization.pk),
     )
 
 
-def _in_chain(actor: Actor, parent_id: int):
-    """The condition for goals of the chain. On PostgreSQL `id = ANY(ARRAY(chain))`: the planner then
-    reads them by primary key (an IN estimated at ~100 rows made it scan every goal of the organization)."""
-    chain = _chain_ids(actor, parent_id)
-    if connection.vendor != "postgresql":
-        return Q(pk__in=chain)
+def chain_condition(actor: Actor, column: str, *parent_ids: int) -> tuple[str, tuple]:
+    """SQL saying that `column` (a goal id) is in the chains above `parent_ids` (themselves included),
+    and its parameters. On PostgreSQL `column = ANY(ARRAY(chain))`: the planner then reads them by primary
+    key (an IN estimated at ~100 rows made it scan every goal of the organization)."""
+    chain = _chain_ids(actor, *parent_ids)
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(ARRAY({chain.sql}))", chain.params
+    return f"{column} IN ({chain.sql})", chain.params
+
+
+def _in_chain(actor: Actor, parent_id: int) -> RawSQL:
+    """`chain_condition` for a queryset of goals."""
     table = connection.ops.quote_name(Goal._meta.db_table)
-    return RawSQL(f"{table}.id = ANY(ARRAY({chain.sql}))", chain.params, output_field=BooleanField())
+    return RawSQL(*chain_condition(actor, f"{table}.id", parent_id), output_field=BooleanField())
 
 
 def _chain(by_id: dict, parent_id: int | None) -> list:

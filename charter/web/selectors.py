@@ -8,48 +8,43 @@ from django.db.models import Q
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.rows import row_reader
+from charter.core.rows import field_reader, row_reader
 from charter.goals import rules
 from charter.goals.models import Cycle, Goal, KeyResult
-from charter.goals.rows import status_of
-from charter.goals.selectors import check_in_list, cycle_current, goal_list
+from charter.goals.rows import BY_SEVERITY, severity_sql
+from charter.goals.selectors import chain_condition, check_in_list, cycle_current, goal_list
 from charter.mission.models import Mission
 from charter.mission.selectors import mission_get
-from charter.organizations.models import Organization
+from charter.organizations.models import Organization, Team, TeamMembership, User
 from charter.organizations.selectors import team_get, team_list
 
 # A key result waits for its owner's check-in after this long: check-ins are weekly.
 CHECK_IN_DUE_DAYS = 7
 # The home page shows the most urgent goals needing attention; the count says how many there are.
 ATTENTION_SHOWN = 10
-_ATTENTION = [rules.OFF_TRACK, rules.AT_RISK, rules.STALE]
 
 
 def home_overview(*, actor: Actor) -> dict:
     """Everything the home page shows, in a fixed number of queries whatever the number of goals.
 
-    The current cycle's goals are read as plain rows (the columns shown and those status needs), not
-    as model instances: the page shows a few dozen of the cycle's hundreds of goals.
+    Of the current cycle's goals only those shown are read, as plain rows: the person's own and their
+    teams', and the most urgent ones needing attention; the database finds those by status
+    (`goals.rows.severity_sql`) and counts them, so the page costs the same for 60 goals or 6,000.
     """
     mission, cycles = _mission_and_cycles(actor)
     cycle = cycle_current(actor=actor, cycles=cycles)
-    # The current cycle's goals only (the organization's other cycles may hold thousands).
-    in_cycle = _goal_rows(actor, cycle_id=cycle.pk) if cycle else []
-    _add_status(in_cycle, cycle, actor.organization.stale_days)
-    by_id = {g["id"]: g for g in in_cycle}
+    rows = _home_goal_rows(actor, cycle) if cycle else []
+    by_id = {g["id"]: g for g in rows}
     user_id, team_ids = actor.user_id, actor.team_ids  # a property: read once, not once per goal
-    mine = [g for g in in_cycle if g["owner_id"] == user_id or g["team_id"] in team_ids]
-    _load_ancestors(actor, mine, by_id)
-    attention = sorted(
-        (g for g in in_cycle if g["status"] in _ATTENTION), key=lambda g: _ATTENTION.index(g["status"])
-    )
+    mine = [g for g in rows if g["in_cycle"] and (g["owner_id"] == user_id or g["team_id"] in team_ids)]
+    attention = sorted((g for g in rows if g["urgent"]), key=lambda g: g["severity"])  # stable: by title
     return {
         "mission": mission,
         "cycle": cycle,
         "my_goals": mine,
         "waiting": _waiting_key_results(actor, cycle),
-        "attention": attention[:ATTENTION_SHOWN],
-        "attention_count": len(attention),
+        "attention": attention,
+        "attention_count": attention[0]["attention_count"] if attention else 0,
         "chains": [{"goal": g, "ancestors": goal_chain(g, by_id)} for g in mine],
     }
 
@@ -85,46 +80,80 @@ def _mission_and_cycles(actor: Actor) -> tuple[Mission, list[Cycle]]:
     return mission, cycles
 
 
-_ROW_FIELDS = (
+_HOME_COLUMNS = (
     "id", "title", "parent_id", "team_id", "owner_id", "progress", "confidence", "last_check_in_at",
-    "created_at", "team__name", "team__parent_id", "owner__full_name", "owner__email",
+    "created_at",
 )  # fmt: skip
+_NEEDS_ATTENTION = BY_SEVERITY.index(rules.ON_TRACK)  # severities below this one need attention
 
 
-def _goal_rows(actor: Actor, **filters) -> list[dict]:
-    """Goals as dicts with what the home page shows: `pk`, `title`, `level`, `team_name`, `owner_name`,
-    the roll-up columns; ordered by title as `goal_list` is."""
-    rows = list(
-        Goal.objects.for_org(actor.organization)
-        .filter(**filters)
-        .order_by("title", "id")
-        .values(*_ROW_FIELDS)
+@cache
+def _home_rows_query(vendor: str):
+    """The SQL of `_home_goal_rows` (with a slot for the status CASE) and the goal columns' readers."""
+    q = connection.ops.quote_name
+    goal, team, user, membership = (q(m._meta.db_table) for m in (Goal, Team, User, TeamMembership))
+    g_cols = ", ".join(f"g.{q(c)}" for c in _HOME_COLUMNS)
+    # The names come from subqueries, read for the rows shown only (a join made PostgreSQL hash every
+    # person of the organization).
+    names = (
+        f"(SELECT t.name FROM {team} t WHERE t.id = g.team_id),"
+        f" (SELECT t.parent_id FROM {team} t WHERE t.id = g.team_id),"
+        f" (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {user} u WHERE u.id = g.owner_id)"
     )
-    for row in rows:
-        row["pk"] = row["id"]
-        row["team_name"] = row.pop("team__name")
-        team_parent_id = row.pop("team__parent_id")
-        # The same rule as `Goal.level` and `str(User)`.
-        row["level"] = "strategic" if row["team_id"] is None or team_parent_id is None else "team"
-        full_name, email = row.pop("owner__full_name"), row.pop("owner__email")
-        row["owner_name"] = full_name or email
+    in_cycle = (
+        f"WITH s AS (SELECT {g_cols}, {{severity}} AS severity FROM {goal} g"
+        " WHERE g.organization_id = %s AND g.cycle_id = %s),"
+        f" urgent AS (SELECT id FROM s WHERE severity < {_NEEDS_ATTENTION}"
+        f" ORDER BY severity, title, id LIMIT {ATTENTION_SHOWN})"
+        f" SELECT g.*, {names}, g.id IN (SELECT id FROM urgent),"
+        f" (SELECT COUNT(*) FROM s WHERE severity < {_NEEDS_ATTENTION})"
+        " FROM s g WHERE g.id IN (SELECT id FROM urgent) OR g.owner_id = %s OR g.team_id IN"
+        f" (SELECT m.team_id FROM {membership} m WHERE m.organization_id = %s AND m.user_id = %s)"
+        " ORDER BY g.title, g.id"
+    )
+    above = (
+        f"SELECT {g_cols}, NULL, {names}, NULL, NULL FROM {goal} g WHERE g.organization_id = %s AND {{chain}}"
+    )
+    return in_cycle, above, [field_reader(Goal._meta.get_field(c)) for c in _HOME_COLUMNS]
+
+
+def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
+    """The cycle's goals the home page shows and the goals above them, as plain rows: `pk`, `title`,
+    `level`, `team_name`, `owner_name`, the roll-up columns. The cycle's goals shown are the person's and
+    their teams' and the ATTENTION_SHOWN most urgent needing attention (`urgent`: worst first, then by
+    title); they come by title with their `status` and the cycle's `attention_count`, the goals above
+    them (in any cycle) after them, without. Two queries: the database computes every goal's status,
+    picks and counts the urgent ones; then it climbs the parent links of those shown."""
+    in_cycle, above, readers = _home_rows_query(connection.vendor)
+    severity, params = severity_sql(cycle, timezone.now(), actor.organization.stale_days)
+    org_id, user_id = actor.organization_id, actor.user_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            in_cycle.format(severity=severity), [*params, org_id, cycle.pk, user_id, org_id, user_id]
+        )
+        found = cursor.fetchall()
+        shown = {values[0] for values in found}
+        missing = sorted({values[2] for values in found if values[2] and values[2] not in shown})
+        if missing:
+            chain, chain_params = chain_condition(actor, "g.id", *missing)
+            cursor.execute(above.format(chain=chain), [org_id, *chain_params])
+            found += [values for values in cursor.fetchall() if values[0] not in shown]
+    n, rows = len(_HOME_COLUMNS), []
+    for values in found:
+        row = {c: read(v) for c, read, v in zip(_HOME_COLUMNS, readers, values[:n], strict=True)}
+        severity, team_name, team_parent_id, owner_name, urgent, count = values[n:]
+        row.update(
+            pk=row["id"],
+            team_name=team_name,
+            level="strategic" if row["team_id"] is None or team_parent_id is None else "team",  # `Goal.level`
+            owner_name=owner_name,  # `str(User)`: the full name, else the email
+            in_cycle=severity is not None,
+            urgent=bool(urgent),
+        )
+        if severity is not None:
+            row.update(status=BY_SEVERITY[severity], severity=severity, attention_count=count)
+        rows.append(row)
     return rows
-
-
-def _add_status(rows: list[dict], cycle, stale_days: int) -> None:
-    """Each row's status by the rules `Goal.status` uses, from the cycle's dates."""
-    now = timezone.now()
-    for row in rows:
-        row["status"] = status_of(row, now, stale_days, cycle)
-
-
-def _load_ancestors(actor: Actor, goals: list[dict], by_id: dict) -> None:
-    """Add to `by_id` the goals that `goals` contribute to in other cycles: one query per such level."""
-    missing = {g["parent_id"] for g in goals if g["parent_id"] and g["parent_id"] not in by_id}
-    while missing:
-        found = _goal_rows(actor, pk__in=sorted(missing))
-        by_id.update((g["id"], g) for g in found)
-        missing = {g["parent_id"] for g in found if g["parent_id"] and g["parent_id"] not in by_id}
 
 
 def goal_chain(goal: dict, by_id: dict) -> list[dict]:

@@ -1,5 +1,7 @@
 """Home page, team page, first-run guide and help."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -165,3 +167,43 @@ def test_another_organizations_team_page_is_404(client, owner, other_owner, logi
     foreign = make_team(other_owner)
     login(owner)
     assert client.get(reverse("team_detail", args=[foreign.pk])).status_code == 404
+
+
+def test_home_shows_the_most_urgent_goals_worst_first_and_counts_them_all(client, owner, cycle, login):
+    """Off track before at risk before stale, then by title; the count covers every such goal of the
+    cycle; the person's own goals show whatever their status, with the chain above them."""
+    from django.utils import timezone
+
+    from charter.goals.models import Goal
+
+    person, strategic, middle, (mine,) = _chain(owner, cycle)
+    in_org = Goal.objects.for_org(owner.organization)
+    in_org.update(progress=1.0, confidence=9)  # all on track
+    stale = timezone.now() - timedelta(days=owner.organization.stale_days + 1)
+    for i in range(12):
+        goal = make_goal(owner, cycle, f"Z off {i:02d}")
+        in_org.filter(pk=goal.pk).update(progress=0.0, confidence=1)
+    for title, fields in (
+        ("A at risk", {"progress": 0.9, "confidence": 5}),
+        ("B stale", {"progress": 0.9, "confidence": 9, "last_check_in_at": stale, "created_at": stale}),
+    ):
+        in_org.filter(pk=make_goal(owner, cycle, title).pk).update(**fields)
+    earlier = make_cycle(owner, "Earlier", days_before=200, days_after=-100)
+    above = make_goal(owner, earlier, "Last year's aim")
+    in_org.filter(pk=strategic.pk).update(parent=above)
+
+    login(person)
+    context = client.get(reverse("home")).context
+
+    assert context["attention_count"] == 14
+    assert [g["title"] for g in context["attention"]] == [f"Z off {i:02d}" for i in range(10)]
+    assert [g["title"] for g in context["my_goals"]] == [middle.title, mine.title]  # on track, shown
+    (chain,) = [c for c in context["chains"] if c["goal"]["id"] == mine.pk]
+    assert [g["title"] for g in chain["ancestors"]] == [middle.title, strategic.title, "Last year's aim"]
+
+    Goal.objects.for_org(owner.organization).filter(title__startswith="Z off").delete()
+    context = client.get(reverse("home")).context
+    assert [(g["title"], g["status"]) for g in context["attention"]] == [
+        ("A at risk", "at_risk"),
+        ("B stale", "stale"),
+    ]
