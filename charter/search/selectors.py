@@ -1,6 +1,7 @@
 """Reads of the index, always scoped to the actor's organization: search, similar goals, likely parents."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
@@ -63,10 +64,19 @@ def _check(types, limit) -> None:
         raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
 
 
+@lru_cache(maxsize=1024)
+def _embedded(emb, text: str) -> np.ndarray:
+    """A text's vector, kept per process (1,024 texts, 1.5 MB): people repeat searches (the next page, a
+    filter changed, the words a colleague used), and the model spends milliseconds on each text."""
+    vector = emb.embed([text])[0]
+    vector.flags.writeable = False
+    return vector
+
+
 def _meaning(org_id, query, *, types, team_id, cycle_id, limit, token=None) -> list[int]:
     emb = embedding.get_embedder()
     m = matrix(org_id, emb.name, emb.dimension, token=token)
-    vector = emb.embed([query])[0]
+    vector = _embedded(emb, query)
     near = m.nearest(vector, limit=limit, types=types, team_id=team_id, cycle_id=cycle_id)
     return [doc_id for doc_id, _ in near]
 
@@ -186,7 +196,7 @@ def likely_parents(
     text = f"{title}. {purpose}".strip(". ")
     if emb is None or not text:
         return []
-    vector: np.ndarray = emb.embed([text])[0]
+    vector = _embedded(emb, text)
     return _goal_hits(actor, vector, cycle_id=cycle_id, exclude={exclude_id} - {None}, limit=limit)
 
 

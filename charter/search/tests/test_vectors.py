@@ -55,3 +55,22 @@ def test_an_empty_index_has_no_neighbours():
     assert m.vectors.shape == (0, 16)
     assert m.nearest(np.ones(16, dtype=np.float32), limit=5) == []
     assert m.nearest(np.ones(16, dtype=np.float32), limit=5, types=["goal"]) == []
+
+
+def test_a_repeated_text_is_embedded_once_per_process_and_its_vector_stays_unchanged():
+    from charter.search.selectors import _embedded
+
+    class Counting:
+        calls = 0
+
+        def embed(self, texts):
+            self.calls += 1
+            return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+    model = Counting()
+    first = _embedded(model, "churn in onboarding")
+    again = _embedded(model, "churn in onboarding")
+    _embedded(model, "another query")
+    assert model.calls == 2 and first is again
+    with pytest.raises(ValueError):
+        first[0] = 0  # shared by every later search: read-only
