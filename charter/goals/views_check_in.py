@@ -1,6 +1,7 @@
 """The weekly check-in page: one row per key result of the person, each saved on its own (htmx)."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 from charter.core.http import call_with_form, requires
 
 from . import map_html, selectors, services
+from .check_in_html import check_in_row, check_in_rows
 from .forms import CONFIDENCE_HELP, CheckInForm
 
 
@@ -37,7 +39,7 @@ def _check_in_row(kr, form=None, saved=False) -> dict:
 @requires("check_in.create")
 def check_in_week(request):
     rows = [_check_in_row(kr) for kr in selectors.my_key_results(actor=request.actor)]
-    context = {"rows": rows, "confidence_help": CONFIDENCE_HELP}
+    context = {"rows": rows, "rows_html": check_in_rows(request, rows), "confidence_help": CONFIDENCE_HELP}
     return render(request, "goals/check_in_week.html", context)
 
 
@@ -56,9 +58,9 @@ def check_in_create(request, key_result_id: int):
         return redirect("check_in_week")
     if saved:  # the row shows the new current value, progress and confidence
         kr = selectors.key_result_get(actor=actor, key_result_id=kr.pk)
-    row = _check_in_row(kr, form=None if saved else form, saved=bool(saved))
-    context = {"row": row, "confidence_help": CONFIDENCE_HELP}
-    return render(request, "goals/check_in_week.html#row", context)
+    return HttpResponse(
+        check_in_row(request, _check_in_row(kr, form=None if saved else form, saved=bool(saved)))
+    )
 
 
 def _flash_check_in(request, saved, form) -> None:
