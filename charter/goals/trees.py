@@ -19,11 +19,19 @@ MAP_OUTLINE_ABOVE = 150
 MAP_OUTLINE_DEPTH = 2
 
 # What one map card shows (besides its key results' MAP_KR_FIELDS).
+# The rows carry what goal lint's rules read as well (owner, the team's parent, the whole intent, the
+# cycle's state, each key result's start, weight and owner), so the map's badges lint them as they are
+# instead of reading the goals again (`lint.selectors.ROW_FIELDS`).
 MAP_GOAL_FIELDS = (
-    "id", "title", "cycle_id", "team_id", "parent_id", "purpose", "end_state", "progress", "confidence",
-    "last_check_in_at", "created_at", "team__name", "owner__full_name", "owner__email", "owner__kind",
+    "id", "title", "cycle_id", "team_id", "parent_id", "purpose", "end_state", "constraints", "freedoms",
+    "progress", "confidence", "last_check_in_at", "created_at", "team__name", "team__parent_id",
+    "owner_id", "owner__full_name", "owner__email", "owner__kind",
+    "cycle__starts_on", "cycle__ends_on", "cycle__state",
 )  # fmt: skip
-MAP_KR_FIELDS = ("goal_id", "title", "kind", "unit", "current", "target", "target_max", "progress")
+MAP_KR_FIELDS = (
+    "goal_id", "title", "kind", "unit", "start", "current", "target", "target_max", "weight", "progress",
+    "owner_id",
+)  # fmt: skip
 
 
 class MapGoal(dict):
@@ -95,7 +103,7 @@ def _map_forest(actor, cycle_id, ids, links, hidden=None) -> list[dict]:
         row["hidden"] = hidden.get(row["id"], 0) if hidden else 0
         return row
 
-    goals = _goal_rows(actor, cycle_id, ids, (*MAP_GOAL_FIELDS, "cycle__starts_on", "cycle__ends_on"), card)
+    goals = _goal_rows(actor, cycle_id, ids, MAP_GOAL_FIELDS, card)
     _attach_key_results(actor, cycle_id, ids, goals, MAP_KR_FIELDS)
     return _forest(goals, links)
 

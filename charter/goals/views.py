@@ -9,7 +9,6 @@ from django.utils.safestring import SafeString
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
 from charter.core.templatetags.charter import options
-from charter.mission.selectors import mission_get
 from charter.organizations.selectors import member_users, team_list
 
 from . import map_html, rules, selectors, services
@@ -75,10 +74,10 @@ def _prune_by_status(nodes: list[dict], status: str) -> list[dict]:
 @requires("organization.view")
 def strategy_map(request):
     actor = request.actor
-    cycles = list(selectors.cycle_list(actor=actor))
+    mission, cycles = selectors.mission_and_cycles(actor=actor)
     cycle = _chosen_cycle(actor, cycles, request.GET)
     context = {
-        "mission": mission_get(actor=actor),
+        "mission": mission,
         "cycle": cycle,
         **_filter_context(actor, request.GET, cycles),
     }

@@ -91,15 +91,21 @@ def _id_and_cycle(goal) -> tuple:
 
 
 def prepare_badges(request, goals) -> None:
-    """Batch of slot "goal.badges": lint the goals the page shows, all at once, in five queries."""
+    """Batch of slot "goal.badges": lint the goals the page shows, all at once. Rows that hold what the
+    rules read (the strategy map's) are linted as given, in one query (settings, owner counts, waiting
+    back-briefs); other goals are read again first (five queries a cycle)."""
     if getattr(request, "actor", None) is None:
         return
     by_cycle = defaultdict(list)
-    for goal_id, cycle_id in map(_id_and_cycle, goals):
-        by_cycle[cycle_id].append(goal_id)
+    for goal in goals:
+        by_cycle[_id_and_cycle(goal)[1]].append(goal)
     shown = _shown(request)
-    for cycle_id, ids in by_cycle.items():
-        found = selectors.findings_of_goals(actor=request.actor, cycle_id=cycle_id, goal_ids=ids)
+    for cycle_id, some in by_cycle.items():
+        ids = [_id_and_cycle(goal)[0] for goal in some]
+        if selectors.lintable_rows(some):
+            found = selectors.findings_of_rows(actor=request.actor, cycle_id=cycle_id, rows=some)
+        else:
+            found = selectors.findings_of_goals(actor=request.actor, cycle_id=cycle_id, goal_ids=ids)
         shown.update({goal_id: found.get(goal_id, []) for goal_id in ids})
 
 

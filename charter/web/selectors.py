@@ -1,21 +1,16 @@
 """Reads that compose several domains for the pages of charter.web: home, team page, first-run guide."""
 
 from datetime import timedelta
-from functools import cache
 
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.rows import row_reader
 from charter.goals import rules
 from charter.goals.models import Cycle, Goal, KeyResult
 from charter.goals.rows import status_of
-from charter.goals.selectors import check_in_list, cycle_current, goal_list
-from charter.mission.models import Mission
+from charter.goals.selectors import check_in_list, cycle_current, goal_list, mission_and_cycles
 from charter.mission.selectors import mission_get
-from charter.organizations.models import Organization
 from charter.organizations.selectors import team_get, team_list
 
 # A key result waits for its owner's check-in after this long: check-ins are weekly.
@@ -31,7 +26,7 @@ def home_overview(*, actor: Actor) -> dict:
     The current cycle's goals are read as plain rows (the columns shown and those status needs), not
     as model instances: the page shows a few dozen of the cycle's hundreds of goals.
     """
-    mission, cycles = _mission_and_cycles(actor)
+    mission, cycles = mission_and_cycles(actor=actor)
     cycle = cycle_current(actor=actor, cycles=cycles)
     # The current cycle's goals only (the organization's other cycles may hold thousands).
     in_cycle = _goal_rows(actor, cycle_id=cycle.pk) if cycle else []
@@ -52,37 +47,6 @@ def home_overview(*, actor: Actor) -> dict:
         "attention_count": len(attention),
         "chains": [{"goal": g, "ancestors": goal_chain(g, by_id)} for g in mine],
     }
-
-
-@cache
-def _mission_and_cycles_query(vendor: str):
-    """The SQL and row readers of `_mission_and_cycles`, built once per process (they depend on the
-    database)."""
-    q = connection.ops.quote_name
-    m_cols, c_cols = (
-        ", ".join(f"{alias}.{q(f.column)}" for f in model._meta.concrete_fields)
-        for alias, model in (("m", Mission), ("c", Cycle))
-    )
-    sql = (
-        f"SELECT {m_cols}, {c_cols} FROM {q(Organization._meta.db_table)} o"
-        f" LEFT JOIN {q(Mission._meta.db_table)} m ON m.organization_id = o.id"
-        f" LEFT JOIN {q(Cycle._meta.db_table)} c ON c.organization_id = o.id"
-        " WHERE o.id = %s ORDER BY c.starts_on DESC"  # `Cycle.Meta.ordering`, as `cycle_list`
-    )
-    return sql, row_reader(Mission), row_reader(Cycle)
-
-
-def _mission_and_cycles(actor: Actor) -> tuple[Mission, list[Cycle]]:
-    """The mission (an unsaved empty one when none was written, as `mission_get`) and the cycles, newest
-    first as `cycle_list`, in one query: the mission is joined to every cycle row (one per organization)."""
-    sql, (read_mission, n_mission), (read_cycle, _) = _mission_and_cycles_query(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [actor.organization_id])
-        rows = cursor.fetchall()
-    found = rows and rows[0][0] is not None
-    mission = read_mission(rows[0][:n_mission]) if found else Mission(organization=actor.organization)
-    cycles = [read_cycle(row[n_mission:]) for row in rows if row[n_mission] is not None]
-    return mission, cycles
 
 
 _ROW_FIELDS = (
