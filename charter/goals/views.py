@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
 from charter.core.templatetags.charter import options
-from charter.organizations.selectors import member_users, team_list
+from charter.organizations.selectors import member_users, team_list, team_picker
 
 from . import map_html, rules, selectors, services
 from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm
@@ -40,17 +40,11 @@ def _chosen_cycle(actor, cycles, params):
     return chosen or selectors.cycle_current(actor=actor, cycles=cycles)
 
 
-def _team_options(actor, selected) -> SafeString:
-    """Every team as "Parent › Team", by name, from plain rows."""
-    rows = team_list(actor=actor).values_list("id", "name", "parent__name")
-    return options(((pk, f"{parent} › {name}" if parent else name) for pk, name, parent in rows), selected)
-
-
 def _filter_context(actor, params, cycles):
     team_id = _int(params, "team")
     return {
         "cycles": cycles,
-        "team_options": _team_options(actor, team_id),
+        "team_picker": team_picker(actor=actor, selected=team_id, q=params.get("team_q", "")),
         "statuses": STATUS_CHOICES,
         "team_id": team_id,
         "status": _status(params),
