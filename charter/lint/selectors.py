@@ -1,24 +1,22 @@
 """Reads for lint: the plain data the rules need, in a constant number of queries, and the findings."""
 
+import json
 from collections import Counter, defaultdict
+from functools import cache
 
+from django.db import connection
 from django.db.models import (
-    CharField,
     Count,
-    DateTimeField,
     Exists,
-    F,
-    IntegerField,
     JSONField,
     OuterRef,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
 from charter.core.actor import Actor
+from charter.core.rows import field_reader
 from charter.delegation import rules as delegation_rules
 from charter.delegation.models import Decision, DecisionDomain, DelegationLevel
 from charter.goals import selectors as goal_selectors
@@ -315,57 +313,55 @@ def findings_of_rows(*, actor: Actor, cycle_id: int, rows: list[dict]) -> dict:
     return _lint_grouped(actor, cycle, goals, partial=True, facts=facts)
 
 
+@cache
+def _row_facts_query(vendor: str):
+    """The SQL of `_row_facts` and the readers of its JSON and time columns, built once per process: its
+    three parts cost more to compile as querysets than to run (a list of ids is one parameter: an array
+    on PostgreSQL, a JSON list on SQLite)."""
+    q = connection.ops.quote_name
+    settings, goal, brief, team = (q(m._meta.db_table) for m in (LintSettings, Goal, BackBrief, Team))
+    among = "= ANY(%s)" if vendor == "postgresql" else "IN (SELECT value FROM json_each(%s))"
+    # Typed NULLs: PostgreSQL resolves a UNION's column types part by part, and two untyped NULLs make text.
+    sql = (
+        "SELECT 'settings', CAST(NULL AS bigint), CAST(NULL AS bigint), s.disabled, s.thresholds,"
+        " CAST(NULL AS text), CAST(NULL AS text), CAST(NULL AS timestamptz)"
+        f" FROM {settings} s WHERE s.organization_id = %s"
+        " UNION ALL SELECT 'count', g.owner_id, COUNT(*), NULL, NULL, NULL, NULL, NULL"
+        f" FROM {goal} g WHERE g.organization_id = %s AND g.cycle_id = %s AND g.owner_id {among}"
+        " GROUP BY g.owner_id"
+        " UNION ALL SELECT 'back_brief', b.goal_id, NULL, NULL, NULL, g.title, t.name, b.submitted_at"
+        f" FROM {brief} b JOIN {goal} g ON g.id = b.goal_id JOIN {team} t ON t.id = b.team_id"
+        f" WHERE b.organization_id = %s AND b.state = %s AND g.cycle_id = %s AND b.goal_id {among}"
+    )
+    fields = LintSettings._meta.get_field
+    readers = (field_reader(fields("disabled")), field_reader(fields("thresholds")))
+    return sql, readers, field_reader(BackBrief._meta.get_field("submitted_at"))
+
+
 def _row_facts(actor: Actor, cycle_id: int, goals) -> tuple[LintSettings, Counter, tuple]:
     """The settings, the goals' owners' goal counts in the cycle and the goals' waiting back-briefs, in
-    one query: a UNION ALL of the three reads, each part on its index, tagged by its first column."""
+    one query: a UNION ALL of the three reads, each part on its index, tagged by its first column (plain
+    SQL, `_row_facts_query`: as the queryset reads of `_lint_grouped` would give them)."""
     org = actor.organization
+    sql, (read_disabled, read_thresholds), read_at = _row_facts_query(connection.vendor)
     owners = sorted({g.owner_id for g in goals if g.owner_id is not None})
-    # Typed NULLs: PostgreSQL resolves a UNION's column types part by part, and two untyped NULLs make text.
-    none = {
-        "ref": Cast(Value(None), IntegerField()),
-        "n": Cast(Value(None), IntegerField()),
-        "lint_disabled": Cast(Value(None), JSONField()),
-        "lint_thresholds": Cast(Value(None), JSONField()),
-        "bb_title": Cast(Value(None), CharField()),
-        "bb_team": Cast(Value(None), CharField()),
-        "bb_at": Cast(Value(None), DateTimeField()),
-    }
-    columns = ("part", *none)
-
-    def part(queryset, tag, **given):
-        return queryset.order_by().annotate(part=Value(tag), **{**none, **given}).values_list(*columns)
-
-    stored = part(
-        LintSettings.objects.for_org(org),
-        "settings",
-        lint_disabled=F("disabled"),
-        lint_thresholds=F("thresholds"),
-    )
-    counts = part(
-        Goal.objects.for_org(org).filter(cycle_id=cycle_id, owner_id__in=owners).values("owner_id"),
-        "count",
-        ref=F("owner_id"),
-        n=Count("id"),
-    )
-    waiting = part(
-        BackBrief.objects.for_org(org).filter(
-            state=BackBrief.State.SUBMITTED, goal__cycle_id=cycle_id, goal_id__in=[g.id for g in goals]
-        ),
-        "back_brief",
-        ref=F("goal_id"),
-        bb_title=F("goal__title"),
-        bb_team=F("team__name"),
-        bb_at=F("submitted_at"),
-    )
+    ids = [g.id for g in goals]
+    if connection.vendor != "postgresql":
+        owners, ids = json.dumps(owners), json.dumps(ids)
+    params = [org.pk, org.pk, cycle_id, owners, org.pk, BackBrief.State.SUBMITTED, cycle_id, ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     settings = LintSettings(organization=org)
     owner_counts, back_briefs = Counter(), []
-    for tag, ref, n, disabled, thresholds, title, team, at in stored.union(counts, waiting, all=True):
+    for tag, ref, n, disabled, thresholds, title, team, at in rows:
         if tag == "settings":
-            settings.disabled, settings.thresholds = disabled or [], thresholds or {}
+            settings.disabled = read_disabled(disabled) or []
+            settings.thresholds = read_thresholds(thresholds) or {}
         elif tag == "count":
             owner_counts[ref] = n
         else:
-            back_briefs.append(rules.BackBriefData(ref, title, team, at))
+            back_briefs.append(rules.BackBriefData(ref, title, team, read_at(at)))
     return settings, owner_counts, tuple(back_briefs)
 
 
