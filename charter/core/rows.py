@@ -1,6 +1,8 @@
 """Plain SQL rows read as the ORM would read them: each column through its field's converters (SQLite
 gives text for datetimes, decimals and JSON), for the hot reads and writes that skip building a queryset."""
 
+import json
+
 from django.db import connection
 
 
@@ -29,3 +31,15 @@ def row_reader(model):
         return model.from_db(connection.alias, names, converted)
 
     return read, len(fields)
+
+
+def among(vendor: str) -> str:
+    """SQL that tests a column against a list of values given as one parameter (`values_param`): an
+    array on PostgreSQL, a JSON list on SQLite (so the statement's text does not depend on the list)."""
+    return "= ANY(%s)" if vendor == "postgresql" else "IN (SELECT value FROM json_each(%s))"
+
+
+def values_param(values) -> list | str:
+    """The parameter of `among` for `values`."""
+    values = list(values)
+    return values if connection.vendor == "postgresql" else json.dumps(values)

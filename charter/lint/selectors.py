@@ -1,6 +1,5 @@
 """Reads for lint: the plain data the rules need, in a constant number of queries, and the findings."""
 
-import json
 from collections import Counter, defaultdict
 from functools import cache
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
 from charter.core.actor import Actor
-from charter.core.rows import field_reader
+from charter.core.rows import among, field_reader, values_param
 from charter.delegation import rules as delegation_rules
 from charter.delegation.models import Decision, DecisionDomain, DelegationLevel
 from charter.goals import selectors as goal_selectors
@@ -320,18 +319,18 @@ def _row_facts_query(vendor: str):
     on PostgreSQL, a JSON list on SQLite)."""
     q = connection.ops.quote_name
     settings, goal, brief, team = (q(m._meta.db_table) for m in (LintSettings, Goal, BackBrief, Team))
-    among = "= ANY(%s)" if vendor == "postgresql" else "IN (SELECT value FROM json_each(%s))"
+    where_in = among(vendor)
     # Typed NULLs: PostgreSQL resolves a UNION's column types part by part, and two untyped NULLs make text.
     sql = (
         "SELECT 'settings', CAST(NULL AS bigint), CAST(NULL AS bigint), s.disabled, s.thresholds,"
         " CAST(NULL AS text), CAST(NULL AS text), CAST(NULL AS timestamptz)"
         f" FROM {settings} s WHERE s.organization_id = %s"
         " UNION ALL SELECT 'count', g.owner_id, COUNT(*), NULL, NULL, NULL, NULL, NULL"
-        f" FROM {goal} g WHERE g.organization_id = %s AND g.cycle_id = %s AND g.owner_id {among}"
+        f" FROM {goal} g WHERE g.organization_id = %s AND g.cycle_id = %s AND g.owner_id {where_in}"
         " GROUP BY g.owner_id"
         " UNION ALL SELECT 'back_brief', b.goal_id, NULL, NULL, NULL, g.title, t.name, b.submitted_at"
         f" FROM {brief} b JOIN {goal} g ON g.id = b.goal_id JOIN {team} t ON t.id = b.team_id"
-        f" WHERE b.organization_id = %s AND b.state = %s AND g.cycle_id = %s AND b.goal_id {among}"
+        f" WHERE b.organization_id = %s AND b.state = %s AND g.cycle_id = %s AND b.goal_id {where_in}"
     )
     fields = LintSettings._meta.get_field
     readers = (field_reader(fields("disabled")), field_reader(fields("thresholds")))
@@ -344,17 +343,15 @@ def _row_facts(actor: Actor, cycle_id: int, goals) -> tuple[LintSettings, Counte
     SQL, `_row_facts_query`: as the queryset reads of `_lint_grouped` would give them)."""
     org = actor.organization
     sql, (read_disabled, read_thresholds), read_at = _row_facts_query(connection.vendor)
-    owners = sorted({g.owner_id for g in goals if g.owner_id is not None})
-    ids = [g.id for g in goals]
-    if connection.vendor != "postgresql":
-        owners, ids = json.dumps(owners), json.dumps(ids)
+    owners = values_param(sorted({g.owner_id for g in goals if g.owner_id is not None}))
+    ids = values_param(g.id for g in goals)
     params = [org.pk, org.pk, cycle_id, owners, org.pk, BackBrief.State.SUBMITTED, cycle_id, ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        found = cursor.fetchall()
     settings = LintSettings(organization=org)
     owner_counts, back_briefs = Counter(), []
-    for tag, ref, n, disabled, thresholds, title, team, at in rows:
+    for tag, ref, n, disabled, thresholds, title, team, at in found:
         if tag == "settings":
             settings.disabled = read_disabled(disabled) or []
             settings.thresholds = read_thresholds(thresholds) or {}

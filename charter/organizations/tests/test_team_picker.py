@@ -73,6 +73,8 @@ def test_search_matches_names_and_parents_names(owner):
     assert _values(picker.options) == [str(t.pk) for t in world["teams"] if t.name.startswith("Team 03.1")]
     by_parent = team_picker(actor=owner, q="Department 02")
     assert len(_values(by_parent.options)) == 31  # the department and its thirty teams
+    for wildcard in ("%", "_", "\\"):  # LIKE's wildcards and escape are searched as characters
+        assert _values(team_picker(actor=owner, q=wildcard).options) == [""]
     nothing = team_picker(actor=owner, q="<nothing>")
     assert _values(nothing.options) == [""] and "&lt;nothing&gt;" in nothing.options
 
