@@ -137,8 +137,7 @@ def _forest(goals: list[dict], links) -> list[dict]:
     if links is not None:
         # Only the subtrees were loaded, so their roots are the forest's roots, in the same order as the
         # walk of the whole cycle's forest would give them (parents' order first, then their own).
-        rank = {pk: n for n, pk in enumerate(_walk_order(links))}
-        roots.sort(key=lambda n: rank[n["goal"]["id"]])
+        roots.sort(key=_walk_key(links))
     return roots
 
 
@@ -172,15 +171,18 @@ def _team_subtree_ids(links: list, team_id: int) -> list[int]:
     return sorted(found)
 
 
-def _walk_order(links: list) -> list[int]:
-    """The cycle's goal ids depth first, siblings in title order: the order of `alignment_tree`."""
-    ids = {pk for pk, _, _ in links}
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id, _ in links:
-        children.setdefault(parent_id if parent_id in ids else None, []).append(pk)
-    order, stack = [], list(reversed(children.get(None, [])))
-    while stack:
-        pk = stack.pop()
-        order.append(pk)
-        stack.extend(reversed(children.get(pk, [])))
-    return order
+def _walk_key(links: list):
+    """The sort key of a node that puts nodes in the order of a depth-first walk of the cycle's forest,
+    siblings in title order (`alignment_tree`'s): the title ranks of its chain of parents in the cycle,
+    top first, then its own. Only the chains of the nodes sorted are followed, not the whole forest."""
+    rank = {pk: n for n, (pk, _, _) in enumerate(links)}  # the links come in title order
+    parent_of = {pk: parent_id for pk, parent_id, _ in links}
+
+    def key(node: dict) -> list[int]:
+        chain, pk = [], node["goal"]["id"]
+        while pk in rank and len(chain) <= len(rank):  # the bound stops a loop of parent links
+            chain.append(rank[pk])
+            pk = parent_of[pk]
+        return chain[::-1]
+
+    return key

@@ -56,3 +56,27 @@ def test_large_cycle_page_links_to_the_team_map_which_shows_everything(
     assert "has 5 goals" not in team_html
     for goal in three_levels["low"]:
         assert goal.title in team_html
+
+
+def test_a_teams_map_keeps_the_whole_cycles_walk_order_of_its_subtrees(owner, cycle):
+    """The team's goals sit under parents of other teams: its roots come in the order a depth-first walk
+    of the whole cycle meets them (parents' titles first), not in their own titles' order."""
+    squad, other = make_team(owner, "Squad"), make_team(owner, "Other")
+    a_top, b_top = make_goal(owner, cycle, "A first"), make_goal(owner, cycle, "B second")
+    b_mid = make_goal(owner, cycle, "A under B", team_id=other.pk, parent_id=b_top.pk)
+    found = [
+        make_goal(owner, cycle, "Z under A", team_id=squad.pk, parent_id=a_top.pk),
+        make_goal(owner, cycle, "M under B's child", team_id=squad.pk, parent_id=b_mid.pk),
+        make_goal(owner, cycle, "C under B", team_id=squad.pk, parent_id=b_top.pk),
+        make_goal(owner, cycle, "0 alone", team_id=squad.pk),
+    ]
+
+    def walk(nodes):
+        for node in nodes:
+            yield node["goal"]["id"]
+            yield from walk(node["children"])
+
+    whole = list(walk(selectors.map_tree(actor=owner, cycle_id=cycle.pk)))
+    roots = [n["goal"]["id"] for n in selectors.map_tree(actor=owner, cycle_id=cycle.pk, team_id=squad.pk)]
+    assert roots == sorted((g.pk for g in found), key=whole.index)
+    assert roots == [found[3].pk, found[0].pk, found[1].pk, found[2].pk]
