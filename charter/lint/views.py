@@ -1,11 +1,12 @@
 """Lint pages: the findings of a cycle, the settings, and the badges on the goal page and strategy map."""
 
 from collections import defaultdict
+from functools import cache
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 
 from charter.core.http import call_with_form, requires
@@ -142,12 +143,19 @@ def badges_html(goal_id: int, title: str, counts: dict, codes: str) -> str:
         f"{n} {escape(severity)}{'' if n == 1 else 's'}</span>"
         for severity, n in counts.items()
     )
-    url = reverse("goal_detail", args=[goal_id])
+    url = _goal_url(get_script_prefix(), get_urlconf()).format(goal_id)
     return (
         f'\n<a href="{url}#lint-findings" class="lint-badges text-decoration-none ms-1" '
         f'title="Goal lint: {escape(codes)}">{spans}'
         f'<span class="visually-hidden"> of goal lint for {escape(title)}</span></a>\n'
     )
+
+
+@cache
+def _goal_url(script_prefix: str, urlconf) -> str:
+    """The goal page's URL with a `{}` for the id, reversed once per script prefix and URL configuration
+    (the map draws dozens of badges; a reverse() each cost more than the badge)."""
+    return reverse("goal_detail", args=[0], urlconf=urlconf).replace("/0/", "/{}/")
 
 
 def _title(goal) -> str:
