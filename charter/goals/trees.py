@@ -5,9 +5,13 @@ cycle's links for a team's subtree or an outline): no model instances, the level
 the same rules as the goal model's properties (`rows.goal_out`).
 """
 
+from functools import cache
+
+from django.db import connection
 from django.utils import timezone
 
 from charter.core.actor import Actor
+from charter.core.rows import among, plain_select, values_param
 
 from .models import Goal, KeyResult
 from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, KR_OUT_FIELDS, goal_out, status_of
@@ -103,9 +107,41 @@ def _map_forest(actor, cycle_id, ids, links, hidden=None) -> list[dict]:
         row["hidden"] = hidden.get(row["id"], 0) if hidden else 0
         return row
 
-    goals = _goal_rows(actor, cycle_id, ids, MAP_GOAL_FIELDS, card)
-    _attach_key_results(actor, cycle_id, ids, goals, MAP_KR_FIELDS)
+    goals = [card(row) for row in _map_rows(actor, "goals", cycle_id, ids)]
+    if goals:
+        by_goal = {g["id"]: g.setdefault("key_results", []) for g in goals}
+        for kr in _map_rows(actor, "key_results", cycle_id, ids):
+            by_goal[kr["goal_id"]].append(kr)
     return _forest(goals, links)
+
+
+def _map_rows(actor, what: str, cycle_id: int, ids) -> list[dict]:
+    """The map's goal rows (MAP_GOAL_FIELDS, by title) or key result rows (MAP_KR_FIELDS, by position) of
+    the cycle, or of the goals `ids` of it, as `.values()` would read them, in plain SQL built once."""
+    vendor = connection.vendor
+    select, as_dict = _map_select(vendor, what)
+    goal_column, order = ("m.id", "m.title, m.id") if what == "goals" else ("m.goal_id", "m.position, m.id")
+    params = [actor.organization_id]
+    if ids is not None:
+        where = f"{goal_column} {among(vendor)}"
+        params.append(values_param(ids))
+    elif what == "goals":
+        where = "m.cycle_id = %s"
+        params.append(cycle_id)
+    else:
+        goals = connection.ops.quote_name(Goal._meta.db_table)
+        where = f"m.goal_id IN (SELECT g.id FROM {goals} g WHERE g.organization_id = %s AND g.cycle_id = %s)"
+        params += [actor.organization_id, cycle_id]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select} WHERE m.organization_id = %s AND {where} ORDER BY {order}", params)
+        return [as_dict(row) for row in cursor.fetchall()]
+
+
+@cache
+def _map_select(vendor: str, what: str):
+    """The SELECT of the map's goal rows or key result rows, with its row reader, built once per process
+    (as querysets their compilation cost more CPU than the queries)."""
+    return plain_select(Goal, MAP_GOAL_FIELDS) if what == "goals" else plain_select(KeyResult, MAP_KR_FIELDS)
 
 
 def _goal_rows(actor, cycle_id, ids, fields, shape) -> list[dict]:

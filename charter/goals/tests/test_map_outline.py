@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from charter.goals import selectors, trees
+from charter.goals.models import Goal, KeyResult
 from charter.goals.tests.factories import make_goal, make_key_result
 from charter.organizations.tests.factories import make_team
 
@@ -80,3 +81,28 @@ def test_a_teams_map_keeps_the_whole_cycles_walk_order_of_its_subtrees(owner, cy
     roots = [n["goal"]["id"] for n in selectors.map_tree(actor=owner, cycle_id=cycle.pk, team_id=squad.pk)]
     assert roots == sorted((g.pk for g in found), key=whole.index)
     assert roots == [found[3].pk, found[0].pk, found[1].pk, found[2].pk]
+
+
+def test_the_maps_plain_rows_are_what_values_reads(owner, cycle, three_levels):
+    """The map reads its rows in plain SQL (`core.rows.plain_select`): the same values, types and order
+    as `.values()` of the same fields, for the whole cycle and for some of its goals."""
+    org = owner.organization
+    goals = Goal.objects.for_org(org).filter(cycle_id=cycle.pk).order_by("title", "id")
+    krs = KeyResult.objects.for_org(org).filter(goal__cycle_id=cycle.pk).order_by("position", "id")
+    some = [g.pk for g in three_levels["low"]]
+    cases = [
+        ("goals", None, goals.values(*trees.MAP_GOAL_FIELDS)),
+        ("goals", some, goals.filter(pk__in=some).values(*trees.MAP_GOAL_FIELDS)),
+        ("key_results", None, krs.values(*trees.MAP_KR_FIELDS)),
+        (
+            "key_results",
+            [three_levels["middle"].pk],
+            krs.filter(goal_id=three_levels["middle"].pk).values(*trees.MAP_KR_FIELDS),
+        ),
+    ]
+    for what, ids, expected in cases:
+        rows = trees._map_rows(owner, what, cycle.pk, ids)
+        assert rows == list(expected) and rows
+        assert [{k: type(v) for k, v in r.items()} for r in rows] == [
+            {k: type(v) for k, v in r.items()} for r in expected
+        ]
