@@ -285,10 +285,13 @@ def lintable_rows(goals) -> bool:
     """Whether `goals` are rows that hold everything the goal rules read (`ROW_FIELDS`)."""
     return all(
         isinstance(g, dict)
-        and all(name in g for name in ROW_FIELDS)
-        and all(name in kr for kr in g["key_results"] for name in ROW_KR_FIELDS)
+        and g.keys() >= _ROW_FIELDS
+        and all(kr.keys() >= _ROW_KR_FIELDS for kr in g["key_results"])
         for g in goals
     )
+
+
+_ROW_FIELDS, _ROW_KR_FIELDS = frozenset(ROW_FIELDS), frozenset(ROW_KR_FIELDS)
 
 
 def findings_of_rows(*, actor: Actor, cycle_id: int, rows: list[dict]) -> dict:

@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 from functools import cache
+from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import escape
 
 from charter.core.http import call_with_form, requires
 from charter.goals import selectors as goal_selectors
