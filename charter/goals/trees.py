@@ -188,9 +188,20 @@ def _count_below(pk: int, children: dict) -> int:
 
 
 def _cycle_links(actor: Actor, cycle_id: int) -> list[tuple[int, int | None, int | None]]:
-    """(id, parent id, team id) of the cycle's goals in title order: one light query, no models."""
-    goals = Goal.objects.for_org(actor.organization).filter(cycle_id=cycle_id).order_by("title", "id")
-    return list(goals.values_list("id", "parent_id", "team_id"))
+    """(id, parent id, team id) of the cycle's goals in title order: one light query, no models (plain
+    SQL: integers need no converter, and the queryset cost more to compile than to run)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_cycle_links_sql(connection.vendor), [actor.organization_id, cycle_id])
+        return cursor.fetchall()
+
+
+@cache
+def _cycle_links_sql(vendor: str) -> str:
+    goals = connection.ops.quote_name(Goal._meta.db_table)
+    return (
+        f"SELECT id, parent_id, team_id FROM {goals}"
+        " WHERE organization_id = %s AND cycle_id = %s ORDER BY title, id"
+    )
 
 
 def _team_subtree_ids(links: list, team_id: int) -> list[int]:
