@@ -127,7 +127,7 @@ READS = {
     "metric_detail", "metric_list", "mission", "notification_badge", "notification_list",
     "person_list", "pulse_home", "review_detail", "review_home", "search", "search_align",
     "source_detail", "strategy_map", "survey_results", "survey_team_results", "team_authority",
-    "team_detail", "team_list", "token_list", "webhook_deliveries", "webhook_list",
+    "team_detail", "team_list", "team_options", "token_list", "webhook_deliveries", "webhook_list",
 }  # fmt: skip
 
 # Routes that take no session: authenticated by their own secret, so CSRF does not apply.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from charter.core.actor import Actor
 from charter.goals.models import Goal
-from charter.organizations.selectors import team_choices
+from charter.organizations.selectors import team_picker
 
 from . import rules
 from .models import Decision, DecisionDomain
@@ -71,13 +71,14 @@ def _goal_titles(decision_ids: list[int]) -> dict[int, list[str]]:
     return titles
 
 
-def filter_choices(*, actor: Actor) -> dict:
-    """The log's team, domain and goal filters as (id, name) pairs: the goals offered are those that
-    decisions are linked to, not every goal of every cycle."""
+def filter_choices(*, actor: Actor, team_id: int | None = None, team_q: str = "") -> dict:
+    """The log's team filter (`team_picker`: bounded, the chosen team kept) and its domain and goal
+    filters as (id, name) pairs: the goals offered are those that decisions are linked to, not every goal
+    of every cycle."""
     org = actor.organization
     goals = Goal.objects.for_org(org).filter(decisions__isnull=False).distinct().order_by("title", "id")
     return {
-        "teams": team_choices(actor=actor),
+        "team_picker": team_picker(actor=actor, selected=team_id, q=team_q),
         "domains": list(DecisionDomain.objects.for_org(org).order_by("name", "id").values_list("id", "name")),
         "goals": list(goals.values_list("id", "title")),
     }

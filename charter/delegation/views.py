@@ -155,7 +155,7 @@ def decision_log(request):
         "rows_html": log_html.rows_html(decisions[:LOG_SHOWN]),
         "more": len(decisions) > LOG_SHOWN,
         "filters": filters,
-        **log.filter_choices(actor=actor),
+        **log.filter_choices(actor=actor, team_id=filters["team_id"], team_q=request.GET.get("team_q", "")),
         "statuses": Decision.Status.choices,
     }
     return render(request, "delegation/decision_log.html", context)

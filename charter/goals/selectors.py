@@ -1,5 +1,7 @@
 """Reads of cycles, goals, key results and check-ins, scoped to the actor's organization."""
 
+from functools import cache
+
 from django.db import connection
 from django.db.models import BooleanField, Count, Prefetch, Q, Subquery, TextField, Value, Window
 from django.db.models.expressions import RawSQL
@@ -8,7 +10,9 @@ from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.core.rows import row_reader
 from charter.mission.models import Mission
+from charter.organizations.models import Organization
 
 from .models import CheckIn, Cycle, Goal, KeyResult
 from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, goal_out, status_of
@@ -17,6 +21,37 @@ from .trees import MAP_OUTLINE_ABOVE, alignment_tree, map_outline, map_tree  # n
 
 def cycle_list(*, actor: Actor):
     return Cycle.objects.for_org(actor.organization)
+
+
+@cache
+def _mission_and_cycles_query(vendor: str):
+    """The SQL and row readers of `mission_and_cycles`, built once per process (they depend on the
+    database)."""
+    q = connection.ops.quote_name
+    m_cols, c_cols = (
+        ", ".join(f"{alias}.{q(f.column)}" for f in model._meta.concrete_fields)
+        for alias, model in (("m", Mission), ("c", Cycle))
+    )
+    sql = (
+        f"SELECT {m_cols}, {c_cols} FROM {q(Organization._meta.db_table)} o"
+        f" LEFT JOIN {q(Mission._meta.db_table)} m ON m.organization_id = o.id"
+        f" LEFT JOIN {q(Cycle._meta.db_table)} c ON c.organization_id = o.id"
+        " WHERE o.id = %s ORDER BY c.starts_on DESC"  # `Cycle.Meta.ordering`, as `cycle_list`
+    )
+    return sql, row_reader(Mission), row_reader(Cycle)
+
+
+def mission_and_cycles(*, actor: Actor) -> tuple[Mission, list[Cycle]]:
+    """The mission (an unsaved empty one when none was written, as `mission_get`) and the cycles, newest
+    first as `cycle_list`, in one query: the mission is joined to every cycle row (one per organization)."""
+    sql, (read_mission, n_mission), (read_cycle, _) = _mission_and_cycles_query(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [actor.organization_id])
+        rows = cursor.fetchall()
+    found = rows and rows[0][0] is not None
+    mission = read_mission(rows[0][:n_mission]) if found else Mission(organization=actor.organization)
+    cycles = [read_cycle(row[n_mission:]) for row in rows if row[n_mission] is not None]
+    return mission, cycles
 
 
 def cycle_get(*, actor: Actor, cycle_id: int) -> Cycle:

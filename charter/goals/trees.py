@@ -5,9 +5,13 @@ cycle's links for a team's subtree or an outline): no model instances, the level
 the same rules as the goal model's properties (`rows.goal_out`).
 """
 
+from functools import cache
+
+from django.db import connection
 from django.utils import timezone
 
 from charter.core.actor import Actor
+from charter.core.rows import among, plain_select, values_param
 
 from .models import Goal, KeyResult
 from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, KR_OUT_FIELDS, goal_out, status_of
@@ -19,11 +23,19 @@ MAP_OUTLINE_ABOVE = 150
 MAP_OUTLINE_DEPTH = 2
 
 # What one map card shows (besides its key results' MAP_KR_FIELDS).
+# The rows carry what goal lint's rules read as well (owner, the team's parent, the whole intent, the
+# cycle's state, each key result's start, weight and owner), so the map's badges lint them as they are
+# instead of reading the goals again (`lint.selectors.ROW_FIELDS`).
 MAP_GOAL_FIELDS = (
-    "id", "title", "cycle_id", "team_id", "parent_id", "purpose", "end_state", "progress", "confidence",
-    "last_check_in_at", "created_at", "team__name", "owner__full_name", "owner__email", "owner__kind",
+    "id", "title", "cycle_id", "team_id", "parent_id", "purpose", "end_state", "constraints", "freedoms",
+    "progress", "confidence", "last_check_in_at", "created_at", "team__name", "team__parent_id",
+    "owner_id", "owner__full_name", "owner__email", "owner__kind",
+    "cycle__starts_on", "cycle__ends_on", "cycle__state",
 )  # fmt: skip
-MAP_KR_FIELDS = ("goal_id", "title", "kind", "unit", "current", "target", "target_max", "progress")
+MAP_KR_FIELDS = (
+    "goal_id", "title", "kind", "unit", "start", "current", "target", "target_max", "weight", "progress",
+    "owner_id",
+)  # fmt: skip
 
 
 class MapGoal(dict):
@@ -95,9 +107,41 @@ def _map_forest(actor, cycle_id, ids, links, hidden=None) -> list[dict]:
         row["hidden"] = hidden.get(row["id"], 0) if hidden else 0
         return row
 
-    goals = _goal_rows(actor, cycle_id, ids, (*MAP_GOAL_FIELDS, "cycle__starts_on", "cycle__ends_on"), card)
-    _attach_key_results(actor, cycle_id, ids, goals, MAP_KR_FIELDS)
+    goals = [card(row) for row in _map_rows(actor, "goals", cycle_id, ids)]
+    if goals:
+        by_goal = {g["id"]: g.setdefault("key_results", []) for g in goals}
+        for kr in _map_rows(actor, "key_results", cycle_id, ids):
+            by_goal[kr["goal_id"]].append(kr)
     return _forest(goals, links)
+
+
+def _map_rows(actor, what: str, cycle_id: int, ids) -> list[dict]:
+    """The map's goal rows (MAP_GOAL_FIELDS, by title) or key result rows (MAP_KR_FIELDS, by position) of
+    the cycle, or of the goals `ids` of it, as `.values()` would read them, in plain SQL built once."""
+    vendor = connection.vendor
+    select, as_dict = _map_select(vendor, what)
+    goal_column, order = ("m.id", "m.title, m.id") if what == "goals" else ("m.goal_id", "m.position, m.id")
+    params = [actor.organization_id]
+    if ids is not None:
+        where = f"{goal_column} {among(vendor)}"
+        params.append(values_param(ids))
+    elif what == "goals":
+        where = "m.cycle_id = %s"
+        params.append(cycle_id)
+    else:
+        goals = connection.ops.quote_name(Goal._meta.db_table)
+        where = f"m.goal_id IN (SELECT g.id FROM {goals} g WHERE g.organization_id = %s AND g.cycle_id = %s)"
+        params += [actor.organization_id, cycle_id]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select} WHERE m.organization_id = %s AND {where} ORDER BY {order}", params)
+        return [as_dict(row) for row in cursor.fetchall()]
+
+
+@cache
+def _map_select(vendor: str, what: str):
+    """The SELECT of the map's goal rows or key result rows, with its row reader, built once per process
+    (as querysets their compilation cost more CPU than the queries)."""
+    return plain_select(Goal, MAP_GOAL_FIELDS) if what == "goals" else plain_select(KeyResult, MAP_KR_FIELDS)
 
 
 def _goal_rows(actor, cycle_id, ids, fields, shape) -> list[dict]:
@@ -129,8 +173,7 @@ def _forest(goals: list[dict], links) -> list[dict]:
     if links is not None:
         # Only the subtrees were loaded, so their roots are the forest's roots, in the same order as the
         # walk of the whole cycle's forest would give them (parents' order first, then their own).
-        rank = {pk: n for n, pk in enumerate(_walk_order(links))}
-        roots.sort(key=lambda n: rank[n["goal"]["id"]])
+        roots.sort(key=_walk_key(links))
     return roots
 
 
@@ -145,9 +188,20 @@ def _count_below(pk: int, children: dict) -> int:
 
 
 def _cycle_links(actor: Actor, cycle_id: int) -> list[tuple[int, int | None, int | None]]:
-    """(id, parent id, team id) of the cycle's goals in title order: one light query, no models."""
-    goals = Goal.objects.for_org(actor.organization).filter(cycle_id=cycle_id).order_by("title", "id")
-    return list(goals.values_list("id", "parent_id", "team_id"))
+    """(id, parent id, team id) of the cycle's goals in title order: one light query, no models (plain
+    SQL: integers need no converter, and the queryset cost more to compile than to run)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_cycle_links_sql(connection.vendor), [actor.organization_id, cycle_id])
+        return cursor.fetchall()
+
+
+@cache
+def _cycle_links_sql(vendor: str) -> str:
+    goals = connection.ops.quote_name(Goal._meta.db_table)
+    return (
+        f"SELECT id, parent_id, team_id FROM {goals}"
+        " WHERE organization_id = %s AND cycle_id = %s ORDER BY title, id"
+    )
 
 
 def _team_subtree_ids(links: list, team_id: int) -> list[int]:
@@ -164,15 +218,18 @@ def _team_subtree_ids(links: list, team_id: int) -> list[int]:
     return sorted(found)
 
 
-def _walk_order(links: list) -> list[int]:
-    """The cycle's goal ids depth first, siblings in title order: the order of `alignment_tree`."""
-    ids = {pk for pk, _, _ in links}
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id, _ in links:
-        children.setdefault(parent_id if parent_id in ids else None, []).append(pk)
-    order, stack = [], list(reversed(children.get(None, [])))
-    while stack:
-        pk = stack.pop()
-        order.append(pk)
-        stack.extend(reversed(children.get(pk, [])))
-    return order
+def _walk_key(links: list):
+    """The sort key of a node that puts nodes in the order of a depth-first walk of the cycle's forest,
+    siblings in title order (`alignment_tree`'s): the title ranks of its chain of parents in the cycle,
+    top first, then its own. Only the chains of the nodes sorted are followed, not the whole forest."""
+    rank = {pk: n for n, (pk, _, _) in enumerate(links)}  # the links come in title order
+    parent_of = {pk: parent_id for pk, parent_id, _ in links}
+
+    def key(node: dict) -> list[int]:
+        chain, pk = [], node["goal"]["id"]
+        while pk in rank and len(chain) <= len(rank):  # the bound stops a loop of parent links
+            chain.append(rank[pk])
+            pk = parent_of[pk]
+        return chain[::-1]
+
+    return key

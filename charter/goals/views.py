@@ -9,8 +9,7 @@ from django.utils.safestring import SafeString
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
 from charter.core.templatetags.charter import options
-from charter.mission.selectors import mission_get
-from charter.organizations.selectors import member_users, team_list
+from charter.organizations.selectors import member_users, team_list, team_picker
 
 from . import map_html, rules, selectors, services
 from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm
@@ -41,17 +40,11 @@ def _chosen_cycle(actor, cycles, params):
     return chosen or selectors.cycle_current(actor=actor, cycles=cycles)
 
 
-def _team_options(actor, selected) -> SafeString:
-    """Every team as "Parent › Team", by name, from plain rows."""
-    rows = team_list(actor=actor).values_list("id", "name", "parent__name")
-    return options(((pk, f"{parent} › {name}" if parent else name) for pk, name, parent in rows), selected)
-
-
 def _filter_context(actor, params, cycles):
     team_id = _int(params, "team")
     return {
         "cycles": cycles,
-        "team_options": _team_options(actor, team_id),
+        "team_picker": team_picker(actor=actor, selected=team_id, q=params.get("team_q", "")),
         "statuses": STATUS_CHOICES,
         "team_id": team_id,
         "status": _status(params),
@@ -75,10 +68,10 @@ def _prune_by_status(nodes: list[dict], status: str) -> list[dict]:
 @requires("organization.view")
 def strategy_map(request):
     actor = request.actor
-    cycles = list(selectors.cycle_list(actor=actor))
+    mission, cycles = selectors.mission_and_cycles(actor=actor)
     cycle = _chosen_cycle(actor, cycles, request.GET)
     context = {
-        "mission": mission_get(actor=actor),
+        "mission": mission,
         "cycle": cycle,
         **_filter_context(actor, request.GET, cycles),
     }

@@ -5,9 +5,8 @@ from django.shortcuts import render
 
 from charter.core.errors import NotFound
 from charter.core.http import requires
-from charter.core.templatetags.charter import options
 from charter.goals.selectors import cycle_list
-from charter.organizations.selectors import team_choices
+from charter.organizations.selectors import team_picker
 
 from . import links, report, rules, selectors
 
@@ -23,7 +22,9 @@ def _pickers(request) -> dict:
     team = selectors.team_scope(actor=actor, team_id=team_id) if team_id else None
     return {
         "cycles": list(cycle_list(actor=actor)),
-        "team_options": options(team_choices(actor=actor), team.pk if team else None),
+        "team_picker": team_picker(
+            actor=actor, selected=team.pk if team else None, q=request.GET.get("team_q", "")
+        ),
         "team": team,
         "cycle_id": _int(request.GET, "cycle"),
         "team_id": team_id,

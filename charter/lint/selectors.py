@@ -1,12 +1,21 @@
 """Reads for lint: the plain data the rules need, in a constant number of queries, and the findings."""
 
 from collections import Counter, defaultdict
+from functools import cache
 
-from django.db.models import Count, Exists, JSONField, OuterRef, Subquery
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    JSONField,
+    OuterRef,
+    Subquery,
+)
 from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
 from charter.core.actor import Actor
+from charter.core.rows import among, field_reader, values_param
 from charter.delegation import rules as delegation_rules
 from charter.delegation.models import Decision, DecisionDomain, DelegationLevel
 from charter.goals import selectors as goal_selectors
@@ -264,6 +273,96 @@ def _findings_of_some(actor: Actor, cycle_id: int, goal_ids) -> dict:
         state=first["cycle__state"],
     )
     return _lint_grouped(actor, cycle, [_goal_data(g, krs[g["id"]]) for g in rows], partial=True)
+
+
+# What a page's goal rows and their "key_results" rows must hold for `findings_of_rows` to lint them
+# without reading them again (the strategy map's rows do: `goals.trees.MAP_GOAL_FIELDS`).
+ROW_FIELDS = (*GOAL_FIELDS, "cycle_id", "cycle__starts_on", "cycle__ends_on", "cycle__state", "key_results")
+ROW_KR_FIELDS = ("title", "kind", "start", "target", "weight", "owner_id")
+
+
+def lintable_rows(goals) -> bool:
+    """Whether `goals` are rows that hold everything the goal rules read (`ROW_FIELDS`)."""
+    return all(
+        isinstance(g, dict)
+        and g.keys() >= _ROW_FIELDS
+        and all(kr.keys() >= _ROW_KR_FIELDS for kr in g["key_results"])
+        for g in goals
+    )
+
+
+_ROW_FIELDS, _ROW_KR_FIELDS = frozenset(ROW_FIELDS), frozenset(ROW_KR_FIELDS)
+
+
+def findings_of_rows(*, actor: Actor, cycle_id: int, rows: list[dict]) -> dict:
+    """The findings of goal rows of one cycle that a page has read already (`lintable_rows`), grouped by
+    goal id, in one query: the settings, their owners' goal counts in the cycle and their waiting
+    back-briefs together (`_row_facts`)."""
+    if not rows:
+        return {}
+    first = rows[0]
+    cycle = Cycle(
+        pk=cycle_id,
+        starts_on=first["cycle__starts_on"],
+        ends_on=first["cycle__ends_on"],
+        state=first["cycle__state"],
+    )
+    goals = [
+        _goal_data(g, (rules.KeyResultData(*(kr[name] for name in ROW_KR_FIELDS)) for kr in g["key_results"]))
+        for g in rows
+    ]
+    facts = _row_facts(actor, cycle_id, goals)
+    return _lint_grouped(actor, cycle, goals, partial=True, facts=facts)
+
+
+@cache
+def _row_facts_query(vendor: str):
+    """The SQL of `_row_facts` and the readers of its JSON and time columns, built once per process: its
+    three parts cost more to compile as querysets than to run (a list of ids is one parameter: an array
+    on PostgreSQL, a JSON list on SQLite)."""
+    q = connection.ops.quote_name
+    settings, goal, brief, team = (q(m._meta.db_table) for m in (LintSettings, Goal, BackBrief, Team))
+    where_in = among(vendor)
+    # Typed NULLs: PostgreSQL resolves a UNION's column types part by part, and two untyped NULLs make text.
+    sql = (
+        "SELECT 'settings', CAST(NULL AS bigint), CAST(NULL AS bigint), s.disabled, s.thresholds,"
+        " CAST(NULL AS text), CAST(NULL AS text), CAST(NULL AS timestamptz)"
+        f" FROM {settings} s WHERE s.organization_id = %s"
+        " UNION ALL SELECT 'count', g.owner_id, COUNT(*), NULL, NULL, NULL, NULL, NULL"
+        f" FROM {goal} g WHERE g.organization_id = %s AND g.cycle_id = %s AND g.owner_id {where_in}"
+        " GROUP BY g.owner_id"
+        " UNION ALL SELECT 'back_brief', b.goal_id, NULL, NULL, NULL, g.title, t.name, b.submitted_at"
+        f" FROM {brief} b JOIN {goal} g ON g.id = b.goal_id JOIN {team} t ON t.id = b.team_id"
+        f" WHERE b.organization_id = %s AND b.state = %s AND g.cycle_id = %s AND b.goal_id {where_in}"
+    )
+    fields = LintSettings._meta.get_field
+    readers = (field_reader(fields("disabled")), field_reader(fields("thresholds")))
+    return sql, readers, field_reader(BackBrief._meta.get_field("submitted_at"))
+
+
+def _row_facts(actor: Actor, cycle_id: int, goals) -> tuple[LintSettings, Counter, tuple]:
+    """The settings, the goals' owners' goal counts in the cycle and the goals' waiting back-briefs, in
+    one query: a UNION ALL of the three reads, each part on its index, tagged by its first column (plain
+    SQL, `_row_facts_query`: as the queryset reads of `_lint_grouped` would give them)."""
+    org = actor.organization
+    sql, (read_disabled, read_thresholds), read_at = _row_facts_query(connection.vendor)
+    owners = values_param(sorted({g.owner_id for g in goals if g.owner_id is not None}))
+    ids = values_param(g.id for g in goals)
+    params = [org.pk, org.pk, cycle_id, owners, org.pk, BackBrief.State.SUBMITTED, cycle_id, ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    settings = LintSettings(organization=org)
+    owner_counts, back_briefs = Counter(), []
+    for tag, ref, n, disabled, thresholds, title, team, at in found:
+        if tag == "settings":
+            settings.disabled = read_disabled(disabled) or []
+            settings.thresholds = read_thresholds(thresholds) or {}
+        elif tag == "count":
+            owner_counts[ref] = n
+        else:
+            back_briefs.append(rules.BackBriefData(ref, title, team, read_at(at)))
+    return settings, owner_counts, tuple(back_briefs)
 
 
 def _owner_counts(actor: Actor, cycle: Cycle, goals) -> Counter:

@@ -1,12 +1,13 @@
 """Lint pages: the findings of a cycle, the settings, and the badges on the goal page and strategy map."""
 
 from collections import defaultdict
+from functools import cache
+from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.html import escape
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from charter.core.http import call_with_form, requires
 from charter.goals import selectors as goal_selectors
@@ -91,15 +92,21 @@ def _id_and_cycle(goal) -> tuple:
 
 
 def prepare_badges(request, goals) -> None:
-    """Batch of slot "goal.badges": lint the goals the page shows, all at once, in five queries."""
+    """Batch of slot "goal.badges": lint the goals the page shows, all at once. Rows that hold what the
+    rules read (the strategy map's) are linted as given, in one query (settings, owner counts, waiting
+    back-briefs); other goals are read again first (five queries a cycle)."""
     if getattr(request, "actor", None) is None:
         return
     by_cycle = defaultdict(list)
-    for goal_id, cycle_id in map(_id_and_cycle, goals):
-        by_cycle[cycle_id].append(goal_id)
+    for goal in goals:
+        by_cycle[_id_and_cycle(goal)[1]].append(goal)
     shown = _shown(request)
-    for cycle_id, ids in by_cycle.items():
-        found = selectors.findings_of_goals(actor=request.actor, cycle_id=cycle_id, goal_ids=ids)
+    for cycle_id, some in by_cycle.items():
+        ids = [_id_and_cycle(goal)[0] for goal in some]
+        if selectors.lintable_rows(some):
+            found = selectors.findings_of_rows(actor=request.actor, cycle_id=cycle_id, rows=some)
+        else:
+            found = selectors.findings_of_goals(actor=request.actor, cycle_id=cycle_id, goal_ids=ids)
         shown.update({goal_id: found.get(goal_id, []) for goal_id in ids})
 
 
@@ -136,12 +143,19 @@ def badges_html(goal_id: int, title: str, counts: dict, codes: str) -> str:
         f"{n} {escape(severity)}{'' if n == 1 else 's'}</span>"
         for severity, n in counts.items()
     )
-    url = reverse("goal_detail", args=[goal_id])
+    url = _goal_url(get_script_prefix(), get_urlconf()).format(goal_id)
     return (
         f'\n<a href="{url}#lint-findings" class="lint-badges text-decoration-none ms-1" '
         f'title="Goal lint: {escape(codes)}">{spans}'
         f'<span class="visually-hidden"> of goal lint for {escape(title)}</span></a>\n'
     )
+
+
+@cache
+def _goal_url(script_prefix: str, urlconf) -> str:
+    """The goal page's URL with a `{}` for the id, reversed once per script prefix and URL configuration
+    (the map draws dozens of badges; a reverse() each cost more than the badge)."""
+    return reverse("goal_detail", args=[0], urlconf=urlconf).replace("/0/", "/{}/")
 
 
 def _title(goal) -> str:

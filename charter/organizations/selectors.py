@@ -1,9 +1,17 @@
 """Reads about organizations, people and teams, always within the actor's organization."""
 
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import connection
 from django.db.models import Count, Prefetch
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.core.rows import among, values_param
+from charter.core.templatetags.charter import options
 
 from .actors import actor_for, session_actor
 from .models import ApiToken, Membership, Organization, Team, TeamMembership, User
@@ -25,10 +33,81 @@ def organization_of(*, user, organization_id: int) -> Organization:
     return organization
 
 
-def team_choices(*, actor: Actor) -> list[tuple[int, str]]:
-    """(id, name) of the organization's teams by name, for a filter or picker: no member counts, no
-    parents, no instances (an organization has hundreds of teams)."""
-    return list(Team.objects.for_org(actor.organization).order_by("name").values_list("id", "name"))
+# A team filter offers every team up to this many; above, the person's teams, the top-level teams and the
+# chosen one (at most this many), and a search field asks the server for others (`team_picker`).
+TEAM_PICKER_SHOWN = 60
+TEAM_SEARCH_MAX = 100  # characters of a team search that count
+
+
+@dataclass(frozen=True)
+class TeamPicker:
+    """What a team filter shows: `options` (escaped `<option>`s, "Parent › Team" by name, the chosen one
+    selected); `partial` when they are not all of the organization's `total` teams (then the page shows
+    the search field); `q`, the search it answers."""
+
+    options: SafeString
+    partial: bool
+    total: int
+    q: str = ""
+
+
+@cache
+def _team_picker_query(vendor: str, search: bool):
+    """The SQL of `team_picker`, built once per process (as a queryset it cost more to compile than to
+    run). Rows: id, name, parent's name, the organization's number of teams, `picked` (0 the chosen team, 1 a
+    wanted one, 2 the organization's first team: read only to carry the number when nothing is wanted),
+    and the place by name in the database's collation (names need no converter: text on every database)."""
+    q = connection.ops.quote_name
+    team = q(Team._meta.db_table)
+    if search:  # as the label reads, "Parent › Team"; LIKE's wildcards in the search are escaped
+        wanted = "UPPER(t.name) LIKE UPPER(%s) ESCAPE '\\' OR UPPER(p.name) LIKE UPPER(%s) ESCAPE '\\'"
+    else:
+        wanted = f"t.parent_id IS NULL OR t.id {among(vendor)}"
+    wanted = f"(c.n <= {TEAM_PICKER_SHOWN} OR {wanted})"
+    sql = (
+        "SELECT t.id, t.name, p.name, c.n,"
+        f" CASE WHEN t.id = %s THEN 0 WHEN {wanted} THEN 1 ELSE 2 END AS picked,"
+        " ROW_NUMBER() OVER (ORDER BY t.name, t.id)"
+        f" FROM {team} t LEFT JOIN {team} p ON p.id = t.parent_id"
+        f" CROSS JOIN (SELECT COUNT(*) AS n FROM {team} WHERE organization_id = %s) c"
+        f" WHERE t.organization_id = %s AND ({wanted} OR t.id = %s"
+        f" OR t.id = (SELECT MIN(id) FROM {team} WHERE organization_id = %s))"
+        " ORDER BY picked, t.name, t.id LIMIT %s"
+    )
+    return sql
+
+
+def _picker_wanted_params(actor: Actor, q: str) -> list:
+    if q:
+        like = f"%{connection.ops.prep_for_like_query(q)}%"
+        return [like, like]
+    return [values_param(actor.team_ids)]
+
+
+def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> TeamPicker:
+    """The options of a team filter, bounded whatever the number of teams, in one query. Every team when
+    the organization has at most TEAM_PICKER_SHOWN; else, without `q`, the person's teams and the
+    top-level teams, with `q` the teams whose name or parent's name contains it; always the `selected`
+    team (when it is one of the organization's), first in the query so the bound never drops it. Ordered
+    by name; a last disabled option says when more teams would have matched."""
+    q = " ".join(q.split())[:TEAM_SEARCH_MAX]
+    sql, org_id, chosen = _team_picker_query(connection.vendor, bool(q)), actor.organization_id, selected or 0
+    wanted = _picker_wanted_params(actor, q)  # twice: in the rank and in the condition
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [chosen, *wanted, org_id, org_id, *wanted, chosen, org_id, TEAM_PICKER_SHOWN + 1])
+        rows = cursor.fetchall()
+    count = rows[0][3] if rows else 0
+    partial = count > TEAM_PICKER_SHOWN
+    rows = [row for row in rows if row[4] < 2]
+    more = len(rows) > TEAM_PICKER_SHOWN
+    rows = sorted(rows[:TEAM_PICKER_SHOWN], key=lambda row: row[5])  # by name, in the database's collation
+    labels = ((pk, f"{parent} › {name}" if parent else name) for pk, name, parent, *_ in rows)
+    html = options(labels, selected)
+    if more:
+        html += '<option value="" disabled>More teams match: type more of the name to find them</option>'
+    elif q and partial and all(pk == selected for pk, *_ in rows):
+        html += f'<option value="" disabled>No other team’s name contains “{escape(q)}”</option>'
+    return TeamPicker(SafeString(html), partial, count, q if partial else "")
 
 
 def team_list(*, actor: Actor):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -98,6 +99,15 @@ def organization_settings(request):
 @requires("organization.view")
 def team_list(request):
     return render(request, "organizations/team_list.html", {"tree": selectors.team_tree(actor=request.actor)})
+
+
+@requires("organization.view")
+def team_options(request):
+    """htmx: the options of a team filter (`organizations/_team_picker.html`) matching its search field
+    (`team_q`), the chosen `team` kept; bounded and ordered as the page's own, only the organization's."""
+    team, q = request.GET.get("team", ""), request.GET.get("team_q", "")
+    picker = selectors.team_picker(actor=request.actor, selected=int(team) if team.isdigit() else None, q=q)
+    return HttpResponse(picker.options)
 
 
 @requires("team.manage")

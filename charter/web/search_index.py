@@ -12,7 +12,6 @@ from charter.goals.models import Goal, KeyResult
 from charter.goals.selectors import cycle_list
 from charter.ideas.models import Idea
 from charter.mission.models import Mission
-from charter.organizations.selectors import team_choices
 from charter.reviews.models import CycleReview
 from charter.search.registry import register, register_choices
 
@@ -35,7 +34,6 @@ def _comment_url(c) -> str:
 
 def register_all() -> None:
     register_choices("cycle", lambda actor: list(cycle_list(actor=actor).values_list("pk", "name")))
-    register_choices("team", lambda actor: team_choices(actor=actor))
     register(
         "mission", Mission, title=lambda m: "Mission", text=_mission_text, url=lambda m: reverse("mission")
     )

@@ -8,14 +8,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.rows import field_reader, row_reader
+from charter.core.rows import field_reader
 from charter.goals import rules
 from charter.goals.models import Cycle, Goal, KeyResult
 from charter.goals.rows import BY_SEVERITY, severity_sql
-from charter.goals.selectors import chain_condition, check_in_list, cycle_current, goal_list
-from charter.mission.models import Mission
+from charter.goals.selectors import (
+    chain_condition,
+    check_in_list,
+    cycle_current,
+    goal_list,
+    mission_and_cycles,
+)
 from charter.mission.selectors import mission_get
-from charter.organizations.models import Organization, Team, TeamMembership, User
+from charter.organizations.models import Team, TeamMembership, User
 from charter.organizations.selectors import team_get, team_list
 
 # A key result waits for its owner's check-in after this long: check-ins are weekly.
@@ -31,7 +36,7 @@ def home_overview(*, actor: Actor) -> dict:
     teams', and the most urgent ones needing attention; the database finds those by status
     (`goals.rows.severity_sql`) and counts them, so the page costs the same for 60 goals or 6,000.
     """
-    mission, cycles = _mission_and_cycles(actor)
+    mission, cycles = mission_and_cycles(actor=actor)
     cycle = cycle_current(actor=actor, cycles=cycles)
     rows = _home_goal_rows(actor, cycle) if cycle else []
     by_id = {g["id"]: g for g in rows}
@@ -47,37 +52,6 @@ def home_overview(*, actor: Actor) -> dict:
         "attention_count": attention[0]["attention_count"] if attention else 0,
         "chains": [{"goal": g, "ancestors": goal_chain(g, by_id)} for g in mine],
     }
-
-
-@cache
-def _mission_and_cycles_query(vendor: str):
-    """The SQL and row readers of `_mission_and_cycles`, built once per process (they depend on the
-    database)."""
-    q = connection.ops.quote_name
-    m_cols, c_cols = (
-        ", ".join(f"{alias}.{q(f.column)}" for f in model._meta.concrete_fields)
-        for alias, model in (("m", Mission), ("c", Cycle))
-    )
-    sql = (
-        f"SELECT {m_cols}, {c_cols} FROM {q(Organization._meta.db_table)} o"
-        f" LEFT JOIN {q(Mission._meta.db_table)} m ON m.organization_id = o.id"
-        f" LEFT JOIN {q(Cycle._meta.db_table)} c ON c.organization_id = o.id"
-        " WHERE o.id = %s ORDER BY c.starts_on DESC"  # `Cycle.Meta.ordering`, as `cycle_list`
-    )
-    return sql, row_reader(Mission), row_reader(Cycle)
-
-
-def _mission_and_cycles(actor: Actor) -> tuple[Mission, list[Cycle]]:
-    """The mission (an unsaved empty one when none was written, as `mission_get`) and the cycles, newest
-    first as `cycle_list`, in one query: the mission is joined to every cycle row (one per organization)."""
-    sql, (read_mission, n_mission), (read_cycle, _) = _mission_and_cycles_query(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [actor.organization_id])
-        rows = cursor.fetchall()
-    found = rows and rows[0][0] is not None
-    mission = read_mission(rows[0][:n_mission]) if found else Mission(organization=actor.organization)
-    cycles = [read_cycle(row[n_mission:]) for row in rows if row[n_mission] is not None]
-    return mission, cycles
 
 
 _HOME_COLUMNS = (

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from charter.goals import selectors, trees
+from charter.goals.models import Goal, KeyResult
 from charter.goals.tests.factories import make_goal, make_key_result
 from charter.organizations.tests.factories import make_team
 
@@ -56,3 +57,52 @@ def test_large_cycle_page_links_to_the_team_map_which_shows_everything(
     assert "has 5 goals" not in team_html
     for goal in three_levels["low"]:
         assert goal.title in team_html
+
+
+def test_a_teams_map_keeps_the_whole_cycles_walk_order_of_its_subtrees(owner, cycle):
+    """The team's goals sit under parents of other teams: its roots come in the order a depth-first walk
+    of the whole cycle meets them (parents' titles first), not in their own titles' order."""
+    squad, other = make_team(owner, "Squad"), make_team(owner, "Other")
+    a_top, b_top = make_goal(owner, cycle, "A first"), make_goal(owner, cycle, "B second")
+    b_mid = make_goal(owner, cycle, "A under B", team_id=other.pk, parent_id=b_top.pk)
+    found = [
+        make_goal(owner, cycle, "Z under A", team_id=squad.pk, parent_id=a_top.pk),
+        make_goal(owner, cycle, "M under B's child", team_id=squad.pk, parent_id=b_mid.pk),
+        make_goal(owner, cycle, "C under B", team_id=squad.pk, parent_id=b_top.pk),
+        make_goal(owner, cycle, "0 alone", team_id=squad.pk),
+    ]
+
+    def walk(nodes):
+        for node in nodes:
+            yield node["goal"]["id"]
+            yield from walk(node["children"])
+
+    whole = list(walk(selectors.map_tree(actor=owner, cycle_id=cycle.pk)))
+    roots = [n["goal"]["id"] for n in selectors.map_tree(actor=owner, cycle_id=cycle.pk, team_id=squad.pk)]
+    assert roots == sorted((g.pk for g in found), key=whole.index)
+    assert roots == [found[3].pk, found[0].pk, found[1].pk, found[2].pk]
+
+
+def test_the_maps_plain_rows_are_what_values_reads(owner, cycle, three_levels):
+    """The map reads its rows in plain SQL (`core.rows.plain_select`): the same values, types and order
+    as `.values()` of the same fields, for the whole cycle and for some of its goals."""
+    org = owner.organization
+    goals = Goal.objects.for_org(org).filter(cycle_id=cycle.pk).order_by("title", "id")
+    krs = KeyResult.objects.for_org(org).filter(goal__cycle_id=cycle.pk).order_by("position", "id")
+    some = [g.pk for g in three_levels["low"]]
+    cases = [
+        ("goals", None, goals.values(*trees.MAP_GOAL_FIELDS)),
+        ("goals", some, goals.filter(pk__in=some).values(*trees.MAP_GOAL_FIELDS)),
+        ("key_results", None, krs.values(*trees.MAP_KR_FIELDS)),
+        (
+            "key_results",
+            [three_levels["middle"].pk],
+            krs.filter(goal_id=three_levels["middle"].pk).values(*trees.MAP_KR_FIELDS),
+        ),
+    ]
+    for what, ids, expected in cases:
+        rows = trees._map_rows(owner, what, cycle.pk, ids)
+        assert rows == list(expected) and rows
+        assert [{k: type(v) for k, v in r.items()} for r in rows] == [
+            {k: type(v) for k, v in r.items()} for r in expected
+        ]

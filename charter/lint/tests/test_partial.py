@@ -33,14 +33,22 @@ def _world(owner, cycle) -> list:
     return goal_selectors.goal_list(actor=owner, cycle_id=cycle.pk)
 
 
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node["children"])
+
+
 def _as_dicts(found: dict) -> dict:
     return {goal_id: [f.as_dict() for f in findings] for goal_id, findings in found.items()}
 
 
 @pytest.mark.parametrize("disabled", [[], ["CH009", "CH104"]])
-def test_some_goals_or_one_goal_get_the_findings_of_the_whole_cycle(owner, cycle, disabled):
+def test_some_goals_or_one_goal_get_the_findings_of_the_whole_cycle(
+    owner, cycle, disabled, django_assert_num_queries
+):
     goals = list(_world(owner, cycle))
-    lint_settings_update(actor=owner, disabled=disabled)
+    lint_settings_update(actor=owner, disabled=disabled, thresholds={"CH009": {"max_goals_per_owner": 4}})
     whole = _as_dicts(selectors.findings_of_goals(actor=owner, cycle_id=cycle.pk))
     codes = {f["code"] for findings in whole.values() for f in findings}
     assert {"CH001", "CH003", "CH004", "CH005", "CH006", "CH010"} <= codes
@@ -48,6 +56,13 @@ def test_some_goals_or_one_goal_get_the_findings_of_the_whole_cycle(owner, cycle
     for half in (goals[::2], goals[1::2]):
         some = selectors.findings_of_goals(actor=owner, cycle_id=cycle.pk, goal_ids=[g.pk for g in half])
         assert _as_dicts(some) == {g.pk: whole[g.pk] for g in half if g.pk in whole}
+    # The strategy map's rows, linted as they are (settings, counts, back-briefs in one query).
+    rows = [node["goal"] for node in _walk(goal_selectors.map_tree(actor=owner, cycle_id=cycle.pk))]
+    assert selectors.lintable_rows(rows) and len(rows) == len(goals)
+    for half in (rows[::2], rows[1::2]):
+        with django_assert_num_queries(1):
+            some = selectors.findings_of_rows(actor=owner, cycle_id=cycle.pk, rows=half)
+        assert _as_dicts(some) == {g["id"]: whole[g["id"]] for g in half if g["id"] in whole}
     for goal in goals:
         one = selectors.findings_of_goal(
             actor=owner, goal=goal_selectors.goal_get(actor=owner, goal_id=goal.pk)

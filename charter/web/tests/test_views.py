@@ -7,14 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from charter.goals.selectors import cycle_list
+from charter.goals.selectors import cycle_list, mission_and_cycles
 from charter.goals.services import check_in_record
 from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
 from charter.mission.selectors import mission_get
 from charter.mission.services import mission_update
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person, make_team
-from charter.web.selectors import _mission_and_cycles
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +104,7 @@ def test_mission_and_cycles_in_one_query_as_their_selectors_read_them(owner, oth
     make_cycle(other_owner, "Theirs")
     for step in range(4):
         with CaptureQueriesContext(connection) as queries:
-            mission, cycles = _mission_and_cycles(owner)
+            mission, cycles = mission_and_cycles(actor=owner)
         assert len(queries) == 1
         expected = mission_get(actor=owner)
         assert (mission.pk, _fields(mission) if mission.pk else None) == (
