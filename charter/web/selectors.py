@@ -41,7 +41,7 @@ def home_overview(*, actor: Actor) -> dict:
     rows = _home_goal_rows(actor, cycle) if cycle else []
     by_id = {g["id"]: g for g in rows}
     user_id, team_ids = actor.user_id, actor.team_ids  # a property: read once, not once per goal
-    mine = [g for g in rows if g["in_cycle"] and (g["owner_id"] == user_id or g["team_id"] in team_ids)]
+    mine = [g for g in rows if g["shown"] and (g["owner_id"] == user_id or g["team_id"] in team_ids)]
     attention = sorted((g for g in rows if g["urgent"]), key=lambda g: g["severity"])  # stable: by title
     return {
         "mission": mission,
@@ -107,7 +107,8 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
         )
         found = cursor.fetchall()
         shown = {values[0] for values in found}
-        missing = sorted({values[2] for values in found if values[2] and values[2] not in shown})
+        parents = {values[_HOME_COLUMNS.index("parent_id")] for values in found}
+        missing = sorted(parents - shown - {None})
         if missing:
             chain, chain_params = chain_condition(actor, "g.id", *missing)
             cursor.execute(above.format(chain=chain), [org_id, *chain_params])
@@ -121,7 +122,7 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
             team_name=team_name,
             level="strategic" if row["team_id"] is None or team_parent_id is None else "team",  # `Goal.level`
             owner_name=owner_name,  # `str(User)`: the full name, else the email
-            in_cycle=severity is not None,
+            shown=severity is not None,  # else a goal above those shown
             urgent=bool(urgent),
         )
         if severity is not None:
