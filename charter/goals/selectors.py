@@ -115,11 +115,19 @@ def goal_page(
     return [goal_out(row, now, stale_days) for row in page], total
 
 
-def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True, with_mission: bool = False) -> Goal:
+def goal_get(
+    *,
+    actor: Actor,
+    goal_id: int,
+    with_links: bool = True,
+    with_mission: bool = False,
+    annotations: dict | None = None,
+) -> Goal:
     """The goal with its key results (and, `with_links`, its children and the goals it supports and is
     supported by, as the API's detail needs them; the goal page reads those as rows, `goal_links`).
     `with_mission`: the organization's mission statement as `mission_statement` ("" when none), in the
-    same query (the goal page's chain of intent ends there)."""
+    same query (the goal page's chain of intent ends there). `annotations`: more columns of the same query
+    (the goal page's panels' reads, `core.panels.reads`), set on the goal as attributes."""
     # The organization is the actor's (already read); the team's parent is needed only as `parent_id`.
     goals = (
         Goal.objects.for_org(actor.organization)
@@ -139,6 +147,8 @@ def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True, with_missio
         goals = goals.annotate(
             mission_statement=Coalesce(Subquery(first), Value(""), output_field=TextField())
         )
+    if annotations:
+        goals = goals.annotate(**annotations)
     goal = goals.filter(pk=goal_id).first()
     if goal is None:
         raise NotFound("No such goal.")

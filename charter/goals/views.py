@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from charter.core import panels
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
 from charter.core.templatetags.charter import options
@@ -151,7 +152,13 @@ def _drawn_links(goal, links: dict) -> dict:
 @requires("organization.view")
 def goal_detail(request, goal_id: int):
     actor = request.actor
-    goal = selectors.goal_get(actor=actor, goal_id=goal_id, with_links=False, with_mission=True)
+    goal = selectors.goal_get(
+        actor=actor,
+        goal_id=goal_id,
+        with_links=False,
+        with_mission=True,
+        annotations=panels.reads("goal.detail", request),
+    )
     check_ins = selectors.goal_check_ins(actor=actor, goal=goal)
     may_edit = services.may_edit_goal(actor, goal)
     links = _drawn_links(goal, selectors.goal_links(actor=actor, goal=goal))
