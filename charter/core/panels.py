@@ -57,8 +57,11 @@ def register_read(slot: str):
 def reads(slot: str, request) -> dict:
     """Every panel's expressions for the page's query of the slot's object (names must not collide)."""
     columns: dict = {}
+    names = request.__dict__.setdefault("_panel_read_names", {})
     for func in _readers.get(slot, ()):
-        for name, expression in func(request).items():
+        read = func(request)
+        names[func] = tuple(read)
+        for name, expression in read.items():
             if name in columns:
                 raise ValueError(f"Slot {slot!r}: two panels read {name!r}")
             columns[name] = expression
@@ -67,9 +70,10 @@ def reads(slot: str, request) -> dict:
 
 def part(request, obj, func: Callable) -> dict:
     """The values `func` (a panel's reader) gives for `obj`: the page's when it read them, else read now."""
+    names = getattr(request, "_panel_read_names", {}).get(func)
+    if names is not None and all(hasattr(obj, name) for name in names):
+        return {name: getattr(obj, name) for name in names}
     columns = func(request)
-    if all(hasattr(obj, name) for name in columns):
-        return {name: getattr(obj, name) for name in columns}
     rows = type(obj)._default_manager.all()
     if hasattr(rows, "for_org"):
         rows = rows.for_org(obj.organization_id)

@@ -1,14 +1,16 @@
 """Reads of cycles, goals, key results and check-ins, scoped to the actor's organization."""
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Prefetch, Q, Subquery, TextField, Value, Window
+from django.db.models import BooleanField, Count, OuterRef, Prefetch, Q, Subquery, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.core.jsonrows import JSONRows
 from charter.mission.models import Mission
+from charter.organizations.models import User
 
 from .models import CheckIn, Cycle, Goal, KeyResult
 from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, goal_out, status_of
@@ -121,12 +123,14 @@ def goal_get(
     goal_id: int,
     with_links: bool = True,
     with_mission: bool = False,
+    with_check_ins: bool = False,
     annotations: dict | None = None,
 ) -> Goal:
     """The goal with its key results (and, `with_links`, its children and the goals it supports and is
     supported by, as the API's detail needs them; the goal page reads those as rows, `goal_links`).
     `with_mission`: the organization's mission statement as `mission_statement` ("" when none), in the
-    same query (the goal page's chain of intent ends there). `annotations`: more columns of the same query
+    same query (the goal page's chain of intent ends there). `with_check_ins`: its check-ins as plain rows in
+    the same query too (`goal_check_ins` then reads none). `annotations`: more columns of the same query
     (the goal page's panels' reads, `core.panels.reads`), set on the goal as attributes."""
     # The organization is the actor's (already read); the team's parent is needed only as `parent_id`.
     goals = (
@@ -147,6 +151,8 @@ def goal_get(
         goals = goals.annotate(
             mission_statement=Coalesce(Subquery(first), Value(""), output_field=TextField())
         )
+    if with_check_ins:
+        goals = goals.annotate(check_in_rows=_check_in_rows(actor))
     if annotations:
         goals = goals.annotate(**annotations)
     goal = goals.filter(pk=goal_id).first()
@@ -156,10 +162,31 @@ def goal_get(
     return goal
 
 
-def goal_check_ins(*, actor: Actor, goal: Goal, limit: int = 1000) -> list[CheckIn]:
+CHECK_IN_LIMIT = 1000
+
+
+def _check_in_rows(actor: Actor) -> JSONRows:
+    """The check-ins of the goal of the outer query, newest first, with their authors' names, as rows."""
+    check_ins = CheckIn.objects.for_org(actor.organization).filter(key_result__goal_id=OuterRef("pk"))
+    return JSONRows(
+        check_ins.order_by("-checked_at", "-id"),
+        *("id", "key_result_id", "value", "confidence", "note", "checked_at", "is_late", "created_at"),
+        author_id="author_id",
+        author_full_name="author__full_name",
+        author_email="author__email",
+        author_kind="author__kind",
+        limit=CHECK_IN_LIMIT,
+    )
+
+
+def goal_check_ins(*, actor: Actor, goal: Goal, limit: int = CHECK_IN_LIMIT) -> list[CheckIn]:
     """The goal's check-ins, newest first, with their authors; each one's key result is taken from the
-    goal's (prefetched by `goal_get`) instead of joined again per row."""
+    goal's (prefetched by `goal_get`) instead of joined again per row. Read by `goal_get(with_check_ins=True)`
+    already when it was asked to (then unsaved instances with their authors' names)."""
     key_results = {kr.pk: kr for kr in goal.key_results.all()}
+    rows = getattr(goal, "check_in_rows", None)
+    if rows is not None:
+        return [_check_in(actor, row, key_results) for row in rows[:limit]]
     check_ins = list(
         CheckIn.objects.for_org(actor.organization)
         .filter(key_result_id__in=list(key_results))
@@ -168,6 +195,19 @@ def goal_check_ins(*, actor: Actor, goal: Goal, limit: int = 1000) -> list[Check
     for check_in in check_ins:
         check_in.key_result = key_results[check_in.key_result_id]
     return check_ins
+
+
+def _check_in(actor: Actor, row: dict, key_results: dict) -> CheckIn:
+    row = dict(row)
+    author = row.pop("author_id")
+    names = {"full_name": row.pop("author_full_name"), "email": row.pop("author_email")}
+    kind = row.pop("author_kind")
+    check_in = CheckIn(organization_id=actor.organization.pk, **row)
+    check_in.key_result = key_results[row["key_result_id"]]
+    if author is not None:
+        check_in.author = User(pk=author, **names)
+        check_in.author.kind = kind
+    return check_in
 
 
 def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:

@@ -157,6 +157,7 @@ def goal_detail(request, goal_id: int):
         goal_id=goal_id,
         with_links=False,
         with_mission=True,
+        with_check_ins=True,
         annotations=panels.reads("goal.detail", request),
     )
     check_ins = selectors.goal_check_ins(actor=actor, goal=goal)
