@@ -15,7 +15,9 @@ query of that object instead of a query of its own: it registers `func(request) 
 `register_read(slot)`, expressions correlated to the object's row by `OuterRef` (scalar subqueries, lists as
 `core.jsonrows.JSONRows`). The page annotates its query of the object with `reads(slot, request)`, so each
 value lands on the object as an attribute, and the panel takes its part with `part(request, obj, func)`,
-which reads it in one query of its own when the page did not (another page, a test).
+which reads it in one query of its own when the page did not (another page, a test). A reader gives the same
+names on every call, and its expressions depend on the actor's organization and person only: the goal page
+compiles its query once per process (`core.compiled.replay`).
 """
 
 from collections import defaultdict
@@ -24,6 +26,7 @@ from collections.abc import Callable, Iterable
 _slots: dict[str, list[tuple[int, Callable]]] = defaultdict(list)
 _preparers: dict[str, list[Callable]] = defaultdict(list)
 _readers: dict[str, list[Callable]] = defaultdict(list)
+_read_names: dict[Callable, tuple[str, ...]] = {}  # a reader's names, the same on every call
 
 
 def register(slot: str, order: int = 100):
@@ -57,10 +60,9 @@ def register_read(slot: str):
 def reads(slot: str, request) -> dict:
     """Every panel's expressions for the page's query of the slot's object (names must not collide)."""
     columns: dict = {}
-    names = request.__dict__.setdefault("_panel_read_names", {})
     for func in _readers.get(slot, ()):
         read = func(request)
-        names[func] = tuple(read)
+        _read_names[func] = tuple(read)
         for name, expression in read.items():
             if name in columns:
                 raise ValueError(f"Slot {slot!r}: two panels read {name!r}")
@@ -68,9 +70,14 @@ def reads(slot: str, request) -> dict:
     return columns
 
 
+def readers(slot: str) -> tuple[Callable, ...]:
+    """The slot's readers (a key for a query built from them)."""
+    return tuple(_readers.get(slot, ()))
+
+
 def part(request, obj, func: Callable) -> dict:
     """The values `func` (a panel's reader) gives for `obj`: the page's when it read them, else read now."""
-    names = getattr(request, "_panel_read_names", {}).get(func)
+    names = _read_names.get(func)
     if names is not None and all(hasattr(obj, name) for name in names):
         return {name: getattr(obj, name) for name in names}
     columns = func(request)

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from charter.core.actor import Actor
+from charter.core.compiled import replay
 from charter.core.errors import NotFound
 from charter.core.jsonrows import JSONRows
 from charter.mission.models import Mission
@@ -124,14 +125,35 @@ def goal_get(
     with_links: bool = True,
     with_mission: bool = False,
     with_check_ins: bool = False,
-    annotations: dict | None = None,
+    reads: tuple | None = None,
 ) -> Goal:
     """The goal with its key results (and, `with_links`, its children and the goals it supports and is
     supported by, as the API's detail needs them; the goal page reads those as rows, `goal_links`).
     `with_mission`: the organization's mission statement as `mission_statement` ("" when none), in the
     same query (the goal page's chain of intent ends there). `with_check_ins`: its check-ins as plain rows in
-    the same query too (`goal_check_ins` then reads none). `annotations`: more columns of the same query
-    (the goal page's panels' reads, `core.panels.reads`), set on the goal as attributes."""
+    the same query too (`goal_check_ins` then reads none). `reads`: (key, func(actor) -> {name: expression}),
+    more columns of the same query (the goal page's panels' reads, `core.panels.reads`), set on the goal as
+    attributes; the query is then compiled once per process (`core.compiled.replay`), so they may depend on
+    the actor's organization and person only."""
+
+    def build(actor, goal_id):
+        goals = _goal_query(actor, with_links, with_mission, with_check_ins)
+        return goals.annotate(**reads[1](actor)) if reads else goals.filter(pk=goal_id)
+
+    if reads:
+        key = ("goal_get", with_links, with_mission, with_check_ins, reads[0])
+        ids = {"organization_id": actor.organization_id, "user_id": actor.user_id, "goal_id": goal_id}
+        goals = replay(key, lambda a, goal_id: build(a, goal_id).filter(pk=goal_id), **ids)
+    else:
+        goals = build(actor, goal_id)
+    goal = next(iter(goals), None)
+    if goal is None:
+        raise NotFound("No such goal.")
+    goal.organization = actor.organization
+    return goal
+
+
+def _goal_query(actor: Actor, with_links: bool, with_mission: bool, with_check_ins: bool):
     # The organization is the actor's (already read); the team's parent is needed only as `parent_id`.
     goals = (
         Goal.objects.for_org(actor.organization)
@@ -153,13 +175,7 @@ def goal_get(
         )
     if with_check_ins:
         goals = goals.annotate(check_in_rows=_check_in_rows(actor))
-    if annotations:
-        goals = goals.annotate(**annotations)
-    goal = goals.filter(pk=goal_id).first()
-    if goal is None:
-        raise NotFound("No such goal.")
-    goal.organization = actor.organization
-    return goal
+    return goals
 
 
 CHECK_IN_LIMIT = 1000

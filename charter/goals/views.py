@@ -1,5 +1,7 @@
 """Web pages of goals: strategy map, goal list and page, goal and key result forms, check-ins, cycles."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -149,6 +151,10 @@ def _drawn_links(goal, links: dict) -> dict:
     return links
 
 
+def _panel_reads(actor) -> dict:
+    return panels.reads("goal.detail", SimpleNamespace(actor=actor))
+
+
 @requires("organization.view")
 def goal_detail(request, goal_id: int):
     actor = request.actor
@@ -158,7 +164,7 @@ def goal_detail(request, goal_id: int):
         with_links=False,
         with_mission=True,
         with_check_ins=True,
-        annotations=panels.reads("goal.detail", request),
+        reads=(panels.readers("goal.detail"), _panel_reads),
     )
     check_ins = selectors.goal_check_ins(actor=actor, goal=goal)
     may_edit = services.may_edit_goal(actor, goal)
