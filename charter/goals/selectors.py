@@ -229,17 +229,12 @@ def _check_in(actor: Actor, row: dict, key_results: dict) -> CheckIn:
 def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:
     """The goal page's alignment as rows, in one query (a UNION ALL, each part on its index): the
     `ancestors` it contributes to (nearest first, with their intent), its `children` (with progress and
-    status), the goals it `supports` and is `supported_by`; each with its team's name, by title."""
-    goals = Goal.objects.for_org(actor.organization)
-    fields = ("id", "title", "team__name", "parent_id", *INTENT_FIELDS, *_STATUS_FIELDS, "side")
-    sides = [("children", Q(parent_id=goal.pk)), ("supports", Q(supported_by=goal.pk))]
-    sides.append(("supported_by", Q(supports=goal.pk)))
+    status), the goals it `supports` and is `supported_by`; each with its team's name, by title. The query
+    is compiled once per process (`core.compiled.replay`)."""
+    ids = {"organization_id": actor.organization_id, "user_id": actor.user_id, "goal_id": goal.pk}
     if goal.parent_id:
-        sides.append(("ancestors", _in_chain(actor, goal.parent_id)))
-    parts = [
-        goals.filter(where).annotate(side=Value(side)).values(*fields).order_by() for side, where in sides
-    ]
-    rows = parts[0].union(*parts[1:], all=True).order_by("title", "id")
+        ids["parent_id"] = goal.parent_id
+    rows = replay(("goal_links", bool(goal.parent_id)), _links_query, **ids)
     now, stale_days = timezone.now(), actor.organization.stale_days
     links = {"children": [], "supports": [], "supported_by": [], "ancestors": []}
     for row in rows:
@@ -248,6 +243,19 @@ def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:
         links[row["side"]].append(row)
     links["ancestors"] = _chain({row["id"]: row for row in links["ancestors"]}, goal.parent_id)
     return links
+
+
+def _links_query(actor, goal_id: int, parent_id: int | None = None):
+    goals = Goal.objects.for_org(actor.organization)
+    fields = ("id", "title", "team__name", "parent_id", *INTENT_FIELDS, *_STATUS_FIELDS, "side")
+    sides = [("children", Q(parent_id=goal_id)), ("supports", Q(supported_by=goal_id))]
+    sides.append(("supported_by", Q(supports=goal_id)))
+    if parent_id:
+        sides.append(("ancestors", _in_chain(actor, parent_id)))
+    parts = [
+        goals.filter(where).annotate(side=Value(side)).values(*fields).order_by() for side, where in sides
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("title", "id")
 
 
 INTENT_FIELDS = ("purpose", "end_state", "constraints", "freedoms")
