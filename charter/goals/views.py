@@ -15,7 +15,7 @@ from charter.core.templatetags.charter import options
 from charter.mission.selectors import mission_get
 from charter.organizations.selectors import member_users, team_list
 
-from . import map_html, rules, selectors, services
+from . import detail_html, map_html, rules, selectors, services
 from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm
 from .map_html import MapRenderer
 
@@ -175,6 +175,7 @@ def goal_detail(request, goal_id: int):
         "ancestors": list(reversed(links["ancestors"])),
         "mission": {"statement": goal.mission_statement},
         "check_ins": check_ins,
+        "check_in_rows": detail_html.check_in_rows(check_ins),
         "may_edit": may_edit,
         "may_delete": may_edit and actor.can("goal.delete"),
         "chart": {"series": _progress_series(goal, check_ins)},
