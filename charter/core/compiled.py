@@ -76,6 +76,7 @@ def replay(key, build, *, organization_id: int, user_id: int, using: str = "defa
     for i, name in slots:
         params[i] = values[name]
     replayed = copy.copy(compiler)  # its select, converters and model info, as compiled
+    replayed.connection = connections[using]  # this thread's: the compiling thread's is not to be shared
     replayed.execute_sql = _execute(replayed, sql, params)
     clone = queryset._chain()
     clone.query.get_compiler = lambda *args, **kwargs: replayed

@@ -98,3 +98,24 @@ def test_a_replayed_query_is_compiled_once_and_run_with_each_callers_ids(owner, 
 
     with pytest.raises(AttributeError, match="organization and the person only"):
         compiled.replay("test role", needs_a_role, organization_id=1, user_id=1, goal_id=1)
+
+
+def test_a_query_compiled_in_one_thread_runs_on_the_connection_of_another(owner, cycle):
+    import threading
+
+    from charter.core import compiled
+
+    goal = make_goal(owner, cycle, "Mine")
+
+    def build(actor, goal_id):
+        return Goal.objects.for_org(actor.organization).filter(pk=goal_id)
+
+    def compile_elsewhere():
+        compiled.replay("thread test", build, organization_id=0, user_id=0, goal_id=0)
+        connection.close()
+
+    thread = threading.Thread(target=compile_elsewhere)
+    thread.start()
+    thread.join()
+    ids = {"organization_id": owner.organization_id, "user_id": owner.user_id, "goal_id": goal.pk}
+    assert list(compiled.replay("thread test", build, **ids)) == [goal]
