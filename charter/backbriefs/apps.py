@@ -15,5 +15,6 @@ class BackbriefsConfig(AppConfig):
 
         subscribe("goal.created")(services.on_goal_created)
         subscribe("goal.updated")(services.on_goal_updated)
+        panels.register_read("goal.detail")(views.goal_panel_read)
         panels.register("goal.detail", order=10)(views.goal_panel)
         panels.register("home", order=20)(views.home_panel)

@@ -1,10 +1,12 @@
 """Reads of back-briefs, scoped to the actor's organization."""
 
-from django.db.models import Case, F, Prefetch, Q, Value, When, Window
+from django.db.models import Case, F, OuterRef, Prefetch, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.core.jsonrows import JSONRows
+from charter.organizations.models import Team, User
 from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
 
 from .models import BackBrief, BackBriefEvent
@@ -61,6 +63,66 @@ def back_brief_of_goal(*, actor: Actor, goal) -> BackBrief | None:
     if back_brief is not None:
         back_brief.goal = goal
     return back_brief
+
+
+_FIELDS = [f.attname for f in BackBrief._meta.concrete_fields if f.attname != "organization_id"]
+_PEOPLE = ("submitted_by", "reviewed_by")
+
+
+def goal_back_brief_columns(*, actor: Actor) -> dict:
+    """`back_brief_of_goal` as columns of the query of the goal (`OuterRef`), read with it by the goal page:
+    the back-briefs of the goal's team as plain rows (with the names the panel shows) and their events."""
+    org = actor.organization
+    goal_id, team_id = OuterRef("pk"), OuterRef("team_id")
+    people = {f"{who}_{part}": f"{who}__{part}" for who in _PEOPLE for part in ("full_name", "email")}
+    events = BackBriefEvent.objects.for_org(org).filter(
+        back_brief__goal_id=goal_id, back_brief__team_id=team_id
+    )
+    return {
+        "back_brief_rows": JSONRows(
+            BackBrief.objects.for_org(org)
+            .filter(goal_id=goal_id, team_id=team_id)
+            .order_by("-requested_at", "-id"),
+            *_FIELDS,
+            team_name="team__name",
+            **people,
+        ),
+        "back_brief_events": JSONRows(
+            events.order_by("created_at", "id"),
+            *("id", "back_brief_id", "from_state", "to_state", "note", "created_at", "actor_id"),
+            actor_full_name="actor__full_name",
+            actor_email="actor__email",
+        ),
+    }
+
+
+def _person(row: dict, who: str) -> User | None:
+    if row[f"{who}_id"] is None:
+        return None
+    return User(pk=row[f"{who}_id"], full_name=row[f"{who}_full_name"], email=row[f"{who}_email"])
+
+
+def back_brief_of_goal_from(*, actor: Actor, goal, columns: dict) -> tuple[BackBrief | None, list]:
+    """`back_brief_of_goal` and its events from `goal_back_brief_columns`' values: unsaved instances with
+    what the panel shows."""
+    rows = columns["back_brief_rows"]
+    if goal.team_id is None or not rows:
+        return None, []
+    row = max(rows, key=lambda r: (r["state"] in BackBrief.OPEN_STATES, r["requested_at"], r["id"]))
+    back_brief = BackBrief(organization_id=actor.organization.pk, **{name: row[name] for name in _FIELDS})
+    back_brief.team = Team(pk=row["team_id"], organization_id=actor.organization.pk, name=row["team_name"])
+    back_brief.submitted_by, back_brief.reviewed_by = (_person(row, who) for who in _PEOPLE)
+    back_brief.goal = goal
+    events = []
+    for e in columns["back_brief_events"]:
+        if e["back_brief_id"] == back_brief.pk:
+            event = BackBriefEvent(
+                pk=e["id"], back_brief_id=e["back_brief_id"], from_state=e["from_state"],
+                to_state=e["to_state"], note=e["note"], created_at=e["created_at"],
+            )  # fmt: skip
+            event.actor = _person(e, "actor")
+            events.append(event)
+    return back_brief, events
 
 
 def back_briefs_to_write(*, actor: Actor):

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from charter.core import panels
 from charter.core.errors import DomainError, ValidationError
 from charter.core.http import call_with_form, requires
 from charter.organizations.selectors import team_list
@@ -43,7 +44,7 @@ def back_brief_list(request):
 # ---- the panel on the goal page -------------------------------------------------------------------
 
 
-def _panel_context(request, back_brief, form=None, clarify_form=None, error=None) -> dict:
+def _panel_context(request, back_brief, form=None, clarify_form=None, error=None, events=None) -> dict:
     actor = request.actor
     may_submit = back_brief.state in BackBrief.TO_WRITE_STATES and services.may_submit(actor, back_brief)
     may_review = back_brief.state == BackBrief.State.SUBMITTED and services.may_review(actor, back_brief)
@@ -53,6 +54,7 @@ def _panel_context(request, back_brief, form=None, clarify_form=None, error=None
         clarify_form = ClarifyForm()
     return {
         "bb": back_brief,
+        "events": back_brief.events.all() if events is None else events,
         "goal": back_brief.goal,
         "may_submit": may_submit,
         "may_review": may_review,
@@ -63,16 +65,21 @@ def _panel_context(request, back_brief, form=None, clarify_form=None, error=None
     }
 
 
+def goal_panel_read(request) -> dict:
+    """Read with the goal (slot "goal.detail"): its team's back-briefs and their history."""
+    return selectors.goal_back_brief_columns(actor=request.actor)
+
+
 def goal_panel(request, goal) -> str | None:
     """Slot "goal.detail": the team's back-brief beside the goal's intent."""
-    if getattr(request, "actor", None) is None:
+    if getattr(request, "actor", None) is None or goal.team_id is None:
         return None
-    back_brief = selectors.back_brief_of_goal(actor=request.actor, goal=goal)
+    columns = panels.part(request, goal, goal_panel_read)
+    back_brief, events = selectors.back_brief_of_goal_from(actor=request.actor, goal=goal, columns=columns)
     if back_brief is None:
         return None
-    return render_to_string(
-        "backbriefs/_goal_panel.html", _panel_context(request, back_brief), request=request
-    )
+    context = _panel_context(request, back_brief, events=events)
+    return render_to_string("backbriefs/_goal_panel.html", context, request=request)
 
 
 def home_panel(request, _obj=None) -> str | None:

@@ -11,6 +11,7 @@ class DelegationConfig(AppConfig):
         from . import panels as mine
         from .models import Decision
 
+        panels.register_read("goal.detail")(mine.goal_decisions_read)
         panels.register("goal.detail", order=50)(mine.goal_decisions)
         panels.register("home", order=20)(mine.decisions_waiting)
         try:

@@ -7,7 +7,10 @@ instances per decision and prefetching their goals.
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef
+
 from charter.core.actor import Actor
+from charter.core.jsonrows import JSONRows
 from charter.goals.models import Goal
 from charter.organizations.selectors import team_picker
 
@@ -82,6 +85,19 @@ def filter_choices(*, actor: Actor, team_id: int | None = None, team_q: str = ""
         "domains": list(DecisionDomain.objects.for_org(org).order_by("name", "id").values_list("id", "name")),
         "goals": list(goals.values_list("id", "title")),
     }
+
+
+def goal_decision_rows(*, actor: Actor, limit: int) -> JSONRows:
+    """`goal_decisions` as plain rows (id, title, status, team and domain names) of the goal of the outer
+    query (`OuterRef("pk")`): the goal page reads them with the goal."""
+    decisions = (
+        Decision.objects.for_org(actor.organization)
+        .filter(goals__id=OuterRef("pk"))
+        .order_by("-proposed_at", "-id")
+    )
+    return JSONRows(
+        decisions, "id", "title", "status", team_name="team__name", domain_name="domain__name", limit=limit
+    )
 
 
 def goal_decisions(*, actor: Actor, goal_id: int, limit: int) -> list[Decision]:

@@ -2,14 +2,26 @@
 
 from django.template.loader import render_to_string
 
+from charter.core import panels
+
 from . import log, selectors
+from .models import Decision
+
+LABELS = dict(Decision.Status.choices)
+
+
+def goal_decisions_read(request) -> dict:
+    """Read with the goal (slot "goal.detail"): the newest 50 decisions linked to it."""
+    return {"decision_rows": log.goal_decision_rows(actor=request.actor, limit=50)}
 
 
 def goal_decisions(request, goal) -> str | None:
     actor = getattr(request, "actor", None)
     if actor is None or goal is None:
         return None
-    decisions = log.goal_decisions(actor=actor, goal_id=goal.pk, limit=50)
+    decisions = panels.part(request, goal, goal_decisions_read)["decision_rows"]
+    for decision in decisions:
+        decision["label"] = LABELS.get(decision["status"], decision["status"])
     context = {"goal": goal, "decisions": decisions, "may_record": actor.can("decision.record")}
     return render_to_string("delegation/_goal_panel.html", context, request=request)
 

@@ -2,10 +2,14 @@
 
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.core.jsonrows import JSONRows
+from charter.goals.models import KeyResult
+from charter.organizations.models import User
 from charter.organizations.selectors import member_users
 
 from . import registry
@@ -74,6 +78,50 @@ def goal_threads(*, actor: Actor, goal_id: int, key_result_ids) -> tuple[list[Co
         comment.may_change = may_change_comment(actor, comment)
     counts = Counter(c.target_id for c in rows if c.target_type == "key_result")
     return thread, dict(counts)
+
+
+def goal_thread_columns(*, actor: Actor) -> dict:
+    """`goal_threads` as columns of the query of the goal (`OuterRef("pk")`), read with it by the goal page:
+    the goal's comments as plain rows with their authors, and each key result's comment count."""
+    comments = Comment.objects.for_org(actor.organization)
+    thread = comments.filter(target_type="goal", target_id=OuterRef("pk")).order_by("created_at", "id")
+    per_key_result = (
+        comments.filter(target_type="key_result", target_id=OuterRef("pk"), deleted=False)
+        .order_by()
+        .values("target_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    key_results = KeyResult.objects.for_org(actor.organization).filter(goal_id=OuterRef("pk")).order_by()
+    return {
+        "comment_rows": JSONRows(
+            thread, "id", "body", "created_at", "edited_at", "deleted", "author_id",
+            author_name="author__full_name", author_email="author__email", author_kind="author__kind",
+        ),
+        "kr_comment_counts": JSONRows(
+            key_results, "id", n=Coalesce(Subquery(per_key_result, output_field=IntegerField()), Value(0))
+        ),
+    }  # fmt: skip
+
+
+def goal_thread_of(*, actor: Actor, goal_id: int, columns: dict) -> tuple[list[Comment], dict[int, int]]:
+    """`goal_threads` from `goal_thread_columns`' values: unsaved comments with their authors."""
+    thread = []
+    for row in columns["comment_rows"]:
+        author = User(
+            pk=row["author_id"],
+            full_name=row["author_name"],
+            email=row["author_email"],
+            kind=row["author_kind"],
+        )
+        comment = Comment(
+            pk=row["id"], organization_id=actor.organization.pk, target_type="goal", target_id=goal_id,
+            author=author, body=row["body"], created_at=row["created_at"], edited_at=row["edited_at"],
+            deleted=row["deleted"],
+        )  # fmt: skip
+        comment.may_change = may_change_comment(actor, comment)
+        thread.append(comment)
+    return thread, {row["id"]: row["n"] for row in columns["kr_comment_counts"] if row["n"]}
 
 
 def mention_candidates(*, actor: Actor, query: str, limit: int = 8) -> list:

@@ -3,16 +3,18 @@
 from functools import cache
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Prefetch, Q, Subquery, TextField, Value, Window
+from django.db.models import BooleanField, Count, OuterRef, Prefetch, Q, Subquery, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from charter.core.actor import Actor
+from charter.core.compiled import replay
 from charter.core.errors import NotFound
+from charter.core.jsonrows import JSONRows
 from charter.core.rows import row_reader
 from charter.mission.models import Mission
-from charter.organizations.models import Organization
+from charter.organizations.models import Organization, User
 
 from .models import CheckIn, Cycle, Goal, KeyResult
 from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, goal_out, status_of
@@ -150,11 +152,42 @@ def goal_page(
     return [goal_out(row, now, stale_days) for row in page], total
 
 
-def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True, with_mission: bool = False) -> Goal:
+def goal_get(
+    *,
+    actor: Actor,
+    goal_id: int,
+    with_links: bool = True,
+    with_mission: bool = False,
+    with_check_ins: bool = False,
+    reads: tuple | None = None,
+) -> Goal:
     """The goal with its key results (and, `with_links`, its children and the goals it supports and is
     supported by, as the API's detail needs them; the goal page reads those as rows, `goal_links`).
     `with_mission`: the organization's mission statement as `mission_statement` ("" when none), in the
-    same query (the goal page's chain of intent ends there)."""
+    same query (the goal page's chain of intent ends there). `with_check_ins`: its check-ins as plain rows in
+    the same query too (`goal_check_ins` then reads none). `reads`: (key, func(actor) -> {name: expression}),
+    more columns of the same query (the goal page's panels' reads, `core.panels.reads`), set on the goal as
+    attributes; the query is then compiled once per process (`core.compiled.replay`), so they may depend on
+    the actor's organization and person only."""
+
+    def build(actor, goal_id):
+        goals = _goal_query(actor, with_links, with_mission, with_check_ins)
+        return goals.annotate(**reads[1](actor)) if reads else goals.filter(pk=goal_id)
+
+    if reads:
+        key = ("goal_get", with_links, with_mission, with_check_ins, reads[0])
+        ids = {"organization_id": actor.organization_id, "user_id": actor.user_id, "goal_id": goal_id}
+        goals = replay(key, lambda a, goal_id: build(a, goal_id).filter(pk=goal_id), **ids)
+    else:
+        goals = build(actor, goal_id)
+    goal = next(iter(goals), None)
+    if goal is None:
+        raise NotFound("No such goal.")
+    goal.organization = actor.organization
+    return goal
+
+
+def _goal_query(actor: Actor, with_links: bool, with_mission: bool, with_check_ins: bool):
     # The organization is the actor's (already read); the team's parent is needed only as `parent_id`.
     goals = (
         Goal.objects.for_org(actor.organization)
@@ -174,17 +207,36 @@ def goal_get(*, actor: Actor, goal_id: int, with_links: bool = True, with_missio
         goals = goals.annotate(
             mission_statement=Coalesce(Subquery(first), Value(""), output_field=TextField())
         )
-    goal = goals.filter(pk=goal_id).first()
-    if goal is None:
-        raise NotFound("No such goal.")
-    goal.organization = actor.organization
-    return goal
+    if with_check_ins:
+        goals = goals.annotate(check_in_rows=_check_in_rows(actor))
+    return goals
 
 
-def goal_check_ins(*, actor: Actor, goal: Goal, limit: int = 1000) -> list[CheckIn]:
+CHECK_IN_LIMIT = 1000
+
+
+def _check_in_rows(actor: Actor) -> JSONRows:
+    """The check-ins of the goal of the outer query, newest first, with their authors' names, as rows."""
+    check_ins = CheckIn.objects.for_org(actor.organization).filter(key_result__goal_id=OuterRef("pk"))
+    return JSONRows(
+        check_ins.order_by("-checked_at", "-id"),
+        *("id", "key_result_id", "value", "confidence", "note", "checked_at", "is_late", "created_at"),
+        author_id="author_id",
+        author_full_name="author__full_name",
+        author_email="author__email",
+        author_kind="author__kind",
+        limit=CHECK_IN_LIMIT,
+    )
+
+
+def goal_check_ins(*, actor: Actor, goal: Goal, limit: int = CHECK_IN_LIMIT) -> list[CheckIn]:
     """The goal's check-ins, newest first, with their authors; each one's key result is taken from the
-    goal's (prefetched by `goal_get`) instead of joined again per row."""
+    goal's (prefetched by `goal_get`) instead of joined again per row. Read by `goal_get(with_check_ins=True)`
+    already when it was asked to (then unsaved instances with their authors' names)."""
     key_results = {kr.pk: kr for kr in goal.key_results.all()}
+    rows = getattr(goal, "check_in_rows", None)
+    if rows is not None:
+        return [_check_in(actor, row, key_results) for row in rows[:limit]]
     check_ins = list(
         CheckIn.objects.for_org(actor.organization)
         .filter(key_result_id__in=list(key_results))
@@ -195,20 +247,28 @@ def goal_check_ins(*, actor: Actor, goal: Goal, limit: int = 1000) -> list[Check
     return check_ins
 
 
+def _check_in(actor: Actor, row: dict, key_results: dict) -> CheckIn:
+    row = dict(row)
+    author = row.pop("author_id")
+    names = {"full_name": row.pop("author_full_name"), "email": row.pop("author_email")}
+    kind = row.pop("author_kind")
+    check_in = CheckIn(organization_id=actor.organization.pk, **row)
+    check_in.key_result = key_results[row["key_result_id"]]
+    if author is not None:
+        check_in.author = User(pk=author, **names)
+        check_in.author.kind = kind
+    return check_in
+
+
 def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:
     """The goal page's alignment as rows, in one query (a UNION ALL, each part on its index): the
     `ancestors` it contributes to (nearest first, with their intent), its `children` (with progress and
-    status), the goals it `supports` and is `supported_by`; each with its team's name, by title."""
-    goals = Goal.objects.for_org(actor.organization)
-    fields = ("id", "title", "team__name", "parent_id", *INTENT_FIELDS, *_STATUS_FIELDS, "side")
-    sides = [("children", Q(parent_id=goal.pk)), ("supports", Q(supported_by=goal.pk))]
-    sides.append(("supported_by", Q(supports=goal.pk)))
+    status), the goals it `supports` and is `supported_by`; each with its team's name, by title. The query
+    is compiled once per process (`core.compiled.replay`)."""
+    ids = {"organization_id": actor.organization_id, "user_id": actor.user_id, "goal_id": goal.pk}
     if goal.parent_id:
-        sides.append(("ancestors", _in_chain(actor, goal.parent_id)))
-    parts = [
-        goals.filter(where).annotate(side=Value(side)).values(*fields).order_by() for side, where in sides
-    ]
-    rows = parts[0].union(*parts[1:], all=True).order_by("title", "id")
+        ids["parent_id"] = goal.parent_id
+    rows = replay(("goal_links", bool(goal.parent_id)), _links_query, **ids)
     now, stale_days = timezone.now(), actor.organization.stale_days
     links = {"children": [], "supports": [], "supported_by": [], "ancestors": []}
     for row in rows:
@@ -217,6 +277,19 @@ def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:
         links[row["side"]].append(row)
     links["ancestors"] = _chain({row["id"]: row for row in links["ancestors"]}, goal.parent_id)
     return links
+
+
+def _links_query(actor, goal_id: int, parent_id: int | None = None):
+    goals = Goal.objects.for_org(actor.organization)
+    fields = ("id", "title", "team__name", "parent_id", *INTENT_FIELDS, *_STATUS_FIELDS, "side")
+    sides = [("children", Q(parent_id=goal_id)), ("supports", Q(supported_by=goal_id))]
+    sides.append(("supported_by", Q(supports=goal_id)))
+    if parent_id:
+        sides.append(("ancestors", _in_chain(actor, parent_id)))
+    parts = [
+        goals.filter(where).annotate(side=Value(side)).values(*fields).order_by() for side, where in sides
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("title", "id")
 
 
 INTENT_FIELDS = ("purpose", "end_state", "constraints", "freedoms")

@@ -1,17 +1,20 @@
 """Web pages of goals: strategy map, goal list and page, goal and key result forms, check-ins, cycles."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from charter.core import panels
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
 from charter.core.templatetags.charter import options
 from charter.organizations.selectors import member_users, team_list, team_picker
 
-from . import map_html, rules, selectors, services
+from . import detail_html, map_html, rules, selectors, services
 from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm
 from .map_html import MapRenderer
 
@@ -141,10 +144,21 @@ def _drawn_links(goal, links: dict) -> dict:
     return links
 
 
+def _panel_reads(actor) -> dict:
+    return panels.reads("goal.detail", SimpleNamespace(actor=actor))
+
+
 @requires("organization.view")
 def goal_detail(request, goal_id: int):
     actor = request.actor
-    goal = selectors.goal_get(actor=actor, goal_id=goal_id, with_links=False, with_mission=True)
+    goal = selectors.goal_get(
+        actor=actor,
+        goal_id=goal_id,
+        with_links=False,
+        with_mission=True,
+        with_check_ins=True,
+        reads=(panels.readers("goal.detail"), _panel_reads),
+    )
     check_ins = selectors.goal_check_ins(actor=actor, goal=goal)
     may_edit = services.may_edit_goal(actor, goal)
     links = _drawn_links(goal, selectors.goal_links(actor=actor, goal=goal))
@@ -154,6 +168,7 @@ def goal_detail(request, goal_id: int):
         "ancestors": list(reversed(links["ancestors"])),
         "mission": {"statement": goal.mission_statement},
         "check_ins": check_ins,
+        "check_in_rows": detail_html.check_in_rows(check_ins),
         "may_edit": may_edit,
         "may_delete": may_edit and actor.can("goal.delete"),
         "chart": {"series": _progress_series(goal, check_ins)},

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.core.jsonrows import JSONRows
 from charter.discussion.models import Comment
 from charter.goals.models import Goal
 
@@ -80,3 +81,12 @@ def goal_ideas(*, actor: Actor, goal_id: int) -> list[Idea]:
     ideas = _ideas(actor).select_related(None).prefetch_related(None)
     ideas = ideas.filter(Q(pk__in=linked) | Q(adopted_goal_id=goal_id))
     return list(ideas.order_by(*SORTS["votes"]))
+
+
+def goal_ideas_rows(*, actor: Actor) -> JSONRows:
+    """`goal_ideas` as plain rows (id, title, status, vote and comment counts) of the goal of the outer
+    query (`OuterRef("pk")`): the goal page reads them with the goal."""
+    linked = Idea.goals.through.objects.filter(goal_id=OuterRef(OuterRef("pk"))).values("idea_id")
+    ideas = _ideas(actor).select_related(None).prefetch_related(None)
+    ideas = ideas.filter(Q(pk__in=linked) | Q(adopted_goal_id=OuterRef("pk"))).order_by(*SORTS["votes"])
+    return JSONRows(ideas, "id", "title", "status", "vote_count", "comment_count")

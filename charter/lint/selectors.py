@@ -4,17 +4,12 @@ from collections import Counter, defaultdict
 from functools import cache
 
 from django.db import connection
-from django.db.models import (
-    Count,
-    Exists,
-    JSONField,
-    OuterRef,
-    Subquery,
-)
+from django.db.models import Count, JSONField, OuterRef, Subquery
 from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
 from charter.core.actor import Actor
+from charter.core.jsonrows import JSONRows
 from charter.core.rows import among, field_reader, values_param
 from charter.delegation import rules as delegation_rules
 from charter.delegation.models import Decision, DecisionDomain, DelegationLevel
@@ -211,48 +206,52 @@ def findings_of_goals(*, actor: Actor, cycle_id: int, goal_ids=None) -> dict:
     return _lint_grouped(actor, cycle, cycle_goal_data(actor=actor, cycle=cycle))
 
 
-def findings_of_goal(*, actor: Actor, goal: Goal) -> list:
+def findings_of_goal(*, actor: Actor, goal: Goal, facts: dict | None = None) -> list:
     """The findings of one goal instance of the actor's organization (the goal page), linted alone: its
-    owner's goal count in the cycle (CH009) is the only cycle-wide figure a goal rule reads."""
-    settings, owner_counts, waiting = _goal_facts(actor, goal)
-    back_briefs = _waiting_back_briefs(actor, goal.cycle, [goal.pk]) if waiting else ()
-    facts = (settings, owner_counts, back_briefs)
-    return _lint_grouped(actor, goal.cycle, [goal_data_of(goal)], partial=True, facts=facts).get(goal.pk, [])
+    owner's goal count in the cycle (CH009) is the only cycle-wide figure a goal rule reads. `facts`: the
+    values of `goal_lint_columns` when the caller read them (with the goal), else read here in one query."""
+    if facts is None:
+        goals = Goal.objects.for_org(actor.organization).filter(pk=goal.pk)
+        facts = goals.values(**goal_lint_columns(actor=actor)).get()
+    settings = LintSettings(
+        organization=actor.organization,
+        disabled=facts["lint_disabled"] or [],
+        thresholds=facts["lint_thresholds"] or {},
+    )
+    owners = facts["lint_owner_goals"]
+    counts = Counter({goal.owner_id: owners}) if goal.owner_id and owners else Counter()
+    back_briefs = tuple(rules.BackBriefData(**row) for row in facts["lint_waiting"])
+    found = _lint_grouped(
+        actor, goal.cycle, [goal_data_of(goal)], partial=True, facts=(settings, counts, back_briefs)
+    )
+    return found.get(goal.pk, [])
 
 
-def _goal_facts(actor: Actor, goal: Goal) -> tuple[LintSettings, Counter, bool]:
-    """The settings, the owner's goal count in the cycle and whether back-briefs wait, in one query (the
-    back-briefs themselves are read only when some wait, which is rare)."""
+def goal_lint_columns(*, actor: Actor) -> dict:
+    """What linting the goal of the outer query (`OuterRef`) alone needs besides the goal: the settings,
+    its owner's goal count in its cycle and its waiting back-briefs, as columns of the goal's query."""
     org = actor.organization
     stored = LintSettings.objects.for_org(org)
-    row = (
-        Goal.objects.for_org(org)
-        .filter(pk=goal.pk)
-        .annotate(
-            lint_disabled=Subquery(stored.values("disabled")[:1], output_field=JSONField()),
-            lint_thresholds=Subquery(stored.values("thresholds")[:1], output_field=JSONField()),
-            owner_goals=Subquery(
-                Goal.objects.for_org(org)
-                .filter(cycle_id=goal.cycle_id, owner_id=OuterRef("owner_id"))
-                .order_by()
-                .values("owner_id")
-                .annotate(n=Count("id"))
-                .values("n")[:1]
-            ),
-            waiting=Exists(
-                BackBrief.objects.for_org(org).filter(goal_id=OuterRef("pk"), state=BackBrief.State.SUBMITTED)
-            ),
-        )
-        .values("lint_disabled", "lint_thresholds", "owner_goals", "waiting")
-        .get()
-    )
-    settings = LintSettings(
-        organization=org, disabled=row["lint_disabled"] or [], thresholds=row["lint_thresholds"] or {}
-    )
-    counts = (
-        Counter({goal.owner_id: row["owner_goals"]}) if goal.owner_id and row["owner_goals"] else Counter()
-    )
-    return settings, counts, row["waiting"]
+    waiting = BackBrief.objects.for_org(org).filter(goal_id=OuterRef("pk"), state=BackBrief.State.SUBMITTED)
+    return {
+        "lint_disabled": Subquery(stored.values("disabled")[:1], output_field=JSONField()),
+        "lint_thresholds": Subquery(stored.values("thresholds")[:1], output_field=JSONField()),
+        "lint_owner_goals": Subquery(
+            Goal.objects.for_org(org)
+            .filter(cycle_id=OuterRef("cycle_id"), owner_id=OuterRef("owner_id"))
+            .order_by()
+            .values("owner_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        "lint_waiting": JSONRows(
+            waiting.order_by("-requested_at", "-id"),
+            "goal_id",
+            goal_title="goal__title",
+            team="team__name",
+            submitted_at="submitted_at",
+        ),
+    }
 
 
 def _findings_of_some(actor: Actor, cycle_id: int, goal_ids) -> dict:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from charter.core import panels
 from charter.core.http import call_with_form, requires
 from charter.goals import selectors as goal_selectors
 
@@ -110,13 +111,19 @@ def prepare_badges(request, goals) -> None:
         shown.update({goal_id: found.get(goal_id, []) for goal_id in ids})
 
 
+def goal_panel_read(request) -> dict:
+    """Read with the goal (slot "goal.detail"): the settings and cycle-wide facts linting it needs."""
+    return selectors.goal_lint_columns(actor=request.actor)
+
+
 def goal_panel(request, goal) -> str | None:
     """Slot "goal.detail": the goal's findings with their fix hints."""
     if getattr(request, "actor", None) is None:
         return None
     shown = _shown(request)
     if goal.pk not in shown:
-        shown[goal.pk] = selectors.findings_of_goal(actor=request.actor, goal=goal)
+        facts = panels.part(request, goal, goal_panel_read)
+        shown[goal.pk] = selectors.findings_of_goal(actor=request.actor, goal=goal, facts=facts)
     findings = shown[goal.pk]
     return render_to_string("lint/_goal_panel.html", {"goal": goal, "findings": findings}, request=request)
 

@@ -1,19 +1,10 @@
 """Reads of metrics, their values, data sources and runs, scoped to the actor's organization."""
 
-from django.db.models import (
-    BooleanField,
-    CharField,
-    DateTimeField,
-    F,
-    FloatField,
-    IntegerField,
-    Prefetch,
-    TextField,
-    Value,
-)
+from django.db.models import OuterRef, Prefetch
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.core.jsonrows import JSONRows
 from charter.goals.models import Goal
 
 from .models import DataSource, Metric, MetricValue, SourceRun
@@ -96,48 +87,43 @@ def source_runs(*, actor: Actor, source_id: int, limit: int | None = None):
     return runs[:limit] if limit else runs
 
 
-def _none(field):
-    return Value(None, output_field=field)
+def goal_panel_columns(*, actor: Actor) -> dict:
+    """The goal page's panel as two lists of plain rows of the goal of the outer query (`OuterRef("pk")`),
+    read with the goal: the metrics linked to it and the sources feeding its key results, each by name."""
+    org = actor.organization
+    metrics = Metric.objects.for_org(org).filter(goals=OuterRef("pk")).order_by("name", "id")
+    sources = DataSource.objects.for_org(org).filter(key_result__goal_id=OuterRef("pk"))
+    return {
+        "metric_rows": JSONRows(
+            metrics, "id", "name", "unit", "direction", "current", "healthy", "warning", "critical"
+        ),
+        "source_rows": JSONRows(
+            sources.order_by("name", "id"), "id", "name", "kind", "last_value", "last_success_at",
+            "consecutive_failures", "last_error", "is_active", "key_result_id",
+        ),
+    }  # fmt: skip
+
+
+def goal_panel_objects(goal, columns: dict) -> tuple[list[Metric], list[DataSource]]:
+    """Unsaved instances with the fields the panel shows, from `goal_panel_columns`' values; each source
+    is given its key result from the goal's."""
+    key_results = {kr.pk: kr for kr in goal.key_results.all()}
+    metrics = [_metric(r) for r in columns["metric_rows"]]
+    return metrics, [_source(r, key_results) for r in columns["source_rows"]]
 
 
 def goal_panel_rows(*, actor: Actor, goal) -> tuple[list[Metric], list[DataSource]]:
-    """The goal page's panel in one query (a UNION ALL): the metrics linked to a goal already read, and
-    the sources feeding its key results (each given its key result from the goal's). Unsaved instances
-    with the fields the panel shows; the same rows and order as `goal_metrics` and `goal_sources`."""
-    org, key_results = actor.organization, {kr.pk: kr for kr in goal.key_results.all()}
-    metrics = Metric.objects.for_org(org).filter(goals=goal.pk)
-    metrics = metrics.values(
-        part=Value(0), row_id=F("id"), row_name=F("name"), col_text=F("unit"), col_kind=F("direction"),
-        value=F("current"), m_healthy=F("healthy"), m_warning=F("warning"), m_critical=F("critical"),
-        at=_none(DateTimeField()), failures=_none(IntegerField()), error=_none(TextField()),
-        active=_none(BooleanField()), kr=_none(IntegerField()),
-    )  # fmt: skip
-    sources = DataSource.objects.for_org(org).filter(key_result_id__in=list(key_results) or [0])
-    sources = sources.values(
-        part=Value(1), row_id=F("id"), row_name=F("name"), col_text=_none(CharField()), col_kind=F("kind"),
-        value=F("last_value"), m_healthy=_none(FloatField()), m_warning=_none(FloatField()),
-        m_critical=_none(FloatField()), at=F("last_success_at"), failures=F("consecutive_failures"),
-        error=F("last_error"), active=F("is_active"), kr=F("key_result_id"),
-    )  # fmt: skip
-    rows = metrics.order_by().union(sources.order_by(), all=True).order_by("part", "row_name", "row_id")
-    found = ([], [])
-    for r in rows:
-        found[r["part"]].append(_metric(r) if r["part"] == 0 else _source(r, key_results))
-    return found
+    """The goal page's panel for a goal already read, in one query of its own: the same rows and order as
+    `goal_metrics` and `goal_sources`."""
+    goals = Goal.objects.for_org(actor.organization).filter(pk=goal.pk)
+    return goal_panel_objects(goal, goals.values(**goal_panel_columns(actor=actor)).get())
 
 
 def _metric(r: dict) -> Metric:
-    return Metric(
-        pk=r["row_id"], name=r["row_name"], unit=r["col_text"], direction=r["col_kind"], current=r["value"],
-        healthy=r["m_healthy"], warning=r["m_warning"], critical=r["m_critical"],
-    )  # fmt: skip
+    return Metric(pk=r["id"], **{k: v for k, v in r.items() if k != "id"})
 
 
 def _source(r: dict, key_results: dict) -> DataSource:
-    source = DataSource(
-        pk=r["row_id"], name=r["row_name"], kind=r["col_kind"], last_value=r["value"],
-        last_success_at=r["at"], consecutive_failures=r["failures"], last_error=r["error"],
-        is_active=r["active"],
-    )  # fmt: skip
-    source.key_result = key_results[r["kr"]]
+    source = DataSource(pk=r["id"], **{k: v for k, v in r.items() if k not in ("id", "key_result_id")})
+    source.key_result = key_results[r["key_result_id"]]
     return source

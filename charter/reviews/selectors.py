@@ -2,10 +2,11 @@
 
 from collections import Counter
 
-from django.db.models import F, IntegerField, Prefetch, TextField, Value
+from django.db.models import OuterRef, Prefetch
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.core.jsonrows import JSONRows
 from charter.goals.models import Cycle, Goal, GoalRevision, KeyResult, KeyResultRevision
 from charter.organizations.models import Team
 
@@ -107,44 +108,42 @@ def team_review(*, actor: Actor, cycle_id: int, team_id: int) -> dict:
     }
 
 
-def _revision_columns() -> dict:
-    # Named apart from the models' fields (an annotation may not take a field's name).
+def goal_revision_columns(*, actor: Actor) -> dict:
+    """The revisions of the goal of the outer query (`OuterRef("pk")`) and of its key results, as two lists
+    of plain rows read with the goal (the goal page's panel); `revision_rows` merges them."""
+    org = actor.organization
+    columns = {"at": "created_at", "actor_name": "actor__full_name", "actor_email": "actor__email"}
+    of_goal = GoalRevision.objects.for_org(org).filter(goal_id=OuterRef("pk")).order_by("-created_at", "-id")
+    of_key_results = KeyResultRevision.objects.for_org(org).filter(goal_id=OuterRef("pk"))
     return {
-        "rev_id": F("id"),
-        "rev_at": F("created_at"),
-        "rev_reason": F("reason"),
-        "rev_changes": F("changes"),
-        "actor_name": F("actor__full_name"),
-        "actor_email": F("actor__email"),
-    }
+        "goal_revision_rows": JSONRows(of_goal, "id", "reason", "changes", **columns),
+        "kr_revision_rows": JSONRows(
+            of_key_results.order_by("-created_at", "-id"), "id", "reason", "changes", **columns,
+            kr_id="key_result_id", kr_title="key_result__title",
+        ),
+    }  # fmt: skip
+
+
+def revision_rows(columns: dict) -> list[dict]:
+    """The goal's and its key results' revisions, newest first, shaped like the revisions the panel's
+    template reads."""
+    rows = [*columns["goal_revision_rows"], *columns["kr_revision_rows"]]
+    rows.sort(key=lambda r: (r["at"], r["id"]), reverse=True)
+    return [_revision(r) for r in rows]
 
 
 def goal_revision_rows(*, actor: Actor, goal: Goal) -> list[dict]:
-    """The revisions of a goal already read and of its key results, newest first, as plain rows in one
-    query (a UNION ALL): the goal page's panel. Shaped like the revisions the panel's template reads."""
-    org = actor.organization
-    of_goal = (
-        GoalRevision.objects.for_org(org)
-        .filter(goal_id=goal.pk)
-        .order_by()
-        .values(**_revision_columns(), kr_id=Value(None, IntegerField()), kr_title=Value(None, TextField()))
-    )
-    of_key_results = (
-        KeyResultRevision.objects.for_org(org)
-        .filter(goal_id=goal.pk)
-        .order_by()
-        .values(**_revision_columns(), kr_id=F("key_result_id"), kr_title=F("key_result__title"))
-    )
-    rows = of_goal.union(of_key_results, all=True).order_by("-rev_at", "-rev_id")
-    return [_revision(r) for r in rows]
+    """`revision_rows` of a goal already read, in one query of its own."""
+    goals = Goal.objects.for_org(actor.organization).filter(pk=goal.pk)
+    return revision_rows(goals.values(**goal_revision_columns(actor=actor)).get())
 
 
 def _revision(r: dict) -> dict:
     return {
-        "created_at": r["rev_at"],
-        "reason": r["rev_reason"],
-        "changes": r["rev_changes"],
+        "created_at": r["at"],
+        "reason": r["reason"],
+        "changes": r["changes"],
         "actor": {"full_name": r["actor_name"], "email": r["actor_email"]},
-        "key_result_id": r["kr_id"],
-        "key_result": {"title": r["kr_title"]},
+        "key_result_id": r.get("kr_id"),
+        "key_result": {"title": r.get("kr_title")},
     }

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from charter.core import panels
 from charter.core.http import call_with_form, requires
 from charter.goals import revisions
 from charter.goals.selectors import cycle_current, cycle_list, goal_get
@@ -119,11 +120,16 @@ def review_retrospective(request, cycle_id: int, team_id: int):
 # ---- the panel on the goal page -------------------------------------------------------------------
 
 
+def revisions_read(request) -> dict:
+    """Read with the goal (slot "goal.detail"): its revisions and its key results'."""
+    return selectors.goal_revision_columns(actor=request.actor)
+
+
 def revisions_panel(request, goal) -> str | None:
     """Slot "goal.detail": the goal's and its key results' revisions, with readable diffs."""
     if getattr(request, "actor", None) is None:
         return None
-    history = selectors.goal_revision_rows(actor=request.actor, goal=goal)
+    history = selectors.revision_rows(panels.part(request, goal, revisions_read))
     entries = [{"rev": r, "rows": revisions.describe(r["changes"])} for r in history]
     return render_to_string(
         "reviews/_revisions_panel.html", {"entries": entries, "goal": goal}, request=request

@@ -3,9 +3,13 @@
 from django.template.loader import render_to_string
 
 from charter.core import panels
-from charter.organizations.models import Team
 
-from . import selectors
+from . import embedder, selectors
+
+
+@panels.register_read("goal.detail")
+def similar_goals_read(request) -> dict:
+    return selectors.similar_goal_columns(actor=request.actor)
 
 
 @panels.register("goal.detail", order=80)
@@ -13,17 +17,23 @@ def similar_goals_panel(request, goal) -> str | None:
     actor = getattr(request, "actor", None)
     if actor is None or goal is None:
         return None
-    meaning = selectors.stored_meaning_status()
-    if not meaning.on:
-        similar, threshold = [], selectors.similar_threshold(actor.organization)
+    model = embedder.identity()
+    columns = panels.part(request, goal, similar_goals_read)
+    if model is None:
+        meaning = selectors.meaning_status()
+        similar, threshold = [], selectors.threshold_of(columns["similar_threshold"])
     else:
-        similar, threshold = selectors.similar_goals_and_threshold(actor=actor, goal_id=goal.pk)
+        meaning = selectors.MeaningStatus(True, model[0])
+        similar, threshold = selectors.similar_goals_from(
+            actor=actor, goal_id=goal.pk, columns=columns, model=model
+        )
         if not similar:
             return None  # nothing to point out: keep the page quiet
-    teams = Team.objects.for_org(actor.organization).in_bulk([d.team_id for d, _ in similar if d.team_id])
     context = {
         "meaning": meaning,
-        "similar": [(doc, score, teams.get(doc.team_id)) for doc, score in similar],
+        "similar": [
+            (doc, score, {"name": doc.team_name} if doc.team_name else None) for doc, score in similar
+        ],
         "threshold": threshold,
     }
     return render_to_string("search/_similar.html", context, request=request)

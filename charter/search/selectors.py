@@ -5,10 +5,12 @@ from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
-from django.db.models import F, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 from charter.core.actor import Actor
 from charter.core.errors import ValidationError
+from charter.core.jsonrows import JSONRows
+from charter.organizations.models import Team
 
 from . import embedder as embedding
 from . import keyword, registry
@@ -122,20 +124,32 @@ def similar_threshold(organization) -> float:
     return _threshold(row.similar_threshold if row is not None else None)
 
 
+def threshold_of(stored: float | None) -> float:
+    """The similarity threshold: the organization's stored one, else the setting's, else the default."""
+    return _threshold(stored)
+
+
 def _threshold(stored: float | None) -> float:
     if stored is not None:
         return stored
     return float(getattr(settings, "CHARTER_SEARCH_SIMILAR_THRESHOLD", DEFAULT_THRESHOLD))
 
 
-def _goal_hits(actor, vector, *, cycle_id=None, exclude=(), limit, threshold=-1.0, skip=None, token=None):
-    """The goals nearest `vector` (`skip`: a document id left out before reading documents)."""
-    name, dimension = embedding.identity()
+def _goal_hits(
+    actor, vector, *, cycle_id=None, exclude=(), limit, threshold=-1.0, skip=None, token=None, model=None
+):
+    """The goals nearest `vector` (`skip`: a document id left out before reading documents), each document
+    with its team's name (`team_name`); `model`: the embedder's identity when the caller has it."""
+    name, dimension = model or embedding.identity()
     m = matrix(actor.organization.pk, name, dimension, token=token)
     near = m.nearest(vector, limit=limit + len(exclude), types=["goal"], cycle_id=cycle_id)
     near = [(d, s) for d, s in near if s >= threshold]
     near = [(d, s) for d, s in near if d != skip]
-    docs = SearchDocument.objects.for_org(actor.organization).in_bulk([d for d, _ in near])
+    if not near:
+        return []
+    teams = Team.objects.for_org(actor.organization).filter(pk=OuterRef("team_id")).values("name")[:1]
+    docs = SearchDocument.objects.for_org(actor.organization).annotate(team_name=Subquery(teams))
+    docs = docs.in_bulk([d for d, _ in near])
     hits = [(docs[d], s) for d, s in near if d in docs and docs[d].object_id not in exclude]
     return hits[:limit]
 
@@ -145,10 +159,26 @@ def similar_goals(*, actor: Actor, goal_id: int, limit: int = 5) -> list[tuple[S
     return similar_goals_and_threshold(actor=actor, goal_id=goal_id, limit=limit)[0]
 
 
+def similar_goal_columns(*, actor: Actor) -> dict:
+    """What `similar_goals_and_threshold` reads, as columns of the query of the goal (`OuterRef("pk")`):
+    its document with its vector's model and dimension, the vector, the threshold and the index token."""
+    org = actor.organization
+    doc = SearchDocument.objects.for_org(org).filter(type="goal", object_id=OuterRef("pk")).order_by("id")
+    return {
+        "similar_doc": JSONRows(
+            doc, "id", model="embedding__model", dimension="embedding__dimension", limit=1
+        ),
+        "similar_vector": Subquery(doc.values("embedding__vector")[:1]),
+        "similar_threshold": Subquery(SearchSettings.objects.for_org(org).values("similar_threshold")[:1]),
+        "similar_token": Subquery(SearchIndexState.objects.for_org(org).values("token")[:1]),
+    }
+
+
 def similar_goals_and_threshold(*, actor: Actor, goal_id: int, limit: int = 5) -> tuple[list[tuple], float]:
     """`similar_goals` with the threshold used. The goal's vector, the threshold and the index token come
     in one query; documents are read only when another goal is near enough. Stored vectors only: the
-    model itself is not loaded (its name and dimension are enough)."""
+    model itself is not loaded (its name and dimension are enough). (The goal page reads the same with its
+    goal: `similar_goal_columns`.)"""
     model = embedding.identity()
     if model is None:
         return [], similar_threshold(actor.organization)
@@ -172,13 +202,26 @@ def similar_goals_and_threshold(*, actor: Actor, goal_id: int, limit: int = 5) -
     )
     if row is None:
         return [], similar_threshold(org)
-    threshold = _threshold(row["threshold"])
-    if (row["model"], row["dimension"]) != model:
+    columns = {
+        "similar_doc": [{"id": row["id"], "model": row["model"], "dimension": row["dimension"]}],
+        "similar_vector": row["vector"],
+        "similar_threshold": row["threshold"],
+        "similar_token": row["token"],
+    }
+    return similar_goals_from(actor=actor, goal_id=goal_id, columns=columns, model=model, limit=limit)
+
+
+def similar_goals_from(*, actor: Actor, goal_id: int, columns: dict, model, limit: int = 5):
+    """`similar_goals_and_threshold` from `similar_goal_columns`' values, for the embedder `model`."""
+    threshold = _threshold(columns["similar_threshold"])
+    doc = columns["similar_doc"][0] if columns["similar_doc"] else None
+    if doc is None or (doc["model"], doc["dimension"]) != model:
         return [], threshold
-    vector = unpack(row["vector"], row["dimension"])
+    vector = unpack(columns["similar_vector"], doc["dimension"])
     hits = _goal_hits(
-        actor, vector, exclude={goal_id}, limit=limit, threshold=threshold, skip=row["id"], token=row["token"]
-    )
+        actor, vector, exclude={goal_id}, limit=limit, threshold=threshold, skip=doc["id"],
+        token=columns["similar_token"], model=model,
+    )  # fmt: skip
     return hits, threshold
 
 

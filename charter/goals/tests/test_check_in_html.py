@@ -96,7 +96,9 @@ def test_the_rows_are_the_templates():
     assert failed.is_valid()
     failed.add_error(None, "You may not check in on <this>.")
     rows = [
-        _check_in_row(_key_result(1, current=4, progress=0.4, confidence=6, unit="€ <k>", last_check_in_at=week_ago)),
+        _check_in_row(
+            _key_result(1, current=4, progress=0.4, confidence=6, unit="€ <k>", last_check_in_at=week_ago)
+        ),
         _check_in_row(_key_result(2, kind="milestone", progress=1.0)),
         _check_in_row(_key_result(3, current=2, progress=0.2), form=refused),
         _check_in_row(_key_result(4, current=7, progress=0.7, last_check_in_at=week_ago), saved=True),
@@ -104,7 +106,11 @@ def test_the_rows_are_the_templates():
     ]
     for row in rows:
         request.META.pop("CSRF_COOKIE", None)
-        expected = ROW.render(Context({"row": row, "confidence_help": CONFIDENCE_HELP, "csrf_token": "TOKEN"}))
+        expected = ROW.render(
+            Context({"row": row, "confidence_help": CONFIDENCE_HELP, "csrf_token": "TOKEN"})
+        )
         drawn = check_in_row(request, row)
-        drawn = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="TOKEN"', drawn)
+        drawn = re.sub(
+            r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="TOKEN"', drawn
+        )
         assert _same(drawn, expected), _first_difference(drawn, expected)
