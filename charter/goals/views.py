@@ -10,7 +10,7 @@ from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
 from charter.organizations.selectors import member_users, person_picker, team_list, team_picker
 
-from . import map_html, rules, selectors, services
+from . import list_html, map_html, rules, selectors, services
 from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm
 from .map_html import MapRenderer
 
@@ -139,6 +139,7 @@ def goal_list(request):
             owner_id=context["owner_id"],
         )
     context["goals"] = goals
+    context["goal_rows"] = list_html.goal_rows(goals, all_cycles)
     context["pager"] = _pager(params, page, total, selectors.GOAL_LIST_PAGE_SIZE)
     return render(request, "goals/goal_list.html", context)
 
