@@ -114,6 +114,7 @@ def endpoints(state: dict) -> list[dict]:
         {"name": "strategy map, one team", "paths": [f"/map/?cycle={c}&team={team}"]},
         {"name": "strategy map, whole cycle", "paths": [f"/map/?cycle={c}"]},
         {"name": "goal page", "paths": [f"/goals/{g}/" for g in state["goal_ids"]]},
+        {"name": "goal list page", "paths": [f"/goals/?cycle={c}"]},
         {"name": "check-in page", "paths": ["/check-in/"]},
         {"name": "decision log", "paths": ["/decisions/"]},
         {"name": "insights", "paths": ["/insights/"]},

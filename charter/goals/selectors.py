@@ -3,7 +3,18 @@
 from functools import cache
 
 from django.db import connection
-from django.db.models import BooleanField, Count, OuterRef, Prefetch, Q, Subquery, TextField, Value, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -17,7 +28,7 @@ from charter.mission.models import Mission
 from charter.organizations.models import Organization, User
 
 from .models import CheckIn, Cycle, Goal, KeyResult
-from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, goal_out, status_of
+from .rows import BY_SEVERITY, GOAL_OUT_FIELDS, JOINED_FIELDS, goal_out, severity_sql, status_of
 from .trees import MAP_OUTLINE_ABOVE, alignment_tree, map_outline, map_tree  # noqa: F401 (the goals' reads)
 
 
@@ -124,6 +135,70 @@ def goal_query(
     return goals.order_by("title", "id")
 
 
+# The goal list page shows this many goals a page.
+GOAL_LIST_PAGE_SIZE = 50
+GOAL_LIST_LAST_PAGE = 10**6  # a page number asked beyond this is read as this (then as the last page)
+
+
+def status_filter(actor: Actor, cycles, status: str, cycle_id: int | None = None):
+    """A filter on `Goal.status` computed by the database (`rows.severity_sql`): for the goals of
+    `cycle_id` with that cycle's dates, else for every cycle of `cycles` (a CASE per cycle: the cycles
+    of an organization are few), as an expression to `.alias()` and compare with the status's index."""
+    now, stale_days, table = timezone.now(), actor.organization.stale_days, Goal._meta.db_table
+    alias = connection.ops.quote_name(table)
+    chosen = [c for c in cycles if c.pk == cycle_id] if cycle_id else list(cycles)
+    whens, params = [], []
+    for cycle in chosen:
+        severity, severity_params = severity_sql(cycle, now, stale_days, alias)
+        whens.append(f"WHEN {alias}.cycle_id = %s THEN ({severity})")
+        params += [cycle.pk, *severity_params]
+    sql = f"CASE {' '.join(whens)} END" if whens else "NULL"
+    return RawSQL(sql, params, output_field=IntegerField()), BY_SEVERITY.index(status)
+
+
+def goal_list_page(
+    *,
+    actor: Actor,
+    cycles: list[Cycle],
+    page: int = 1,
+    cycle_id: int | None = None,
+    team_id: int | None = None,
+    status: str | None = None,
+    owner_id: int | None = None,
+    per_page: int = GOAL_LIST_PAGE_SIZE,
+) -> tuple[list[Goal], int, int]:
+    """One page of the goal list (ordered by title), the number of matching goals and the page shown
+    (`page` past the last one gives the last one). Two queries: the page's ids and the total (as a window
+    count) from the goals alone, the status filter computed by the database; then those goals with what
+    the rows show, each with its `key_result_count`. A page past the end: one more to count, and the
+    last page."""
+    goals = Goal.objects.for_org(actor.organization)
+    filters = {"cycle_id": cycle_id, "team_id": team_id, "owner_id": owner_id}
+    goals = goals.filter(**{k: v for k, v in filters.items() if v}).order_by("title", "id")
+    if status:
+        severity, index = status_filter(actor, cycles, status, cycle_id)
+        goals = goals.alias(severity=severity).filter(severity=index)
+    counted = goals.annotate(total=Window(Count("id"))).values_list("id", "total")
+    page = min(max(page, 1), GOAL_LIST_LAST_PAGE)  # an offset the databases take
+    found = list(counted[(page - 1) * per_page : page * per_page])
+    total = found[0][1] if found else 0
+    if not found and page > 1:
+        total = goals.count()
+        page = max((total + per_page - 1) // per_page, 1)
+        found = list(counted[(page - 1) * per_page : page * per_page]) if total else []
+    if not found:
+        return [], total, page
+    key_results = KeyResult.objects.for_org(actor.organization).filter(goal_id=OuterRef("pk"))
+    count = key_results.order_by().values("goal_id").annotate(n=Count("id")).values("n")
+    shown = (
+        _goals(actor)
+        .filter(pk__in=[pk for pk, _ in found])
+        .annotate(key_result_count=Coalesce(Subquery(count), 0))
+        .order_by("title", "id")
+    )
+    return list(shown), total, page
+
+
 def goal_page(
     *,
     actor: Actor,
@@ -137,16 +212,16 @@ def goal_page(
 ) -> tuple[list[dict], int]:
     """A page of the API's goal list as rows in `GoalOut`'s shape, and the number of matching goals, in
     one query: the total rides on each row as a window count (a page past the end counts apart). With
-    `status`, which depends on today, every matching row is read and filtered in Python."""
+    `status`, which depends on today, the database computes each goal's status from its cycle's dates
+    (`status_filter`; the organization's cycles read first, one more query), so it pages too."""
     goals = Goal.objects.for_org(actor.organization)
     filters = {"cycle_id": cycle_id, "team_id": team_id, "parent_id": parent_id, "owner_id": owner_id}
     goals = goals.filter(**{k: v for k, v in filters.items() if v}).order_by("title", "id")
     now, stale_days = timezone.now(), actor.organization.stale_days
     fields = (*GOAL_OUT_FIELDS, *JOINED_FIELDS)
     if status:
-        rows = [goal_out(row, now, stale_days) for row in goals.values(*fields)]
-        matching = [row for row in rows if row["status"] == status]
-        return matching[offset : offset + limit], len(matching)
+        severity, index = status_filter(actor, cycle_list(actor=actor), status, cycle_id)
+        goals = goals.alias(severity=severity).filter(severity=index)
     page = list(goals.annotate(total=Window(Count("id"))).values(*fields, "total")[offset : offset + limit])
     total = page[0]["total"] if page else goals.count()
     return [goal_out(row, now, stale_days) for row in page], total

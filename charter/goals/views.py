@@ -11,10 +11,9 @@ from django.utils.safestring import SafeString
 from charter.core import panels
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
-from charter.core.templatetags.charter import options
-from charter.organizations.selectors import member_users, team_list, team_picker
+from charter.organizations.selectors import member_users, person_picker, team_list, team_picker
 
-from . import detail_html, map_html, rules, selectors, services
+from . import detail_html, list_html, map_html, rules, selectors, services
 from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm
 from .map_html import MapRenderer
 
@@ -28,7 +27,7 @@ STATUS_CHOICES = [
 
 def _int(params, name) -> int | None:
     value = params.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None  # not "²", which is a digit
 
 
 def _status(params) -> str | None:
@@ -95,28 +94,56 @@ def strategy_map(request):
 # ---- goal list and page ---------------------------------------------------------------------------
 
 
+def _pager(params, page: int, total: int, per_page: int) -> dict:
+    """What the pager of a list shows: the range of rows shown of the total, and the links to the first,
+    previous, next and last pages (None where there is none), each keeping the other parameters."""
+    last = max((total + per_page - 1) // per_page, 1)
+
+    def link(number: int) -> str:
+        query = params.copy()
+        query["page"] = str(number)
+        return "?" + query.urlencode()
+
+    return {
+        "page": page,
+        "last": last,
+        "first_row": (page - 1) * per_page + 1 if total else 0,
+        "last_row": min(page * per_page, total),
+        "total": total,
+        "first_url": link(1) if page > 1 else None,
+        "previous_url": link(page - 1) if page > 1 else None,
+        "next_url": link(page + 1) if page < last else None,
+        "last_url": link(last) if page < last else None,
+    }
+
+
 @requires("organization.view")
 def goal_list(request):
+    """The goals of a cycle (or of all cycles), filtered, a page of GOAL_LIST_PAGE_SIZE at a time: the
+    database filters (status too), counts and pages, so the page costs the same at any size."""
     actor, params = request.actor, request.GET
     cycles = list(selectors.cycle_list(actor=actor))
     all_cycles = params.get("cycle") == "all"
     cycle = None if all_cycles else _chosen_cycle(actor, cycles, params)
     context = {**_filter_context(actor, params, cycles), "cycle": cycle, "all_cycles": all_cycles}
     context["owner_id"] = _int(params, "owner")
-    people = ((u.pk, u.full_name or u.email) for u in member_users(actor=actor))
-    context["people_options"] = options(people, context["owner_id"])
-    context["goals"] = (
-        selectors.goal_list(
+    context["person_picker"] = person_picker(
+        actor=actor, selected=context["owner_id"], q=params.get("owner_q", "")
+    )
+    goals, total, page = [], 0, 1
+    if cycle or all_cycles:
+        goals, total, page = selectors.goal_list_page(
             actor=actor,
+            cycles=cycles,
+            page=_int(params, "page") or 1,
             cycle_id=cycle and cycle.pk,
             team_id=context["team_id"],
             status=context["status"],
             owner_id=context["owner_id"],
-            with_key_results=True,
         )
-        if (cycle or all_cycles)
-        else []
-    )
+    context["goals"] = goals
+    context["goal_rows"] = list_html.goal_rows(goals, all_cycles)
+    context["pager"] = _pager(params, page, total, selectors.GOAL_LIST_PAGE_SIZE)
     return render(request, "goals/goal_list.html", context)
 
 

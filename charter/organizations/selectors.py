@@ -40,10 +40,10 @@ TEAM_SEARCH_MAX = 100  # characters of a team search that count
 
 
 @dataclass(frozen=True)
-class TeamPicker:
-    """What a team filter shows: `options` (escaped `<option>`s, "Parent › Team" by name, the chosen one
-    selected); `partial` when they are not all of the organization's `total` teams (then the page shows
-    the search field); `q`, the search it answers."""
+class Picker:
+    """What a bounded filter (of teams, of people) shows, drawn by `organizations/_picker.html`:
+    `options` (escaped `<option>`s by name, the chosen one selected); `partial` when they are not all of
+    the organization's `total` (then the page shows the search field); `q`, the search it answers."""
 
     options: SafeString
     partial: bool
@@ -84,7 +84,10 @@ def _picker_wanted_params(actor: Actor, q: str) -> list:
     return [values_param(actor.team_ids)]
 
 
-def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> TeamPicker:
+TeamPicker = Picker  # the team filter's, kept for callers
+
+
+def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Picker:
     """The options of a team filter, bounded whatever the number of teams, in one query. Every team when
     the organization has at most TEAM_PICKER_SHOWN; else, without `q`, the person's teams and the
     top-level teams, with `q` the teams whose name or parent's name contains it; always the `selected`
@@ -107,7 +110,71 @@ def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Te
         html += '<option value="" disabled>More teams match: type more of the name to find them</option>'
     elif q and partial and all(pk == selected for pk, *_ in rows):
         html += f'<option value="" disabled>No other team’s name contains “{escape(q)}”</option>'
-    return TeamPicker(SafeString(html), partial, count, q if partial else "")
+    return Picker(SafeString(html), partial, count, q if partial else "")
+
+
+# A person filter offers every member up to this many; above, the person's team mates, the person and the
+# chosen one (at most this many), and a search field asks the server for others (`person_picker`).
+PERSON_PICKER_SHOWN = 60
+
+
+@cache
+def _person_picker_query(vendor: str, search: bool) -> str:
+    """The SQL of `person_picker`, built once per process, as `_team_picker_query`. Rows: id, name,
+    email, the organization's number of members, `picked` (0 the chosen one, 1 a wanted one, 2 the
+    organization's first member: read only to carry the number) and the place by name."""
+    q = connection.ops.quote_name
+    user, member, team_member = (q(m._meta.db_table) for m in (User, Membership, TeamMembership))
+    if search:  # the name or the email contains it; LIKE's wildcards in the search are escaped
+        wanted = "UPPER(u.full_name) LIKE UPPER(%s) ESCAPE '\\' OR UPPER(u.email) LIKE UPPER(%s) ESCAPE '\\'"
+    else:  # the person and their team mates
+        wanted = f"u.id = %s OR u.id IN (SELECT user_id FROM {team_member} WHERE team_id {among(vendor)})"
+    wanted = f"(c.n <= {PERSON_PICKER_SHOWN} OR {wanted})"
+    return (
+        "SELECT u.id, u.full_name, u.email, c.n,"
+        f" CASE WHEN u.id = %s THEN 0 WHEN {wanted} THEN 1 ELSE 2 END AS picked,"
+        " ROW_NUMBER() OVER (ORDER BY u.full_name, u.email, u.id)"
+        f" FROM {member} m JOIN {user} u ON u.id = m.user_id"
+        f" CROSS JOIN (SELECT COUNT(*) AS n FROM {member} WHERE organization_id = %s AND is_active) c"
+        f" WHERE m.organization_id = %s AND m.is_active AND ({wanted} OR u.id = %s"
+        f" OR u.id = (SELECT MIN(user_id) FROM {member} WHERE organization_id = %s AND is_active))"
+        " ORDER BY picked, u.full_name, u.email, u.id LIMIT %s"
+    )
+
+
+def person_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Picker:
+    """The options of a person filter (an owner, the accountable person), bounded whatever the number of
+    members, in one query, as `team_picker`: every active member when the organization has at most
+    PERSON_PICKER_SHOWN; else, without `q`, the person and their team mates, with `q` the members whose
+    name or email contains it; always the `selected` member (when one of the organization's). By name
+    (the email when none); a last disabled option says when more would have matched."""
+    q = " ".join(q.split())[:TEAM_SEARCH_MAX]
+    sql, org_id, chosen = (
+        _person_picker_query(connection.vendor, bool(q)),
+        actor.organization_id,
+        selected or 0,
+    )
+    if q:
+        like = f"%{connection.ops.prep_for_like_query(q)}%"
+        wanted = [like, like]
+    else:
+        wanted = [actor.user_id, values_param(actor.team_ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [chosen, *wanted, org_id, org_id, *wanted, chosen, org_id, PERSON_PICKER_SHOWN + 1]
+        )
+        rows = cursor.fetchall()
+    count = rows[0][3] if rows else 0
+    partial = count > PERSON_PICKER_SHOWN
+    rows = [row for row in rows if row[4] < 2]
+    more = len(rows) > PERSON_PICKER_SHOWN
+    rows = sorted(rows[:PERSON_PICKER_SHOWN], key=lambda row: row[5])  # by name, in the database's collation
+    html = options(((pk, name or email) for pk, name, email, *_ in rows), selected)
+    if more:
+        html += '<option value="" disabled>More people match: type more of the name to find them</option>'
+    elif q and partial and all(pk == selected for pk, *_ in rows):
+        html += f'<option value="" disabled>No other person’s name or email contains “{escape(q)}”</option>'
+    return Picker(SafeString(html), partial, count, q if partial else "")
 
 
 def team_list(*, actor: Actor):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("teams/", views.team_list, name="team_list"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/options/", views.team_options, name="team_options"),
+    path("people/options/", views.person_options, name="person_options"),
     path("teams/<int:team_id>/edit/", views.team_edit, name="team_edit"),
     path("teams/<int:team_id>/members/", views.team_member_add, name="team_member_add"),
     path(

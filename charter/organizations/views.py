@@ -106,7 +106,21 @@ def team_options(request):
     """htmx: the options of a team filter (`organizations/_team_picker.html`) matching its search field
     (`team_q`), the chosen `team` kept; bounded and ordered as the page's own, only the organization's."""
     team, q = request.GET.get("team", ""), request.GET.get("team_q", "")
-    picker = selectors.team_picker(actor=request.actor, selected=int(team) if team.isdigit() else None, q=q)
+    picker = selectors.team_picker(
+        actor=request.actor, selected=int(team) if team.isascii() and team.isdigit() else None, q=q
+    )
+    return HttpResponse(picker.options)
+
+
+@requires("organization.view")
+def person_options(request):
+    """htmx: the options of a person filter (`organizations/_person_picker.html`) matching its search
+    field (`owner_q`), the chosen `owner` kept; bounded and ordered as the page's own, only the
+    organization's active members."""
+    owner, q = request.GET.get("owner", ""), request.GET.get("owner_q", "")
+    picker = selectors.person_picker(
+        actor=request.actor, selected=int(owner) if owner.isascii() and owner.isdigit() else None, q=q
+    )
     return HttpResponse(picker.options)
 
 

@@ -144,6 +144,52 @@ def test_goal_list_counts_past_the_end_and_with_a_status(owner, cycle, client):
     assert matching["count"] == 3 and len(matching["items"]) == 1
 
 
+def test_goal_list_with_a_status_pages_in_the_database_as_goal_status_and_in_the_same_queries(
+    owner, cycle, client
+):
+    """The status is computed by the database (one cycle, or a CASE per cycle without `cycle_id`): the
+    same goals as `Goal.status` gives, paged, in one query more than without a status (the cycles)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from charter.goals.tests.factories import make_cycle
+
+    past = make_cycle(owner, "Past", days_before=200, days_after=-100, state="closed")
+
+    def grow(n):  # goals of every status in two cycles
+        now = timezone.now()
+        for i in range(n):
+            goal = make_goal(owner, cycle if i % 2 else past, f"Goal {i:03}")
+            Goal.objects.for_org(owner.organization).filter(pk=goal.pk).update(
+                progress=[0.0, 0.3, 0.6, 1.1][i % 4],
+                confidence=[8, 3, 6, 1, 9][i % 5],
+                last_check_in_at=[None, now, now - timedelta(days=40)][i % 3],
+            )
+
+    def counted(params):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/v1/goals", params).json()
+        return body, len(queries)
+
+    grow(44)
+    client.get("/api/v1/goals")  # the token's first use writes it
+    plain = counted({"cycle_id": cycle.pk, "limit": 3, "offset": 1})[1]
+    every = list(Goal.objects.for_org(owner.organization).select_related("cycle").order_by("title", "id"))
+    for status in ("on_track", "at_risk", "off_track", "stale"):
+        for params, goals in (
+            ({"cycle_id": cycle.pk}, [g for g in every if g.cycle_id == cycle.pk]),
+            ({}, every),
+        ):
+            expected = [g.pk for g in goals if g.status == status]
+            body, n = counted({**params, "status": status, "limit": 3, "offset": 1})
+            assert [i["id"] for i in body["items"]] == expected[1:4], (status, params)
+            assert body["count"] == len(expected)
+            assert {i["status"] for i in body["items"]} <= {status}
+            if len(expected) > 1:  # not past the end: the statuses' one more query, the cycles
+                assert n == plain + 1, (status, params)
+
+
 @override_settings(
     TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}, CHARTER_API_RATE_LIMIT=0
 )
