@@ -20,6 +20,12 @@ def field_reader(field):
     return read
 
 
+def columns(model, alias: str) -> str:
+    """The columns `row_reader(model)` reads, in its order, of the table named `alias` in a query."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
 def row_reader(model):
     """Builds a `model` instance from its columns in a row (what the ORM's compiler does for a
     select_related row), and says how many columns it takes."""

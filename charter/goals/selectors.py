@@ -23,7 +23,7 @@ from charter.core.actor import Actor
 from charter.core.compiled import replay
 from charter.core.errors import NotFound
 from charter.core.jsonrows import JSONRows
-from charter.core.rows import row_reader
+from charter.core.rows import columns, row_reader
 from charter.mission.models import Mission
 from charter.organizations.models import Organization, User
 
@@ -41,10 +41,7 @@ def _mission_and_cycles_query(vendor: str):
     """The SQL and row readers of `mission_and_cycles`, built once per process (they depend on the
     database)."""
     q = connection.ops.quote_name
-    m_cols, c_cols = (
-        ", ".join(f"{alias}.{q(f.column)}" for f in model._meta.concrete_fields)
-        for alias, model in (("m", Mission), ("c", Cycle))
-    )
+    m_cols, c_cols = columns(Mission, "m"), columns(Cycle, "c")
     sql = (
         f"SELECT {m_cols}, {c_cols} FROM {q(Organization._meta.db_table)} o"
         f" LEFT JOIN {q(Mission._meta.db_table)} m ON m.organization_id = o.id"

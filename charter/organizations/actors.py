@@ -15,7 +15,7 @@ from functools import cache
 from django.db import connection
 
 from charter.core.actor import Actor
-from charter.core.rows import row_reader
+from charter.core.rows import columns, row_reader
 
 from .models import ApiToken, Membership, Organization, Team, TeamMembership, User
 from .permissions import allowed_actions
@@ -114,10 +114,7 @@ def session_actor(*, user, organization_id: int, request_id: str = "") -> Actor 
 def _session_user_query(vendor: str):
     """The signed-in user's query: the user, the session's organization (a LEFT JOIN: it may be gone)
     and the person's marks in it, with the row readers; built once per process."""
-    user_cols, org_cols = (
-        ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)
-        for alias, model in (("u", User), ("o", Organization))
-    )
+    user_cols, org_cols = columns(User, "u"), columns(Organization, "o")
     sql = (
         f"SELECT {user_cols}, {org_cols}, {_marks_sql('o.id', 'u.id')}"
         f" FROM {_q(User)} u LEFT JOIN {_q(Organization)} o ON o.id = %s WHERE u.id = %s"
@@ -155,8 +152,7 @@ def _token_query(vendor: str):
     """The token query's SQL and row readers, built once per process (they depend on the database)."""
     models = (ApiToken, User, Organization)
     token_cols, user_cols, org_cols = (
-        ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)
-        for alias, model in zip("tuo", models, strict=True)
+        columns(model, alias) for alias, model in zip("tuo", models, strict=True)
     )
     sql = (
         f"SELECT {token_cols}, {user_cols}, {org_cols}, {_marks_sql('t.organization_id', 't.user_id')}"

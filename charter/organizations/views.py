@@ -101,27 +101,25 @@ def team_list(request):
     return render(request, "organizations/team_list.html", {"tree": selectors.team_tree(actor=request.actor)})
 
 
+def _picker_options(request, picker, chosen: str, search: str) -> HttpResponse:
+    """htmx: a picker's options matching its search field, the chosen one kept; bounded and ordered as the
+    page's own, only the organization's."""
+    value = request.GET.get(chosen, "")
+    selected = int(value) if value.isascii() and value.isdigit() else None
+    return HttpResponse(picker(actor=request.actor, selected=selected, q=request.GET.get(search, "")).options)
+
+
 @requires("organization.view")
 def team_options(request):
-    """htmx: the options of a team filter (`organizations/_team_picker.html`) matching its search field
-    (`team_q`), the chosen `team` kept; bounded and ordered as the page's own, only the organization's."""
-    team, q = request.GET.get("team", ""), request.GET.get("team_q", "")
-    picker = selectors.team_picker(
-        actor=request.actor, selected=int(team) if team.isascii() and team.isdigit() else None, q=q
-    )
-    return HttpResponse(picker.options)
+    """The options of a team filter (`organizations/_team_picker.html`) matching `team_q`."""
+    return _picker_options(request, selectors.team_picker, "team", "team_q")
 
 
 @requires("organization.view")
 def person_options(request):
-    """htmx: the options of a person filter (`organizations/_person_picker.html`) matching its search
-    field (`owner_q`), the chosen `owner` kept; bounded and ordered as the page's own, only the
+    """The options of a person filter (`organizations/_person_picker.html`) matching `owner_q`: the
     organization's active members."""
-    owner, q = request.GET.get("owner", ""), request.GET.get("owner_q", "")
-    picker = selectors.person_picker(
-        actor=request.actor, selected=int(owner) if owner.isascii() and owner.isdigit() else None, q=q
-    )
-    return HttpResponse(picker.options)
+    return _picker_options(request, selectors.person_picker, "owner", "owner_q")
 
 
 @requires("team.manage")
