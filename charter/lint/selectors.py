@@ -254,6 +254,16 @@ def goal_lint_columns(*, actor: Actor) -> dict:
     }
 
 
+def _cycle_of(cycle_id: int, row: dict) -> Cycle:
+    """The cycle as a goal row of it carries it (its dates and state), for the rules."""
+    return Cycle(
+        pk=cycle_id,
+        starts_on=row["cycle__starts_on"],
+        ends_on=row["cycle__ends_on"],
+        state=row["cycle__state"],
+    )
+
+
 def _findings_of_some(actor: Actor, cycle_id: int, goal_ids) -> dict:
     rows = list(
         Goal.objects.for_org(actor.organization)
@@ -264,13 +274,7 @@ def _findings_of_some(actor: Actor, cycle_id: int, goal_ids) -> dict:
     if not rows:
         return {}
     krs = _key_results_by_goal(actor, goal_id__in=[g["id"] for g in rows])
-    first = rows[0]
-    cycle = Cycle(
-        pk=cycle_id,
-        starts_on=first["cycle__starts_on"],
-        ends_on=first["cycle__ends_on"],
-        state=first["cycle__state"],
-    )
+    cycle = _cycle_of(cycle_id, rows[0])
     return _lint_grouped(actor, cycle, [_goal_data(g, krs[g["id"]]) for g in rows], partial=True)
 
 
@@ -299,13 +303,7 @@ def findings_of_rows(*, actor: Actor, cycle_id: int, rows: list[dict]) -> dict:
     back-briefs together (`_row_facts`)."""
     if not rows:
         return {}
-    first = rows[0]
-    cycle = Cycle(
-        pk=cycle_id,
-        starts_on=first["cycle__starts_on"],
-        ends_on=first["cycle__ends_on"],
-        state=first["cycle__state"],
-    )
+    cycle = _cycle_of(cycle_id, rows[0])
     goals = [
         _goal_data(g, (rules.KeyResultData(*(kr[name] for name in ROW_KR_FIELDS)) for kr in g["key_results"]))
         for g in rows

@@ -77,14 +77,33 @@ def _team_picker_query(vendor: str, search: bool):
     return sql
 
 
-def _picker_wanted_params(actor: Actor, q: str) -> list:
+def _picker_wanted_params(q: str, otherwise: list) -> list:
+    """The parameters that say which rows a picker wants: the search's, else `otherwise`."""
     if q:
         like = f"%{connection.ops.prep_for_like_query(q)}%"
         return [like, like]
-    return [values_param(actor.team_ids)]
+    return otherwise
 
 
-TeamPicker = Picker  # the team filter's, kept for callers
+def _picker(sql, actor, selected, q, wanted, *, shown: int, label, noun: str, searched: str) -> Picker:
+    """Run a picker's query (rows: id, two texts, the organization's count, `picked`, the place by name)
+    and draw its options: at most `shown`, by name, `label(row)` each, with a last disabled option when
+    more would have matched or when a search found none but the chosen one."""
+    org_id, chosen = actor.organization_id, selected or 0
+    with connection.cursor() as cursor:  # `wanted` twice: in the rank and in the condition
+        cursor.execute(sql, [chosen, *wanted, org_id, org_id, *wanted, chosen, org_id, shown + 1])
+        rows = cursor.fetchall()
+    count = rows[0][3] if rows else 0
+    partial = count > shown
+    rows = [row for row in rows if row[4] < 2]
+    more = len(rows) > shown
+    rows = sorted(rows[:shown], key=lambda row: row[5])  # by name, in the database's collation
+    html = options(((row[0], label(row)) for row in rows), selected)
+    if more:
+        html += f'<option value="" disabled>More {noun} match: type more of the name to find them</option>'
+    elif q and partial and all(row[0] == selected for row in rows):
+        html += f'<option value="" disabled>No other {searched} contains “{escape(q)}”</option>'
+    return Picker(SafeString(html), partial, count, q if partial else "")
 
 
 def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Picker:
@@ -94,23 +113,17 @@ def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Pi
     team (when it is one of the organization's), first in the query so the bound never drops it. Ordered
     by name; a last disabled option says when more teams would have matched."""
     q = " ".join(q.split())[:TEAM_SEARCH_MAX]
-    sql, org_id, chosen = _team_picker_query(connection.vendor, bool(q)), actor.organization_id, selected or 0
-    wanted = _picker_wanted_params(actor, q)  # twice: in the rank and in the condition
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [chosen, *wanted, org_id, org_id, *wanted, chosen, org_id, TEAM_PICKER_SHOWN + 1])
-        rows = cursor.fetchall()
-    count = rows[0][3] if rows else 0
-    partial = count > TEAM_PICKER_SHOWN
-    rows = [row for row in rows if row[4] < 2]
-    more = len(rows) > TEAM_PICKER_SHOWN
-    rows = sorted(rows[:TEAM_PICKER_SHOWN], key=lambda row: row[5])  # by name, in the database's collation
-    labels = ((pk, f"{parent} › {name}" if parent else name) for pk, name, parent, *_ in rows)
-    html = options(labels, selected)
-    if more:
-        html += '<option value="" disabled>More teams match: type more of the name to find them</option>'
-    elif q and partial and all(pk == selected for pk, *_ in rows):
-        html += f'<option value="" disabled>No other team’s name contains “{escape(q)}”</option>'
-    return Picker(SafeString(html), partial, count, q if partial else "")
+    return _picker(
+        _team_picker_query(connection.vendor, bool(q)),
+        actor,
+        selected,
+        q,
+        _picker_wanted_params(q, [values_param(actor.team_ids)]),
+        shown=TEAM_PICKER_SHOWN,
+        label=lambda row: f"{row[2]} › {row[1]}" if row[2] else row[1],
+        noun="teams",
+        searched="team’s name",
+    )
 
 
 # A person filter offers every member up to this many; above, the person's team mates, the person and the
@@ -149,32 +162,17 @@ def person_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> 
     name or email contains it; always the `selected` member (when one of the organization's). By name
     (the email when none); a last disabled option says when more would have matched."""
     q = " ".join(q.split())[:TEAM_SEARCH_MAX]
-    sql, org_id, chosen = (
+    return _picker(
         _person_picker_query(connection.vendor, bool(q)),
-        actor.organization_id,
-        selected or 0,
+        actor,
+        selected,
+        q,
+        _picker_wanted_params(q, [actor.user_id, values_param(actor.team_ids)]),
+        shown=PERSON_PICKER_SHOWN,
+        label=lambda row: row[1] or row[2],
+        noun="people",
+        searched="person’s name or email",
     )
-    if q:
-        like = f"%{connection.ops.prep_for_like_query(q)}%"
-        wanted = [like, like]
-    else:
-        wanted = [actor.user_id, values_param(actor.team_ids)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [chosen, *wanted, org_id, org_id, *wanted, chosen, org_id, PERSON_PICKER_SHOWN + 1]
-        )
-        rows = cursor.fetchall()
-    count = rows[0][3] if rows else 0
-    partial = count > PERSON_PICKER_SHOWN
-    rows = [row for row in rows if row[4] < 2]
-    more = len(rows) > PERSON_PICKER_SHOWN
-    rows = sorted(rows[:PERSON_PICKER_SHOWN], key=lambda row: row[5])  # by name, in the database's collation
-    html = options(((pk, name or email) for pk, name, email, *_ in rows), selected)
-    if more:
-        html += '<option value="" disabled>More people match: type more of the name to find them</option>'
-    elif q and partial and all(pk == selected for pk, *_ in rows):
-        html += f'<option value="" disabled>No other person’s name or email contains “{escape(q)}”</option>'
-    return Picker(SafeString(html), partial, count, q if partial else "")
 
 
 def team_list(*, actor: Actor):
