@@ -94,13 +94,12 @@ def goal_list(
     actor: Actor,
     cycle_id: int | None = None,
     team_id: int | None = None,
-    status: str | None = None,
     parent_id: int | None = None,
     owner_id: int | None = None,
     with_key_results: bool = False,
     ids: list[int] | None = None,
 ) -> list[Goal]:
-    """Goals matching the filters. Status depends on time, so that filter runs after the query."""
+    """Goals matching the filters (by status: `status_filter`, in the database)."""
     goals = goal_query(
         actor=actor, cycle_id=cycle_id, team_id=team_id, parent_id=parent_id, owner_id=owner_id
     )
@@ -110,10 +109,7 @@ def goal_list(
         goals = goals.prefetch_related(
             Prefetch("key_results", queryset=KeyResult.objects.select_related("owner"))
         )
-    result = list(goals)
-    if status:
-        result = [g for g in result if g.status == status]
-    return result
+    return list(goals)
 
 
 def goal_query(
