@@ -43,11 +43,29 @@ def _execute(compiler, sql: str, params: list):
     once (as `execute_sql` gives them when not chunked)."""
 
     def execute_sql(*args, **kwargs):
-        with compiler.connection.cursor() as cursor:
+        with _cursor(compiler.connection) as cursor:
             cursor.execute(sql, params)
             return [cursor.fetchall()]
 
     return execute_sql
+
+
+def _cursor(connection):
+    """A cursor for a replayed query. On PostgreSQL with prepared statements on (`prepare_threshold` set,
+    see `config.settings.base.database_config`), one that binds its parameters on the server, so that the
+    query is planned once per connection and then only executed: planning the goal page's query costs more
+    than running it. Django's other cursors bind on the client and are never prepared. Django wraps both,
+    so the query is counted and logged as any other."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        return connection.cursor()
+    import psycopg
+
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(psycopg.Cursor(connection.connection))
 
 
 def _build(build, names: tuple[str, ...], using: str, base: int):

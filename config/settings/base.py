@@ -99,7 +99,16 @@ TEMPLATES = [
 def database_config() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if config["ENGINE"].endswith("postgresql") and os.environ.get("CHARTER_PREPARED_STATEMENTS") != "0":
+            # The hot pages' queries compiled once per process (`charter.core.compiled`) are prepared on
+            # first use and planned once, for any ids (their plans are index lookups by id); Django's other
+            # queries bind on the client and never are. 0 turns it off, for a pooler in transaction mode
+            # that cannot keep prepared statements.
+            options = config.setdefault("OPTIONS", {})
+            options["prepare_threshold"] = 0
+            options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
+        return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
