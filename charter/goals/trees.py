@@ -1,8 +1,8 @@
 """Reads of a cycle's goals as a forest (the API's alignment tree, the strategy map), as plain rows.
 
-Each tree costs one query of goal columns and one of key result columns (plus one light query of the
-cycle's links for a team's subtree or an outline): no model instances, the level, intent and status by
-the same rules as the goal model's properties (`rows.goal_out`).
+Each tree costs one query of goal columns and one of key result columns (plus one light query of links: a
+team's subtree and the goals above it, or the whole cycle's for an outline): no model instances, the level,
+intent and status by the same rules as the goal model's properties (`rows.goal_out`).
 """
 
 from functools import cache
@@ -52,8 +52,8 @@ def alignment_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -
     """The cycle's goals as a forest of `{"goal": GoalOut row with "key_results", "children": [...]}`,
     parents before children, siblings by title. With `team_id`, only that team's subtree: goals of the
     team and everything below them. Goals whose parent lies in another cycle are roots here."""
-    links = _cycle_links(actor, cycle_id) if team_id else []
-    ids = _team_subtree_ids(links, team_id) if team_id else None
+    links = _subtree_links(actor, cycle_id, team_id) if team_id else []
+    ids = _in_subtree(links) if team_id else None
     now, stale_days = timezone.now(), actor.organization.stale_days
     goals = _goal_rows(
         actor, cycle_id, ids, (*GOAL_OUT_FIELDS, *JOINED_FIELDS), lambda row: goal_out(row, now, stale_days)
@@ -65,8 +65,8 @@ def alignment_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -
 def map_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -> list[dict]:
     """`alignment_tree` with what a strategy map card shows (MAP_GOAL_FIELDS, "status", "has_intent",
     "key_results" of MAP_KR_FIELDS) instead of the API's fields."""
-    links = _cycle_links(actor, cycle_id) if team_id else []
-    ids = _team_subtree_ids(links, team_id) if team_id else None
+    links = _subtree_links(actor, cycle_id, team_id) if team_id else []
+    ids = _in_subtree(links) if team_id else None
     return _map_forest(actor, cycle_id, ids, links if team_id else None)
 
 
@@ -204,18 +204,40 @@ def _cycle_links_sql(vendor: str) -> str:
     )
 
 
-def _team_subtree_ids(links: list, team_id: int) -> list[int]:
+def _subtree_links(actor: Actor, cycle_id: int, team_id: int) -> list[tuple[int, int | None, bool]]:
+    """(id, parent id, in the subtree) in title order of the team's subtree in the cycle (the team's goals
+    and every goal below them) and of the goals above it (to order its roots as the whole cycle's walk
+    would): one recursive query that reads those goals only, not the whole cycle's."""
+    with connection.cursor() as cursor:
+        params = [actor.organization_id, cycle_id, team_id, *[cycle_id] * 4, actor.organization_id]
+        cursor.execute(_subtree_sql(connection.vendor), params)
+        return cursor.fetchall()
+
+
+@cache
+def _subtree_sql(vendor: str) -> str:
+    goals = connection.ops.quote_name(Goal._meta.db_table)
+    return f"""
+WITH RECURSIVE sub(id, parent_id, cycle_id) AS (
+    SELECT id, parent_id, cycle_id FROM {goals} WHERE organization_id = %s AND cycle_id = %s AND team_id = %s
+    UNION
+    SELECT g.id, g.parent_id, g.cycle_id FROM {goals} g JOIN sub ON g.parent_id = sub.id AND sub.cycle_id = %s
+), up(id, parent_id, cycle_id) AS (
+    SELECT g.id, g.parent_id, g.cycle_id FROM {goals} g
+    WHERE g.id IN (SELECT parent_id FROM sub WHERE cycle_id = %s) AND g.id NOT IN (SELECT id FROM sub)
+    UNION
+    SELECT g.id, g.parent_id, g.cycle_id FROM {goals} g JOIN up ON g.id = up.parent_id AND up.cycle_id = %s
+)
+SELECT g.id, g.parent_id, s.inside FROM (
+    SELECT id, cycle_id, 1 AS inside FROM sub UNION ALL SELECT id, cycle_id, 0 FROM up
+) s JOIN {goals} g ON g.id = s.id
+WHERE s.cycle_id = %s AND g.organization_id = %s
+ORDER BY g.title, g.id"""
+
+
+def _in_subtree(links: list) -> list[int]:
     """Ids of the team's goals in the cycle and of every goal below them (the map's team filter)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id, _ in links:
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = set(), [pk for pk, _, team in links if team == team_id]
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, ()))
-    return sorted(found)
+    return sorted(pk for pk, _, inside in links if inside)
 
 
 def _walk_key(links: list):

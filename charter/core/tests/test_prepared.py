@@ -38,7 +38,8 @@ def test_the_goal_page_queries_are_prepared_once_and_counted(owner, cycle, login
     with CaptureQueriesContext(connection) as queries:
         pages = _goal_pages(client, goals)
     prepared = _prepared()
-    replayed = [s for s in prepared if s.startswith('SELECT "goals_goal"."id", "goals_goal"."organization_id"')]
+    goal_query = 'SELECT "goals_goal"."id", "goals_goal"."organization_id"'
+    replayed = [s for s in prepared if s.startswith(goal_query)]
     assert len(replayed) == 1, prepared
     generic, custom = prepared[replayed[0]]
     assert (generic, custom) == (3, 0)  # one plan for every goal: no planning per request
@@ -54,4 +55,3 @@ def test_the_goal_page_queries_are_prepared_once_and_counted(owner, cycle, login
         assert _prepared() == {}
     finally:
         connection.connection.prepare_threshold = 0
-

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from charter.goals import selectors, trees
 from charter.goals.models import Goal, KeyResult
-from charter.goals.tests.factories import make_goal, make_key_result
+from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
 from charter.organizations.tests.factories import make_team
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,23 @@ def test_the_maps_plain_rows_are_what_values_reads(owner, cycle, three_levels):
         assert [{k: type(v) for k, v in r.items()} for r in rows] == [
             {k: type(v) for k, v in r.items()} for r in expected
         ]
+
+
+def test_a_teams_subtree_stays_in_its_cycle(owner, cycle):
+    """Below a team's goal, a goal of another cycle is not on this cycle's map, nor is what sits under it;
+    a team's goal whose parent lies in another cycle is a root."""
+    squad = make_team(owner, "Squad")
+    later = make_cycle(owner, "2027 Q1")
+    top = make_goal(owner, cycle, "Squad top", team_id=squad.pk)
+    elsewhere = make_goal(owner, later, "Next cycle's child", parent_id=top.pk)
+    make_goal(owner, cycle, "Under the other cycle", parent_id=elsewhere.pk)
+    below = make_goal(owner, cycle, "Below top", parent_id=top.pk)
+    adopted = make_goal(owner, cycle, "Squad under next cycle", team_id=squad.pk, parent_id=elsewhere.pk)
+
+    tree = selectors.map_tree(actor=owner, cycle_id=cycle.pk, team_id=squad.pk)
+    assert [(n["goal"]["id"], [c["goal"]["id"] for c in n["children"]]) for n in tree] == [
+        (top.pk, [below.pk]),
+        (adopted.pk, []),
+    ]
+    api = selectors.alignment_tree(actor=owner, cycle_id=cycle.pk, team_id=squad.pk)
+    assert [n["goal"]["id"] for n in api] == [top.pk, adopted.pk]
