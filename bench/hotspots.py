@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/hotspots.py --size M "goal page"            # after bench/run.py made the data
     .venv/bin/python bench/hotspots.py --size M "home" --sql --top 40
+    .venv/bin/python bench/hotspots.py --size M "goal page" --time   # unprofiled ms per request, SQL share
 
 Uses the database and state of an earlier `bench/run.py` run (`charter_bench_<size>`), the same settings
 (`bench.settings`) and the same paths, through Django's test client (no server, no network): what it
@@ -32,6 +33,12 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sql", action="store_true", help="Print the SQL of one request.")
+    parser.add_argument(
+        "--time",
+        action="store_true",
+        help="No profile: milliseconds per request over --requests (default 40 here), and how many of them"
+        " the SQL took (sending, PostgreSQL's work, reading the rows); the rest is Python.",
+    )
     args = parser.parse_args(argv)
 
     server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/")
@@ -71,6 +78,8 @@ def main(argv=None) -> int:
 
     with connection.execute_wrapper(record):
         call(1)
+    if args.time:
+        return _time(ep["name"], call, args.requests if args.requests != 10 else 40, connection)
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -84,6 +93,28 @@ def main(argv=None) -> int:
         for seconds, statement in sql:
             print(f"  {seconds * 1000:7.1f} ms  {statement[:300]}")
     pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(args.top)
+    return 0
+
+
+def _time(name: str, call, requests: int, connection) -> int:
+    in_sql = 0.0
+
+    def measure(execute, *args):
+        nonlocal in_sql
+        started = time.perf_counter()
+        try:
+            return execute(*args)
+        finally:
+            in_sql += time.perf_counter() - started
+
+    with connection.execute_wrapper(measure):
+        started = time.perf_counter()
+        for i in range(requests):
+            call(i + 2)
+        total = (time.perf_counter() - started) / requests * 1000
+    sql = in_sql / requests * 1000
+    python = total - sql
+    print(f"{name}: {total:.1f} ms a request, SQL {sql:.1f} ms, Python {python:.1f} ms, {requests} requests")
     return 0
 
 
