@@ -106,6 +106,7 @@ def _cursor():
     if _connection is None or _connection.closed:
         _connection = psycopg.connect(DSN, autocommit=True)
         _connection.execute("SET TIME ZONE 'UTC'")
+        _connection.execute("SET random_page_cost = 1.1")  # as Charter's connections (config.settings.base)
     return _connection.cursor()
 
 
