@@ -21,6 +21,8 @@ from .vectors import matrix, unpack
 RRF_K = 60
 MAX_LIMIT = 100
 DEFAULT_THRESHOLD = 0.8
+# What a hit shows (the page, the API and MCP): not `updated_at` nor the organization, already known.
+HIT_FIELDS = ("type", "object_id", "title", "body", "url", "team_id", "cycle_id")
 
 
 @dataclass
@@ -101,7 +103,8 @@ def search(
     )
     by_meaning = _meaning(org_id, q, token=token, **filters) if emb is not None and mode != "keyword" else []
     fused = fuse(by_keyword, by_meaning)[:limit]
-    docs = SearchDocument.objects.for_org(actor.organization).in_bulk([doc_id for doc_id, _ in fused])
+    docs = SearchDocument.objects.for_org(actor.organization).only(*HIT_FIELDS)
+    docs = docs.in_bulk([doc_id for doc_id, _ in fused])
     k_rank = {d: i for i, d in enumerate(by_keyword, 1)}
     m_rank = {d: i for i, d in enumerate(by_meaning, 1)}
     for doc_id, score in fused:

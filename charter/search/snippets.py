@@ -1,6 +1,7 @@
 """Snippets of search results: escape first, then mark the query's words."""
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -18,13 +19,21 @@ def _window(text: str, words: list[str]) -> str:
     return ("…" if start else "") + piece + ("…" if start + WIDTH < len(text) else "")
 
 
+@lru_cache(maxsize=256)
+def _marker(words: tuple[str, ...]) -> re.Pattern | None:
+    """The pattern of a query's words (as word starts, longest first), made once for a page's 40 texts."""
+    usable = [re.escape(escape(w)) for w in words if len(w) > 1]
+    if not usable:
+        return None
+    return re.compile(r"\b(" + "|".join(sorted(usable, key=len, reverse=True)) + r")", re.IGNORECASE)
+
+
 def highlight(text: str, words: list[str]) -> str:
     """HTML: `text` escaped, with each query word (as a word start) in <mark>."""
     escaped = escape(text)
-    usable = [re.escape(escape(w)) for w in words if len(w) > 1]
-    if not usable:
+    pattern = _marker(tuple(words))
+    if pattern is None:
         return mark_safe(escaped)  # escaped above
-    pattern = re.compile(r"\b(" + "|".join(sorted(usable, key=len, reverse=True)) + r")", re.IGNORECASE)
     return mark_safe(pattern.sub(r"<mark>\1</mark>", escaped))  # escaped above
 
 

@@ -4,6 +4,7 @@ import html
 
 from django.shortcuts import render
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 
 from charter.core.errors import ValidationError
 from charter.core.http import requires
@@ -28,6 +29,32 @@ def _options(pairs, selected) -> SafeString:
     )
 
 
+def _hits(hits) -> SafeString:
+    """The results' `<li>`s, as the template loop drew them (20 hits: ~1 ms of template nodes a request).
+    The title and snippet are HTML already (escaped, the words in <mark>); the rest is escaped here."""
+    labels, items = registry.labels(), []
+    for hit in hits:
+        doc, title = hit.doc, hit.title_html
+        label = html.escape(capfirst(labels.get(doc.type, doc.type)))
+        if doc.url:
+            title = f'<a class="fw-bold" href="{html.escape(doc.url)}">{title}</a>'
+        else:
+            title = f'<span class="fw-bold">{title}</span>'
+        how = " + ".join(
+            n for n, rank in (("words", hit.keyword_rank), ("meaning", hit.meaning_rank)) if rank
+        )
+        snippet = f'<p class="mb-0 small">{hit.snippet_html}</p>' if hit.snippet_html else ""
+        items.append(
+            '\n    <li class="card mb-2"><div class="card-body py-2">\n'
+            '      <div class="d-flex align-items-center gap-2">\n'
+            f'        <span class="badge bg-secondary-lt">{label}</span>\n'
+            f"        {title}\n"
+            f'        <span class="ms-auto small text-secondary">{how}</span>\n'
+            f"      </div>\n      {snippet}\n    </div></li>"
+        )
+    return SafeString("".join(items))
+
+
 def _filters(params) -> dict:
     types = [t for t in params.getlist("type") if t]
     return {"types": types or None, "team_id": _int(params, "team"), "cycle_id": _int(params, "cycle")}
@@ -45,6 +72,7 @@ def search_page(request):
     context = {
         "q": q,
         "results": results,
+        "hits_html": _hits(results.hits) if results else "",
         "error": error,
         "meaning": meaning,
         "type_choices": registry.labels().items(),

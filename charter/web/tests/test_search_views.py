@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from charter.goals.tests.factories import make_goal
+from charter.goals.tests.factories import make_cycle, make_goal
 from charter.organizations.tests.factories import make_team
 from charter.search import embedder, services
 from charter.search.models import SearchDocument
@@ -57,6 +57,33 @@ def test_search_page_filter_options_are_escaped_and_marked(login, owner, cycle):
     expected = f'<option value="{team.pk}" selected>&lt;b&gt;R&amp;D&lt;/b&gt; &quot;lab&quot;</option>'
     assert expected in body and "<b>R&D" not in body
     assert f'<option value="{cycle.pk}">{cycle.name}</option>' in body  # no cycle chosen: none selected
+
+
+def test_search_page_draws_each_hit_escaped_with_how_it_was_found(login, owner, other_owner, cycle):
+    goal = make_goal(
+        owner, cycle, title="<b>Churn</b> & more", purpose="<script>churn</script>", end_state=""
+    )
+    theirs = make_goal(
+        other_owner, make_cycle(other_owner), title="Their churn plan", purpose="", end_state=""
+    )
+    services.reindex(organization_id=owner.organization.pk)
+    services.reindex(organization_id=other_owner.organization.pk)
+    with embedder.use(None, "no model"):
+        body = login(owner).get(reverse("search"), {"q": "churn"}).content.decode()
+    item = (
+        '<li class="card mb-2"><div class="card-body py-2">\n'
+        '      <div class="d-flex align-items-center gap-2">\n'
+        '        <span class="badge bg-secondary-lt">Goal</span>\n'
+        f'        <a class="fw-bold" href="/goals/{goal.pk}/">'
+        "&lt;b&gt;<mark>Churn</mark>&lt;/b&gt; &amp; more</a>\n"
+        '        <span class="ms-auto small text-secondary">words</span>\n'
+        "      </div>\n"
+        '      <p class="mb-0 small">'
+    )
+    assert item in body and "&lt;script&gt;<mark>churn</mark>" in body
+    assert "<b>Churn" not in body and "<script>churn" not in body
+    assert "Their churn plan" not in body and f"/goals/{theirs.pk}/" not in body
+    assert "1 result for" in body
 
 
 @pytest.mark.parametrize("rows", [10, 100])
