@@ -32,30 +32,30 @@ def _progress(value: float, label: str) -> str:
     )
 
 
-def goal_rows(goals, all_cycles: bool) -> SafeString:
-    """The table's rows: each goal (with its parent, team, owner and cycle read, and `key_result_count`)
-    with its title linked, the goal it contributes to, team, accountable person, cycle (`all_cycles`),
-    status, progress and number of key results; every text escaped."""
+def goal_rows(goals: list[dict], all_cycles: bool) -> SafeString:
+    """The table's rows: each goal (a row of `selectors.goal_list_page`) with its title linked, the goal
+    it contributes to, team, accountable person, cycle (`all_cycles`), status, progress and number of key
+    results; every text escaped."""
     link = reverse("goal_detail", args=[0]).removesuffix("0/")
     rows = []
     for goal in goals:
-        title = escape(goal.title)
-        parent = (
-            f'<div class="small text-secondary">→ {escape(goal.parent.title)}</div>' if goal.parent else ""
-        )
-        team = escape(goal.team.name) if goal.team else '<span class="text-secondary">Organization</span>'
-        owner = escape(goal.owner.full_name or goal.owner.email)
-        cycle = f"<td>{escape(goal.cycle.name)}</td>" if all_cycles else ""
+        title = escape(goal["title"])
+        parent = goal["parent__title"]
+        parent = f'<div class="small text-secondary">→ {escape(parent)}</div>' if parent is not None else ""
+        team = goal["team__name"]
+        team = escape(team) if team is not None else '<span class="text-secondary">Organization</span>'
+        owner = escape(goal["owner__full_name"] or goal["owner__email"])
+        cycle = f"<td>{escape(goal['cycle__name'])}</td>" if all_cycles else ""
         rows.append(
             "\n        <tr>\n          <td>\n"
-            f'            <a href="{link}{goal.pk}/" class="fw-bold">{title}</a>\n'
+            f'            <a href="{link}{goal["id"]}/" class="fw-bold">{title}</a>\n'
             f"            {parent}\n          </td>\n"
             f"          <td>{team}</td>\n"
             f"          <td>{owner}</td>\n"
             f"          {cycle}\n"
-            f"          <td>{_status(goal.status)}</td>\n"
-            f"          <td>{_progress(goal.progress, f'Progress of {title}')}</td>\n"
-            f'          <td class="text-end">{goal.key_result_count}</td>\n'
+            f"          <td>{_status(goal['status'])}</td>\n"
+            f"          <td>{_progress(goal['progress'], f'Progress of {title}')}</td>\n"
+            f'          <td class="text-end">{goal["key_result_count"]}</td>\n'
             "        </tr>\n        "
         )
     return SafeString("".join(rows))
