@@ -1,6 +1,8 @@
 """The goal list page's rows, drawn in Python: the template's row (two includes, a dozen lookups per goal)
 was most of the page's time. The markup is the one the template drew (`test_list_html.py` compares them)."""
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from django.template.defaultfilters import floatformat
@@ -20,13 +22,25 @@ def _status(status: str) -> str:
     )
 
 
+_MILLI = Decimal("0.001")
+
+
+def three_places(value: float) -> str:
+    """`floatformat(value, "3u")` without its generality (a tenth of its time): three decimals, rounded
+    half up from the float's shortest decimal form, no sign on zero."""
+    if not math.isfinite(value):
+        return floatformat(value, "3u")
+    rounded = Decimal(repr(value)).quantize(_MILLI, ROUND_HALF_UP)
+    return str(rounded) if rounded else "0.000"
+
+
 def _progress(value: float, label: str) -> str:
     """`goals/_progress.html`, as included (`label` escaped already)."""
     percent = round(value * 100)  # as `{% widthratio value 1 100 %}`
     exceeded = " progress-exceeded" if value > 1 else ""
     return (
         '\n<div class="d-flex align-items-center gap-2 progress-cell">\n'
-        f'  <progress class="progress progress-sm flex-fill{exceeded}" value="{floatformat(value, "3u")}"'
+        f'  <progress class="progress progress-sm flex-fill{exceeded}" value="{three_places(value)}"'
         f' max="1" aria-label="{label}">{percent}%</progress>\n'
         f'  <span class="text-secondary small text-nowrap progress-value">{percent}%</span>\n</div>\n'
     )
