@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.compiled import replay
+from charter.core.compiled import prepared_cursor, replay
 from charter.core.errors import NotFound
 from charter.core.jsonrows import JSONRows
 from charter.core.rows import columns, plain_select, row_reader
@@ -205,7 +205,10 @@ def goal_list_page(
         f" JOIN {goals} m ON m.id = p.id{joins} ORDER BY m.title, m.id"
     )
     page = min(max(page, 1), GOAL_LIST_LAST_PAGE)  # an offset the databases take
-    with connection.cursor() as cursor:
+    # One cycle's page is planned once per connection (a generic plan: by index, 0.6 ms less at M); all
+    # cycles' is planned each time, as its generic plan reads every goal (L: 90 ms instead of 40).
+    cursor = prepared_cursor(connection) if cycle_id else connection.cursor()
+    with cursor:
         cursor.execute(sql, [*params, per_page, (page - 1) * per_page])
         rows = cursor.fetchall()
         total = rows[0][-2] if rows else 0
