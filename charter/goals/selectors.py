@@ -20,10 +20,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.compiled import replay
+from charter.core.compiled import prepared_cursor, replay
 from charter.core.errors import NotFound
 from charter.core.jsonrows import JSONRows
-from charter.core.rows import columns, row_reader
+from charter.core.rows import columns, plain_select, row_reader
 from charter.mission.models import Mission
 from charter.organizations.models import Organization, User
 
@@ -149,6 +149,26 @@ def status_filter(actor: Actor, cycles, status: str, cycle_id: int | None = None
     return RawSQL(sql, params, output_field=IntegerField()), BY_SEVERITY.index(status)
 
 
+# What a row of the goal list page shows (`list_html.goal_rows`), read as `.values()` names them: the
+# goal's columns its status needs, its parent's title, its team's name and its owner's name.
+GOAL_LIST_FIELDS = (
+    "id", "title", "cycle_id", "progress", "confidence", "last_check_in_at", "created_at",
+    "parent__title", "team__name", "owner__full_name", "owner__email",
+)  # fmt: skip
+
+
+@cache
+def _goal_list_select(vendor: str) -> tuple[str, str, object]:
+    """The goal list's SELECT (GOAL_LIST_FIELDS, the page's total and each goal's number of key results)
+    and its joins, built once per process (`plain_select`), with its row reader."""
+    q = connection.ops.quote_name
+    goals, key_results = q(Goal._meta.db_table), q(KeyResult._meta.db_table)
+    select, as_dict = plain_select(Goal, GOAL_LIST_FIELDS)
+    head, joins = select.split(f" FROM {goals} m", 1)
+    head += f", p.total, (SELECT COUNT(*) FROM {key_results} k WHERE k.goal_id = m.id)"
+    return head, joins, as_dict
+
+
 def goal_list_page(
     *,
     actor: Actor,
@@ -159,37 +179,57 @@ def goal_list_page(
     status: str | None = None,
     owner_id: int | None = None,
     per_page: int = GOAL_LIST_PAGE_SIZE,
-) -> tuple[list[Goal], int, int]:
-    """One page of the goal list (ordered by title), the number of matching goals and the page shown
-    (`page` past the last one gives the last one). Two queries: the page's ids and the total (as a window
-    count) from the goals alone, the status filter computed by the database; then those goals with what
-    the rows show, each with its `key_result_count`. A page past the end: one more to count, and the
-    last page."""
-    goals = Goal.objects.for_org(actor.organization)
-    filters = {"cycle_id": cycle_id, "team_id": team_id, "owner_id": owner_id}
-    goals = goals.filter(**{k: v for k, v in filters.items() if v}).order_by("title", "id")
+) -> tuple[list[dict], int, int]:
+    """One page of the goal list (ordered by title) as rows of GOAL_LIST_FIELDS with each goal's
+    `status`, `key_result_count` and `cycle__name` (of `cycles`, the organization's), the number of
+    matching goals and the page shown (`page` past the last one gives the last one). One query in plain
+    SQL, no models: the page's ids and the total (a window count) from the goals alone, the status filter
+    computed by the database, joined to what the rows show. A page past the end: one more to count, and
+    the last page."""
+    q = connection.ops.quote_name
+    goals = q(Goal._meta.db_table)
+    where, params = [f"{goals}.organization_id = %s"], [actor.organization_id]
+    for column, value in (("cycle_id", cycle_id), ("team_id", team_id), ("owner_id", owner_id)):
+        if value:
+            where.append(f"{goals}.{q(column)} = %s")
+            params.append(value)
     if status:
         severity, index = status_filter(actor, cycles, status, cycle_id)
-        goals = goals.alias(severity=severity).filter(severity=index)
-    counted = goals.annotate(total=Window(Count("id"))).values_list("id", "total")
-    page = min(max(page, 1), GOAL_LIST_LAST_PAGE)  # an offset the databases take
-    found = list(counted[(page - 1) * per_page : page * per_page])
-    total = found[0][1] if found else 0
-    if not found and page > 1:
-        total = goals.count()
-        page = max((total + per_page - 1) // per_page, 1)
-        found = list(counted[(page - 1) * per_page : page * per_page]) if total else []
-    if not found:
-        return [], total, page
-    key_results = KeyResult.objects.for_org(actor.organization).filter(goal_id=OuterRef("pk"))
-    count = key_results.order_by().values("goal_id").annotate(n=Count("id")).values("n")
-    shown = (
-        _goals(actor)
-        .filter(pk__in=[pk for pk, _ in found])
-        .annotate(key_result_count=Coalesce(Subquery(count), 0))
-        .order_by("title", "id")
+        where.append(f"({severity.sql}) = %s")
+        params += [*severity.params, index]
+    where = " AND ".join(where)
+    head, joins, as_dict = _goal_list_select(connection.vendor)
+    sql = (
+        f"{head} FROM (SELECT {goals}.id, COUNT(*) OVER () AS total FROM {goals} WHERE {where}"
+        f" ORDER BY {goals}.title, {goals}.id LIMIT %s OFFSET %s) p"
+        f" JOIN {goals} m ON m.id = p.id{joins} ORDER BY m.title, m.id"
     )
-    return list(shown), total, page
+    page = min(max(page, 1), GOAL_LIST_LAST_PAGE)  # an offset the databases take
+    # One cycle's page is planned once per connection (a generic plan: by index, 0.6 ms less at M); all
+    # cycles' is planned each time, as its generic plan reads every goal (L: 90 ms instead of 40).
+    cursor = prepared_cursor(connection) if cycle_id else connection.cursor()
+    with cursor:
+        cursor.execute(sql, [*params, per_page, (page - 1) * per_page])
+        rows = cursor.fetchall()
+        total = rows[0][-2] if rows else 0
+        if not rows and page > 1:
+            cursor.execute(f"SELECT COUNT(*) FROM {goals} WHERE {where}", params)
+            total = cursor.fetchone()[0]
+            page = max((total + per_page - 1) // per_page, 1)
+            if total:
+                cursor.execute(sql, [*params, per_page, (page - 1) * per_page])
+                rows = cursor.fetchall()
+    now, stale_days = timezone.now(), actor.organization.stale_days
+    by_id = {cycle.pk: cycle for cycle in cycles}
+    shown = []
+    for row in rows:
+        goal = as_dict(row[:-2])
+        cycle = by_id[goal["cycle_id"]]
+        goal["status"] = status_of(goal, now, stale_days, cycle)
+        goal["key_result_count"] = row[-1]
+        goal["cycle__name"] = cycle.name
+        shown.append(goal)
+    return shown, total, page
 
 
 def goal_page(

@@ -141,7 +141,7 @@ def goal_list(request):
             status=context["status"],
             owner_id=context["owner_id"],
         )
-    context["goals"] = goals
+    context["goals"] = bool(goals)
     context["goal_rows"] = list_html.goal_rows(goals, all_cycles)
     context["pager"] = _pager(params, page, total, selectors.GOAL_LIST_PAGE_SIZE)
     return render(request, "goals/goal_list.html", context)

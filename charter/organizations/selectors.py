@@ -85,13 +85,18 @@ def _picker_wanted_params(q: str, otherwise: list) -> list:
     return otherwise
 
 
-def _picker(sql, actor, selected, q, wanted, *, shown: int, label, noun: str, searched: str) -> Picker:
+def _picker(
+    sql, actor, selected, q, wanted, *, shown: int, label, noun: str, searched: str, params=None
+) -> Picker:
     """Run a picker's query (rows: id, two texts, the organization's count, `picked`, the place by name)
     and draw its options: at most `shown`, by name, `label(row)` each, with a last disabled option when
-    more would have matched or when a search found none but the chosen one."""
+    more would have matched or when a search found none but the chosen one. The query's parameters are
+    `params` when given, else the team picker's layout (`wanted` twice: in the rank and the condition)."""
     org_id, chosen = actor.organization_id, selected or 0
-    with connection.cursor() as cursor:  # `wanted` twice: in the rank and in the condition
-        cursor.execute(sql, [chosen, *wanted, org_id, org_id, *wanted, chosen, org_id, shown + 1])
+    if params is None:
+        params = [chosen, *wanted, org_id, org_id, *wanted, chosen, org_id, shown + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     count = rows[0][3] if rows else 0
     partial = count > shown
@@ -135,23 +140,41 @@ PERSON_PICKER_SHOWN = 60
 def _person_picker_query(vendor: str, search: bool) -> str:
     """The SQL of `person_picker`, built once per process, as `_team_picker_query`. Rows: id, name,
     email, the organization's number of members, `picked` (0 the chosen one, 1 a wanted one, 2 the
-    organization's first member: read only to carry the number) and the place by name."""
+    organization's first member: read only to carry the number) and the place by name. With a search, the
+    members whose name or email contains it (a scan, as any search of a substring; the parameters as the
+    team picker's); without, the candidates gathered by index first (the chosen one, the person, their team
+    mates, the first member; every member only when they are at most PERSON_PICKER_SHOWN, a branch the
+    database skips otherwise), so that a large organization's members are not all read and sorted:
+    parameters organization, chosen, person, their teams, organization, organization, limit."""
     q = connection.ops.quote_name
     user, member, team_member = (q(m._meta.db_table) for m in (User, Membership, TeamMembership))
     if search:  # the name or the email contains it; LIKE's wildcards in the search are escaped
         wanted = "UPPER(u.full_name) LIKE UPPER(%s) ESCAPE '\\' OR UPPER(u.email) LIKE UPPER(%s) ESCAPE '\\'"
-    else:  # the person and their team mates
-        wanted = f"u.id = %s OR u.id IN (SELECT user_id FROM {team_member} WHERE team_id {among(vendor)})"
-    wanted = f"(c.n <= {PERSON_PICKER_SHOWN} OR {wanted})"
+        wanted = f"(c.n <= {PERSON_PICKER_SHOWN} OR {wanted})"
+        return (
+            "SELECT u.id, u.full_name, u.email, c.n,"
+            f" CASE WHEN u.id = %s THEN 0 WHEN {wanted} THEN 1 ELSE 2 END AS picked,"
+            " ROW_NUMBER() OVER (ORDER BY u.full_name, u.email, u.id)"
+            f" FROM {member} m JOIN {user} u ON u.id = m.user_id"
+            f" CROSS JOIN (SELECT COUNT(*) AS n FROM {member} WHERE organization_id = %s AND is_active) c"
+            f" WHERE m.organization_id = %s AND m.is_active AND ({wanted} OR u.id = %s"
+            f" OR u.id = (SELECT MIN(user_id) FROM {member} WHERE organization_id = %s AND is_active))"
+            " ORDER BY picked, u.full_name, u.email, u.id LIMIT %s"
+        )
     return (
-        "SELECT u.id, u.full_name, u.email, c.n,"
-        f" CASE WHEN u.id = %s THEN 0 WHEN {wanted} THEN 1 ELSE 2 END AS picked,"
+        f"WITH c AS (SELECT COUNT(*) AS n FROM {member} WHERE organization_id = %s AND is_active)"
+        " SELECT u.id, u.full_name, u.email, c.n, k.picked,"
         " ROW_NUMBER() OVER (ORDER BY u.full_name, u.email, u.id)"
-        f" FROM {member} m JOIN {user} u ON u.id = m.user_id"
-        f" CROSS JOIN (SELECT COUNT(*) AS n FROM {member} WHERE organization_id = %s AND is_active) c"
-        f" WHERE m.organization_id = %s AND m.is_active AND ({wanted} OR u.id = %s"
-        f" OR u.id = (SELECT MIN(user_id) FROM {member} WHERE organization_id = %s AND is_active))"
-        " ORDER BY picked, u.full_name, u.email, u.id LIMIT %s"
+        " FROM (SELECT user_id, MIN(picked) AS picked FROM ("
+        " SELECT %s AS user_id, 0 AS picked UNION ALL SELECT %s, 1"
+        f" UNION ALL SELECT user_id, 1 FROM {team_member} WHERE team_id {among(vendor)}"
+        f" UNION ALL SELECT user_id, 1 FROM (SELECT user_id FROM {member} WHERE organization_id = %s"
+        f" AND is_active AND (SELECT n FROM c) <= {PERSON_PICKER_SHOWN} LIMIT {PERSON_PICKER_SHOWN}) e"
+        f" UNION ALL SELECT MIN(user_id), 2 FROM {member} WHERE organization_id = %s AND is_active"
+        ") w GROUP BY user_id) k"
+        f" JOIN {member} m ON m.user_id = k.user_id AND m.organization_id = %s AND m.is_active"
+        f" JOIN {user} u ON u.id = k.user_id CROSS JOIN c"
+        " ORDER BY k.picked, u.full_name, u.email, u.id LIMIT %s"
     )
 
 
@@ -162,12 +185,17 @@ def person_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> 
     name or email contains it; always the `selected` member (when one of the organization's). By name
     (the email when none); a last disabled option says when more would have matched."""
     q = " ".join(q.split())[:TEAM_SEARCH_MAX]
+    org_id, params = actor.organization_id, None
+    if not q:  # the candidates' query, its own parameters (`_person_picker_query`)
+        teams, bound = values_param(actor.team_ids), PERSON_PICKER_SHOWN + 1
+        params = [org_id, selected or 0, actor.user_id, teams, org_id, org_id, org_id, bound]
     return _picker(
         _person_picker_query(connection.vendor, bool(q)),
         actor,
         selected,
         q,
-        _picker_wanted_params(q, [actor.user_id, values_param(actor.team_ids)]),
+        _picker_wanted_params(q, []),
+        params=params,
         shown=PERSON_PICKER_SHOWN,
         label=lambda row: row[1] or row[2],
         noun="people",

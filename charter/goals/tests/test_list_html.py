@@ -6,10 +6,12 @@ a team, one of the organization without, an owner without a name, all cycles' co
 from datetime import timedelta
 
 import pytest
+from django.db.models import Count
 from django.template import Context, Template
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
-from charter.goals.list_html import goal_rows
+from charter.goals.list_html import goal_rows, three_places
 from charter.goals.models import Goal
 from charter.goals.selectors import goal_list_page
 from charter.goals.tests.factories import make_goal, make_key_result
@@ -56,9 +58,26 @@ def test_the_rows_are_the_templates(owner, cycle):
             last_check_in_at=now - timedelta(days=40 * (i % 2)),
         )
     goals, total, _ = goal_list_page(actor=owner, cycles=[cycle], cycle_id=cycle.pk)
-    assert total == 9 and {g.status for g in goals} >= {"on_track", "off_track"}
+    assert total == 9 and {g["status"] for g in goals} >= {"on_track", "off_track"}
+    # The template drew model instances, read as the page read them before.
+    models = list(
+        Goal.objects.for_org(owner.organization)
+        .select_related("cycle", "team", "owner", "organization", "parent")
+        .annotate(key_result_count=Count("key_results"))
+        .order_by("title", "id")
+    )
+    assert [g["id"] for g in goals] == [g.pk for g in models]
+    assert [g["status"] for g in goals] == [g.status for g in models]
     for all_cycles in (False, True):
-        expected = ROWS.render(Context({"goals": goals, "all_cycles": all_cycles}))
+        expected = ROWS.render(Context({"goals": models, "all_cycles": all_cycles}))
         assert goal_rows(goals, all_cycles) == expected
     assert "&lt;script&gt;" in goal_rows(goals, True) and "<script>" not in goal_rows(goals, True)
     assert goal_rows([], False) == ""
+
+
+def test_three_places_is_floatformat():
+    values = [0.0, -0.0, 0.0005, -0.0005, 0.0004999, 0.4995, 0.125, 1.0, 1.25, -0.1, 2 / 3, 1e-9]
+    values.append(123456.78951)
+    values += [i / 7919 for i in range(-200, 12000, 7)] + [float("inf"), float("nan")]
+    for value in values:
+        assert three_places(value) == floatformat(value, "3u"), value

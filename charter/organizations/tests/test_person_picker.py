@@ -96,3 +96,15 @@ def test_the_search_endpoint_answers_matching_members_only(owner, other_owner, l
 def test_the_search_endpoint_needs_a_signed_in_member(client):
     response = client.get(reverse("person_options"), {"owner_q": "a"})
     assert response.status_code in (302, 403)
+
+
+def test_a_chosen_team_mate_is_listed_once_and_inactive_members_not_at_all(owner):
+    _many_people(owner, 80)
+    team = make_team(owner, "Growth")
+    member = make_person(owner, Role.MEMBER, team=team, full_name="Zed Member")
+    mate = make_person(owner, Role.MEMBER, team=team, full_name="Amy Mate")
+    gone = make_person(owner, Role.MEMBER, team=team, full_name="Bob Gone")
+    Membership.objects.unscoped().filter(user_id=gone.user_id).update(is_active=False)
+    picker = person_picker(actor=member, selected=mate.user_id)
+    assert _values(picker.options) == [str(mate.user_id), str(member.user_id)]
+    assert picker.partial and picker.total == 80 + 3
