@@ -43,18 +43,19 @@ def _execute(compiler, sql: str, params: list):
     once (as `execute_sql` gives them when not chunked)."""
 
     def execute_sql(*args, **kwargs):
-        with _cursor(compiler.connection) as cursor:
+        with prepared_cursor(compiler.connection) as cursor:
             cursor.execute(sql, params)
             return [cursor.fetchall()]
 
     return execute_sql
 
 
-def _cursor(connection):
-    """A cursor for a replayed query. On PostgreSQL with prepared statements on (`prepare_threshold` set,
-    see `config.settings.base.database_config`), one that binds its parameters on the server, so that the
-    query is planned once per connection and then only executed: planning the goal page's query costs more
-    than running it. Django's other cursors bind on the client and are never prepared. Django wraps both,
+def prepared_cursor(connection):
+    """A cursor for a replayed query, or for a hot page's plain SQL built once per process (its text the
+    same for every request, only the parameters changing). On PostgreSQL with prepared statements on
+    (`prepare_threshold` set, see `config.settings.base.database_config`), one that binds its parameters on
+    the server, so that the query is planned once per connection and then only executed: planning the goal
+    page's query costs more than running it. Django's other cursors bind on the client and are never prepared. Django wraps both,
     so the query is counted and logged as any other."""
     if connection.vendor != "postgresql":
         return connection.cursor()
@@ -66,13 +67,6 @@ def _cursor(connection):
 
     with connection.wrap_database_errors:
         return connection._prepare_cursor(psycopg.Cursor(connection.connection))
-
-
-def prepared_cursor(connection):
-    """`_cursor` for a hot page's plain SQL built once per process (its text the same for every request,
-    only the parameters changing): planned once per connection on PostgreSQL with prepared statements on,
-    an ordinary cursor otherwise."""
-    return _cursor(connection)
 
 
 def _build(build, names: tuple[str, ...], using: str, base: int):
