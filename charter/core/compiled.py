@@ -55,8 +55,8 @@ def prepared_cursor(connection):
     same for every request, only the parameters changing). On PostgreSQL with prepared statements on
     (`prepare_threshold` set, see `config.settings.base.database_config`), one that binds its parameters on
     the server, so that the query is planned once per connection and then only executed: planning the goal
-    page's query costs more than running it. Django's other cursors bind on the client and are never prepared. Django wraps both,
-    so the query is counted and logged as any other."""
+    page's query costs more than running it. Django's other cursors bind on the client and are never
+    prepared. Django wraps both, so the query is counted and logged as any other."""
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.close_if_health_check_failed()
