@@ -6,13 +6,15 @@ instances per decision and prefetching their goals.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
+from django.db import connection
 from django.db.models import OuterRef
 
 from charter.core.actor import Actor
 from charter.core.jsonrows import JSONRows
 from charter.goals.models import Goal
-from charter.organizations.selectors import team_picker
+from charter.organizations.selectors import TEAM_SEARCH_MAX, Picker, picker_of_rows, team_picker
 
 from . import rules
 from .models import Decision, DecisionDomain
@@ -74,17 +76,78 @@ def _goal_titles(decision_ids: list[int]) -> dict[int, list[str]]:
     return titles
 
 
-def filter_choices(*, actor: Actor, team_id: int | None = None, team_q: str = "") -> dict:
-    """The log's team filter (`team_picker`: bounded, the chosen team kept) and its domain and goal
-    filters as (id, name) pairs: the goals offered are those that decisions are linked to, not every goal
-    of every cycle."""
+def filter_choices(
+    *, actor: Actor, team_id: int | None = None, team_q: str = "", goal_id=None, goal_q=""
+) -> dict:
+    """The log's filters: the team picker (`team_picker`), the goal picker (`goal_picker`), both bounded
+    with the chosen one kept, and the domains as (id, name) pairs."""
     org = actor.organization
-    goals = Goal.objects.for_org(org).filter(decisions__isnull=False).distinct().order_by("title", "id")
     return {
         "team_picker": team_picker(actor=actor, selected=team_id, q=team_q),
+        "goal_picker": goal_picker(actor=actor, selected=goal_id, q=goal_q),
         "domains": list(DecisionDomain.objects.for_org(org).order_by("name", "id").values_list("id", "name")),
-        "goals": list(goals.values_list("id", "title")),
     }
+
+
+# The goal filter offers every goal that decisions are linked to up to this many; above, the goals of the
+# newest decisions and the chosen one, and a search field asks the server for others (`goal_picker`).
+GOAL_PICKER_SHOWN = 60
+
+
+@cache
+def _goal_picker_query(search: bool) -> str:
+    """The SQL of `goal_picker`, built once per process, with the rows of `picker_of_rows`: id, title,
+    NULL, the number of goals decisions are linked to, `picked` (0 the chosen goal, 1 a wanted one, 2 the
+    first linked goal: read only to carry the number) and the place by title. It reads the links (a few
+    per decision), and the titles of the goals it gives only (a search: of the linked goals)."""
+    q = connection.ops.quote_name
+    goal, decision, link = (q(m._meta.db_table) for m in (Goal, Decision, Decision.goals.through))
+    if search:  # every linked goal while they are few; LIKE's wildcards in the search are escaped
+        wanted = (
+            f"SELECT k.id FROM linked k JOIN {goal} t ON t.id = k.id"
+            f" WHERE (SELECT COUNT(*) FROM linked) <= {GOAL_PICKER_SHOWN}"
+            " OR UPPER(t.title) LIKE UPPER(%s) ESCAPE '\\'"
+        )
+    else:  # the goals decided about last (every linked goal while they are few)
+        wanted = f"SELECT id FROM linked ORDER BY newest DESC, id DESC LIMIT {GOAL_PICKER_SHOWN}"
+    return (
+        "WITH linked AS (SELECT l.goal_id AS id, MAX(d.proposed_at) AS newest"
+        f" FROM {link} l JOIN {decision} d ON d.id = l.decision_id"
+        " WHERE d.organization_id = %s GROUP BY l.goal_id),"
+        f" wanted AS ({wanted})"
+        " SELECT g.id, g.title, NULL, c.n,"
+        " CASE WHEN g.id = %s THEN 0 WHEN g.id IN (SELECT id FROM wanted) THEN 1 ELSE 2 END AS picked,"
+        " ROW_NUMBER() OVER (ORDER BY g.title, g.id)"
+        f" FROM {goal} g CROSS JOIN (SELECT COUNT(*) AS n FROM linked) c"
+        " WHERE g.organization_id = %s"
+        " AND g.id IN (SELECT id FROM wanted UNION ALL SELECT %s UNION ALL SELECT MIN(id) FROM linked)"
+        " ORDER BY picked, g.title, g.id LIMIT %s"
+    )
+
+
+def goal_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Picker:
+    """The options of the log's goal filter, bounded whatever the number of goals, in one query: the goals
+    that decisions are linked to (not every goal of every cycle), every one when at most
+    GOAL_PICKER_SHOWN; else, without `q`, those of the newest decisions, with `q` those whose title
+    contains it; always the `selected` goal when it is one of the organization's (another's is never
+    listed). By title; a last disabled option says when more would have matched."""
+    q = " ".join(q.split())[:TEAM_SEARCH_MAX]
+    org_id, chosen = actor.organization_id, selected or 0
+    like = [f"%{connection.ops.prep_for_like_query(q)}%"] if q else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _goal_picker_query(bool(q)), [org_id, *like, chosen, org_id, chosen, GOAL_PICKER_SHOWN + 1]
+        )
+        rows = cursor.fetchall()
+    return picker_of_rows(
+        rows,
+        selected,
+        q,
+        shown=GOAL_PICKER_SHOWN,
+        label=lambda row: row[1],
+        noun="goals",
+        searched="goal’s title",
+    )
 
 
 def goal_decision_rows(*, actor: Actor, limit: int) -> JSONRows:
