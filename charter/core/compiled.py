@@ -68,6 +68,12 @@ def _cursor(connection):
         return connection._prepare_cursor(psycopg.Cursor(connection.connection))
 
 
+def prepared_cursor(connection):
+    """The cursor of `_cursor` for a hot plain-SQL read whose text depends on nothing but its shape (the
+    decision log's rows, its goal filter): planned once per connection on PostgreSQL."""
+    return _cursor(connection)
+
+
 def _build(build, names: tuple[str, ...], using: str, base: int):
     stand_ins = {name: base - i for i, name in enumerate(names)}
     actor = StandInActor(stand_ins["organization_id"], stand_ins["user_id"])

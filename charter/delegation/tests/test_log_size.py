@@ -52,3 +52,52 @@ def test_a_row_recorded_by_an_agent_carries_the_badge(owner, cycle):
     assert row["recorded_by"].kind == "person" and str(row["recorded_by"]) == "Bob Member"
     row["recorded_by"] = log.Person("Triage bot", "agent")
     assert "<td>Triage bot" + AGENT_BADGE + "</td>" in log_html.rows_html([row])
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland", "America/Los_Angeles"])
+def test_log_rows_in_plain_sql_match_the_decision_list_filter_by_filter(
+    owner, other_owner, cycle, zone, settings
+):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from charter.delegation import selectors
+    from charter.delegation.models import Decision
+
+    settings.TIME_ZONE = zone
+    cast = make_cast(owner)
+    grow = make_goal(cast.owner, cycle, "Grow", team_id=cast.product.pk)
+    keep = make_goal(cast.owner, cycle, "Keep", team_id=cast.product.pk)
+    now = timezone.now()
+    for n in range(8):
+        team = cast.product if n % 2 else cast.sales
+        actor = cast.bob if n % 2 else cast.carl
+        goals = [[grow.pk, keep.pk], [keep.pk], []][n % 3]
+        made = record(actor, team, cast.domain, f"Call {n}", goal_ids=goals).decision
+        moment = now - timedelta(hours=11 * n)
+        Decision.objects.for_org(owner.organization).filter(pk=made.pk).update(proposed_at=moment)
+    theirs = make_cast(other_owner)
+    record(theirs.bob, theirs.product, theirs.domain, "Theirs")
+    today = timezone.localdate()
+    cases = [
+        {},
+        {"team_id": cast.product.pk},
+        {"domain_id": cast.domain.pk, "status": "proposed"},
+        {"goal_id": keep.pk},
+        {"goal_id": grow.pk, "team_id": cast.sales.pk},
+        {"date_from": today - timedelta(days=1)},
+        {"date_to": today - timedelta(days=1)},
+        {"date_from": today - timedelta(days=2), "date_to": today - timedelta(days=1)},
+        {"date_from": date.min, "date_to": date.max},
+        {"date_from": date.max},
+        {"date_to": date.min},
+    ]
+    for filters in cases:
+        expected = list(selectors.decision_list(actor=cast.bob, **filters)[:5])
+        rows = log.log_rows(actor=cast.bob, limit=5, **filters)
+        assert [r["id"] for r in rows] == [d.pk for d in expected], filters
+        assert [r["goal_titles"] for r in rows] == [[g.title for g in d.goals.all()] for d in expected], (
+            filters
+        )
+        assert [r["proposed_at"] for r in rows] == [d.proposed_at for d in expected], filters
