@@ -101,3 +101,52 @@ def test_log_rows_in_plain_sql_match_the_decision_list_filter_by_filter(
             filters
         )
         assert [r["proposed_at"] for r in rows] == [d.proposed_at for d in expected], filters
+
+
+_ROW_TEMPLATE = (
+    "{% load charter %}{% for d in rows %}"
+    "<tr><td><a href=\"{% url 'decision_detail' d.pk %}\">{{ d.title }}</a>"
+    '{% for t in d.goal_titles %}<div class="small text-secondary">→ {{ t }}</div>{% endfor %}</td>'
+    "<td>{{ d.team__name }} · {{ d.domain__name }}</td>"
+    '<td><span class="badge decision-{{ d.status }}">{{ d.status_label }}</span>'
+    '{% if d.is_open and d.addressed_to %}<div class="small text-secondary">'
+    "waiting for {{ d.addressed_to }}</div>"
+    "{% endif %}</td>"
+    '<td><span class="badge level-badge level-{{ d.level_info.number }}">'
+    "{{ d.level_info.number }} {{ d.level_info.code }}</span></td>"
+    "<td>{{ d.recorded_by }}{% agent_badge d.recorded_by %}</td>"
+    '<td class="text-nowrap"><time datetime="{{ d.proposed_at.isoformat }}">'
+    '{{ d.proposed_at|date:"j M Y" }}</time></td>'
+    '<td class="text-nowrap">{% if d.decided_at %}{{ d.proposed_at|timesince:d.decided_at }}'
+    '{% else %}<span class="text-secondary">open {{ d.proposed_at|timesince }}</span>{% endif %}</td></tr>'
+    "{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland"])
+def test_log_rows_html_is_what_the_template_gave(owner, cycle, zone, settings):
+    from datetime import timedelta
+
+    from django.template import engines
+    from django.utils import timezone
+
+    from charter.delegation.models import Decision
+
+    settings.TIME_ZONE = zone
+    cast = make_cast(owner)
+    goal = make_goal(cast.owner, cycle, "Grow <fast> & far", team_id=cast.product.pk)
+    now = timezone.now()
+    spans = [timedelta(0), timedelta(minutes=5), timedelta(hours=30), timedelta(days=17), timedelta(days=400)]
+    for n, span in enumerate(spans):
+        for who, decided in ((cast.bob, False), (cast.ana, True)):
+            made = record(who, cast.product, cast.domain, f"Call <{n}> & co", goal_ids=[goal.pk]).decision
+            moment = now - span - timedelta(days=n)
+            changes = {"proposed_at": moment}
+            if decided:
+                changes["decided_at"] = moment + span / 3
+            Decision.objects.for_org(owner.organization).filter(pk=made.pk).update(**changes)
+    # Bob's records wait for his lead (open), Ana's are decided.
+    rows = log.log_rows(actor=cast.bob, limit=100)
+    assert len(rows) == 2 * len(spans)
+    expected = engines["django"].from_string(_ROW_TEMPLATE).render({"rows": rows})
+    assert log_html.rows_html(rows) == expected
