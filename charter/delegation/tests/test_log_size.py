@@ -150,3 +150,33 @@ def test_log_rows_html_is_what_the_template_gave(owner, cycle, zone, settings):
     assert len(rows) == 2 * len(spans)
     expected = engines["django"].from_string(_ROW_TEMPLATE).render({"rows": rows})
     assert log_html.rows_html(rows) == expected
+
+
+def _prepared_plans(connection) -> dict[str, tuple[int, int]]:
+    """The log's two prepared statements (the rows, the goal picker) with their generic and custom plans."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        return {
+            ("rows" if statement.startswith("SELECT g.title, m.") else "picker"): (generic, custom)
+            for statement, generic, custom in cursor.fetchall()
+            if statement.startswith(("SELECT g.title, m.", "WITH linked AS (SELECT l.goal_id"))
+            and "UPPER(" not in statement  # the picker's search is another statement
+        }
+
+
+def test_the_logs_queries_are_prepared_once_on_postgresql(owner, cycle, login):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements: PostgreSQL")
+    cast = make_cast(owner)
+    record(cast.bob, cast.product, cast.domain, "A call")
+    client = login(cast.bob)
+    assert client.get(reverse("decision_log")).status_code == 200
+    before = _prepared_plans(connection)
+    for _ in range(3):
+        assert client.get(reverse("decision_log")).status_code == 200
+    after = _prepared_plans(connection)
+    assert set(after) == {"rows", "picker"}, after
+    for name, (generic, custom) in after.items():  # one generic plan for every request: none planned anew
+        assert (generic - before[name][0], custom - before[name][1]) == (3, 0), (name, before, after)
