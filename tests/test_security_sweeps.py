@@ -120,8 +120,9 @@ NOT_AUDITED = {
 # Routes that write nothing (a POST, where accepted, only renders or previews).
 READS = {
     "agent_detail", "agent_list", "back_brief_list", "check_in_week", "cycle_list", "cycle_review",
-    "decision_detail", "decision_domain_list", "decision_log", "decision_preview", "delegation_board",
-    "delegation_history", "goal_brief", "goal_detail", "goal_list", "guide", "help", "home",
+    "decision_detail", "decision_domain_list", "decision_goal_options", "decision_log", "decision_preview",
+    "delegation_board", "delegation_history", "goal_brief", "goal_detail", "goal_list", "guide", "help",
+    "home",
     "idea_board", "idea_detail", "idea_list", "insights", "insights_csv", "insights_profile",
     "insights_report", "insights_report_markdown", "key_result_comments", "lint", "mention_people",
     "metric_detail", "metric_list", "mission", "notification_badge", "notification_list",

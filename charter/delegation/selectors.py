@@ -159,12 +159,6 @@ def decision_filters(
     return decisions.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
 
 
-def linked_goals(*, actor: Actor):
-    """Goals that at least one decision is linked to, by title (the decision log's goal filter)."""
-    goals = Goal.objects.for_org(actor.organization).filter(decisions__isnull=False)
-    return goals.distinct().only("id", "title").order_by("title", "id")
-
-
 def decision_get(*, actor: Actor, decision_id: int) -> Decision:
     record = (
         _decisions(actor)

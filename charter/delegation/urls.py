@@ -16,6 +16,7 @@ urlpatterns = [
     path("domains/<int:domain_id>/edit/", views.domain_edit, name="decision_domain_edit"),
     path("domains/<int:domain_id>/delete/", views.domain_delete, name="decision_domain_delete"),
     path("decisions/", views.decision_log, name="decision_log"),
+    path("decisions/goals/options/", views.decision_goal_options, name="decision_goal_options"),
     path("decisions/new/", views.decision_create, name="decision_create"),
     path("decisions/preview/", views.decision_preview, name="decision_preview"),
     path("decisions/<int:decision_id>/", views.decision_detail, name="decision_detail"),

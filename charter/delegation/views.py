@@ -4,6 +4,7 @@ the decision log, the decision page with its responses, and the record form with
 from datetime import date
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -21,7 +22,7 @@ LEVELS = list(rules.LEVELS.values())
 
 def _int(params, name) -> int | None:
     value = params.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _date(params, name) -> date | None:
@@ -155,10 +156,26 @@ def decision_log(request):
         "rows_html": log_html.rows_html(decisions[:LOG_SHOWN]),
         "more": len(decisions) > LOG_SHOWN,
         "filters": filters,
-        **log.filter_choices(actor=actor, team_id=filters["team_id"], team_q=request.GET.get("team_q", "")),
+        **log.filter_choices(
+            actor=actor,
+            team_id=filters["team_id"],
+            team_q=request.GET.get("team_q", ""),
+            goal_id=filters["goal_id"],
+            goal_q=request.GET.get("goal_q", ""),
+        ),
         "statuses": Decision.Status.choices,
     }
     return render(request, "delegation/decision_log.html", context)
+
+
+@requires("organization.view")
+def decision_goal_options(request):
+    """htmx: the options of the log's goal filter matching `goal_q`, the chosen `goal` kept; bounded and
+    ordered as the page's own, only the organization's goals that decisions are linked to."""
+    picker = log.goal_picker(
+        actor=request.actor, selected=_int(request.GET, "goal"), q=request.GET.get("goal_q", "")
+    )
+    return HttpResponse(picker.options)
 
 
 def _decision_form(request, data=None, initial=None):

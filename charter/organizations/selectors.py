@@ -98,6 +98,15 @@ def _picker(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    return picker_of_rows(rows, selected, q, shown=shown, label=label, noun=noun, searched=searched)
+
+
+def picker_of_rows(rows, selected, q, *, shown: int, label, noun: str, searched: str) -> Picker:
+    """Draw a picker from its query's rows (id, two texts, the organization's count, `picked`: 0 the
+    chosen one, 1 a wanted one, 2 a row read only to carry the count; the place by name): at most
+    `shown` options by name, `label(row)` each, with a last disabled option when more would have matched
+    or when a search found none but the chosen one. Other apps' pickers (the decision log's goals) draw
+    through it."""
     count = rows[0][3] if rows else 0
     partial = count > shown
     rows = [row for row in rows if row[4] < 2]

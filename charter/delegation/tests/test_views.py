@@ -171,3 +171,17 @@ def test_decisions_take_comments(cast, login):
     comment_add(actor=cast.ana, target_type="decision", target_id=d.pk, body="Which customers first?")
     page = login(cast.bob).get(reverse("decision_detail", args=[d.pk])).content.decode()
     assert "Which customers first?" in page
+
+
+def test_the_decision_log_reads_in_six_queries_filtered_or_not(cast, cycle, login):
+    """The session, the actor, the rows with their goals, the team picker, the goal picker, the domains;
+    the goal search: the session, the actor, the picker."""
+    client = login(cast.owner)
+    goal = make_goal(cast.owner, cycle, "Win the market", team_id=cast.product.pk)
+    _grow_decisions(cast, goal, 6)
+    url = reverse("decision_log")
+    assert _count(client, url) == 6
+    filtered = f"{url}?team={cast.product.pk}&goal={goal.pk}&status=proposed&from=2000-01-01&to=2999-01-01"
+    assert _count(client, filtered) == 6
+    assert _count(client, f"{url}?goal_q=win&team_q=prod") == 6
+    assert _count(client, f"{reverse('decision_goal_options')}?goal_q=win&goal={goal.pk}") == 3
