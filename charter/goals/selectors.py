@@ -55,7 +55,7 @@ def mission_and_cycles(*, actor: Actor) -> tuple[Mission, list[Cycle]]:
     """The mission (an unsaved empty one when none was written, as `mission_get`) and the cycles, newest
     first as `cycle_list`, in one query: the mission is joined to every cycle row (one per organization)."""
     sql, (read_mission, n_mission), (read_cycle, _) = _mission_and_cycles_query(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [actor.organization_id])
         rows = cursor.fetchall()
     found = rows and rows[0][0] is not None

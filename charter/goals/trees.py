@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from charter.core.actor import Actor
+from charter.core.compiled import prepared_cursor
 from charter.core.rows import among, plain_select, values_param
 
 from .models import Goal, KeyResult
@@ -132,7 +133,7 @@ def _map_rows(actor, what: str, cycle_id: int, ids) -> list[dict]:
         goals = connection.ops.quote_name(Goal._meta.db_table)
         where = f"m.goal_id IN (SELECT g.id FROM {goals} g WHERE g.organization_id = %s AND g.cycle_id = %s)"
         params += [actor.organization_id, cycle_id]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(f"{select} WHERE m.organization_id = %s AND {where} ORDER BY {order}", params)
         return [as_dict(row) for row in cursor.fetchall()]
 
@@ -190,7 +191,7 @@ def _count_below(pk: int, children: dict) -> int:
 def _cycle_links(actor: Actor, cycle_id: int) -> list[tuple[int, int | None, int | None]]:
     """(id, parent id, team id) of the cycle's goals in title order: one light query, no models (plain
     SQL: integers need no converter, and the queryset cost more to compile than to run)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(_cycle_links_sql(connection.vendor), [actor.organization_id, cycle_id])
         return cursor.fetchall()
 
@@ -208,7 +209,7 @@ def _subtree_links(actor: Actor, cycle_id: int, team_id: int) -> list[tuple[int,
     """(id, parent id, in the subtree) in title order of the team's subtree in the cycle (the team's goals
     and every goal below them) and of the goals above it (to order its roots as the whole cycle's walk
     would): one recursive query that reads those goals only, not the whole cycle's."""
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         params = [actor.organization_id, cycle_id, team_id, *[cycle_id] * 4, actor.organization_id]
         cursor.execute(_subtree_sql(connection.vendor), params)
         return cursor.fetchall()

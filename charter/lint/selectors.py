@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
 from charter.core.actor import Actor
+from charter.core.compiled import prepared_cursor
 from charter.core.jsonrows import JSONRows
 from charter.core.rows import among, field_reader, values_param
 from charter.delegation import rules as delegation_rules
@@ -346,7 +347,7 @@ def _row_facts(actor: Actor, cycle_id: int, goals) -> tuple[LintSettings, Counte
     owners = values_param(sorted({g.owner_id for g in goals if g.owner_id is not None}))
     ids = values_param(g.id for g in goals)
     params = [org.pk, org.pk, cycle_id, owners, org.pk, BackBrief.State.SUBMITTED, cycle_id, ids]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     settings = LintSettings(organization=org)

@@ -15,6 +15,7 @@ from functools import cache
 from django.db import connection
 
 from charter.core.actor import Actor
+from charter.core.compiled import prepared_cursor
 from charter.core.rows import columns, row_reader
 
 from .models import ApiToken, Membership, Organization, Team, TeamMembership, User
@@ -127,7 +128,7 @@ def session_user(user_id, organization_id: int | None):
     `session_organization` (the pair, or None): so the actor of a web request costs no query of its own.
     None when there is no such user."""
     sql, (read_user, n_user), (read_org, _) = _session_user_query(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [organization_id, user_id])
         row = cursor.fetchone()
     if row is None:
@@ -168,7 +169,7 @@ def token_with_actor(token_hash: str) -> ApiToken | None:
     `actor_marks`: one query in plain SQL (every API request pays for it; the queryset with two
     select_related models and the marks costs about a millisecond of CPU to build)."""
     sql, ((read_token, n_token), (read_user, n_user), (read_org, _)) = _token_query(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [token_hash])
         row = cursor.fetchone()
     if row is None:

@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from charter.core.actor import Actor
+from charter.core.compiled import prepared_cursor
 from charter.core.errors import NotFound
 from charter.core.rows import among, values_param
 from charter.core.templatetags.charter import options
@@ -95,7 +96,7 @@ def _picker(
     org_id, chosen = actor.organization_id, selected or 0
     if params is None:
         params = [chosen, *wanted, org_id, org_id, *wanted, chosen, org_id, shown + 1]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return picker_of_rows(rows, selected, q, shown=shown, label=label, noun=noun, searched=searched)

@@ -19,6 +19,7 @@ from django.db import connection
 from django.dispatch import receiver
 from django.utils import timezone
 
+from charter.core.compiled import prepared_cursor
 from charter.core.rows import row_reader
 
 LAST_SEEN = "_charter_last_seen"
@@ -71,7 +72,7 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         sql, read = _session_query(connection.vendor)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(sql, [self.session_key, now])
             row = cursor.fetchone()
         if row is None:

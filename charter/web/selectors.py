@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from charter.core.actor import Actor
+from charter.core.compiled import prepared_cursor
 from charter.core.rows import field_reader
 from charter.goals import rules
 from charter.goals.models import Cycle, Goal, KeyResult
@@ -101,7 +102,7 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
     in_cycle, above, readers = _home_rows_query(connection.vendor)
     severity, params = severity_sql(cycle, timezone.now(), actor.organization.stale_days)
     org_id, user_id = actor.organization_id, actor.user_id
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(
             in_cycle.format(severity=severity), [*params, org_id, cycle.pk, user_id, org_id, user_id]
         )

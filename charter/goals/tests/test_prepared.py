@@ -1,5 +1,6 @@
-"""The hot pages' replayed queries (`core.compiled`) run as prepared statements on PostgreSQL, planned once
-for any ids; turned off (`prepare_threshold` None, as Django's default), they run as any other query."""
+"""The hot pages' replayed queries (`core.compiled`) and plain-SQL reads run as prepared statements on
+PostgreSQL, planned once for any ids; turned off (`prepare_threshold` None, as Django's default), they run as
+any other query."""
 
 import re
 
@@ -43,6 +44,9 @@ def test_the_goal_page_queries_are_prepared_once_and_counted(owner, cycle, login
     assert len(replayed) == 1, prepared
     generic, custom = prepared[replayed[0]]
     assert (generic, custom) == (3, 0)  # one plan for every goal: no planning per request
+    # Every page's own reads in plain SQL (the session, its person with the actor) are prepared too.
+    session_read = [s for s in prepared if s.startswith('SELECT "session_key"')]
+    assert len(session_read) == 1 and prepared[session_read[0]][0] >= 3 and prepared[session_read[0]][1] == 0
     assert sum('"goals_goal"."organization_id"' in q["sql"] for q in queries.captured_queries) >= 3
     for goal, page in zip(goals, pages, strict=True):
         assert goal.title.encode() in page
