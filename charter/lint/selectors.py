@@ -2,6 +2,7 @@
 
 from collections import Counter, defaultdict
 from functools import cache
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import Count, JSONField, OuterRef, Subquery
@@ -296,6 +297,7 @@ def lintable_rows(goals) -> bool:
 
 
 _ROW_FIELDS, _ROW_KR_FIELDS = frozenset(ROW_FIELDS), frozenset(ROW_KR_FIELDS)
+_kr_row = itemgetter(*ROW_KR_FIELDS)
 
 
 def findings_of_rows(*, actor: Actor, cycle_id: int, rows: list[dict]) -> dict:
@@ -305,10 +307,7 @@ def findings_of_rows(*, actor: Actor, cycle_id: int, rows: list[dict]) -> dict:
     if not rows:
         return {}
     cycle = _cycle_of(cycle_id, rows[0])
-    goals = [
-        _goal_data(g, (rules.KeyResultData(*(kr[name] for name in ROW_KR_FIELDS)) for kr in g["key_results"]))
-        for g in rows
-    ]
+    goals = [_goal_data(g, (rules.KeyResultData(*_kr_row(kr)) for kr in g["key_results"])) for g in rows]
     facts = _row_facts(actor, cycle_id, goals)
     return _lint_grouped(actor, cycle, goals, partial=True, facts=facts)
 
