@@ -212,10 +212,10 @@ def run(
         owner_counts = Counter(g.owner_id for g in goals if g.owner_id is not None)
     context.owner_counts = owner_counts
     findings = []
+    goal_rules = [r for r in RULES.values() if r.scope == GOAL and r.code not in off]
     for goal in goals:
-        for r in RULES.values():
-            if r.scope == GOAL and r.code not in off:
-                findings += r.check(r, goal, context)
+        for r in goal_rules:
+            findings += r.check(r, goal, context)
     for r in RULES.values():
         if r.scope == ORG and r.code not in off and org is not None:
             findings += r.check(r, org, context, goals)
