@@ -219,3 +219,27 @@ def test_home_reads_both_lists_in_one_query_each_cut_to_its_limit(given, cycle, 
     assert to_write == [] and to_confirm == list(selectors.back_briefs_to_confirm(actor=given.owner)[:1])
     assert len(selectors.back_briefs_to_write(actor=given.member)) == 3
     assert len(selectors.back_briefs_to_confirm(actor=given.owner)) == 2
+
+
+def test_the_home_lists_are_the_newest_of_to_write_and_to_confirm_for_everyone(owner, cycle):
+    """The home panel's one plain-SQL query gives, for each person and limit, the first back-briefs of the
+    two lists the back-brief pages read through the ORM (who may confirm what: `rules.may_review`)."""
+    first, second = make_given(owner, cycle, "Onboarding"), make_given(owner, cycle, "Billing")
+    admin = make_person(owner, Role.ADMIN, full_name="An admin")
+    outsider = make_person(owner, Role.MEMBER, full_name="No team")
+    for given in (first, second):
+        goals = [make_goal(owner, cycle, f"{given.team.name} {i}", team_id=given.team.pk) for i in range(3)]
+        for bb in _back_briefs(owner, goal__in=goals[:2]):
+            submit(given.member, bb)
+    submit(second.lead, second.back_brief)
+    people = [owner, admin, outsider, first.lead, first.member, second.lead, second.member]
+    for person in people:
+        to_write = list(selectors.back_briefs_to_write(actor=person).order_by("-requested_at", "-id"))
+        to_confirm = list(selectors.back_briefs_to_confirm(actor=person).order_by("-requested_at", "-id"))
+        for limit in (1, 2, 10):
+            home = selectors.back_briefs_for_home(actor=person, limit=limit)
+            assert home == (to_write[:limit], to_confirm[:limit]), (person.user.full_name, limit)
+        assert [(b.goal.title, b.team.name, b.waiting_since) for b in home[0] + home[1]] == [
+            (b.goal.title, b.team.name, b.waiting_since) for b in to_write + to_confirm
+        ]
+    assert any(selectors.back_briefs_for_home(actor=p, limit=10)[1] for p in people)
