@@ -8,6 +8,7 @@ from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person
 from charter.pulse import answering
 from charter.pulse.models import Response, RoundParticipation, Survey
+from charter.pulse.services import survey_update
 
 from .factories import make_survey
 
@@ -95,3 +96,15 @@ def test_results_page_queries_do_not_grow_with_responses(owner, login, django_as
     with django_assert_num_queries(9):
         page = client.get(url)
     assert ">Mean<" in page.content.decode()
+
+
+def test_home_leaves_out_the_open_round_of_a_paused_survey(owner, login):
+    member = make_person(owner, Role.MEMBER)
+    survey, rnd = make_survey(owner)
+    client = login(member)
+    assert "Pulse: 5 questions" in client.get(reverse("home")).content.decode()
+    survey_update(
+        actor=owner, survey_id=survey.pk, title=survey.title, recurrence=survey.recurrence,
+        audience=survey.audience, active=False,
+    )  # fmt: skip
+    assert "Pulse: 5 questions" not in client.get(reverse("home")).content.decode()
