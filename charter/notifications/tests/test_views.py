@@ -52,6 +52,20 @@ def test_home_shows_the_inbox_panel(owner, login):
     assert "inbox-panel-title" in page and "N6" in page and "More unread" in page
 
 
+def test_the_inbox_panel_shows_ones_own_unread_only(owner, other_owner, login):
+    member = make_person(owner)
+    notify(actor=member, event="mention", recipient_ids=[owner.user_id], title="For the owner")
+    notify(actor=owner, event="mention", recipient_ids=[member.user_id], title="For the member")
+    notify(actor=other_owner, event="mention", recipient_ids=[other_owner.user_id], title="Elsewhere")
+    page = login(member).get(reverse("home")).content.decode()
+    assert "For the member" in page and "For the owner" not in page and "Elsewhere" not in page
+    client = login(owner)
+    assert "For the owner" in client.get(reverse("home")).content.decode()
+    client.post(reverse("notification_read_all"))
+    page = client.get(reverse("home")).content.decode()
+    assert "For the owner" not in page and "For the member" not in page
+
+
 def test_preferences_page_saves_the_table(owner, login):
     client = login(owner)
     assert "Decision needs you" in client.get(reverse("notification_preferences")).content.decode()
