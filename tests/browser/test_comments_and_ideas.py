@@ -4,6 +4,7 @@ added without a reload; an idea is proposed, voted for by htmx, and shows on the
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from charter.discussion.models import Mention
 from charter.goals.tests.factories import make_cycle, make_goal
@@ -33,6 +34,9 @@ def test_comment_with_mention_and_idea_vote(page, shot, owner):
     box.type("Could you look at this, @Ana")
     option = page.get_by_role("option", name=re.compile("Ana Lopez"))
     option.click()
+    expect(box).to_have_value(
+        re.compile(r"@\[Ana Lopez\]\(user:\d+\)")
+    )  # the pick is in before typing on (a busy machine)
     box.type("**today**?")
     page.evaluate("window.__no_reload = true")
     page.get_by_role("button", name="Comment", exact=True).click()
