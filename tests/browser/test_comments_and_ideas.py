@@ -34,9 +34,8 @@ def test_comment_with_mention_and_idea_vote(page, shot, owner):
     box.type("Could you look at this, @Ana")
     option = page.get_by_role("option", name=re.compile("Ana Lopez"))
     option.click()
-    expect(box).to_have_value(
-        re.compile(r"@\[Ana Lopez\]\(user:\d+\)")
-    )  # the pick is in before typing on (a busy machine)
+    # The pick is in the box before typing on (on a busy machine the two raced).
+    expect(box).to_have_value(re.compile(r"@\[Ana Lopez\]\(user:\d+\)"))
     box.type("**today**?")
     page.evaluate("window.__no_reload = true")
     page.get_by_role("button", name="Comment", exact=True).click()
