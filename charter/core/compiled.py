@@ -15,6 +15,7 @@ change between builds (the time, say) is refused instead of being run with the f
 
 import copy
 import threading
+from functools import cache
 from types import SimpleNamespace
 
 from django.db import connections
@@ -56,7 +57,11 @@ def prepared_cursor(connection):
     (`prepare_threshold` set, see `config.settings.base.database_config`), one that binds its parameters on
     the server, so that the query is planned once per connection and then only executed: planning the goal
     page's query costs more than running it. Django's other cursors bind on the client and are never
-    prepared. Django wraps both, so the query is counted and logged as any other."""
+    prepared. Django wraps both, so the query is counted and logged as any other.
+
+    With the connection in UTC (USE_TZ, Django's default), its timestamps are read by psycopg's own
+    loader, in C: it gives the same aware datetimes (tzinfo `timezone.utc`) as Django's loader, which
+    calls it and then replaces the tzinfo in Python (a few ms for a page of thousands of timestamps)."""
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.close_if_health_check_failed()
@@ -66,7 +71,18 @@ def prepared_cursor(connection):
     import psycopg
 
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+        cursor = psycopg.Cursor(connection.connection)
+        if connection.timezone_name == "UTC":
+            cursor.adapters.register_loader("timestamptz", _native_timestamptz_loader())
+        return connection._prepare_cursor(cursor)
+
+
+@cache
+def _native_timestamptz_loader():
+    import psycopg
+
+    oid = psycopg.postgres.types["timestamptz"].oid
+    return psycopg.postgres.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
 
 
 def _build(build, names: tuple[str, ...], using: str, base: int):

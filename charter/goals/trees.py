@@ -33,6 +33,7 @@ MAP_GOAL_FIELDS = (
     "owner_id", "owner__full_name", "owner__email", "owner__kind",
     "cycle__starts_on", "cycle__ends_on", "cycle__state",
 )  # fmt: skip
+API_GOAL_FIELDS = (*GOAL_OUT_FIELDS, *JOINED_FIELDS)
 MAP_KR_FIELDS = (
     "goal_id", "title", "kind", "unit", "start", "current", "target", "target_max", "weight", "progress",
     "owner_id",
@@ -56,10 +57,8 @@ def alignment_tree(*, actor: Actor, cycle_id: int, team_id: int | None = None) -
     links = _subtree_links(actor, cycle_id, team_id) if team_id else []
     ids = _in_subtree(links) if team_id else None
     now, stale_days = timezone.now(), actor.organization.stale_days
-    goals = _goal_rows(
-        actor, cycle_id, ids, (*GOAL_OUT_FIELDS, *JOINED_FIELDS), lambda row: goal_out(row, now, stale_days)
-    )
-    _attach_key_results(actor, cycle_id, ids, goals, KR_OUT_FIELDS)
+    goals = [goal_out(row, now, stale_days) for row in _rows(actor, API_GOAL_FIELDS, cycle_id, ids)]
+    _attach_key_results(actor, KR_OUT_FIELDS, cycle_id, ids, goals)
     return _forest(goals, links if team_id else None)
 
 
@@ -108,25 +107,32 @@ def _map_forest(actor, cycle_id, ids, links, hidden=None) -> list[dict]:
         row["hidden"] = hidden.get(row["id"], 0) if hidden else 0
         return row
 
-    goals = [card(row) for row in _map_rows(actor, "goals", cycle_id, ids)]
-    if goals:
-        by_goal = {g["id"]: g.setdefault("key_results", []) for g in goals}
-        for kr in _map_rows(actor, "key_results", cycle_id, ids):
-            by_goal[kr["goal_id"]].append(kr)
+    goals = [card(row) for row in _rows(actor, MAP_GOAL_FIELDS, cycle_id, ids)]
+    _attach_key_results(actor, MAP_KR_FIELDS, cycle_id, ids, goals)
     return _forest(goals, links)
 
 
-def _map_rows(actor, what: str, cycle_id: int, ids) -> list[dict]:
-    """The map's goal rows (MAP_GOAL_FIELDS, by title) or key result rows (MAP_KR_FIELDS, by position) of
-    the cycle, or of the goals `ids` of it, as `.values()` would read them, in plain SQL built once."""
+def _attach_key_results(actor, fields, cycle_id: int, ids, goals: list[dict]) -> None:
+    """Each goal's key results (rows of `fields`, by position) as its "key_results", from one query."""
+    by_goal = {g["id"]: g.setdefault("key_results", []) for g in goals}
+    if by_goal:
+        for kr in _rows(actor, fields, cycle_id, ids):
+            by_goal[kr["goal_id"]].append(kr)
+
+
+def _rows(actor, fields: tuple[str, ...], cycle_id: int, ids) -> list[dict]:
+    """Goal rows of `fields` (one of the goal field sets above, by title) or key result rows (a key
+    result field set, by position) of the cycle, or of its goals `ids`, as `.values()` would read them,
+    in plain SQL built once per process."""
     vendor = connection.vendor
-    select, as_dict = _map_select(vendor, what)
-    goal_column, order = ("m.id", "m.title, m.id") if what == "goals" else ("m.goal_id", "m.position, m.id")
+    select, as_dict = _select(vendor, fields)
+    of_goals = fields in (MAP_GOAL_FIELDS, API_GOAL_FIELDS)
+    goal_column, order = ("m.id", "m.title, m.id") if of_goals else ("m.goal_id", "m.position, m.id")
     params = [actor.organization_id]
     if ids is not None:
         where = f"{goal_column} {among(vendor)}"
         params.append(values_param(ids))
-    elif what == "goals":
+    elif of_goals:
         where = "m.cycle_id = %s"
         params.append(cycle_id)
     else:
@@ -139,28 +145,11 @@ def _map_rows(actor, what: str, cycle_id: int, ids) -> list[dict]:
 
 
 @cache
-def _map_select(vendor: str, what: str):
-    """The SELECT of the map's goal rows or key result rows, with its row reader, built once per process
+def _select(vendor: str, fields: tuple[str, ...]):
+    """The SELECT of goal or key result rows of `fields`, with its row reader, built once per process
     (as querysets their compilation cost more CPU than the queries)."""
-    return plain_select(Goal, MAP_GOAL_FIELDS) if what == "goals" else plain_select(KeyResult, MAP_KR_FIELDS)
-
-
-def _goal_rows(actor, cycle_id, ids, fields, shape) -> list[dict]:
-    goals = Goal.objects.for_org(actor.organization).filter(cycle_id=cycle_id)
-    if ids is not None:
-        goals = goals.filter(pk__in=ids)
-    return [shape(row) for row in goals.order_by("title", "id").values(*fields)]
-
-
-def _attach_key_results(actor, cycle_id, ids, goals: list[dict], fields) -> None:
-    """Each goal's key results (by position) as `key_results`, from one query."""
-    by_goal = {g["id"]: g.setdefault("key_results", []) for g in goals}
-    if not by_goal:
-        return
-    krs = KeyResult.objects.for_org(actor.organization)
-    krs = krs.filter(goal_id__in=ids) if ids is not None else krs.filter(goal__cycle_id=cycle_id)
-    for kr in krs.order_by("position", "id").values(*fields):
-        by_goal[kr["goal_id"]].append(kr)
+    model = Goal if fields in (MAP_GOAL_FIELDS, API_GOAL_FIELDS) else KeyResult
+    return plain_select(model, fields)
 
 
 def _forest(goals: list[dict], links) -> list[dict]:

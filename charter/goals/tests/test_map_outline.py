@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from charter.goals import selectors, trees
+from charter.goals import rows, selectors, trees
 from charter.goals.models import Goal, KeyResult
 from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
 from charter.organizations.tests.factories import make_team
@@ -84,26 +84,27 @@ def test_a_teams_map_keeps_the_whole_cycles_walk_order_of_its_subtrees(owner, cy
 
 
 def test_the_maps_plain_rows_are_what_values_reads(owner, cycle, three_levels):
-    """The map reads its rows in plain SQL (`core.rows.plain_select`): the same values, types and order
-    as `.values()` of the same fields, for the whole cycle and for some of its goals."""
+    """The map and the alignment tree read their rows in plain SQL (`core.rows.plain_select`): the same
+    values, types and order as `.values()` of the same fields, for the whole cycle and for some goals."""
     org = owner.organization
     goals = Goal.objects.for_org(org).filter(cycle_id=cycle.pk).order_by("title", "id")
     krs = KeyResult.objects.for_org(org).filter(goal__cycle_id=cycle.pk).order_by("position", "id")
     some = [g.pk for g in three_levels["low"]]
+    middle = [three_levels["middle"].pk]
     cases = [
-        ("goals", None, goals.values(*trees.MAP_GOAL_FIELDS)),
-        ("goals", some, goals.filter(pk__in=some).values(*trees.MAP_GOAL_FIELDS)),
-        ("key_results", None, krs.values(*trees.MAP_KR_FIELDS)),
-        (
-            "key_results",
-            [three_levels["middle"].pk],
-            krs.filter(goal_id=three_levels["middle"].pk).values(*trees.MAP_KR_FIELDS),
-        ),
+        (fields, ids, query.filter(**({} if ids is None else {key: ids})).values(*fields))
+        for fields, query, key in [
+            (trees.MAP_GOAL_FIELDS, goals, "pk__in"),
+            (trees.API_GOAL_FIELDS, goals, "pk__in"),
+            (trees.MAP_KR_FIELDS, krs, "goal_id__in"),
+            (rows.KR_OUT_FIELDS, krs, "goal_id__in"),
+        ]
+        for ids in (None, some if key == "pk__in" else middle)
     ]
-    for what, ids, expected in cases:
-        rows = trees._map_rows(owner, what, cycle.pk, ids)
-        assert rows == list(expected) and rows
-        assert [{k: type(v) for k, v in r.items()} for r in rows] == [
+    for fields, ids, expected in cases:
+        rows_read = trees._rows(owner, fields, cycle.pk, ids)
+        assert rows_read == list(expected) and rows_read
+        assert [{k: type(v) for k, v in r.items()} for r in rows_read] == [
             {k: type(v) for k, v in r.items()} for r in expected
         ]
 
