@@ -3,6 +3,7 @@
     .venv/bin/python bench/hotspots.py --size M "goal page"            # after bench/run.py made the data
     .venv/bin/python bench/hotspots.py --size M "home" --sql --top 40
     .venv/bin/python bench/hotspots.py --size M "goal page" --time   # unprofiled ms per request, SQL share
+    .venv/bin/python bench/hotspots.py --size L insights --time --cold --requests 3   # figures computed
 
 Uses the database and state of an earlier `bench/run.py` run (`charter_bench_<size>`), the same settings
 (`bench.settings`) and the same paths, through Django's test client (no server, no network): what it
@@ -39,6 +40,11 @@ def main(argv=None) -> int:
         help="No profile: milliseconds per request over --requests (default 40 here), and how many of them"
         " the SQL took (sending, PostgreSQL's work, reading the rows); the rest is Python.",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="Empty the stored insights figures before each request, as any audited write outdates them.",
+    )
     args = parser.parse_args(argv)
 
     server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/")
@@ -61,6 +67,10 @@ def main(argv=None) -> int:
     extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items() if k != "Cookie"}
 
     def call(i: int):
+        if args.cold:
+            from charter.insights.models import StoredFigures
+
+            StoredFigures.objects.unscoped().delete()
         path = ep["paths"][i % len(ep["paths"])]
         if ep.get("method") == "POST":
             return client.post(path, ep["body"], content_type="application/json", **extra)
