@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -57,8 +58,9 @@ NUMBER = re.compile(r"\d")
 # ---- the data the rules read ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KeyResultData:
+# The goal and key result the rules read are named tuples: immutable like a frozen dataclass, and built
+# about four times faster (a map lints a few hundred goals with their key results on every view).
+class KeyResultData(NamedTuple):
     """A key result as the rules see it; `line` is where a goals file writes it (0: the database)."""
 
     title: str
@@ -70,8 +72,7 @@ class KeyResultData:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class GoalData:
+class GoalData(NamedTuple):
     """A goal as the rules see it, built from the database or from a goals file."""
 
     id: object  # the database id, or the file's goal key
@@ -91,10 +92,10 @@ class GoalData:
     created_at: datetime | None = None
     progress: float = 0.0  # a finished goal is never stale
     line: int = 0
-    lines: dict = field(default_factory=dict)  # field name -> line in a goals file
+    lines: dict | None = None  # field name -> line in a goals file
 
     def line_of(self, name: str) -> int:
-        return self.lines.get(name, self.line)
+        return self.lines.get(name, self.line) if self.lines else self.line
 
 
 @dataclass(frozen=True)
