@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-WORKERS = 4  # sync workers on 2 cores: two per core, so one computes while the other waits on PostgreSQL
+WORKERS = 3  # sync workers on 2 cores, as `charter serve` starts them (cores + 1; 4 was slower everywhere)
 READ_P95_MS, WRITE_P95_MS, FLOOR_RATIO, MAX_QUERIES = 150, 250, 3.0, 10
 L_TEAM_MAP_P95_MS = 300  # the one target at size L: one team's strategy map
 

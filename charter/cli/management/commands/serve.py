@@ -16,9 +16,11 @@ SQLITE_WORKERS = 3  # SQLite serializes writes: more processes only queue on its
 
 
 def default_workers() -> int:
+    """One worker per core and one more, to compute while another waits on the database: the pages are
+    CPU-bound, and on 2 cores 3 workers served every benchmarked endpoint faster than 4 (bench/README)."""
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         return SQLITE_WORKERS
-    return min(2 * (os.cpu_count() or 1) + 1, MAX_WORKERS)
+    return min((os.cpu_count() or 1) + 1, MAX_WORKERS)
 
 
 class Command(CharterCommand):
