@@ -34,6 +34,7 @@ MAP_GOAL_FIELDS = (
     "cycle__starts_on", "cycle__ends_on", "cycle__state",
 )  # fmt: skip
 API_GOAL_FIELDS = (*GOAL_OUT_FIELDS, *JOINED_FIELDS)
+GOAL_FIELD_SETS = (MAP_GOAL_FIELDS, API_GOAL_FIELDS)  # `_rows` reads goals for these, key results otherwise
 MAP_KR_FIELDS = (
     "goal_id", "title", "kind", "unit", "start", "current", "target", "target_max", "weight", "progress",
     "owner_id",
@@ -126,7 +127,7 @@ def _rows(actor, fields: tuple[str, ...], cycle_id: int, ids) -> list[dict]:
     in plain SQL built once per process."""
     vendor = connection.vendor
     select, as_dict = _select(vendor, fields)
-    of_goals = fields in (MAP_GOAL_FIELDS, API_GOAL_FIELDS)
+    of_goals = fields in GOAL_FIELD_SETS
     goal_column, order = ("m.id", "m.title, m.id") if of_goals else ("m.goal_id", "m.position, m.id")
     params = [actor.organization_id]
     if ids is not None:
@@ -148,7 +149,7 @@ def _rows(actor, fields: tuple[str, ...], cycle_id: int, ids) -> list[dict]:
 def _select(vendor: str, fields: tuple[str, ...]):
     """The SELECT of goal or key result rows of `fields`, with its row reader, built once per process
     (as querysets their compilation cost more CPU than the queries)."""
-    model = Goal if fields in (MAP_GOAL_FIELDS, API_GOAL_FIELDS) else KeyResult
+    model = Goal if fields in GOAL_FIELD_SETS else KeyResult
     return plain_select(model, fields)
 
 
