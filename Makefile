@@ -8,7 +8,7 @@ PORT ?= 8000
 # A PostgreSQL to test against as well as SQLite; empty skips the PostgreSQL pass.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/charter_test
 
-.PHONY: help run test test-sqlite test-postgres lint fmt assets bench clean
+.PHONY: help run test test-sqlite test-postgres lint fmt assets bench clean check-install
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ test: $(VENV)/.installed ## set up and run the whole suite on SQLite, then on Po
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	scripts/run-tests.sh
+
+check-install: ## install Charter without extras in a clean venv; URLs load and check --deploy passes (production settings)
+	scripts/check-install.sh
 
 lint: $(VENV)/.installed ## ruff and the import-layer contract
 	$(BIN)/ruff check .

@@ -1,0 +1,38 @@
+"""Forms of agents and their tokens: parsing only, the rules are in the services."""
+
+from django import forms
+
+from charter.organizations.forms import StyledForm
+from charter.organizations.permissions import SCOPES
+
+SCOPE_WORDS = {
+    "read": "Read: the mission, goals, briefs",
+    "check_in": "Check in on key results",
+    "propose": "Propose: record decisions, submit back-briefs, propose ideas",
+    "decide": "Decide: respond to proposals addressed to it",
+    "comment": "Comment",
+}
+
+
+class AgentForm(StyledForm):
+    name = forms.CharField(max_length=150, help_text="How people will see it, e.g. “Triage bot”.")
+    sponsor_id = forms.TypedChoiceField(
+        label="Sponsor", coerce=int, help_text="The person who answers for it."
+    )
+    team_id = forms.TypedChoiceField(label="Team", coerce=int)
+    purpose = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, people=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor_id"].choices = [("", "—")] + [(p.pk, str(p)) for p in people]
+        self.fields["team_id"].choices = [("", "—")] + [(t.pk, t.name) for t in teams]
+
+
+class AgentTokenForm(StyledForm):
+    name = forms.CharField(max_length=80, help_text="Where it runs, e.g. “Claude Desktop”.")
+    scopes = forms.MultipleChoiceField(
+        choices=[(s, SCOPE_WORDS.get(s, s)) for s in SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["read"],
+    )
+    days = forms.IntegerField(label="Expires after (days)", min_value=1, max_value=3650, initial=30)

@@ -1,0 +1,93 @@
+"""The MCP tools as plain functions of an actor: one service or selector call, the REST API's Out schema out.
+
+Each returns the data (`model_dump()` of the same schema the REST API answers with), so
+the same action gives the same result through MCP and REST.
+"""
+
+from typing import Literal
+
+from charter.backbriefs import selectors as backbrief_selectors
+from charter.backbriefs import services as backbrief_services
+from charter.backbriefs.schemas import BackBriefDetailOut
+from charter.core.errors import NotFound, ValidationError
+from charter.delegation import services as delegation_services
+from charter.delegation.schemas import DecisionResultOut
+from charter.discussion import selectors as discussion_selectors
+from charter.discussion import services as discussion_services
+from charter.discussion.schemas import CommentOut
+from charter.goals import selectors as goal_selectors
+from charter.goals import services as goal_services
+from charter.goals.schemas import CheckInOut, GoalDetailOut, GoalOut
+from charter.ideas import selectors as idea_selectors
+from charter.ideas import services as idea_services
+from charter.ideas.schemas import IdeaDetailOut
+from charter.search import schemas as search_schemas
+from charter.search import selectors as search_selectors
+
+from . import briefs
+
+SEARCH_LIMIT = 20
+
+
+def _dump(schema, obj) -> dict:
+    # Python values; the server encodes them as the REST API does (NinjaJSONEncoder), for equal JSON.
+    return schema.from_orm(obj).model_dump()
+
+
+def get_mission_brief(actor, *, goal_id: int | None, format: Literal["markdown", "json"], full: bool):
+    """The mission brief of a goal, or the actor's own brief (all its goals) without one."""
+    return briefs.brief(actor, goal_id=goal_id, format=format, full=full)
+
+
+def list_my_goals(actor) -> list[dict]:
+    """Goals the actor owns or that belong to one of its teams."""
+    goals = goal_selectors.goal_list(actor=actor)
+    mine = [g for g in goals if g.owner_id == actor.user_id or g.team_id in actor.team_ids]
+    return [_dump(GoalOut, g) for g in mine]
+
+
+def get_goal(actor, *, goal_id: int) -> dict:
+    return _dump(GoalDetailOut, goal_selectors.goal_get(actor=actor, goal_id=goal_id))
+
+
+def record_check_in(actor, *, key_result_id: int, **values) -> dict:
+    check_in = goal_services.check_in_record(actor=actor, key_result_id=key_result_id, **values)
+    return _dump(CheckInOut, check_in)
+
+
+def submit_back_brief(actor, *, back_brief_id: int | None, goal_id: int | None, texts: dict) -> dict:
+    """Submit the back-brief named, or the one the goal's team owes."""
+    if back_brief_id is None:
+        if goal_id is None:
+            raise ValidationError(
+                "Name the back-brief (back_brief_id) or its goal (goal_id).", field="goal_id"
+            )
+        goal = goal_selectors.goal_get(actor=actor, goal_id=goal_id)
+        found = backbrief_selectors.back_brief_of_goal(actor=actor, goal=goal)
+        if found is None:
+            raise NotFound("No back-brief was requested for this goal.")
+        back_brief_id = found.pk
+    back_brief = backbrief_services.back_brief_submit(actor=actor, back_brief_id=back_brief_id, **texts)
+    detail = backbrief_selectors.back_brief_get(actor=actor, back_brief_id=back_brief.pk)
+    return _dump(BackBriefDetailOut, detail)
+
+
+def record_decision(actor, **values) -> dict:
+    """Record a decision; above the actor's authority the service makes it a proposal and says so."""
+    return _dump(DecisionResultOut, delegation_services.decision_record(actor=actor, **values))
+
+
+def propose_idea(actor, **values) -> dict:
+    idea = idea_services.idea_create(actor=actor, **values)
+    return _dump(IdeaDetailOut, idea_selectors.idea_get(actor=actor, idea_id=idea.pk))
+
+
+def add_comment(actor, **values) -> dict:
+    comment = discussion_services.comment_add(actor=actor, **values)
+    return _dump(CommentOut, discussion_selectors.comment_get(actor=actor, comment_id=comment.pk))
+
+
+def search(actor, *, query: str, types: list[str] | None) -> dict:
+    """Keyword and meaning search over everything the actor may see (the REST API's `/search`)."""
+    results = search_selectors.search(actor=actor, q=query, types=types or None, limit=SEARCH_LIMIT)
+    return search_schemas.results_out(results)

@@ -1,0 +1,213 @@
+"""The MCP server through the real MCP client SDK, in memory: tools, authority, tokens, isolation, parity."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.utils import timezone
+from mcp import Client
+
+from charter.agents.mcp.auth import REFUSED
+from charter.agents.mcp.server import build_server
+from charter.notifications.models import Notification
+from charter.organizations.models import ApiToken
+from charter.search.services import reindex
+
+from .mcp_world import build
+
+pytestmark = pytest.mark.django_db
+
+TOOLS = {
+    "get_mission_brief",
+    "list_my_goals",
+    "get_goal",
+    "record_check_in",
+    "submit_back_brief",
+    "record_decision",
+    "propose_idea",
+    "add_comment",
+    "search",
+}
+READ_ONLY = {"get_mission_brief", "list_my_goals", "get_goal", "search"}
+
+
+@pytest.fixture
+def world():
+    return build()
+
+
+def session(token, steps):
+    """Run `steps(client)` against an in-memory server acting with `token`.
+
+    async_to_sync from the test thread makes the tools' sync_to_async calls run on this same thread,
+    so they see the test's database transaction.
+    """
+
+    async def run():
+        async with Client(build_server(token)) as client:
+            return await steps(client)
+
+    return async_to_sync(run)()
+
+
+def call(token, name, **arguments):
+    """(is_error, text) of one tool call."""
+
+    async def steps(client):
+        result = await client.call_tool(name, arguments)
+        return result.is_error, result.content[0].text
+
+    return session(token, steps)
+
+
+def ok(token, name, **arguments):
+    is_error, text = call(token, name, **arguments)
+    assert not is_error, text
+    return json.loads(text) if text[:1] in "[{" else text
+
+
+def test_tools_are_listed_with_read_only_hints(world):
+    async def steps(client):
+        return (await client.list_tools()).tools
+
+    tools = {t.name: t for t in session(world["token"], steps)}
+    assert set(tools) == TOOLS
+    for name, tool in tools.items():
+        assert tool.annotations.read_only_hint is (name in READ_ONLY), name
+    # Input schemas come from the domain In-schemas: constraints and descriptions included.
+    check_in = tools["record_check_in"].input_schema["properties"]
+    assert check_in["confidence"]["maximum"] == 10 and "certain" in check_in["confidence"]["description"]
+    assert set(tools["record_decision"].input_schema["required"]) == {
+        "team_id",
+        "domain_id",
+        "title",
+        "decision",
+    }
+
+
+def test_mission_brief_goal_and_resources(world):
+    brief = ok(world["token"], "get_mission_brief", goal_id=world["goal_id"])
+    assert "Make deploys boring" in brief and "Tooling" in brief
+    goals = ok(world["token"], "list_my_goals")
+    assert [g["id"] for g in goals] == [world["goal_id"]]
+    assert (
+        ok(world["token"], "get_goal", goal_id=world["goal_id"])["key_results"][0]["id"]
+        == world["key_result_id"]
+    )
+    reindex(organization_id=world["org_id"])  # writes index in background tasks; here at once
+    hits = ok(world["token"], "search", query="deploys", types=["goal"])["items"]
+    assert [(h["type"], h["object_id"]) for h in hits] == [("goal", world["goal_id"])]
+
+    async def steps(client):
+        mission = await client.read_resource("charter://mission")
+        goal = await client.read_resource(f"charter://goals/{world['goal_id']}")
+        return mission.contents[0].text, goal.contents[0].text
+
+    mission, goal = session(world["token"], steps)
+    assert "Mission" in mission and "Make deploys boring" in goal
+
+
+def test_check_in(world):
+    check_in = ok(
+        world["token"], "record_check_in", key_result_id=world["key_result_id"], value=40, confidence=7
+    )
+    assert (check_in["value"], check_in["confidence"], check_in["author_id"]) == (40, 7, world["member_id"])
+    assert ok(world["token"], "get_goal", goal_id=world["goal_id"])["key_results"][0]["current"] == 40
+
+
+def _decide(world, domain):
+    return ok(
+        world["token"],
+        "record_decision",
+        team_id=world["team_id"],
+        domain_id=world[domain],
+        title="Adopt a deploy checklist",
+        decision="Every deploy follows the checklist.",
+        goal_ids=[world["goal_id"]],
+    )
+
+
+def test_decision_within_authority_is_decided(world):
+    result = _decide(world, "free_domain_id")
+    assert result["outcome"] == "decided" and result["decision"]["decided_by_id"] == world["member_id"]
+
+
+def test_decision_above_authority_becomes_a_proposal_and_the_leader_is_told(world):
+    result = _decide(world, "held_domain_id")
+    assert result["outcome"] == "proposed"
+    assert "proposal" in result["message"] and "Lena Lead" in result["message"]
+    assert (
+        Notification.objects.unscoped()
+        .filter(recipient_id=world["lead_id"], event="decision.needs_you")
+        .exists()
+    )
+
+
+def test_domain_errors_are_tool_errors_with_clear_text(world):
+    assert call(world["token"], "get_goal", goal_id=999_999) == (
+        True,
+        "Error executing tool get_goal: No such goal.",
+    )
+    is_error, text = call(world["token"], "propose_idea", title=" ")
+    assert is_error and "An idea needs a title" in text
+    is_error, text = call(world["token"], "submit_back_brief", goal_id=world["goal_id"], intent="x")
+    assert is_error and "No back-brief" in text
+
+
+@pytest.mark.parametrize("how", ["revoked", "expired"])
+def test_revoked_or_expired_token_is_refused(world, how):
+    change = (
+        {"revoked_at": timezone.now()} if how == "revoked" else {"expires_at": timezone.now() - timedelta(1)}
+    )
+    ApiToken.objects.unscoped().filter(organization_id=world["org_id"]).update(**change)
+    is_error, text = call(world["token"], "list_my_goals")
+    assert is_error and REFUSED in text
+
+
+def test_another_organization_sees_nothing(world):
+    token = world["other_token"]
+    assert ok(token, "list_my_goals") == []
+    assert ok(token, "search", query="deploys")["items"] == []
+    for name, arguments in [
+        ("get_goal", {"goal_id": world["goal_id"]}),
+        ("get_mission_brief", {"goal_id": world["goal_id"]}),
+    ]:
+        is_error, text = call(token, name, **arguments)
+        assert is_error and text.endswith("No such goal."), text
+    is_error, text = call(
+        token, "record_check_in", key_result_id=world["key_result_id"], value=1, confidence=1
+    )
+    assert is_error and "No such key result" in text
+
+
+def test_mcp_and_rest_give_the_same_results(world, client):
+    """The same actions through MCP and through the REST API answer the same JSON."""
+    token, auth = world["token"], {"HTTP_AUTHORIZATION": f"Bearer {world['token']}"}
+    api = "/api/v1"
+    assert (
+        ok(token, "get_goal", goal_id=world["goal_id"])
+        == client.get(f"{api}/goals/{world['goal_id']}", **auth).json()
+    )
+
+    body = {"value": 25, "confidence": 6, "note": "Half way."}
+    by_mcp = ok(token, "record_check_in", key_result_id=world["key_result_id"], **body)
+    url = f"{api}/key-results/{world['key_result_id']}/check-ins"
+    by_rest = client.post(url, body, content_type="application/json", **auth).json()
+    assert _without(by_mcp, "id", "checked_at") == _without(by_rest, "id", "checked_at")
+
+    decision = {
+        "team_id": world["team_id"],
+        "domain_id": world["held_domain_id"],
+        "title": "Hire",
+        "decision": "Yes",
+    }
+    by_mcp = ok(token, "record_decision", **decision)
+    by_rest = client.post(f"{api}/decisions", decision, content_type="application/json", **auth).json()
+    assert (by_mcp["outcome"], by_mcp["message"]) == (by_rest["outcome"], by_rest["message"])
+    times = ("id", "proposed_at", "decided_at")
+    assert _without(by_mcp["decision"], *times) == _without(by_rest["decision"], *times)
+
+
+def _without(data: dict, *keys) -> dict:
+    return {k: v for k, v in data.items() if k not in keys}

@@ -1,0 +1,103 @@
+"""API of decision domains, the delegation board and decision records: parse, one call, schema out."""
+
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from charter.core.api import Paginated, action
+
+from . import rules, selectors, services
+from .schemas import (
+    BoardOut,
+    DecisionFilters,
+    DecisionIn,
+    DecisionOut,
+    DecisionResultOut,
+    DomainIn,
+    DomainOut,
+    LevelChangeOut,
+    LevelIn,
+    RespondIn,
+)
+
+router = Router(tags=["delegation"])
+READ = action("organization.view")
+CELL = "/delegation-board/teams/{team_id}/domains/{domain_id}"
+
+
+@router.get(
+    "/decision-domains", response=list[DomainOut], operation_id="decision_domain_list", openapi_extra=READ
+)
+@paginate(Paginated)
+def decision_domain_list(request):
+    return selectors.domain_list(actor=request.auth)
+
+
+@router.post(
+    "/decision-domains",
+    response={201: DomainOut},
+    operation_id="decision_domain_create",
+    openapi_extra=action("decision_domain.manage"),
+)
+def decision_domain_create(request, payload: DomainIn):
+    return 201, services.domain_create(actor=request.auth, **payload.model_dump())
+
+
+@router.get("/delegation-board", response=BoardOut, operation_id="delegation_board", openapi_extra=READ)
+def delegation_board(request):
+    """Teams × domains with each cell's effective level, whether it is inherited and from which team."""
+    board = selectors.delegation_board(actor=request.auth)
+    return {
+        "levels": [{"number": n, "code": lv.code, "summary": lv.summary} for n, lv in rules.LEVELS.items()],
+        "domains": board["domains"],
+        "teams": board["teams"],
+        "cells": [cell for row in board["rows"] for cell in row["cells"]],
+    }
+
+
+@router.put(
+    CELL, response=LevelChangeOut, operation_id="delegation_set", openapi_extra=action("delegation.set")
+)
+def delegation_set(request, team_id: int, domain_id: int, payload: LevelIn):
+    """Set the team's level in the domain, with a reason; answers the change kept in the history."""
+    services.delegation_set(actor=request.auth, team_id=team_id, domain_id=domain_id, **payload.model_dump())
+    return selectors.delegation_cell(actor=request.auth, team_id=team_id, domain_id=domain_id)["changes"][0]
+
+
+@router.get(
+    CELL + "/history", response=list[LevelChangeOut], operation_id="delegation_history", openapi_extra=READ
+)
+def delegation_history(request, team_id: int, domain_id: int):
+    return selectors.delegation_cell(actor=request.auth, team_id=team_id, domain_id=domain_id)["changes"]
+
+
+@router.get("/decisions", response=list[DecisionOut], operation_id="decision_list", openapi_extra=READ)
+@paginate(Paginated)
+def decision_list(request, filters: Query[DecisionFilters]):
+    return selectors.decision_list(actor=request.auth, **filters.model_dump())
+
+
+@router.post(
+    "/decisions",
+    response={201: DecisionResultOut},
+    operation_id="decision_create",
+    openapi_extra=action("decision.record"),
+)
+def decision_create(request, payload: DecisionIn):
+    """Record a decision: the team's level and your relation to the team decide what it becomes."""
+    return 201, services.decision_record(actor=request.auth, **payload.model_dump())
+
+
+@router.get("/decisions/{decision_id}", response=DecisionOut, operation_id="decision_get", openapi_extra=READ)
+def decision_get(request, decision_id: int):
+    return selectors.decision_get(actor=request.auth, decision_id=decision_id)
+
+
+@router.post(
+    "/decisions/{decision_id}/respond",
+    response=DecisionResultOut,
+    operation_id="decision_respond",
+    openapi_extra=action("decision.respond"),
+)
+def decision_respond(request, decision_id: int, payload: RespondIn):
+    """Agree, advise, decide or escalate; 409 when the record does not wait for you (with why)."""
+    return services.decision_respond(actor=request.auth, decision_id=decision_id, **payload.model_dump())

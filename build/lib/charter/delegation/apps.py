@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class DelegationConfig(AppConfig):
+    name = "charter.delegation"
+    label = "delegation"
+
+    def ready(self):
+        from charter.core import panels
+
+        from . import panels as mine
+        from .models import Decision
+
+        panels.register_read("goal.detail")(mine.goal_decisions_read)
+        panels.register("goal.detail", order=50)(mine.goal_decisions)
+        panels.register("home", order=20)(mine.decisions_waiting)
+        try:
+            from charter.discussion.registry import register_target
+        except ImportError:  # the discussion app's registry has not landed yet
+            return
+        register_target("decision", Decision, "decision_detail", "decision_id")

@@ -1,0 +1,235 @@
+"""Decision records: the one place that enforces delegation levels, for people and agents alike."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from charter.core.actor import Actor
+from charter.core.audit import audit
+from charter.core.errors import Conflict, NotFound, ValidationError
+from charter.goals.models import Goal
+from charter.notifications.services import notify
+from charter.organizations.models import Team, TeamMembership
+
+from . import rules
+from .authority import Authority, authority_for
+from .models import Decision, DecisionDomain, DecisionEvent
+
+TEXT_FIELDS = ("context", "options", "decision", "rationale", "consequences")
+
+
+@dataclass
+class Result:
+    """A decision after a record or a response, with the message that says what happened and why."""
+
+    decision: Decision
+    message: str
+    outcome: rules.Outcome | rules.Step
+
+
+def _resolve(actor: Actor, team_id, domain_id, goal_ids, supersedes_id) -> dict:
+    org, errors, found = actor.organization, {}, {}
+    found["team"] = Team.objects.for_org(org).filter(pk=team_id).first() if team_id else None
+    found["domain"] = DecisionDomain.objects.for_org(org).filter(pk=domain_id).first() if domain_id else None
+    if found["team"] is None:
+        errors["team_id"] = ["Choose the team whose decision this is."]
+    if found["domain"] is None:
+        errors["domain_id"] = ["Choose the decision domain (such as Hiring or Pricing)."]
+    ids = sorted(set(goal_ids or ()))
+    found["goals"] = list(Goal.objects.for_org(org).filter(pk__in=ids)) if ids else []
+    if len(found["goals"]) != len(ids):
+        errors["goal_ids"] = ["One of the linked goals does not exist."]
+    found["supersedes"] = None
+    if supersedes_id:
+        found["supersedes"] = Decision.objects.for_org(org).filter(pk=supersedes_id).first()
+        if found["supersedes"] is None or found["supersedes"].status == rules.SUPERSEDED:
+            errors["supersedes_id"] = ["The decision to supersede does not exist or is already superseded."]
+    return found | {"errors": errors}
+
+
+def _url(decision: Decision) -> str:
+    return reverse("decision_detail", kwargs={"decision_id": decision.pk})
+
+
+def _notify(actor: Actor, event: str, decision: Decision, recipient_ids, title: str, body: str = "") -> None:
+    if event and recipient_ids:
+        notify(
+            actor=actor, event=event, recipient_ids=recipient_ids, title=title, url=_url(decision), body=body
+        )
+
+
+def _team_ids(actor: Actor, team: Team) -> list[int]:
+    return list(
+        TeamMembership.objects.for_org(actor.organization).filter(team=team).values_list("user_id", flat=True)
+    )
+
+
+def _recipients(actor: Actor, auth: Authority, outcome: rules.Outcome, addressee_id: int | None) -> list[int]:
+    """The addressed leader; for the team side, its lead, else everyone in the team."""
+    if outcome.addressee == "team" and addressee_id is None:
+        return _team_ids(actor, auth.team)
+    return [addressee_id] if addressee_id else []
+
+
+def decision_record(
+    *,
+    actor: Actor,
+    team_id: int | None,
+    domain_id: int | None,
+    title: str,
+    decision: str,
+    context: str = "",
+    options: str = "",
+    rationale: str = "",
+    consequences: str = "",
+    goal_ids: list[int] | None = None,
+    supersedes_id: int | None = None,
+) -> Result:
+    """Record a decision; the team's level in the domain and the actor's relation decide what it becomes."""
+    actor.require("decision.record")
+    found = _resolve(actor, team_id, domain_id, goal_ids, supersedes_id)
+    errors = found.pop("errors")
+    if not title.strip():
+        errors["title"] = ["A decision needs a title: what is decided, in a few words."]
+    if not decision.strip():
+        errors["decision"] = ["Say what is (or is proposed to be) decided."]
+    if errors:
+        raise ValidationError("The decision is not valid.", errors=errors)
+    texts = {"context": context, "options": options, "decision": decision}
+    texts |= {"rationale": rationale, "consequences": consequences}
+    with transaction.atomic():
+        auth = authority_for(actor, found["team"], found["domain"])
+        outcome = rules.record_outcome(auth.level, auth.relation)
+        if getattr(actor.user, "kind", "person") == "agent":
+            org = actor.organization
+            outcome = rules.agent_capped(outcome, auth.level, org.agent_decision_cap, org.name)
+        record = _create(actor, auth, outcome, title.strip(), {k: v.strip() for k, v in texts.items()}, found)
+        message = outcome.render(
+            domain=auth.domain.name, team=auth.team.name, leader=auth.name(record.addressed_to_id)
+        )
+        _notify(
+            actor, outcome.notify, record, _recipients(actor, auth, outcome, record.addressed_to_id),
+            f"{record.title}: {rules.AWAITING_WORDS.get(outcome.awaiting, 'decided, for your information')}",
+            message,
+        )  # fmt: skip
+    return Result(record, message, outcome)
+
+
+def _create(actor: Actor, auth: Authority, outcome: rules.Outcome, title: str, texts: dict, found: dict):
+    now, decided = timezone.now(), outcome.status == rules.DECIDED
+    record = Decision.objects.create(
+        organization=actor.organization,
+        title=title,
+        **texts,
+        domain=auth.domain,
+        team=auth.team,
+        status=outcome.status,
+        level=auth.level,
+        relation=auth.relation,
+        awaiting=outcome.awaiting,
+        addressed_to_id=auth.leader_for(actor, outcome.addressee),
+        recorded_by=actor.user,
+        decided_by=actor.user if decided else None,
+        consulted=outcome.consulted,
+        advice_requested=outcome.advice_requested,
+        escalated=outcome.escalated,
+        escalated_at=now if outcome.escalated else None,
+        proposed_at=now,
+        decided_at=now if decided else None,
+        supersedes=found["supersedes"],
+    )
+    record.goals.set(found["goals"])
+    DecisionEvent.objects.create(
+        organization=actor.organization,
+        decision=record,
+        actor=actor.user,
+        kind="recorded",
+        status=record.status,
+    )
+    if decided:
+        _supersede(actor, record)
+    audit(actor, "decision.record", record, {"status": record.status, "level": auth.level})
+    return record
+
+
+def _supersede(actor: Actor, record: Decision) -> None:
+    old = record.supersedes
+    if old is None or old.status == rules.SUPERSEDED:
+        return
+    old.status, old.awaiting = rules.SUPERSEDED, ""
+    old.save(update_fields=["status", "awaiting", "updated_at"])
+    DecisionEvent.objects.create(
+        organization=actor.organization, decision=old, actor=actor.user, kind="superseded",
+        status=old.status, note=f"Superseded by “{record.title}”.",
+    )  # fmt: skip
+    audit(actor, "decision.supersede", old, {"superseded_by": record.pk})
+
+
+# ---- responses ------------------------------------------------------------------------------------
+
+
+def _locked(actor: Actor, decision_id: int) -> Decision:
+    record = (
+        Decision.objects.for_org(actor.organization)
+        .select_for_update(of=("self",))
+        .select_related("team", "domain", "supersedes")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if record is None:
+        raise NotFound("No such decision.")
+    return record
+
+
+def decision_respond(*, actor: Actor, decision_id: int, action: str, note: str = "") -> Result:
+    """Agree, advise, decide or escalate an open record: only the side it waits for may.
+
+    A refusal is a Conflict (409): the role may respond, but this record does not wait for this person.
+    """
+    actor.require("decision.respond")
+    with transaction.atomic():
+        record = _locked(actor, decision_id)
+        auth = authority_for(actor, record.team, record.domain)
+        side = rules.side_of(record.awaiting, auth.relation, record.addressed_to_id == actor.user_id)
+        step = rules.respond_step(action, record.awaiting, side, record.level)
+        waiting_on = auth.name(
+            record.addressed_to_id, "the team" if record.awaiting.startswith("team") else ""
+        )
+        if not step.allowed:
+            raise Conflict(step.message.format(leader=waiting_on or "a leader"))
+        if action == rules.ADVISE and not note.strip():
+            raise ValidationError("Write your advice: the team decides with it in hand.", field="note")
+        message = _apply(actor, auth, record, step, action, note.strip())
+    return Result(record, message, step)
+
+
+def _apply(actor: Actor, auth: Authority, record: Decision, step: rules.Step, action: str, note: str) -> str:
+    now, before = timezone.now(), record.addressed_to_id
+    record.status, record.awaiting = step.status, step.awaiting
+    message = step.message
+    if step.addressee == "up":
+        target = auth.leader_escalation(before, actor)
+        if target is None:
+            raise Conflict("There is nobody above to escalate to; decide it here.")
+        record.addressed_to_id, record.escalated, record.escalated_at = target, True, now
+        message = message.format(next=auth.name(target))
+    elif step.addressee == "proposer":
+        record.addressed_to_id = record.recorded_by_id
+    if action == rules.ADVISE:
+        record.advice, record.advised_by, record.advised_at = note, actor.user, now
+    if step.status == rules.DECIDED:
+        record.decided_by, record.decided_at = actor.user, now
+        _supersede(actor, record)
+    record.save()
+    DecisionEvent.objects.create(
+        organization=actor.organization, decision=record, actor=actor.user, kind=action,
+        status=record.status, note=note,
+    )  # fmt: skip
+    audit(
+        actor, f"decision.{action}", record, {"status": record.status, "addressed_to": record.addressed_to_id}
+    )
+    recipients = [record.recorded_by_id] if step.status == rules.DECIDED else [record.addressed_to_id]
+    _notify(actor, step.notify, record, recipients, f"{record.title}: {message}", note)
+    return message

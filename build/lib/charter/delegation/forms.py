@@ -1,0 +1,98 @@
+"""HTML forms for decision domains, delegation levels, decision records and responses."""
+
+from django import forms
+
+from charter.goals.forms import StyledForm
+
+from . import rules
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class DomainForm(StyledForm):
+    """A decision domain: its name, what it covers, typical decisions."""
+
+    name = forms.CharField(max_length=120, help_text="Such as Hiring, Budget under 10k, Tech stack, Pricing.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    examples = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Typical decisions, so people know what falls in it.",
+    )
+
+
+class LevelForm(forms.Form):
+    """A team's level in a domain, with the reason kept in the history."""
+
+    level = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(n, f"{lv.label} — {lv.summary}") for n, lv in rules.LEVELS.items()],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Choose a level from 1 (tell) to 7 (delegate)."},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text="Why it changes: kept with the level in the history.",
+        error_messages={"required": "Say why the level changes: the history keeps the reason."},
+    )
+
+
+class DecisionForm(StyledForm):
+    """A decision record; what it becomes depends on the team's level and the recorder's relation."""
+
+    team_id = forms.TypedChoiceField(label="Team", coerce=_optional_int, empty_value=None)
+    domain_id = forms.TypedChoiceField(label="Decision domain", coerce=_optional_int, empty_value=None)
+    title = forms.CharField(max_length=200, help_text="What is decided, in a few words.")
+    context = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Why now.")
+    options = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="What was considered."
+    )
+    decision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="What is (proposed to be) decided."
+    )
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    consequences = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    goal_ids = forms.TypedMultipleChoiceField(label="Linked goals", coerce=int, required=False)
+    supersedes_id = forms.TypedChoiceField(
+        label="Supersedes", coerce=_optional_int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args, teams=(), domains=(), goals=(), decisions=(), preview_url="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team_id"].choices = [("", "— Choose —")] + [(t.pk, t.name) for t in teams]
+        self.fields["domain_id"].choices = [("", "— Choose —")] + [(d.pk, d.name) for d in domains]
+        self.fields["goal_ids"].choices = [(g.pk, g.title) for g in goals]
+        self.fields["supersedes_id"].choices = [("", "— None —")] + [(d.pk, d.title) for d in decisions]
+        for name in ("team_id", "domain_id"):
+            # Tell, before saving, what the level means for the recorder.
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": preview_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#outcome-preview",
+                    "hx-swap": "outerHTML",
+                    "hx-sync": "closest form:replace",  # the last change wins, not the slowest answer
+                    "hx-include": "[name=team_id],[name=domain_id]",
+                }
+            )
+
+
+class RespondForm(StyledForm):
+    """A response to an open decision: agree, give advice, decide, escalate further."""
+
+    action = forms.ChoiceField(
+        choices=[
+            (rules.AGREE, "Agree"),
+            (rules.ADVISE, "Give advice"),
+            (rules.DECIDE, "Decide"),
+            (rules.ESCALATE, "Escalate further"),
+        ]
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Advice or note",
+        help_text="Advice is required to advise; a note is kept in the history.",
+    )

@@ -1,0 +1,164 @@
+"""Decision domains, delegation levels per team and domain (with their history), and decision records."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+
+from charter.core.models import OrgScopedModel
+
+from . import rules
+
+
+class DecisionDomain(OrgScopedModel):
+    """An area of decisions the organization names: hiring, budget under 10k, tech stack, pricing ..."""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    examples = models.TextField(blank=True, help_text="Typical decisions of this domain.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="decision_domain_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+LEVEL_CHOICES = [(n, f"{n} {rules.LEVELS[n].name}") for n in rules.LEVELS]
+
+
+class DelegationLevel(OrgScopedModel):
+    """The level (1 tell … 7 delegate) set for one team in one domain; unset cells inherit."""
+
+    team = models.ForeignKey("organizations.Team", on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(DecisionDomain, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "domain"], name="delegation_level_unique"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=7), name="delegation_level_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id}/{self.domain_id}: {self.level}"
+
+
+class DelegationChange(OrgScopedModel):
+    """One change of a delegation level, kept forever with its reason."""
+
+    team = models.ForeignKey("organizations.Team", on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(DecisionDomain, on_delete=models.CASCADE, related_name="changes")
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
+    previous_level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES, null=True, blank=True)
+    reason = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "team", "domain"])]
+
+    def __str__(self):
+        return f"{self.previous_level} → {self.level}"
+
+
+class Decision(OrgScopedModel):
+    """A decision record; its status follows the delegation level enforced by the services."""
+
+    class Status(models.TextChoices):
+        PROPOSED = rules.PROPOSED, "Proposed"
+        DECIDED = rules.DECIDED, "Decided"
+        ESCALATED = rules.ESCALATED, "Escalated"
+        SUPERSEDED = rules.SUPERSEDED, "Superseded"
+
+    title = models.CharField(max_length=200)
+    context = models.TextField(blank=True)
+    options = models.TextField(blank=True)
+    decision = models.TextField(blank=True)
+    rationale = models.TextField(blank=True)
+    consequences = models.TextField(blank=True)
+    domain = models.ForeignKey(DecisionDomain, on_delete=models.PROTECT, related_name="decisions")
+    team = models.ForeignKey("organizations.Team", on_delete=models.PROTECT, related_name="+")
+    goals = models.ManyToManyField("goals.Goal", blank=True, related_name="decisions")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    level = models.PositiveSmallIntegerField(
+        choices=LEVEL_CHOICES, help_text="Effective level when recorded."
+    )
+    relation = models.CharField(max_length=16, help_text="The recorder's relation to the team.")
+    # What the record waits for (rules.AWAITING), and from whom.
+    awaiting = models.CharField(max_length=24, blank=True)
+    addressed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consulted = models.BooleanField(default=False, help_text="Level 3: the team's input was recorded.")
+    advice_requested = models.BooleanField(default=False)
+    advice = models.TextField(blank=True)
+    advised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    advised_at = models.DateTimeField(null=True, blank=True)
+    escalated = models.BooleanField(default=False)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    proposed_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "team", "domain"]),
+            models.Index(fields=["organization", "addressed_to", "status"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def latency(self) -> timedelta | None:
+        """Proposed to decided; None while undecided."""
+        return self.decided_at - self.proposed_at if self.decided_at else None
+
+    @property
+    def level_info(self) -> "rules.Level":
+        return rules.LEVELS[self.level]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (rules.PROPOSED, rules.ESCALATED)
+
+
+class DecisionEvent(OrgScopedModel):
+    """A step in a decision's life (recorded, agreed, advised, decided, escalated, superseded)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=16)
+    status = models.CharField(max_length=16)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.kind} → {self.status}"

@@ -1,0 +1,161 @@
+"""Schemas of decision domains, the delegation board and decision records (API, MCP tools, CLI)."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from charter.core.schemas import InSchema
+
+from . import rules
+
+DecisionStatus = Literal["proposed", "decided", "escalated", "superseded"]
+Relation = Literal["member", "lead", "leader_above", "outsider"]
+Response = Literal["agree", "advise", "decide", "escalate"]
+assert set(DecisionStatus.__args__) == {rules.PROPOSED, rules.DECIDED, rules.ESCALATED, rules.SUPERSEDED}
+assert set(Response.__args__) == set(rules.RESPONSES)
+
+
+class DomainOut(Schema):
+    id: int
+    name: str
+    description: str
+    examples: str
+
+
+class DomainIn(InSchema):
+    name: str = Field(max_length=120, description="Such as Hiring, Budget under 10k, Pricing.")
+    description: str = ""
+    examples: str = Field("", description="Typical decisions of this domain.")
+
+
+class LevelOut(Schema):
+    number: int = Field(ge=1, le=7)
+    code: str = Field(description="tell, sell, consult, agree, advise, inquire or delegate.")
+    summary: str
+
+
+class CellOut(Schema):
+    team_id: int
+    domain_id: int
+    level: int = Field(ge=1, le=7)
+    code: str
+    inherited: bool = Field(
+        description="True when not set on this team: taken from an ancestor or the default."
+    )
+    source_team_id: int | None = Field(
+        description="The team the level was set on; null: the default (1 tell)."
+    )
+
+    @staticmethod
+    def resolve_code(obj) -> str:
+        return rules.LEVELS[obj.level].code
+
+    @staticmethod
+    def resolve_source_team_id(obj) -> int | None:
+        return obj.source.pk if obj.source else None
+
+
+class BoardTeamOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+
+
+class BoardOut(Schema):
+    levels: list[LevelOut]
+    domains: list[DomainOut]
+    teams: list[BoardTeamOut]
+    cells: list[CellOut]
+
+
+class LevelIn(InSchema):
+    level: int = Field(
+        ge=1, le=7, description="1 tell, 2 sell, 3 consult, 4 agree, 5 advise, 6 inquire, 7 delegate."
+    )
+    reason: str = Field(description="Why the level changes; kept in the history.")
+
+
+class LevelChangeOut(Schema):
+    id: int
+    team_id: int
+    domain_id: int
+    level: int
+    previous_level: int | None
+    reason: str
+    author_id: int | None
+    created_at: datetime
+
+
+class DecisionOut(Schema):
+    id: int
+    title: str
+    context: str
+    options: str
+    decision: str
+    rationale: str
+    consequences: str
+    domain_id: int
+    team_id: int
+    goal_ids: list[int]
+    status: DecisionStatus
+    level: int
+    relation: Relation
+    awaiting: str = Field(description="What an open record waits for: leader_decision, team_agreement ...")
+    addressed_to_id: int | None
+    recorded_by_id: int
+    decided_by_id: int | None
+    consulted: bool
+    advice_requested: bool
+    advice: str
+    escalated: bool
+    escalated_at: datetime | None
+    proposed_at: datetime
+    decided_at: datetime | None
+    latency_seconds: float | None = Field(description="Proposed to decided, in seconds.")
+    supersedes_id: int | None
+
+    @staticmethod
+    def resolve_goal_ids(obj) -> list[int]:
+        return sorted(g.pk for g in obj.goals.all())
+
+    @staticmethod
+    def resolve_latency_seconds(obj) -> float | None:
+        return obj.latency.total_seconds() if obj.latency is not None else None
+
+
+class DecisionIn(InSchema):
+    team_id: int
+    domain_id: int
+    title: str = Field(max_length=200)
+    decision: str = Field(description="What is (or is proposed to be) decided.")
+    context: str = ""
+    options: str = ""
+    rationale: str = ""
+    consequences: str = ""
+    goal_ids: list[int] = []
+    supersedes_id: int | None = None
+
+
+class DecisionResultOut(Schema):
+    decision: DecisionOut
+    outcome: str = Field(description="The status the record got: proposed, decided or escalated.")
+    message: str = Field(description="What happened and why, in words.")
+
+    @staticmethod
+    def resolve_outcome(obj) -> str:
+        return obj.decision.status
+
+
+class RespondIn(InSchema):
+    action: Response
+    note: str = Field("", description="Advice (required to advise), or a note kept in the history.")
+
+
+class DecisionFilters(Schema):
+    team_id: int | None = None
+    domain_id: int | None = None
+    status: DecisionStatus | None = None
+    goal_id: int | None = None
+    date_from: date | None = Field(None, description="Proposed on or after this day.")
+    date_to: date | None = Field(None, description="Proposed on or before this day.")

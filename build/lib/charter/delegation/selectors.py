@@ -1,0 +1,218 @@
+"""Reads of decision domains, the delegation board, level history and decision records, scoped to the
+actor's organization."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+
+from charter.core.actor import Actor
+from charter.core.compiled import replay
+from charter.core.errors import NotFound
+from charter.goals.models import Goal
+from charter.organizations.models import Team
+
+from . import rules
+from .authority import authority_for
+from .models import Decision, DecisionDomain, DecisionEvent, DelegationChange, DelegationLevel
+
+# ---- domains --------------------------------------------------------------------------------------
+
+
+def domain_list(*, actor: Actor):
+    return DecisionDomain.objects.for_org(actor.organization).order_by("name", "id")
+
+
+def domain_get(*, actor: Actor, domain_id: int) -> DecisionDomain:
+    domain = domain_list(actor=actor).filter(pk=domain_id).first()
+    if domain is None:
+        raise NotFound("No such decision domain.")
+    return domain
+
+
+# ---- the board ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A team's effective level in a domain; `source` is the team it was set on (None: the default)."""
+
+    team_id: int
+    domain_id: int
+    level: int
+    source: Team | None
+    inherited: bool
+
+    @property
+    def info(self) -> rules.Level:
+        return rules.LEVELS[self.level]
+
+
+def _tree_order(teams: list[Team]) -> list[tuple[Team, int]]:
+    """Teams parents first, each with its depth (for indentation)."""
+    children: dict[int | None, list[Team]] = {}
+    known = {t.pk for t in teams}
+    for t in teams:
+        children.setdefault(t.parent_id if t.parent_id in known else None, []).append(t)
+    ordered, stack = [], [(t, 0) for t in reversed(children.get(None, []))]
+    while stack:
+        team, depth = stack.pop()
+        ordered.append((team, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(team.pk, [])))
+    return ordered
+
+
+def delegation_board(*, actor: Actor) -> dict:
+    """Teams × domains with effective levels, in three queries (inheritance is computed here)."""
+    org = actor.organization
+    teams = list(Team.objects.for_org(org).order_by("name", "id"))
+    domains = list(domain_list(actor=actor))
+    set_levels = {
+        (t, d): lvl
+        for t, d, lvl in DelegationLevel.objects.for_org(org).values_list("team_id", "domain_id", "level")
+    }
+    by_id = {t.pk: t for t in teams}
+    parent_of = {t.pk: t.parent_id for t in teams}
+    rows = []
+    for team, depth in _tree_order(teams):
+        cells = []
+        for d in domains:
+            level, source = rules.effective_level(team.pk, d.pk, parent_of, set_levels)
+            cells.append(Cell(team.pk, d.pk, level, by_id.get(source), source != team.pk))
+        rows.append({"team": team, "depth": depth, "cells": cells})
+    return {"domains": domains, "rows": rows, "teams": teams}
+
+
+def delegation_cell(*, actor: Actor, team_id: int, domain_id: int) -> dict:
+    """One cell of the board with its history, newest first."""
+    team = Team.objects.for_org(actor.organization).filter(pk=team_id).first()
+    if team is None:
+        raise NotFound("No such team.")
+    domain = domain_get(actor=actor, domain_id=domain_id)
+    auth = authority_for(actor, team, domain)
+    changes = (
+        DelegationChange.objects.for_org(actor.organization)
+        .filter(team=team, domain=domain)
+        .select_related("author")
+    )
+    source = Team.objects.for_org(actor.organization).filter(pk=auth.source_team_id).first()
+    cell = Cell(team.pk, domain.pk, auth.level, source, auth.source_team_id != team.pk)
+    return {"team": team, "domain": domain, "cell": cell, "changes": list(changes)}
+
+
+def team_authority(*, actor: Actor, team_id: int) -> dict:
+    """What a team may decide: per domain its effective level in words, and where it comes from."""
+    board = delegation_board(actor=actor)
+    row = next((r for r in board["rows"] if r["team"].pk == team_id), None)
+    if row is None:
+        raise NotFound("No such team.")
+    return {"team": row["team"], "items": list(zip(board["domains"], row["cells"], strict=True))}
+
+
+# ---- decisions ------------------------------------------------------------------------------------
+
+
+def _decisions(actor: Actor):
+    return Decision.objects.for_org(actor.organization).select_related(
+        "team", "domain", "recorded_by", "decided_by", "addressed_to"
+    )
+
+
+def decision_list(
+    *,
+    actor: Actor,
+    team_id: int | None = None,
+    domain_id: int | None = None,
+    status: str | None = None,
+    goal_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    addressed_to_id: int | None = None,
+):
+    """Decisions matching the filters, newest first; the dates bound when they were proposed."""
+    qs = _decisions(actor).prefetch_related(Prefetch("goals", queryset=Goal.objects.only("id", "title")))
+    filters = {"team_id": team_id, "domain_id": domain_id, "status": status, "goal_id": goal_id}
+    filters |= {"date_from": date_from, "date_to": date_to, "addressed_to_id": addressed_to_id}
+    return decision_filters(qs, **filters).order_by("-proposed_at", "-id")
+
+
+def decision_filters(
+    decisions,
+    *,
+    team_id: int | None = None,
+    domain_id: int | None = None,
+    status: str | None = None,
+    goal_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    addressed_to_id: int | None = None,
+):
+    """`decisions` narrowed by the filters of `decision_list` (an empty value filters nothing)."""
+    filters = {
+        "team_id": team_id,
+        "domain_id": domain_id,
+        "status": status,
+        "goals__id": goal_id,
+        "proposed_at__date__gte": date_from,
+        "proposed_at__date__lte": date_to,
+        "addressed_to_id": addressed_to_id,
+    }
+    return decisions.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+
+
+def decision_get(*, actor: Actor, decision_id: int) -> Decision:
+    record = (
+        _decisions(actor)
+        .select_related("advised_by", "supersedes")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.only("id", "title")),
+            Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
+            Prefetch(
+                "superseded_by",
+                queryset=Decision.objects.only("id", "title", "supersedes_id"),
+            ),
+        )
+        .filter(pk=decision_id)
+        .first()
+    )
+    if record is None:
+        raise NotFound("No such decision.")
+    return record
+
+
+def decisions_waiting_for(*, actor: Actor, limit: int = 20) -> list[Decision]:
+    """Open proposals and escalations addressed to the actor, oldest first (longest waiting); the home
+    page's panel, its query compiled once per process."""
+
+    def build(a):
+        return (
+            Decision.objects.for_org(a.organization)
+            .filter(addressed_to_id=a.user_id, status__in=[rules.PROPOSED, rules.ESCALATED])
+            .exclude(awaiting="")
+            # The home panel shows these columns and the team's name: no other join, no long texts.
+            .select_related("team")
+            .only("title", "status", "awaiting", "proposed_at", "team__name")
+            .order_by("proposed_at", "id")[:limit]
+        )
+
+    ids = {"organization_id": actor.organization_id, "user_id": actor.user_id}
+    return list(replay(("decisions_waiting_for", limit), build, **ids))
+
+
+def decision_preview(*, actor: Actor, team_id: int | None, domain_id: int | None) -> dict | None:
+    """What recording a decision for this team and domain would do for the actor; writes nothing."""
+    team = Team.objects.for_org(actor.organization).filter(pk=team_id).first() if team_id else None
+    domain = (
+        DecisionDomain.objects.for_org(actor.organization).filter(pk=domain_id).first() if domain_id else None
+    )
+    if team is None or domain is None:
+        return None
+    auth = authority_for(actor, team, domain)
+    outcome = rules.record_outcome(auth.level, auth.relation)
+    leader = auth.name(auth.leader_for(actor, outcome.addressee))
+    return {
+        "level": auth.level_info,
+        "relation": auth.relation,
+        "outcome": outcome,
+        "message": outcome.render(domain=domain.name, team=team.name, leader=leader),
+    }

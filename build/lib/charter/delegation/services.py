@@ -1,0 +1,125 @@
+"""Every write on decision domains and the delegation board; decision records are in `decisions`."""
+
+from django.db import transaction
+
+from charter.core.actor import Actor
+from charter.core.audit import audit, changed_fields
+from charter.core.errors import Conflict, NotFound, ValidationError
+from charter.organizations.models import Team
+
+from . import rules
+from .decisions import decision_record, decision_respond  # noqa: F401 - the one service module to call
+from .models import DecisionDomain, DelegationChange, DelegationLevel
+
+# ---- decision domains -----------------------------------------------------------------------------
+
+
+def _domain_errors(actor: Actor, name: str, exclude: int | None) -> dict[str, list[str]]:
+    if not name.strip():
+        return {"name": ["A decision domain needs a name, such as Hiring or Pricing."]}
+    taken = (
+        DecisionDomain.objects.for_org(actor.organization)
+        .filter(name__iexact=name.strip())
+        .exclude(pk=exclude)
+        .exists()
+    )
+    return {"name": [f"There is already a decision domain called {name.strip()}."]} if taken else {}
+
+
+def domain_create(*, actor: Actor, name: str, description: str = "", examples: str = "") -> DecisionDomain:
+    actor.require("decision_domain.manage")
+    errors = _domain_errors(actor, name, None)
+    if errors:
+        raise ValidationError("The decision domain is not valid.", errors=errors)
+    with transaction.atomic():
+        domain = DecisionDomain.objects.create(
+            organization=actor.organization,
+            name=name.strip(),
+            description=description.strip(),
+            examples=examples.strip(),
+        )
+        audit(actor, "decision_domain.create", domain)
+    return domain
+
+
+def _locked_domain(actor: Actor, domain_id: int) -> DecisionDomain:
+    domain = (
+        DecisionDomain.objects.for_org(actor.organization).select_for_update().filter(pk=domain_id).first()
+    )
+    if domain is None:
+        raise NotFound("No such decision domain.")
+    return domain
+
+
+def domain_update(
+    *, actor: Actor, domain_id: int, name: str, description: str = "", examples: str = ""
+) -> DecisionDomain:
+    actor.require("decision_domain.manage")
+    with transaction.atomic():
+        domain = _locked_domain(actor, domain_id)
+        errors = _domain_errors(actor, name, domain.pk)
+        if errors:
+            raise ValidationError("The decision domain is not valid.", errors=errors)
+        values = {"name": name.strip(), "description": description.strip(), "examples": examples.strip()}
+        changes = changed_fields(domain, values)
+        if changes:
+            domain.save()
+            audit(actor, "decision_domain.update", domain, changes)
+    return domain
+
+
+def domain_delete(*, actor: Actor, domain_id: int) -> None:
+    """Delete a domain with its levels; refused while decisions are recorded in it (they need it)."""
+    actor.require("decision_domain.manage")
+    with transaction.atomic():
+        domain = _locked_domain(actor, domain_id)
+        count = domain.decisions.count()
+        if count:
+            raise Conflict(f"“{domain.name}” has {count} decision(s) recorded; it stays while they exist.")
+        audit(actor, "decision_domain.delete", domain)
+        domain.delete()
+
+
+# ---- the delegation board -------------------------------------------------------------------------
+
+
+def _level_errors(level, reason: str) -> dict[str, list[str]]:
+    errors = {}
+    if level not in rules.LEVELS:
+        errors["level"] = [f"A delegation level is 1 (tell) to 7 (delegate), not {level!r}."]
+    if not (reason or "").strip():
+        errors["reason"] = ["Say why the level changes: the history keeps the reason."]
+    return errors
+
+
+def delegation_set(*, actor: Actor, team_id: int, domain_id: int, level: int, reason: str) -> DelegationLevel:
+    """Set a team's level in a domain; every change is kept with its reason, author and time."""
+    actor.require("delegation.set")
+    org = actor.organization
+    team = Team.objects.for_org(org).filter(pk=team_id).first()
+    domain = DecisionDomain.objects.for_org(org).filter(pk=domain_id).first()
+    if team is None or domain is None:
+        raise NotFound("No such team." if team is None else "No such decision domain.")
+    errors = _level_errors(level, reason)
+    if errors:
+        raise ValidationError("The delegation level is not valid.", errors=errors)
+    with transaction.atomic():
+        current = (
+            DelegationLevel.objects.for_org(org).select_for_update().filter(team=team, domain=domain).first()
+        )
+        previous = current.level if current else None
+        if current is None:
+            current = DelegationLevel(organization=org, team=team, domain=domain)
+        current.level = level
+        current.save()
+        DelegationChange.objects.create(
+            organization=org,
+            team=team,
+            domain=domain,
+            level=level,
+            previous_level=previous,
+            reason=reason.strip(),
+            author=actor.user,
+        )
+        audit(actor, "delegation.set", current, {"level": [previous, level], "reason": reason.strip()})
+    return current

@@ -1,0 +1,24 @@
+"""Routes of decision domains, the delegation board and decision records."""
+
+from django.urls import path
+
+from . import views
+
+CELL = "delegation/teams/<int:team_id>/domains/<int:domain_id>/"
+
+urlpatterns = [
+    path("delegation/", views.delegation_board, name="delegation_board"),
+    path(CELL, views.delegation_history, name="delegation_history"),
+    path(CELL + "edit/", views.delegation_edit, name="delegation_edit"),
+    path("teams/<int:team_id>/authority/", views.team_authority, name="team_authority"),
+    path("domains/", views.domain_list, name="decision_domain_list"),
+    path("domains/new/", views.domain_create, name="decision_domain_create"),
+    path("domains/<int:domain_id>/edit/", views.domain_edit, name="decision_domain_edit"),
+    path("domains/<int:domain_id>/delete/", views.domain_delete, name="decision_domain_delete"),
+    path("decisions/", views.decision_log, name="decision_log"),
+    path("decisions/goals/options/", views.decision_goal_options, name="decision_goal_options"),
+    path("decisions/new/", views.decision_create, name="decision_create"),
+    path("decisions/preview/", views.decision_preview, name="decision_preview"),
+    path("decisions/<int:decision_id>/", views.decision_detail, name="decision_detail"),
+    path("decisions/<int:decision_id>/respond/", views.decision_respond, name="decision_respond"),
+]

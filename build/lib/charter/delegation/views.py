@@ -1,0 +1,270 @@
+"""Web pages: the delegation board, level history, what a team may decide, decision domains,
+the decision log, the decision page with its responses, and the record form with its preview."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from charter.core.errors import DomainError
+from charter.core.http import call_with_form, requires
+from charter.goals.selectors import goal_list
+from charter.organizations.selectors import team_list
+
+from . import log, log_html, rules, selectors, services
+from .forms import DecisionForm, DomainForm, LevelForm, RespondForm
+from .models import Decision
+
+LEVELS = list(rules.LEVELS.values())
+
+
+def _int(params, name) -> int | None:
+    value = params.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _date(params, name) -> date | None:
+    try:
+        return date.fromisoformat(params.get(name, ""))
+    except ValueError:
+        return None
+
+
+# ---- the board ------------------------------------------------------------------------------------
+
+
+@requires("organization.view")
+def delegation_board(request):
+    board = selectors.delegation_board(actor=request.actor)
+    context = {**board, "levels": LEVELS, "may_set": request.actor.can("delegation.set")}
+    return render(request, "delegation/board.html", context)
+
+
+@requires("organization.view")
+def delegation_history(request, team_id: int, domain_id: int):
+    cell = selectors.delegation_cell(actor=request.actor, team_id=team_id, domain_id=domain_id)
+    context = {**cell, "levels": rules.LEVELS, "may_set": request.actor.can("delegation.set")}
+    return render(request, "delegation/history.html", context)
+
+
+@requires("delegation.set")
+def delegation_edit(request, team_id: int, domain_id: int):
+    actor = request.actor
+    cell = selectors.delegation_cell(actor=actor, team_id=team_id, domain_id=domain_id)
+    form = LevelForm(request.POST or None, initial={"level": cell["cell"].level})
+    if request.method == "POST" and form.is_valid():
+        saved = call_with_form(
+            form,
+            services.delegation_set,
+            actor=actor,
+            team_id=team_id,
+            domain_id=domain_id,
+            **form.cleaned_data,
+        )
+        if saved is not None:
+            info = rules.LEVELS[saved.level]
+            messages.success(
+                request, f"{cell['team'].name} is now at level {info.label} for {cell['domain'].name}."
+            )
+            return redirect("delegation_board")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "delegation/edit.html", {**cell, "form": form, "levels": LEVELS}, status=status)
+
+
+@requires("organization.view")
+def team_authority(request, team_id: int):
+    context = selectors.team_authority(actor=request.actor, team_id=team_id)
+    return render(request, "delegation/team_authority.html", {**context, "levels": LEVELS})
+
+
+# ---- decision domains -----------------------------------------------------------------------------
+
+
+@requires("organization.view")
+def domain_list(request):
+    context = {
+        "domains": selectors.domain_list(actor=request.actor),
+        "may_manage": request.actor.can("decision_domain.manage"),
+    }
+    return render(request, "delegation/domain_list.html", context)
+
+
+def _domain_form(request, domain=None):
+    initial = domain and {"name": domain.name, "description": domain.description, "examples": domain.examples}
+    form = DomainForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {"actor": request.actor, **form.cleaned_data}
+        if domain is None:
+            saved = call_with_form(form, services.domain_create, **values)
+        else:
+            saved = call_with_form(form, services.domain_update, domain_id=domain.pk, **values)
+        if saved is not None:
+            messages.success(request, f"Decision domain “{saved.name}” saved.")
+            return redirect("decision_domain_list")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "delegation/domain_form.html", {"form": form, "domain": domain}, status=status)
+
+
+@requires("decision_domain.manage")
+def domain_create(request):
+    return _domain_form(request)
+
+
+@requires("decision_domain.manage")
+def domain_edit(request, domain_id: int):
+    return _domain_form(request, selectors.domain_get(actor=request.actor, domain_id=domain_id))
+
+
+@requires("decision_domain.manage")
+def domain_delete(request, domain_id: int):
+    domain = selectors.domain_get(actor=request.actor, domain_id=domain_id)
+    if request.method == "POST":
+        services.domain_delete(actor=request.actor, domain_id=domain.pk)
+        messages.success(request, f"Decision domain “{domain.name}” deleted.")
+        return redirect("decision_domain_list")
+    context = {"domain": domain}
+    return render(request, "delegation/domain_delete.html", context)
+
+
+# ---- decisions ------------------------------------------------------------------------------------
+
+
+def _log_filters(params) -> dict:
+    status = params.get("status")
+    return {
+        "team_id": _int(params, "team"),
+        "domain_id": _int(params, "domain"),
+        "status": status if status in Decision.Status.values else None,
+        "goal_id": _int(params, "goal"),
+        "date_from": _date(params, "from"),
+        "date_to": _date(params, "to"),
+    }
+
+
+LOG_SHOWN = 100  # the newest decisions matching the filters; the filters narrow the rest
+
+
+@requires("organization.view")
+def decision_log(request):
+    actor, filters = request.actor, _log_filters(request.GET)
+    # One row more than shown says whether there are more (without counting them all).
+    decisions = log.log_rows(actor=actor, limit=LOG_SHOWN + 1, **filters)
+    context = {
+        "decisions": decisions[:LOG_SHOWN],
+        "rows_html": log_html.rows_html(decisions[:LOG_SHOWN]),
+        "more": len(decisions) > LOG_SHOWN,
+        "filters": filters,
+        **log.filter_choices(
+            actor=actor,
+            team_id=filters["team_id"],
+            team_q=request.GET.get("team_q", ""),
+            goal_id=filters["goal_id"],
+            goal_q=request.GET.get("goal_q", ""),
+        ),
+        "statuses": Decision.Status.choices,
+    }
+    return render(request, "delegation/decision_log.html", context)
+
+
+@requires("organization.view")
+def decision_goal_options(request):
+    """htmx: the options of the log's goal filter matching `goal_q`, the chosen `goal` kept; bounded and
+    ordered as the page's own, only the organization's goals that decisions are linked to."""
+    picker = log.goal_picker(
+        actor=request.actor, selected=_int(request.GET, "goal"), q=request.GET.get("goal_q", "")
+    )
+    return HttpResponse(picker.options)
+
+
+def _decision_form(request, data=None, initial=None):
+    actor = request.actor
+    return DecisionForm(
+        data,
+        initial=initial,
+        teams=team_list(actor=actor),
+        domains=selectors.domain_list(actor=actor),
+        goals=goal_list(actor=actor),
+        decisions=selectors.decision_list(actor=actor, status=rules.DECIDED)[:200],
+        preview_url=reverse("decision_preview"),
+    )
+
+
+@requires("decision.record")
+def decision_create(request):
+    actor = request.actor
+    if request.method != "POST":
+        team_id = _int(request.GET, "team") or next(iter(sorted(actor.team_ids)), None)
+        initial = {
+            "team_id": team_id,
+            "domain_id": _int(request.GET, "domain"),
+            "goal_ids": [_int(request.GET, "goal")],
+        }
+        form = _decision_form(request, initial=initial)
+        preview = selectors.decision_preview(actor=actor, team_id=team_id, domain_id=initial["domain_id"])
+        return render(request, "delegation/decision_form.html", {"form": form, "preview": preview})
+    form = _decision_form(request, request.POST)
+    if form.is_valid():
+        result = call_with_form(form, services.decision_record, actor=actor, **form.cleaned_data)
+        if result is not None:
+            messages.info(request, result.message)
+            return redirect("decision_detail", decision_id=result.decision.pk)
+    preview = selectors.decision_preview(
+        actor=actor, team_id=_int(request.POST, "team_id"), domain_id=_int(request.POST, "domain_id")
+    )
+    return render(request, "delegation/decision_form.html", {"form": form, "preview": preview}, status=422)
+
+
+@requires("decision.record")
+def decision_preview(request):
+    """The htmx preview: what recording for this team and domain would do for you."""
+    preview = selectors.decision_preview(
+        actor=request.actor, team_id=_int(request.GET, "team_id"), domain_id=_int(request.GET, "domain_id")
+    )
+    return render(request, "delegation/_preview.html", {"preview": preview})
+
+
+def _render_detail(request, decision_id: int, form=None, status=200):
+    decision = selectors.decision_get(actor=request.actor, decision_id=decision_id)
+    context = {
+        "decision": decision,
+        "form": form or RespondForm(),
+        "may_respond": request.actor.can("decision.respond") and decision.is_open,
+        "comments": _comments_available(),
+    }
+    return render(request, "delegation/decision_detail.html", context, status=status)
+
+
+def _comments_available() -> bool:
+    try:
+        from charter.discussion.templatetags import discussion  # noqa: F401
+    except ImportError:  # the discussion app's tag has not landed yet
+        return False
+    return True
+
+
+@requires("organization.view")
+def decision_detail(request, decision_id: int):
+    return _render_detail(request, decision_id)
+
+
+@requires("decision.respond")
+def decision_respond(request, decision_id: int):
+    if request.method != "POST":
+        return _render_detail(request, decision_id)
+    form, status = RespondForm(request.POST), 422
+    if form.is_valid():
+        try:
+            result = services.decision_respond(
+                actor=request.actor, decision_id=decision_id, **form.cleaned_data
+            )
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.status  # 409 when the record does not wait for this person, with why
+        else:
+            messages.success(request, result.message)
+            return redirect("decision_detail", decision_id=decision_id)
+    return _render_detail(request, decision_id, form, status=status)

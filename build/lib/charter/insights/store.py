@@ -1,0 +1,126 @@
+"""Stored figures: the valid ones are read in one query; the missing or outdated ones are computed and stored.
+
+A stored row holds while its stamp equals the current one. The stamp moves with every write the figures
+read: the services audit every write (a roll-up rides in the transaction of the audited write that caused
+it), so the organization's audit events (max id, and count for a transaction that commits after a later
+id) move; pulse answers are deliberately not audited, so their participations are counted; the
+organization's mark and stale days are compared as they are. Time moves the running cycle's figures
+(its weeks, expected progress, goals going stale): `valid_until` says when.
+"""
+
+from dataclasses import asdict
+from datetime import UTC, datetime, time, timedelta
+
+import orjson
+from django.db import connection
+from django.utils import timezone
+
+from charter.core.models import AuditEvent
+from charter.goals.rules import clamp
+from charter.pulse.models import RoundParticipation
+
+from .models import StoredFigures
+from .rules import Figure
+
+# Audited writes that no figure reads; any other (an unknown kind too) outdates the stored figures.
+UNREAD = ("mission.mission", "organizations.apitoken", "discussion.comment")
+STAMP = ("audit_max", "audit_count", "pulse_count")
+
+
+def _stamp_sql(organization_id: int) -> tuple[list[str], list]:
+    """The three parts of the stamp as scalar subqueries (SQL shared by PostgreSQL and SQLite), with
+    their parameters."""
+    audit, pulse = AuditEvent._meta.db_table, RoundParticipation._meta.db_table
+    unread = ", ".join(["%s"] * len(UNREAD))
+    audit_rows = f"FROM {audit} WHERE organization_id = %s AND object_type NOT IN ({unread})"
+    parts = [
+        f"(SELECT COALESCE(MAX(id), 0) {audit_rows})",
+        f"(SELECT COUNT(*) {audit_rows})",
+        f"(SELECT COUNT(*) FROM {pulse} WHERE organization_id = %s)",
+    ]
+    params = [organization_id, *UNREAD, organization_id, *UNREAD, organization_id]
+    return parts, params
+
+
+def stamp(organization) -> dict:
+    """The current stamp; read it before the inputs, so a write committing meanwhile outdates the result."""
+    parts, params = _stamp_sql(organization.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return dict(zip(STAMP, cursor.fetchone(), strict=True))
+
+
+def _team_key(team) -> int:
+    return team.pk if team is not None else 0
+
+
+def load(organization, team, cycle_ids: list[int]) -> dict[int, tuple[list, list]]:
+    """cycle id -> (indicators, factors) of the stored figures that still hold, in one query.
+
+    Plain SQL: building this query through the ORM cost more than running it, on every page view."""
+    if not cycle_ids:
+        return {}
+    parts, stamp_params = _stamp_sql(organization.pk)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    ids = ", ".join(["%s"] * len(cycle_ids))
+    sql = (
+        f"SELECT cycle_id, indicators, factors FROM {StoredFigures._meta.db_table} "
+        f"WHERE organization_id = %s AND team_key = %s AND cycle_id IN ({ids}) "
+        "AND attainment_mark = %s AND stale_days = %s AND (valid_until IS NULL OR valid_until > %s) "
+        + "".join(f"AND {name} = {part} " for name, part in zip(STAMP, parts, strict=True))
+    )
+    params = [organization.pk, _team_key(team), *cycle_ids]
+    params += [organization.attainment_mark, organization.stale_days, now, *stamp_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {cycle_id: (_figures(indicators), _figures(factors)) for cycle_id, indicators, factors in rows}
+
+
+def _figures(stored) -> list[Figure]:
+    items = orjson.loads(stored) if isinstance(stored, str | bytes) else stored
+    return [Figure(**f) for f in items]
+
+
+def save(organization, team, cycle, current: dict, result, until: datetime | None) -> None:
+    """Store (or replace) one scope's figures with the stamp read before they were computed."""
+    row = StoredFigures(
+        organization=organization,
+        cycle=cycle,
+        team=team,
+        team_key=_team_key(team),
+        attainment_mark=organization.attainment_mark,
+        stale_days=organization.stale_days,
+        valid_until=until,
+        indicators=[asdict(f) for f in result.indicators],
+        factors=[asdict(f) for f in result.factors],
+        **current,
+    )
+    StoredFigures.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["organization", "cycle", "team_key"],
+        update_fields=[*STAMP, "attainment_mark", "stale_days", "valid_until", "indicators", "factors"],
+    )
+
+
+def valid_until(cycle, goals: list, stale_days: int, now: datetime) -> datetime | None:
+    """When time alone changes the figures; None once the cycle is over (by the local and the UTC date).
+
+    Until then: the next midnight (a new week of participation, expected progress), and the moments the
+    cycle's unfinished goals go stale, by the same `since` as `goals.rules.status`.
+    """
+    local_today, utc_today = timezone.localdate(now), now.astimezone(UTC).date()
+    if cycle.ends_on < min(local_today, utc_today):
+        return None
+    moments = [
+        timezone.make_aware(datetime.combine(local_today + timedelta(days=1), time.min)),
+        datetime.combine(utc_today + timedelta(days=1), time.min, UTC),
+    ]
+    if cycle.starts_on <= utc_today <= cycle.ends_on:
+        start = datetime.combine(cycle.starts_on, time.min, UTC)
+        for goal in goals:
+            if clamp(goal.progress) < 1.0:
+                since = goal.last_check_in_at or max(goal.created_at, start)
+                moments.append(since + timedelta(days=stale_days))
+    return min(m for m in moments if m >= now)

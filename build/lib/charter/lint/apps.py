@@ -1,0 +1,18 @@
+"""The lint app: coded quality rules for goals and micro-management smells, shown as panels and badges."""
+
+from django.apps import AppConfig
+
+
+class LintConfig(AppConfig):
+    name = "charter.lint"
+    label = "lint"
+
+    def ready(self):
+        from charter.core import panels
+
+        from . import views
+
+        panels.register_read("goal.detail")(views.goal_panel_read)
+        panels.register("goal.detail", order=5)(views.goal_panel)
+        panels.register("goal.badges")(views.goal_badges)
+        panels.register_prepare("goal.badges")(views.prepare_badges)

@@ -1,0 +1,41 @@
+"""The mission form: statement, vision, a required reason, and the values as name/meaning rows."""
+
+from django import forms
+
+from charter.organizations.forms import StyledForm
+
+
+class MissionForm(StyledForm):
+    statement = forms.CharField(
+        label="Mission",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the organization exists and for whom, in one or two sentences.",
+    )
+    vision = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The future the organization works towards, as people would see it.",
+    )
+    reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the revision, so that everyone can see why the mission changed.",
+    )
+
+
+class ValueForm(StyledForm):
+    name = forms.CharField(
+        required=False, max_length=80, widget=forms.TextInput(attrs={"placeholder": "e.g. Customers first"})
+    )
+    meaning = forms.CharField(
+        label="What it means in practice",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": "e.g. We answer every customer on the day they ask."}
+        ),
+    )
+
+
+# Three empty rows beyond the existing values; the service skips rows left empty.
+ValueFormSet = forms.formset_factory(ValueForm, extra=3, max_num=20)

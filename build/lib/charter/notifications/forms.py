@@ -1,0 +1,54 @@
+"""HTML forms of webhooks and notification preferences; field names follow the services' arguments."""
+
+from django import forms
+
+from . import events as registry
+
+
+class WebhookForm(forms.Form):
+    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+    url = forms.CharField(
+        label="URL",
+        max_length=500,
+        help_text="Where Charter POSTs each event (http or https; Slack incoming webhooks work as they are).",
+        widget=forms.URLInput(attrs={"class": "form-control", "placeholder": "https://hooks.example.com/…"}),
+    )
+    events = forms.MultipleChoiceField(
+        choices=[(e.code, e.label) for e in registry.WEBHOOK_EVENTS],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+        help_text="The events this webhook receives.",
+    )
+    is_active = forms.BooleanField(
+        label="Active",
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    allow_private = forms.BooleanField(
+        label="Allow private network targets",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text="Lets this webhook reach addresses of your private network or this machine. "
+        "Only for trusted internal services: anyone who can edit it could probe your network.",
+    )
+
+
+class PreferencesForm(forms.Form):
+    """One checkbox per event and channel: `<code>__in_app`, `<code>__email`."""
+
+    def __init__(self, *args, table: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in table:
+            code = row["event"].code
+            for channel in ("in_app", "email"):
+                self.fields[f"{code}__{channel}"] = forms.BooleanField(required=False, initial=row[channel])
+            self.rows.append({**row, "in_app": self[f"{code}__in_app"], "email": self[f"{code}__email"]})
+
+    def choices(self) -> dict[str, dict[str, bool]]:
+        data = self.cleaned_data
+        return {
+            e.code: {"in_app": data[f"{e.code}__in_app"], "email": data[f"{e.code}__email"]}
+            for e in registry.EVENTS
+        }

@@ -1,0 +1,64 @@
+"""Email: one notification, or the weekly digest, as plain text plus HTML with a link back."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from . import events as registry
+from .models import Notification
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.CHARTER_BASE_URL}{url}" if url.startswith("/") else url
+
+
+def _send(to: str, subject: str, template: str, context: dict) -> None:
+    context = {**context, "inbox_url": _absolute(reverse("notification_list"))}
+    context["preferences_url"] = _absolute(reverse("notification_preferences"))
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"notifications/email/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    message.attach_alternative(render_to_string(f"notifications/email/{template}.html", context), "text/html")
+    message.send()
+
+
+def can_mail(user) -> bool:
+    return bool(user.email) and user.kind == "person" and user.is_active
+
+
+def notification_email(notification_id: int) -> bool:
+    """Email one notification once; False when it was already sent or is not to be sent."""
+    with transaction.atomic():
+        n = (
+            Notification.objects.unscoped()
+            .select_for_update()
+            .select_related("recipient", "organization")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if n is None or not can_mail(n.recipient):
+            return False
+        # Marked before sending: a crash after this sends nothing rather than twice.
+        n.emailed_at = timezone.now()
+        n.save(update_fields=["emailed_at"])
+    context = {"n": n, "link": _absolute(n.url), "label": registry.label(n.event)}
+    _send(n.recipient.email, f"[{n.organization.name}] {n.title}", "notification", context)
+    return True
+
+
+def digest_email(*, user, organization, notifications: list[Notification]) -> None:
+    context = {
+        "user": user,
+        "organization": organization,
+        "items": [
+            {"n": n, "link": _absolute(n.url), "label": registry.label(n.event)} for n in notifications
+        ],
+    }
+    subject = f"[{organization.name}] Your week: {len(notifications)} unread"
+    _send(user.email, subject, "digest", context)

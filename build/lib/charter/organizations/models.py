@@ -1,0 +1,172 @@
+"""Organizations (tenants), people, roles, teams and personal API tokens."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+from charter.core.models import OrgScopedModel
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("A person needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person (or, later, an agent) who signs in with an email address."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        AGENT = "agent", "Agent"
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSON)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+    objects = UserManager()
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Organization(models.Model):
+    """The tenant: everything belongs to exactly one, and nothing crosses between two."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    stale_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days without a check-in before a goal is stale."
+    )
+    attainment_mark = models.FloatField(
+        default=0.7, help_text="Grade at or above which a goal counts as attained."
+    )
+    agent_decision_cap = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="The highest delegation level at which agents may decide alone (0: agents only propose).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    LEADER = "leader", "Leader"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(OrgScopedModel):
+    """A person's place in an organization, with a role."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    title = models.CharField(max_length=120, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} ({self.role})"
+
+
+class Team(OrgScopedModel):
+    """A unit of people and agents; teams form a tree."""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="team_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamMembership(OrgScopedModel):
+    """A person in a team; `is_lead` marks the team's leads."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_memberships")
+    is_lead = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} in {self.team}"
+
+
+class ApiToken(OrgScopedModel):
+    """A personal API token: only its hash is stored; the prefix identifies it in lists and logs."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=16, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Empty: every action of the owner's role (personal tokens); else the scopes of permissions.SCOPES.
+    scopes = models.JSONField(default=list, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class RateCounter(models.Model):
+    """Hits of one key (an account, an address, a token) in its current fixed time window.
+
+    Kept in the database so that every worker process sees the same counts; `throttle.hit` increments
+    it with one atomic upsert, starting again from 1 when a new window begins (one row per key, so no
+    clean-up query is needed on the way). Not scoped by organization: sign-in attempts come before one
+    is known.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    window = models.BigIntegerField()  # the window's start, in seconds since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["window"])]
+
+    def __str__(self):
+        return f"{self.key}@{self.window}: {self.hits}"

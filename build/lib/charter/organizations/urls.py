@@ -1,0 +1,32 @@
+"""Sign-in, organization, people, teams and token pages. The team page itself lives in charter.web."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("account/password/", views.password_change, name="password_change"),
+    path(
+        "organizations/<int:organization_id>/switch/", views.organization_switch, name="organization_switch"
+    ),
+    path("settings/", views.organization_settings, name="organization_settings"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/new/", views.team_create, name="team_create"),
+    path("teams/options/", views.team_options, name="team_options"),
+    path("people/options/", views.person_options, name="person_options"),
+    path("teams/<int:team_id>/edit/", views.team_edit, name="team_edit"),
+    path("teams/<int:team_id>/members/", views.team_member_add, name="team_member_add"),
+    path(
+        "teams/<int:team_id>/members/<int:user_id>/remove/",
+        views.team_member_remove,
+        name="team_member_remove",
+    ),
+    path("people/", views.person_list, name="person_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:user_id>/edit/", views.person_edit, name="person_edit"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/new/", views.token_create, name="token_create"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+]

@@ -1,0 +1,220 @@
+"""Reads of pulse surveys, scoped to the actor's organization. Results are aggregates only, and only for
+groups of at least 5 respondents; no read here returns a single response."""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
+
+from charter.core.actor import Actor
+from charter.core.compiled import prepared_cursor
+from charter.core.errors import NotFound
+from charter.core.rows import columns, row_reader
+from charter.organizations.models import Team
+
+from . import audience, rules
+from .models import Answer, Question, Response, RoundParticipation, Survey, SurveyRound
+
+
+def survey_list(*, actor: Actor) -> list[Survey]:
+    return list(
+        Survey.objects.for_org(actor.organization)
+        .prefetch_related("questions", "teams")
+        .annotate(round_count=Count("rounds"))
+    )
+
+
+def survey_get(*, actor: Actor, survey_id: int) -> Survey:
+    survey = (
+        Survey.objects.for_org(actor.organization)
+        .prefetch_related("questions", "teams")
+        .filter(pk=survey_id)
+        .first()
+    )
+    if survey is None:
+        raise NotFound("No such survey.")
+    return survey
+
+
+def round_list(*, actor: Actor, survey_id: int) -> list[SurveyRound]:
+    survey = survey_get(actor=actor, survey_id=survey_id)
+    return list(
+        SurveyRound.objects.for_org(actor.organization)
+        .filter(survey=survey)
+        .annotate(respondents=Count("participations"))
+    )
+
+
+def round_get(*, actor: Actor, round_id: int) -> SurveyRound:
+    rnd = (
+        SurveyRound.objects.for_org(actor.organization)
+        .select_related("survey")
+        .prefetch_related("survey__questions", "survey__teams")
+        .filter(pk=round_id)
+        .first()
+    )
+    if rnd is None:
+        raise NotFound("No such round.")
+    return rnd
+
+
+def has_answered(*, actor: Actor, round_id: int) -> bool:
+    return (
+        SurveyRound.objects.for_org(actor.organization)
+        .filter(pk=round_id, participations__user_id=actor.user_id)
+        .exists()
+    )
+
+
+def rounds_to_answer(*, actor: Actor) -> list[SurveyRound]:
+    """Open rounds in whose audience the actor is and that they have not answered (one query; two more for
+    the surveys' questions and teams when there are any). The rounds with their surveys are read in plain
+    SQL built once per process (every home page asks; the queryset cost ~2 ms to build)."""
+    sql, read_round, read_survey = _rounds_query(connection.vendor)
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(sql, [actor.organization_id, today, today, actor.user_id])
+        found = cursor.fetchall()
+    rounds = []
+    for row in found:
+        rnd = read_round(row[:_ROUND_COLUMNS])
+        rnd.survey = read_survey(row[_ROUND_COLUMNS:])
+        rounds.append(rnd)
+    prefetch_related_objects(
+        rounds,
+        Prefetch("survey__questions", queryset=Question.objects.order_by("position", "id")),
+        "survey__teams",
+    )
+    return [r for r in rounds if audience.in_audience(actor, r.survey)]
+
+
+_ROUND_COLUMNS = len(SurveyRound._meta.concrete_fields)
+
+
+@cache
+def _rounds_query(vendor: str):
+    q = connection.ops.quote_name
+    rounds, surveys, taken = (q(m._meta.db_table) for m in (SurveyRound, Survey, RoundParticipation))
+    sql = (
+        f"SELECT {columns(SurveyRound, 'r')}, {columns(Survey, 's')} FROM {rounds} r"
+        f" JOIN {surveys} s ON s.id = r.survey_id"
+        " WHERE r.organization_id = %s AND r.opens_on <= %s AND r.closes_on >= %s AND s.active"
+        f" AND NOT EXISTS (SELECT 1 FROM {taken} p WHERE p.round_id = r.id AND p.user_id = %s)"
+        " ORDER BY r.closes_on, r.id"
+    )
+    return sql, row_reader(SurveyRound)[0], row_reader(Survey)[0]
+
+
+def answer_team_choices(*, actor: Actor, rnd: SurveyRound) -> list[tuple[int, str]]:
+    """The respondent's teams in the round's audience (names from the actor's teams, one query)."""
+    ids = audience.answer_team_ids(actor, rnd.survey)
+    if len(ids) < 2:
+        return []
+    return list(Team.objects.for_org(actor.organization).filter(pk__in=ids).values_list("pk", "name"))
+
+
+def team_choices(*, actor: Actor) -> list[Team]:
+    return list(Team.objects.for_org(actor.organization).order_by("name"))
+
+
+@dataclass
+class RoundResult:
+    """One round of one group: how many answered, and (at 5 or more) what they said."""
+
+    round: SurveyRound
+    respondents: int
+    audience: int
+    response_rate: float | None
+    enough: bool
+    questions: list[tuple[Question, rules.QuestionFigures]] = field(default_factory=list)
+    comments: dict[int, list[str]] = field(default_factory=dict)  # text question id -> texts, sorted
+
+    @property
+    def not_enough_message(self) -> str:
+        return f"Not enough responses to show results ({self.respondents} of at least {rules.MIN_GROUP})."
+
+
+@dataclass
+class SurveyResults:
+    """A survey's results for the organization or one team: every round, newest first, and the trend."""
+
+    survey: Survey
+    team: Team | None
+    rounds: list[RoundResult]
+    trend: dict
+
+    @property
+    def latest(self) -> RoundResult | None:
+        return self.rounds[0] if self.rounds else None
+
+
+@dataclass(frozen=True)
+class PulseSummary:
+    """Pulse figures of the organization or one team over a period; all None under 5 respondents."""
+
+    respondents: int
+    response_rate: float | None
+    engagement: float | None  # 0-100: the engagement question's mean mapped from its scale
+    satisfaction_enps: float | None  # -100 to 100
+    satisfaction: float | None  # 0-100: eNPS mapped from [-100, 100]
+    enough: bool
+
+
+def _as_date(value):
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def pulse_summary(*, organization, team_id: int | None = None, since=None, until=None) -> PulseSummary:
+    """For the insights engineer: respondents, response rate, engagement and satisfaction (four queries)."""
+    rounds = SurveyRound.objects.for_org(organization)
+    if since is not None:
+        rounds = rounds.filter(opens_on__gte=_as_date(since))
+    if until is not None:
+        rounds = rounds.filter(opens_on__lte=_as_date(until))
+    if team_id is not None:
+        rounds = rounds.filter(Q(survey__audience=Survey.Audience.ORGANIZATION) | Q(survey__teams=team_id))
+    rounds = list(rounds.distinct().values_list("pk", "audience_size"))
+    responses = Response.objects.for_org(organization).filter(round_id__in=[pk for pk, _ in rounds])
+    if team_id is not None:
+        responses = responses.filter(team_id=team_id)
+    respondents = responses.count()
+    if not rules.enough(respondents):
+        return PulseSummary(respondents, None, None, None, None, False)
+    if team_id is not None:
+        asked = audience.team_sizes(getattr(organization, "pk", organization), [team_id]).get(team_id, 0)
+        asked *= len(rounds)
+    else:
+        asked = sum(size for _, size in rounds)
+    counts = _code_counts(organization, responses)
+    engagement = rules.scale_to_100(rules.mean(counts["engagement"]), rules.SCALE5)
+    enps = rules.enps(counts["satisfaction"])
+    return PulseSummary(
+        respondents=respondents,
+        response_rate=rules.response_rate(respondents, asked),
+        engagement=engagement,
+        satisfaction_enps=enps,
+        satisfaction=rules.enps_to_100(enps),
+        enough=True,
+    )
+
+
+def _code_counts(organization, responses) -> dict[str, dict[int, int]]:
+    rows = (
+        Answer.objects.for_org(organization)
+        .filter(
+            response__in=responses,
+            value__isnull=False,
+            question__code__in=["engagement", "satisfaction"],
+            question__kind__in=[rules.SCALE5, rules.SCALE10],
+        )
+        .values("question__code", "question__kind", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[str, dict[int, int]] = {"engagement": {}, "satisfaction": {}}
+    for row in rows:
+        bucket = counts[row["question__code"]]
+        bucket[row["value"]] = bucket.get(row["value"], 0) + row["n"]
+    return counts

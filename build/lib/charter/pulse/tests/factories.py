@@ -1,0 +1,23 @@
+"""Pulse test data through the services: a survey with its open round, and people answering it."""
+
+from charter.organizations.models import Role
+from charter.organizations.tests.factories import make_person
+from charter.pulse import answering
+from charter.pulse.services import round_open, survey_create
+
+
+def make_survey(owner, **kwargs):
+    survey = survey_create(actor=owner, title=kwargs.pop("title", "Team pulse"), **kwargs)
+    return survey, round_open(actor=owner, survey_id=survey.pk)
+
+
+def answer(actor, rnd, *, engagement=4, enps=8, text="fine", team_id=None):
+    values = {"engagement": engagement, "satisfaction": enps}
+    answers = {
+        q.pk: (text if q.kind == "text" else values.get(q.code, 3)) for q in rnd.survey.questions.all()
+    }
+    return answering.round_answer(actor=actor, round_id=rnd.pk, answers=answers, team_id=team_id)
+
+
+def respondents(owner, n, team=None):
+    return [make_person(owner, Role.MEMBER, team=team) for _ in range(n)]

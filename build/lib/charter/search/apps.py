@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _drop_stale_keywords(using="default", **kwargs) -> None:
+    """SQLite's keyword index is a virtual table no model describes, so `flush` leaves its rows behind:
+    drop every row whose search document is gone (after migrate and after flush, which both end here)."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite" or "search_fts" not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_searchdocument)")
+
+
+class SearchConfig(AppConfig):
+    name = "charter.search"
+    label = "search"
+
+    def ready(self):
+        from . import panels  # noqa: F401 - registers the similar goals panel
+
+        post_migrate.connect(_drop_stale_keywords, sender=self, dispatch_uid="search.drop-stale-keywords")

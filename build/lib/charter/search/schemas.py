@@ -1,0 +1,62 @@
+"""Schemas of search, shared by the API and the MCP tools."""
+
+from ninja import Field, Schema
+
+from .selectors import MAX_LIMIT
+
+
+class SearchQuery(Schema):
+    q: str = Field("", max_length=300, description="Words or meaning to look for (empty: no results).")
+    types: str | None = Field(
+        None, description="Comma-separated types: mission, goal, key_result, decision, idea, review, comment."
+    )
+    team_id: int | None = None
+    cycle_id: int | None = None
+    limit: int = Field(20, ge=1, le=MAX_LIMIT)
+
+    def type_list(self) -> list[str] | None:
+        return [t.strip() for t in (self.types or "").split(",") if t.strip()] or None
+
+
+class SearchHitOut(Schema):
+    type: str
+    object_id: int
+    title: str
+    url: str
+    snippet: str = Field(description="HTML: the text escaped, the query's words in <mark>.")
+    score: float = Field(description="Reciprocal rank fusion score (k=60).")
+    matched_by: list[str] = Field(description="'keyword', 'meaning' or both.")
+    team_id: int | None
+    cycle_id: int | None
+
+
+class SearchOut(Schema):
+    query: str
+    meaning_on: bool
+    meaning_off_reason: str
+    items: list[SearchHitOut]
+
+
+def hit_out(hit) -> dict:
+    doc = hit.doc
+    matched = [name for name, rank in (("keyword", hit.keyword_rank), ("meaning", hit.meaning_rank)) if rank]
+    return {
+        "type": doc.type,
+        "object_id": doc.object_id,
+        "title": doc.title,
+        "url": doc.url,
+        "snippet": str(hit.snippet_html),
+        "score": hit.score,
+        "matched_by": matched,
+        "team_id": doc.team_id,
+        "cycle_id": doc.cycle_id,
+    }
+
+
+def results_out(results) -> dict:
+    return {
+        "query": results.query,
+        "meaning_on": results.meaning_on,
+        "meaning_off_reason": results.meaning_off_reason,
+        "items": [hit_out(h) for h in results.hits],
+    }

@@ -1,0 +1,267 @@
+"""Reads of the index, always scoped to the actor's organization: search, similar goals, likely parents."""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from django.conf import settings
+from django.db.models import F, OuterRef, Subquery
+
+from charter.core.actor import Actor
+from charter.core.errors import ValidationError
+from charter.core.jsonrows import JSONRows
+from charter.organizations.models import Team
+
+from . import embedder as embedding
+from . import keyword, registry
+from .models import SearchDocument, SearchIndexState, SearchSettings
+from .snippets import highlight, snippet
+from .vectors import matrix, unpack
+
+RRF_K = 60
+MAX_LIMIT = 100
+DEFAULT_THRESHOLD = 0.8
+# What a hit shows (the page, the API and MCP): not `updated_at` nor the organization, already known.
+HIT_FIELDS = ("type", "object_id", "title", "body", "url", "team_id", "cycle_id")
+
+
+@dataclass
+class Hit:
+    """One result: the document, its fused score, and how it was found."""
+
+    doc: SearchDocument
+    score: float
+    keyword_rank: int | None = None
+    meaning_rank: int | None = None
+    title_html: str = ""
+    snippet_html: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return registry.labels().get(self.doc.type, self.doc.type)
+
+
+@dataclass
+class Results:
+    """The hits of one query and whether meaning search took part (and if not, why)."""
+
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    meaning_on: bool = False
+    meaning_off_reason: str = ""
+
+
+def fuse(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: score(d) = Σ 1 / (k + rank), ranks from 1; best first."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc_id in enumerate(ranking, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _check(types, limit) -> None:
+    unknown = sorted(set(types or ()) - set(registry.types()))
+    if unknown:
+        raise ValidationError(f"Unknown types: {', '.join(unknown)}.", field="types")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+
+
+@lru_cache(maxsize=1024)
+def _embedded(emb, text: str) -> np.ndarray:
+    """A text's vector, kept per process (1,024 texts, 1.5 MB): people repeat searches (the next page, a
+    filter changed, the words a colleague used), and the model spends milliseconds on each text."""
+    vector = emb.embed([text])[0]
+    vector.flags.writeable = False
+    return vector
+
+
+def _meaning(org_id, query, *, types, team_id, cycle_id, limit, token=None) -> list[int]:
+    emb = embedding.get_embedder()
+    m = matrix(org_id, emb.name, emb.dimension, token=token)
+    vector = _embedded(emb, query)
+    near = m.nearest(vector, limit=limit, types=types, team_id=team_id, cycle_id=cycle_id)
+    return [doc_id for doc_id, _ in near]
+
+
+def search(
+    *, actor: Actor, q: str, types=None, team_id=None, cycle_id=None, limit: int = 20, mode: str = "both"
+) -> Results:
+    """Keyword and meaning hits fused by reciprocal rank; `mode` "keyword" or "meaning" uses one only."""
+    _check(types, limit)
+    emb, reason = embedding.load()
+    results = Results(query=q, meaning_on=emb is not None, meaning_off_reason=reason)
+    words = keyword.terms(q)
+    if not words:
+        return results
+    org_id, pool = actor.organization.pk, max(limit * 3, 30)
+    filters = {"types": types, "team_id": team_id, "cycle_id": cycle_id, "limit": pool}
+    # The keyword statement reads the index token too (None when nothing matched): one query less.
+    by_keyword, token = (
+        ([], None) if mode == "meaning" else keyword.backend().search(org_id, words, **filters)
+    )
+    by_meaning = _meaning(org_id, q, token=token, **filters) if emb is not None and mode != "keyword" else []
+    fused = fuse(by_keyword, by_meaning)[:limit]
+    docs = SearchDocument.objects.for_org(actor.organization).only(*HIT_FIELDS)
+    docs = docs.in_bulk([doc_id for doc_id, _ in fused])
+    k_rank = {d: i for i, d in enumerate(by_keyword, 1)}
+    m_rank = {d: i for i, d in enumerate(by_meaning, 1)}
+    for doc_id, score in fused:
+        doc = docs[doc_id]
+        results.hits.append(
+            Hit(
+                doc,
+                score,
+                k_rank.get(doc_id),
+                m_rank.get(doc_id),
+                highlight(doc.title, words),
+                snippet(doc.body, words if doc_id in k_rank else []),
+            )
+        )
+    return results
+
+
+def similar_threshold(organization) -> float:
+    row = SearchSettings.objects.for_org(organization).first()
+    return _threshold(row.similar_threshold if row is not None else None)
+
+
+def threshold_of(stored: float | None) -> float:
+    """The similarity threshold: the organization's stored one, else the setting's, else the default."""
+    return _threshold(stored)
+
+
+def _threshold(stored: float | None) -> float:
+    if stored is not None:
+        return stored
+    return float(getattr(settings, "CHARTER_SEARCH_SIMILAR_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def _goal_hits(
+    actor, vector, *, cycle_id=None, exclude=(), limit, threshold=-1.0, skip=None, token=None, model=None
+):
+    """The goals nearest `vector` (`skip`: a document id left out before reading documents), each document
+    with its team's name (`team_name`); `model`: the embedder's identity when the caller has it."""
+    name, dimension = model or embedding.identity()
+    m = matrix(actor.organization.pk, name, dimension, token=token)
+    near = m.nearest(vector, limit=limit + len(exclude), types=["goal"], cycle_id=cycle_id)
+    near = [(d, s) for d, s in near if s >= threshold]
+    near = [(d, s) for d, s in near if d != skip]
+    if not near:
+        return []
+    teams = Team.objects.for_org(actor.organization).filter(pk=OuterRef("team_id")).values("name")[:1]
+    docs = SearchDocument.objects.for_org(actor.organization).annotate(team_name=Subquery(teams))
+    docs = docs.in_bulk([d for d, _ in near])
+    hits = [(docs[d], s) for d, s in near if d in docs and docs[d].object_id not in exclude]
+    return hits[:limit]
+
+
+def similar_goals(*, actor: Actor, goal_id: int, limit: int = 5) -> list[tuple[SearchDocument, float]]:
+    """Near-duplicates of a goal (cosine at or above the organization's threshold), other goals only."""
+    return similar_goals_and_threshold(actor=actor, goal_id=goal_id, limit=limit)[0]
+
+
+def similar_goal_columns(*, actor: Actor) -> dict:
+    """What `similar_goals_and_threshold` reads, as columns of the query of the goal (`OuterRef("pk")`):
+    its document with its vector's model and dimension, the vector, the threshold and the index token."""
+    org = actor.organization
+    doc = SearchDocument.objects.for_org(org).filter(type="goal", object_id=OuterRef("pk")).order_by("id")
+    return {
+        "similar_doc": JSONRows(
+            doc, "id", model="embedding__model", dimension="embedding__dimension", limit=1
+        ),
+        "similar_vector": Subquery(doc.values("embedding__vector")[:1]),
+        "similar_threshold": Subquery(SearchSettings.objects.for_org(org).values("similar_threshold")[:1]),
+        "similar_token": Subquery(SearchIndexState.objects.for_org(org).values("token")[:1]),
+    }
+
+
+def similar_goals_and_threshold(*, actor: Actor, goal_id: int, limit: int = 5) -> tuple[list[tuple], float]:
+    """`similar_goals` with the threshold used. The goal's vector, the threshold and the index token come
+    in one query; documents are read only when another goal is near enough. Stored vectors only: the
+    model itself is not loaded (its name and dimension are enough). (The goal page reads the same with its
+    goal: `similar_goal_columns`.)"""
+    model = embedding.identity()
+    if model is None:
+        return [], similar_threshold(actor.organization)
+    org = actor.organization
+    row = (
+        SearchDocument.objects.for_org(org)
+        .filter(type="goal", object_id=goal_id)
+        .annotate(
+            threshold=Subquery(SearchSettings.objects.for_org(org).values("similar_threshold")[:1]),
+            token=Subquery(SearchIndexState.objects.for_org(org).values("token")[:1]),
+        )
+        .values(
+            "id",
+            "threshold",
+            "token",
+            vector=F("embedding__vector"),
+            model=F("embedding__model"),
+            dimension=F("embedding__dimension"),
+        )
+        .first()
+    )
+    if row is None:
+        return [], similar_threshold(org)
+    columns = {
+        "similar_doc": [{"id": row["id"], "model": row["model"], "dimension": row["dimension"]}],
+        "similar_vector": row["vector"],
+        "similar_threshold": row["threshold"],
+        "similar_token": row["token"],
+    }
+    return similar_goals_from(actor=actor, goal_id=goal_id, columns=columns, model=model, limit=limit)
+
+
+def similar_goals_from(*, actor: Actor, goal_id: int, columns: dict, model, limit: int = 5):
+    """`similar_goals_and_threshold` from `similar_goal_columns`' values, for the embedder `model`."""
+    threshold = _threshold(columns["similar_threshold"])
+    doc = columns["similar_doc"][0] if columns["similar_doc"] else None
+    if doc is None or (doc["model"], doc["dimension"]) != model:
+        return [], threshold
+    vector = unpack(columns["similar_vector"], doc["dimension"])
+    hits = _goal_hits(
+        actor, vector, exclude={goal_id}, limit=limit, threshold=threshold, skip=doc["id"],
+        token=columns["similar_token"], model=model,
+    )  # fmt: skip
+    return hits, threshold
+
+
+def likely_parents(
+    *,
+    actor: Actor,
+    title: str,
+    purpose: str = "",
+    cycle_id: int | None = None,
+    exclude_id=None,
+    limit: int = 5,
+) -> list[tuple[SearchDocument, float]]:
+    """Goals of the cycle ranked by how close their meaning is to a goal being written."""
+    emb = embedding.get_embedder()
+    text = f"{title}. {purpose}".strip(". ")
+    if emb is None or not text:
+        return []
+    vector = _embedded(emb, text)
+    return _goal_hits(actor, vector, cycle_id=cycle_id, exclude={exclude_id} - {None}, limit=limit)
+
+
+@dataclass(frozen=True)
+class MeaningStatus:
+    """Whether meaning search is on, with which model, and if not, why."""
+
+    on: bool
+    model: str = ""
+    reason: str = ""
+
+
+def meaning_status() -> MeaningStatus:
+    emb, reason = embedding.load()
+    return MeaningStatus(True, emb.name) if emb is not None else MeaningStatus(False, reason=reason)
+
+
+def stored_meaning_status() -> MeaningStatus:
+    """`meaning_status` for pages that only read stored vectors (the similar goals): the model is not
+    loaded (~200 MB a process) when its files are there; it is taken as on until a load fails."""
+    model = embedding.identity()
+    return MeaningStatus(True, model[0]) if model is not None else meaning_status()

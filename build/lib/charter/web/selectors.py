@@ -1,0 +1,183 @@
+"""Reads that compose several domains for the pages of charter.web: home, team page, first-run guide."""
+
+from datetime import timedelta
+from functools import cache
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from charter.core.actor import Actor
+from charter.core.compiled import prepared_cursor
+from charter.core.rows import field_reader
+from charter.goals import rules
+from charter.goals.models import Cycle, Goal, KeyResult
+from charter.goals.rows import BY_SEVERITY, severity_sql
+from charter.goals.selectors import (
+    chain_condition,
+    check_in_list,
+    cycle_current,
+    goal_list,
+    mission_and_cycles,
+)
+from charter.mission.selectors import mission_get
+from charter.organizations.models import Team, TeamMembership, User
+from charter.organizations.selectors import team_get, team_list
+
+# A key result waits for its owner's check-in after this long: check-ins are weekly.
+CHECK_IN_DUE_DAYS = 7
+# The home page shows the most urgent goals needing attention; the count says how many there are.
+ATTENTION_SHOWN = 10
+
+
+def home_overview(*, actor: Actor) -> dict:
+    """Everything the home page shows, in a fixed number of queries whatever the number of goals.
+
+    Of the current cycle's goals only those shown are read, as plain rows: the person's own and their
+    teams', and the most urgent ones needing attention; the database finds those by status
+    (`goals.rows.severity_sql`) and counts them, so the page costs the same for 60 goals or 6,000.
+    """
+    mission, cycles = mission_and_cycles(actor=actor)
+    cycle = cycle_current(actor=actor, cycles=cycles)
+    rows = _home_goal_rows(actor, cycle) if cycle else []
+    by_id = {g["id"]: g for g in rows}
+    user_id, team_ids = actor.user_id, actor.team_ids  # a property: read once, not once per goal
+    mine = [g for g in rows if g["shown"] and (g["owner_id"] == user_id or g["team_id"] in team_ids)]
+    attention = sorted((g for g in rows if g["urgent"]), key=lambda g: g["severity"])  # stable: by title
+    return {
+        "mission": mission,
+        "cycle": cycle,
+        "my_goals": mine,
+        "waiting": _waiting_key_results(actor, cycle),
+        "attention": attention,
+        "attention_count": attention[0]["attention_count"] if attention else 0,
+        "chains": [{"goal": g, "ancestors": goal_chain(g, by_id)} for g in mine],
+    }
+
+
+_HOME_COLUMNS = (
+    "id", "title", "parent_id", "team_id", "owner_id", "progress", "confidence", "last_check_in_at",
+    "created_at",
+)  # fmt: skip
+_NEEDS_ATTENTION = BY_SEVERITY.index(rules.ON_TRACK)  # severities below this one need attention
+
+
+@cache
+def _home_rows_query(vendor: str):
+    """The SQL of `_home_goal_rows` (with a slot for the status CASE) and the goal columns' readers."""
+    q = connection.ops.quote_name
+    goal, team, user, membership = (q(m._meta.db_table) for m in (Goal, Team, User, TeamMembership))
+    g_cols = ", ".join(f"g.{q(c)}" for c in _HOME_COLUMNS)
+    # The names come from subqueries, read for the rows shown only (a join made PostgreSQL hash every
+    # person of the organization).
+    names = (
+        f"(SELECT t.name FROM {team} t WHERE t.id = g.team_id),"
+        f" (SELECT t.parent_id FROM {team} t WHERE t.id = g.team_id),"
+        f" (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {user} u WHERE u.id = g.owner_id)"
+    )
+    in_cycle = (
+        f"WITH s AS (SELECT {g_cols}, {{severity}} AS severity FROM {goal} g"
+        " WHERE g.organization_id = %s AND g.cycle_id = %s),"
+        f" urgent AS (SELECT id FROM s WHERE severity < {_NEEDS_ATTENTION}"
+        f" ORDER BY severity, title, id LIMIT {ATTENTION_SHOWN})"
+        f" SELECT g.*, {names}, g.id IN (SELECT id FROM urgent),"
+        f" (SELECT COUNT(*) FROM s WHERE severity < {_NEEDS_ATTENTION})"
+        " FROM s g WHERE g.id IN (SELECT id FROM urgent) OR g.owner_id = %s OR g.team_id IN"
+        f" (SELECT m.team_id FROM {membership} m WHERE m.organization_id = %s AND m.user_id = %s)"
+        " ORDER BY g.title, g.id"
+    )
+    above = (
+        f"SELECT {g_cols}, NULL, {names}, NULL, NULL FROM {goal} g WHERE g.organization_id = %s AND {{chain}}"
+    )
+    return in_cycle, above, [field_reader(Goal._meta.get_field(c)) for c in _HOME_COLUMNS]
+
+
+def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
+    """The cycle's goals the home page shows and the goals above them, as plain rows: `pk`, `title`,
+    `level`, `team_name`, `owner_name`, the roll-up columns. The cycle's goals shown are the person's and
+    their teams' and the ATTENTION_SHOWN most urgent needing attention (`urgent`: worst first, then by
+    title); they come by title with their `status` and the cycle's `attention_count`, the goals above
+    them (in any cycle) after them, without. Two queries: the database computes every goal's status,
+    picks and counts the urgent ones; then it climbs the parent links of those shown."""
+    in_cycle, above, readers = _home_rows_query(connection.vendor)
+    severity, params = severity_sql(cycle, timezone.now(), actor.organization.stale_days)
+    org_id, user_id = actor.organization_id, actor.user_id
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(
+            in_cycle.format(severity=severity), [*params, org_id, cycle.pk, user_id, org_id, user_id]
+        )
+        found = cursor.fetchall()
+        shown = {values[0] for values in found}
+        parents = {values[_HOME_COLUMNS.index("parent_id")] for values in found}
+        missing = sorted(parents - shown - {None})
+        if missing:
+            chain, chain_params = chain_condition(actor, "g.id", *missing)
+            cursor.execute(above.format(chain=chain), [org_id, *chain_params])
+            found += [values for values in cursor.fetchall() if values[0] not in shown]
+    n, rows = len(_HOME_COLUMNS), []
+    for values in found:
+        row = {c: read(v) for c, read, v in zip(_HOME_COLUMNS, readers, values[:n], strict=True)}
+        severity, team_name, team_parent_id, owner_name, urgent, count = values[n:]
+        row.update(
+            pk=row["id"],
+            team_name=team_name,
+            level="strategic" if row["team_id"] is None or team_parent_id is None else "team",  # `Goal.level`
+            owner_name=owner_name,  # `str(User)`: the full name, else the email
+            shown=severity is not None,  # else a goal above those shown
+            urgent=bool(urgent),
+        )
+        if severity is not None:
+            row.update(status=BY_SEVERITY[severity], severity=severity, attention_count=count)
+        rows.append(row)
+    return rows
+
+
+def goal_chain(goal: dict, by_id: dict) -> list[dict]:
+    """The goals `goal` contributes to, nearest first, from goals already loaded (no query)."""
+    chain, seen, node = [], {goal["id"]}, by_id.get(goal["parent_id"])
+    while node is not None and node["id"] not in seen:
+        chain.append(node)
+        seen.add(node["id"])
+        node = by_id.get(node["parent_id"])
+    return chain
+
+
+def _waiting_key_results(actor: Actor, cycle) -> list:
+    """The person's key results of the cycle (as `my_key_results` picks them) with no check-in for a
+    week; only the goal's title is joined, as the panel shows."""
+    if cycle is None or cycle.state == Cycle.State.CLOSED:
+        return []
+    due = timezone.now() - timedelta(days=CHECK_IN_DUE_DAYS)
+    mine = Q(owner_id=actor.user_id) | Q(owner__isnull=True, goal__owner_id=actor.user_id)
+    return list(
+        KeyResult.objects.for_org(actor.organization)
+        .filter(mine, goal__cycle_id=cycle.pk)
+        .filter(Q(last_check_in_at__isnull=True) | Q(last_check_in_at__lt=due))
+        .select_related("goal")
+        .only("title", "last_check_in_at", "goal__title")
+        .order_by("goal__title", "position", "id")
+    )
+
+
+def team_overview(*, actor: Actor, team_id: int) -> dict:
+    """A team with its members and child teams, and its goals in the current cycle."""
+    team = team_get(actor=actor, team_id=team_id)
+    cycle = cycle_current(actor=actor)
+    goals = goal_list(actor=actor, cycle_id=cycle.pk, team_id=team.pk) if cycle else []
+    return {"team": team, "cycle": cycle, "goals": goals}
+
+
+def guide_steps(*, actor: Actor) -> dict:
+    """The four first-run steps, each done or not from the organization's real data."""
+    mission = mission_get(actor=actor)
+    goals = goal_list(actor=actor, with_key_results=True)
+    strategic = [g for g in goals if g.level == "strategic" and g.has_intent and g.key_results.all()]
+    teams = [t for t in team_list(actor=actor) if t.member_count]
+    checked_in = bool(list(check_in_list(actor=actor, limit=1)))
+    steps = [
+        {"key": "mission", "done": mission.is_defined and bool(mission.values)},
+        {"key": "goal", "done": bool(strategic), "goal": strategic[0] if strategic else None},
+        {"key": "team", "done": bool(teams), "team": teams[0] if teams else None},
+        {"key": "check_in", "done": checked_in},
+    ]
+    return {"mission": mission, "steps": steps, "done": sum(s["done"] for s in steps)}

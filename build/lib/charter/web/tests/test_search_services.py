@@ -1,0 +1,192 @@
+"""The index follows every write, reindexes after a model change, and keyword search works without a model."""
+
+import numpy as np
+import pytest
+
+from charter.discussion.services import comment_add, comment_delete
+from charter.goals.services import goal_delete, goal_update
+from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
+from charter.search import embedder, selectors, services, vectors
+from charter.search.models import SearchDocument, SearchIndexState, SearchVector
+from charter.search.vectors import unpack
+
+
+class FakeEmbedder:
+    """Another model: 8 dimensions from the text's hash (stable within a test)."""
+
+    name = "fake-8"
+    dimension = 8
+
+    def embed(self, texts):
+        rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=8) for t in texts]
+        return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32)
+
+
+def _docs(actor, **filters):
+    return SearchDocument.objects.for_org(actor.organization).filter(**filters)
+
+
+def test_writes_and_deletes_keep_the_index_current(owner, cycle, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        goal = make_goal(owner, cycle, title="Reduce churn to 3%", purpose="Customers stay with us.")
+        make_key_result(owner, goal, title="Monthly churn below 3%")
+    doc = _docs(owner, type="goal", object_id=goal.pk).get()
+    assert doc.cycle_id == cycle.pk and "Customers stay" in doc.body
+    meaning = doc.embedding
+    assert meaning.model == "all-MiniLM-L6-v2" and meaning.dimension == 384
+    assert meaning.organization_id == doc.organization_id
+    assert np.isclose(np.linalg.norm(unpack(meaning.vector, 384)), 1.0, atol=1e-4)
+    assert _docs(owner, type="key_result").count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        goal_update(actor=owner, goal_id=goal.pk, title="Halve customer attrition")
+    assert _docs(owner, type="goal", object_id=goal.pk).get().title == "Halve customer attrition"
+    assert [h.doc.object_id for h in selectors.search(actor=owner, q="attrition", mode="keyword").hits] == [
+        goal.pk
+    ]
+    assert not selectors.search(actor=owner, q="churn", types=["goal"], mode="keyword").hits
+
+    with django_capture_on_commit_callbacks(execute=True):
+        goal_delete(actor=owner, goal_id=goal.pk)
+    assert not _docs(owner).exists()
+    assert not SearchVector.objects.for_org(owner.organization).exists()  # gone with their documents
+    assert not selectors.search(actor=owner, q="attrition", mode="keyword").hits
+
+
+def test_a_deleted_comment_leaves_the_index(owner, cycle, django_capture_on_commit_callbacks):
+    goal = make_goal(owner, cycle, title="Ship the mobile app")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_add(actor=owner, target_type="goal", target_id=goal.pk, body="Beta testers love it")
+    hit = selectors.search(actor=owner, q="testers", mode="keyword").hits[0]
+    assert hit.doc.type == "comment" and hit.doc.url.endswith(f"/goals/{goal.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_delete(actor=owner, comment_id=comment.pk)
+    assert not _docs(owner, type="comment").exists()
+
+
+def test_indexing_twice_is_harmless(owner, cycle):
+    goal = make_goal(owner, cycle, title="Open a hiring office")
+    for _ in range(2):
+        assert services.index_item(type_="goal", object_id=goal.pk) == "indexed"
+    assert _docs(owner, type="goal").count() == 1
+    assert services.index_item(type_="goal", object_id=10**9) == "removed"
+
+
+def test_a_model_change_reindexes_and_search_skips_other_models(owner, cycle):
+    goal = make_goal(owner, cycle, title="Reduce churn to 3%")
+    services.reindex(organization_id=owner.organization.pk)
+    with embedder.use(FakeEmbedder()):
+        assert services.needs_reindex(organization_id=owner.organization.pk)
+        results = selectors.search(actor=owner, q="keep clients from leaving", mode="meaning")
+        assert results.meaning_on and not results.hits  # the stored vectors are of another model
+        assert services.reindex(organization_id=owner.organization.pk) >= 1
+        meaning = _docs(owner, type="goal", object_id=goal.pk).get().embedding
+        assert (meaning.model, meaning.dimension, len(meaning.vector)) == ("fake-8", 8, 32)
+        assert not services.needs_reindex(organization_id=owner.organization.pk)
+    assert services.needs_reindex(organization_id=owner.organization.pk)
+
+
+def test_without_the_model_keyword_search_still_works(owner, cycle):
+    make_goal(owner, cycle, title="Reduce churn to 3%")
+    services.reindex(organization_id=owner.organization.pk)
+    assert SearchVector.objects.for_org(owner.organization).exists()
+    with embedder.use(None, "the ONNX model not found"):
+        services.reindex(organization_id=owner.organization.pk)
+        assert not SearchVector.objects.for_org(owner.organization).exists()  # no model, no vectors
+        results = selectors.search(actor=owner, q="churn")
+        assert not results.meaning_on and results.meaning_off_reason == "the ONNX model not found"
+        assert [h.doc.title for h in results.hits] == ["Reduce churn to 3%"]
+        assert "<mark>churn</mark>" in results.hits[0].title_html
+
+
+def test_snippets_escape_before_marking(owner, cycle):
+    make_goal(owner, cycle, title="<b>Churn</b> & more", purpose="<script>churn</script>")
+    services.reindex(organization_id=owner.organization.pk)
+    hit = selectors.search(actor=owner, q="churn", mode="keyword").hits[0]
+    assert hit.title_html == "&lt;b&gt;<mark>Churn</mark>&lt;/b&gt; &amp; more"
+    assert "&lt;script&gt;<mark>churn</mark>" in hit.snippet_html
+
+
+def test_filters_and_bad_input(owner, cycle, other_owner):
+    make_goal(owner, cycle, title="Reduce churn to 3%")
+    services.reindex(organization_id=owner.organization.pk)
+    assert selectors.search(actor=owner, q="churn", cycle_id=cycle.pk).hits
+    assert not selectors.search(actor=owner, q="churn", cycle_id=cycle.pk + 1000).hits
+    assert not selectors.search(actor=owner, q="churn", types=["decision"]).hits
+    assert not selectors.search(actor=other_owner, q="churn").hits
+    with pytest.raises(Exception, match="Unknown types: nope"):
+        selectors.search(actor=owner, q="churn", types=["nope"])
+
+
+def test_fusion_by_reciprocal_rank():
+    fused = selectors.fuse([1, 2, 3], [3, 1])
+    assert [d for d, _ in fused] == [1, 3, 2]
+    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
+
+
+def test_similar_goals_and_likely_parents(owner, cycle, settings):
+    a = make_goal(owner, cycle, title="Reduce customer churn to 3%", purpose="", end_state="")
+    b = make_goal(owner, cycle, title="Reduce churn of customers to 3 percent", purpose="", end_state="")
+    make_goal(owner, cycle, title="Hire five senior engineers", purpose="", end_state="")
+    services.reindex(organization_id=owner.organization.pk)
+    assert [d.object_id for d, _ in selectors.similar_goals(actor=owner, goal_id=a.pk)] == [b.pk]
+    settings.CHARTER_SEARCH_SIMILAR_THRESHOLD = 0.999
+    assert selectors.similar_goals(actor=owner, goal_id=a.pk) == []
+    parents = selectors.likely_parents(actor=owner, title="Keep clients from leaving", cycle_id=cycle.pk)
+    assert parents[0][0].object_id in {a.pk, b.pk}
+
+
+def test_the_vector_matrix_is_kept_until_a_document_of_its_organization_changes(owner, cycle, other_owner):
+    org_id = owner.organization.pk
+    goal = make_goal(owner, cycle, title="Reduce churn to 3%")
+    services.reindex(organization_id=org_id)
+    emb = embedder.get_embedder()
+
+    def current():
+        return vectors.matrix(org_id, emb.name, emb.dimension)
+
+    first = current()
+    assert current() is first
+    theirs = make_goal(other_owner, make_cycle(other_owner, "Theirs"), title="Theirs")
+    services.index_item(type_="goal", object_id=theirs.pk)
+    assert current() is first  # another organization's write
+    services.index_item(type_="goal", object_id=make_goal(owner, cycle, title="Hire five engineers").pk)
+    second = current()
+    assert len(second.ids) == len(first.ids) + 1
+    goal_id = goal.pk
+    goal.delete()
+    assert services.index_item(type_="goal", object_id=goal_id) == "removed"
+    assert len(current().ids) == len(first.ids)
+    SearchIndexState.objects.for_org(owner.organization).delete()  # documents written without the services
+    assert current() is not second and SearchIndexState.objects.for_org(owner.organization).exists()
+
+
+def test_workers_share_the_matrix_through_files_named_by_the_token(
+    owner, cycle, settings, tmp_path, django_assert_num_queries
+):
+    settings.CHARTER_VECTOR_DIR = str(tmp_path / "vectors")
+    org_id = owner.organization.pk
+    for title in ("Reduce churn to 3%", "Hire five engineers"):
+        make_goal(owner, cycle, title=title)
+    services.reindex(organization_id=org_id)
+    emb = embedder.get_embedder()
+    in_memory = vectors._matrix(
+        vectors._build(
+            SearchDocument.objects.for_org(owner.organization)
+            .order_by("type", "id")
+            .values_list("id", "type", "team_id", "cycle_id", "embedding__vector"),
+            emb.dimension,
+        )
+    )
+    built = vectors.matrix(org_id, emb.name, emb.dimension)
+    assert isinstance(built.vectors, np.memmap) and built.blocks == in_memory.blocks
+    assert np.array_equal(built.vectors, in_memory.vectors) and np.array_equal(built.ids, in_memory.ids)
+    vectors._cache.clear()  # another worker: the token, then the file (no document read)
+    with django_assert_num_queries(1):
+        again = vectors.matrix(org_id, emb.name, emb.dimension)
+    assert np.array_equal(again.vectors, built.vectors)
+    services.index_item(type_="goal", object_id=make_goal(owner, cycle, title="Open an office").pk)
+    grown = vectors.matrix(org_id, emb.name, emb.dimension)
+    assert len(grown.ids) == len(built.ids) + 1
+    token = SearchIndexState.objects.for_org(owner.organization).get().token
+    assert {p.name.split("-")[-1].split(".")[0] for p in (tmp_path / "vectors").iterdir()} == {token}

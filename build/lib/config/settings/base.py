@@ -1,0 +1,239 @@
+"""Settings from the environment; defaults run Charter locally on SQLite with no set-up."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+# All state that is not in PostgreSQL lives in one folder: the SQLite file, uploads, backups.
+DATA_DIR = Path(os.environ.get("CHARTER_DATA_DIR", BASE_DIR / "data")).resolve()
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",  # serves the API docs page's assets locally (no CDN)
+    "django_tasks_db",
+    "charter.core",
+    "charter.organizations",
+    "charter.notifications",
+    "charter.mission",
+    "charter.goals",
+    "charter.discussion",
+    "charter.delegation",
+    "charter.backbriefs",
+    "charter.ideas",
+    "charter.metrics",
+    "charter.reviews",
+    "charter.pulse",
+    "charter.lint",
+    "charter.insights",
+    "charter.search",
+    "charter.agents",
+    "charter.web",
+    "charter.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "charter.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "charter.organizations.auth.AuthenticationMiddleware",
+    "charter.organizations.sessions.IdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "charter.organizations.middleware.ActorMiddleware",
+    "charter.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "charter" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "charter.organizations.context_processors.current_organization",
+            ],
+        },
+    }
+]
+
+
+def database_config() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if config["ENGINE"].endswith("postgresql"):
+            options = config.setdefault("OPTIONS", {})
+            # Plan for rows in memory or on SSD (PostgreSQL's default of 4 assumes spinning disks): at size L
+            # the map's 200 goals then join their owners by index instead of hashing 20,000 people (2.7 ms,
+            # not 8). `options` in DATABASE_URL come after, so they win.
+            settings = ["-c random_page_cost=1.1"]
+            if os.environ.get("CHARTER_PREPARED_STATEMENTS") != "0":
+                # The hot pages' queries compiled once per process (`charter.core.compiled`) are prepared
+                # on first use and planned once, for any ids (their plans are index lookups by id); Django's
+                # other queries bind on the client and never are. 0 turns it off, for a pooler in
+                # transaction mode that cannot keep prepared statements.
+                options["prepare_threshold"] = 0
+                settings.append("-c plan_cache_mode=force_generic_plan")
+            options["options"] = " ".join([*settings, options.get("options", "")]).strip()
+        return config
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "charter.sqlite3",
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait (busy timeout)
+            # instead of failing with "database is locked" when a read lock is upgraded.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        },
+    }
+
+
+DATABASES = {"default": database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "organizations.User"
+# Django's model backend, reading the session's user with its actor in one query.
+AUTHENTICATION_BACKENDS = ["charter.organizations.auth.SessionActorBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
+# charter/ is a package, not an app: its shared static folder (vendor assets, app scripts) is named here.
+STATICFILES_DIRS = [BASE_DIR / "charter" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+# Similar goals: the vector matrix is written here once per index version and mapped read-only by every
+# worker (one copy per machine, loaded in milliseconds); empty keeps a private copy in each process.
+CHARTER_VECTOR_DIR = os.environ.get("CHARTER_VECTOR_DIR", str(DATA_DIR / "vectors"))
+
+# Security (ADR 8). A session ends after this many idle minutes; IdleTimeoutMiddleware slides the
+# expiry (at most one session write a minute), so the database row expires with the idleness.
+CHARTER_SESSION_IDLE_MINUTES = int(os.environ.get("CHARTER_SESSION_IDLE_MINUTES", 8 * 60))
+SESSION_COOKIE_AGE = CHARTER_SESSION_IDLE_MINUTES * 60
+SESSION_ENGINE = "charter.organizations.sessions"  # Django's database sessions, read in plain SQL
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# The Content Security Policy, in every environment (so the browser tests run under it): scripts and
+# style sheets from this origin or carrying the request's nonce; style attributes are allowed (templates
+# and ECharts' tooltips set widths and colours inline; they cannot run code).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Sign-in throttling: failed sign-ins counted per account and per address in fixed windows, in the
+# database (shared by every worker process); a full window refuses further tries until it ends.
+CHARTER_LOGIN_WINDOW_MINUTES = int(os.environ.get("CHARTER_LOGIN_WINDOW_MINUTES", 15))
+CHARTER_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("CHARTER_LOGIN_FAILURES_PER_ACCOUNT", 5))
+CHARTER_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("CHARTER_LOGIN_FAILURES_PER_ADDRESS", 30))
+# Proxies in front of Charter that append to X-Forwarded-For (0: use the connection's address).
+CHARTER_TRUSTED_PROXIES = int(os.environ.get("CHARTER_TRUSTED_PROXIES", 0))
+# API rate limit per token (or per signed-in person): requests per minute; 0 turns it off.
+CHARTER_API_RATE_LIMIT = int(os.environ.get("CHARTER_API_RATE_LIMIT", 600))
+
+MAILERS = {
+    "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "charter@localhost")
+
+# Background work: tasks are rows in the database, run by `charter worker` (ADR 5).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Links in emails and webhooks point here.
+CHARTER_BASE_URL = os.environ.get("CHARTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # No secret in any log (ADR 8): request logs lose tokens in URLs (gunicorn's access lines too, through
+    # charter serve's logger class); the template engine's lookup failures lose their traceback (its text
+    # is the whole context). Gunicorn's own loggers are not listed: configuring them here would remove
+    # the handlers gunicorn gave them.
+    "filters": {
+        "redact": {"()": "charter.core.log_filters.RedactSecrets"},
+        "without_traceback": {"()": "charter.core.log_filters.WithoutTraceback"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"filters": ["redact"]},
+        "django.template": {"filters": ["without_traceback"]},
+    },
+}
+
+# Product defaults, overridable per organization where the model has a field for them.
+CHARTER_STALE_DAYS = 14
+CHARTER_API_TOKEN_DAYS = 90

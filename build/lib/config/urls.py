@@ -1,0 +1,23 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("charter.web.urls")),
+    path("", include("charter.organizations.urls")),
+    path("", include("charter.mission.urls")),
+    path("", include("charter.goals.urls")),
+    path("", include("charter.notifications.urls")),
+    path("", include("charter.discussion.urls")),
+    path("", include("charter.delegation.urls")),
+    path("", include("charter.backbriefs.urls")),
+    path("", include("charter.ideas.urls")),
+    path("", include("charter.metrics.urls")),
+    path("", include("charter.reviews.urls")),
+    path("", include("charter.pulse.urls")),
+    path("", include("charter.lint.urls")),
+    path("", include("charter.insights.urls")),
+    path("", include("charter.search.urls")),
+    path("", include("charter.agents.urls")),
+    path("api/v1/", include("charter.api.urls")),
+]
+
+handler500 = "charter.core.error_pages.server_error"
