@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _runtime_modules() -> dict[str, str]:
-    """Top-level third-party module -> the first file importing it, over charter/ and config/ without tests."""
+    """Third-party top-level module -> the first file importing it (charter/ and config/, no tests)."""
     found: dict[str, str] = {}
     for package in ("charter", "config"):
         for path in sorted((ROOT / package).rglob("*.py")):
