@@ -21,7 +21,7 @@ class _Inbox:
         self.messages: list[EmailMessage] = []
         self._changed = threading.Condition()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls this hook by name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._changed:
             self.messages.append(message)
