@@ -7,9 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from charter.core.models import AuditEvent
-from charter.mission.models import Mission
-from charter.mission.services import mission_update
-from charter.organizations.models import User
+from charter.organizations.models import ApiToken, User
+from charter.organizations.services import token_create
 from charter.organizations.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -63,15 +62,16 @@ def test_email_must_be_unique(client, owner, other_owner, login):
 
 
 def test_time_zone_changes_how_a_page_shows_a_time(client, owner, login):
-    mission_update(actor=owner, statement="Serve", vision="", values=[], reason="first")
-    at = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
-    Mission.objects.for_org(owner.organization).update(updated_at=at)
+    token, _ = token_create(actor=owner, name="ci")
+    at = dt.datetime(2026, 1, 15, 23, 30, tzinfo=dt.UTC)
+    ApiToken.objects.for_org(owner.organization).filter(pk=token.pk).update(created_at=at)
     login(owner)
-    assert "2026-01-15 12:00" in client.get(reverse("mission")).content.decode()
+    html = client.get(reverse("token_list")).content.decode()
+    assert "2026-01-15T23:30:00+00:00" in html
     client.post(reverse("account"), {"full_name": owner.user.full_name, "time_zone": "Asia/Tokyo"})
     assert User.objects.get(pk=owner.user.pk).time_zone == "Asia/Tokyo"
-    html = client.get(reverse("mission")).content.decode()
-    assert "2026-01-15 21:00" in html and "2026-01-15 12:00" not in html
+    html = client.get(reverse("token_list")).content.decode()
+    assert "2026-01-16T08:30:00+09:00" in html and ">2026-01-16<" in html and "2026-01-15" not in html
 
 
 def test_the_time_zone_costs_no_query(client, owner, login, django_assert_max_num_queries):
