@@ -105,7 +105,7 @@ WRITES = {
     "token_create": {"name": "sweep", "days": 30},
     "two_factor_disable": {"password": PASSWORD},
     "two_factor_enrol": lambda ids: {"code": ids.get("totp_code", "000000")},
-    "two_factor_recovery_codes": {},
+    "two_factor_recovery_codes": {"password": PASSWORD},
     "token_revoke": {},
     "webhook_create": FORM(name="Sweep hook", url="https://hooks.example.com/x", events="mention"),
     "webhook_delete": {},

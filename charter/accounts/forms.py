@@ -110,3 +110,11 @@ class DisableForm(StyledForm):
         help_text="From your app, or a recovery code.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
+
+
+class RegenerateForm(StyledForm):
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

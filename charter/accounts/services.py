@@ -179,13 +179,16 @@ def two_factor_confirm(*, actor: Actor, code: str) -> list[str]:
     return codes
 
 
-def recovery_codes_regenerate(*, actor: Actor) -> list[str]:
-    """Ten new recovery codes; the old ones stop working."""
+def recovery_codes_regenerate(*, actor: Actor, password: str) -> list[str]:
+    """Ten new recovery codes; the old ones stop working. It takes the current password: a session
+    taken over must not be able to mint codes that outlive a password change."""
     actor.require("account.manage")
     with transaction.atomic():
         user = _own_user(actor)
         if not user.two_factor:
             raise ValidationError("Two-factor sign-in is not on: there are no recovery codes to renew.")
+        if not user.check_password(password):
+            raise ValidationError("This is not your current password.", field="password")
         codes = _new_recovery_codes(user)
         audit(actor, "user.recovery_codes_regenerate", user)
     return codes

@@ -25,8 +25,10 @@ class Block:
         return max(1, int(self.until - time.time() + 0.999))
 
     @property
-    def minutes(self) -> int:
-        return max(1, round(self.retry_after / 60))
+    def minutes(self) -> str:
+        """How long to wait, in words: "1 minute", "12 minutes"."""
+        n = max(1, round(self.retry_after / 60))
+        return f"{n} minute{'s' if n != 1 else ''}"
 
 
 # ---- two-factor codes -----------------------------------------------------------------------------

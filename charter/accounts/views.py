@@ -29,6 +29,7 @@ from .forms import (
     EnrolForm,
     PasswordResetRequestForm,
     ProfileForm,
+    RegenerateForm,
     SetPasswordForm,
 )
 
@@ -79,8 +80,7 @@ def login_code(request):
     if request.method == "POST" and form.is_valid():
         block = throttle.code_blocked(request, user.pk)
         if block:
-            plural = "s" if block.minutes != 1 else ""
-            form.add_error(None, f"Too many wrong codes. Try again in {block.minutes} minute{plural}.")
+            form.add_error(None, f"Too many wrong codes. Try again in {block.minutes}.")
             response = render(request, "accounts/login_code.html", {"form": form}, status=429)
             response["Retry-After"] = str(block.retry_after)
             return response
@@ -128,9 +128,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         if block:
             form.add_error(
                 None,
-                "Too many reset emails were asked for. Try again in "
-                f"{block.minutes} minute{'s' if block.minutes != 1 else ''}, or ask an admin of your "
-                "organization.",
+                f"Too many reset emails were asked for. Try again in {block.minutes}, or ask an admin "
+                "of your organization.",
             )
             response = self.form_invalid(form)
             response.status_code = 429
@@ -178,13 +177,16 @@ password_reset_confirm = public(PasswordResetConfirmView.as_view())
 # ---- the account page -----------------------------------------------------------------------------
 
 
-def _account_page(request, *, profile_form=None, email_form=None, disable_form=None, status=200):
+def _account_page(
+    request, *, profile_form=None, email_form=None, disable_form=None, regenerate_form=None, status=200
+):
     user = request.user
     context = {
         "profile_form": profile_form
         or ProfileForm(initial={"full_name": user.full_name, "time_zone": user.time_zone}),
         "email_form": email_form or EmailChangeForm(),
         "disable_form": disable_form or DisableForm(),
+        "regenerate_form": regenerate_form or RegenerateForm(),
     }
     return render(request, "accounts/account.html", context, status=status)
 
@@ -264,8 +266,14 @@ def _recovery_codes_page(request, codes):
 
 @require_POST
 @requires("account.manage")
+@sensitive_post_parameters("password")
 def two_factor_recovery_codes(request):
-    codes = services.recovery_codes_regenerate(actor=request.actor)
+    form = RegenerateForm(request.POST)
+    codes = form.is_valid() and call_with_form(
+        form, services.recovery_codes_regenerate, actor=request.actor, **form.cleaned_data
+    )
+    if not codes:
+        return _account_page(request, regenerate_form=form, status=422)
     messages.success(request, "New recovery codes: the old ones no longer work.")
     return _recovery_codes_page(request, codes)
 
@@ -274,10 +282,21 @@ def two_factor_recovery_codes(request):
 @requires("account.manage")
 @sensitive_post_parameters("password", "code")
 def two_factor_disable(request):
+    """Turning two-factor off with a code counts wrong codes like the sign-in step does."""
     form = DisableForm(request.POST)
+    user_id = request.user.pk
+    block = request.POST.get("code") and not request.POST.get("password")
+    block = block and throttle.code_blocked(request, user_id)
+    if block:
+        form.add_error(None, f"Too many wrong codes. Try again in {block.minutes}, or use your password.")
+        response = _account_page(request, disable_form=form, status=429)
+        response["Retry-After"] = str(block.retry_after)
+        return response
     if form.is_valid() and call_with_form(
         form, services.two_factor_disable, actor=request.actor, **form.cleaned_data
     ):
         messages.success(request, "Two-factor sign-in is off.")
         return redirect("account")
+    if form.cleaned_data.get("code"):
+        throttle.code_failed(request, user_id)
     return _account_page(request, disable_form=form, status=422)

@@ -145,7 +145,10 @@ def test_the_password_throttle_still_answers_429_before_the_code(owner, client, 
 def test_regenerate_and_disable(client, owner, login):
     login(owner)
     key, codes = enrol(client)
-    renewed = client.post(reverse("two_factor_recovery_codes"))
+    without = client.post(reverse("two_factor_recovery_codes"), {"password": "not-it"})
+    assert without.status_code == 422
+    assert without.context["regenerate_form"].errors["password"] == ["This is not your current password."]
+    renewed = client.post(reverse("two_factor_recovery_codes"), {"password": PASSWORD})
     assert renewed.status_code == 200
     new_codes = renewed.context["codes"]
     assert not set(new_codes) & set(codes)
@@ -157,6 +160,18 @@ def test_regenerate_and_disable(client, owner, login):
     assert not TOTPDevice.objects.filter(user=owner.user).exists()
     _, response = sign_in(owner.user.email)
     assert response["Location"] == reverse("home")  # one step again
+
+
+def test_wrong_codes_to_turn_it_off_are_throttled_too(client, owner, login, settings):
+    settings.CHARTER_TWO_FACTOR_FAILURES_PER_ACCOUNT = 2
+    login(owner)
+    key, _ = enrol(client)
+    bad = "000000" if code_for(key, steps_ahead=1) != "000000" else "111111"
+    for _ in range(2):
+        assert client.post(reverse("two_factor_disable"), {"code": bad}).status_code == 422
+    blocked = client.post(reverse("two_factor_disable"), {"code": code_for(key, steps_ahead=1)})
+    assert blocked.status_code == 429
+    assert User.objects.get(pk=owner.user.pk).two_factor
 
 
 def test_an_organization_that_requires_it_sends_a_person_without_it_to_enrol_first(owner, client):
