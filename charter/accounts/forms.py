@@ -10,6 +10,16 @@ from charter.organizations.models import User
 from .services import time_zone_names
 
 
+class _OwnIds:
+    """Forms that share the account page name their fields' ids apart (three have a password field)."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ProfileForm(StyledForm):
     full_name = forms.CharField(
         label="Name",
@@ -29,7 +39,8 @@ class ProfileForm(StyledForm):
         self.fields["time_zone"].choices = [("", default)] + [(n, n) for n in time_zone_names()]
 
 
-class EmailChangeForm(StyledForm):
+class EmailChangeForm(_OwnIds, StyledForm):
+    id_prefix = "email"
     email = forms.EmailField(
         label="New email address",
         error_messages={"invalid": "Not an email address."},
@@ -96,7 +107,8 @@ class EnrolForm(StyledForm):
     )
 
 
-class DisableForm(StyledForm):
+class DisableForm(_OwnIds, StyledForm):
+    id_prefix = "off"
     password = forms.CharField(
         label="Current password",
         required=False,
@@ -112,7 +124,8 @@ class DisableForm(StyledForm):
     )
 
 
-class RegenerateForm(StyledForm):
+class RegenerateForm(_OwnIds, StyledForm):
+    id_prefix = "codes"
     password = forms.CharField(
         label="Current password",
         strip=False,

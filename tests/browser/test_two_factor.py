@@ -44,6 +44,8 @@ def test_enrol_and_sign_in_with_a_computed_code(page, owner, shot, settings):
     shot(page, "two-factor-3-recovery-codes")
     page.get_by_role("link", name="I have saved them").click()
     page.wait_for_url("**/account/")
+    assert page.get_by_role("button", name="Turn two-factor off").is_visible()
+    shot(page, "two-factor-3b-account-with-two-factor")
 
     page.get_by_role("button", name=owner.organization.name).click()
     page.get_by_role("button", name="Log out").click()

@@ -115,3 +115,16 @@ def test_existing_sessions_survive_the_upgrade(owner):
     assert user.get_session_auth_hash() == AbstractBaseUser._get_session_auth_hash(user)
     user.session_generation = 1
     assert user.get_session_auth_hash() != AbstractBaseUser._get_session_auth_hash(user)
+
+
+def test_the_account_pages_fields_have_ids_of_their_own(client, owner, login):
+    """Three forms on the page take a password: each field keeps its own id (and so its own label)."""
+    import re
+
+    User.objects.filter(pk=owner.user.pk).update(two_factor=True)  # every form of the page shows
+    login(owner)
+    html = client.get(reverse("account")).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for field_id in ("email_password", "codes_password", "off_password", "off_code"):
+        assert f'for="{field_id}"' in html
