@@ -19,9 +19,8 @@ from django_otp import login as otp_login
 
 from charter.core.http import call_with_form, public, requires
 from charter.organizations import views as organization_views
-from charter.organizations.models import User
 
-from . import services, throttle
+from . import selectors, services, throttle
 from .forms import (
     CodeForm,
     DisableForm,
@@ -69,7 +68,7 @@ def login_code(request):
     pending = request.session.get(PENDING)
     user = None
     if pending and time.time() - pending.get("at", 0) <= PENDING_SECONDS:
-        user = User.objects.filter(pk=pending.get("user"), is_active=True, two_factor=True).first()
+        user = selectors.pending_two_factor_user(pending.get("user"))
     if user is None:
         request.session.pop(PENDING, None)
         messages.info(
