@@ -244,7 +244,9 @@ def test_the_password_change_page_is_linked_from_the_web_interface(client):
     owner = make_org("Acme")
     assert client.login(email=owner.user.email, password=PASSWORD)
     page = client.get(reverse("help")).content.decode()
-    assert f'href="{reverse("password_change")}"' in page
+    assert f'href="{reverse("account")}"' in page  # the user menu's "Your account"
+    account = client.get(reverse("account")).content.decode()
+    assert f'href="{reverse("password_change")}"' in account
 
 
 # ---- 4. passwords -----------------------------------------------------------------------------------

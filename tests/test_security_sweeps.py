@@ -29,6 +29,9 @@ class FORM(dict):
 # Each write route and a valid submission of it: a dict (posted as is; callables get the world's ids)
 # or FORM(overrides).
 WRITES = {
+    "account": FORM(full_name="Swept name"),
+    "account_email": {"email": "swept@example.org", "password": PASSWORD},
+    "account_sign_out_everywhere": {},
     "agent_create": lambda ids: FORM(name="Sweep agent", sponsor_id=ids["user_id"], team_id=ids["team_id"]),
     "agent_token_create": {"name": "sweep", "scopes": "read", "days": 30},
     "agent_token_revoke": {},
@@ -100,6 +103,9 @@ WRITES = {
     "team_member_add": lambda ids: {"user_id": ids["user_id"]},
     "team_member_remove": {},
     "token_create": {"name": "sweep", "days": 30},
+    "two_factor_disable": {"password": PASSWORD},
+    "two_factor_enrol": lambda ids: {"code": ids.get("totp_code", "000000")},
+    "two_factor_recovery_codes": {"password": PASSWORD},
     "token_revoke": {},
     "webhook_create": FORM(name="Sweep hook", url="https://hooks.example.com/x", events="mention"),
     "webhook_delete": {},
@@ -110,6 +116,10 @@ WRITES = {
 # Writes that leave no audit event on purpose, each with its reason.
 NOT_AUDITED = {
     "login": "a session event: no organization's data changes (the session key is renewed)",
+    "login_code": "a session event (a recovery code spent is audited: charter/accounts/tests)",
+    "password_reset": "sends an email (or none, for an unknown address); writes no data",
+    "password_reset_confirm": "audited (user.password_reset), but its link first moves its token into the "
+    "session: charter/accounts/tests/test_password_reset.py follows it",
     "logout": "a session event: the session row is deleted, no organization's data changes",
     "organization_switch": "changes which organization this session works in; writes no data",
     "notification_read": "marks the person's own inbox row read",
@@ -122,7 +132,7 @@ READS = {
     "agent_detail", "agent_list", "back_brief_list", "check_in_week", "cycle_list", "cycle_review",
     "decision_detail", "decision_domain_list", "decision_goal_options", "decision_log", "decision_preview",
     "delegation_board", "delegation_history", "goal_brief", "goal_detail", "goal_list", "guide", "help",
-    "home",
+    "home", "password_reset_done",
     "idea_board", "idea_detail", "idea_list", "insights", "insights_csv", "insights_profile",
     "insights_report", "insights_report_markdown", "key_result_comments", "lint", "mention_people",
     "metric_detail", "metric_list", "mission", "notification_badge", "notification_list",
@@ -300,6 +310,15 @@ def _prepare(name, world, monkeypatch):
         )
         world.ids["source_id"] = source.pk
         monkeypatch.setattr(pulling, "fetch", lambda url, allow_private: b'{"v": 42}')
+    elif name in ("two_factor_disable", "two_factor_recovery_codes", "two_factor_enrol"):
+        from charter.accounts.services import two_factor_begin, two_factor_confirm
+        from charter.accounts.tests.helpers import code_for
+
+        device = two_factor_begin(actor=owner)
+        if name == "two_factor_enrol":
+            world.ids["totp_code"] = code_for(device.bin_key)
+        else:
+            two_factor_confirm(actor=owner, code=code_for(device.bin_key))
     elif name == "team_member_remove":
         from charter.organizations.services import team_member_set
 

@@ -26,7 +26,10 @@ def _walk(patterns, prefix=""):
 
 
 ROUTES = sorted({p.name: p for p in _walk(get_resolver().url_patterns)}.values(), key=lambda p: p.name)
-OBJECT_ROUTES = [p for p in ROUTES if p.pattern.converters]
+# Public routes name their object by a secret in the link (a password reset), not an id of an organization.
+OBJECT_ROUTES = [
+    p for p in ROUTES if p.pattern.converters and getattr(p.callback, "charter_action", None) != PUBLIC
+]
 
 
 def _url(pattern, ids):

@@ -6,11 +6,11 @@ from .selectors import organizations_of
 
 # The navbar's links (base.html): they take no arguments, so each is the same on every page.
 _NAV = (
-    "agent_list", "back_brief_list", "check_in_week", "cycle_list", "decision_domain_list", "decision_log",
-    "delegation_board", "goal_list", "help", "home", "idea_board", "insights", "lint", "logout",
-    "metric_list", "mission", "notification_badge", "notification_list", "notification_preferences",
-    "organization_settings", "password_change", "person_list", "pulse_home", "review_home", "search",
-    "strategy_map", "team_list", "token_list", "webhook_list",
+    "account", "agent_list", "back_brief_list", "check_in_week", "cycle_list", "decision_domain_list",
+    "decision_log", "delegation_board", "goal_list", "help", "home", "idea_board", "insights", "lint",
+    "logout", "metric_list", "mission", "notification_badge", "notification_list",
+    "notification_preferences", "organization_settings", "person_list", "pulse_home", "review_home",
+    "search", "strategy_map", "team_list", "token_list", "webhook_list",
 )  # fmt: skip
 
 

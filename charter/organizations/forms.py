@@ -122,6 +122,12 @@ class OrganizationSettingsForm(StyledForm):
         help_text="The highest delegation level at which AI agents may decide alone; above it their "
         "records become proposals to the team's leader. 0: agents only propose.",
     )
+    require_two_factor = forms.BooleanField(
+        label="Require two-factor sign-in",
+        required=False,
+        help_text="Everyone signs in with a code from an authenticator app as well as the password; a "
+        "person without one is asked to set it up first. API tokens are not affected.",
+    )
 
 
 class TeamForm(StyledForm):

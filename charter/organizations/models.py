@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from charter.core.models import OrgScopedModel
 
@@ -37,6 +38,14 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSON)
+    # An IANA time zone name (Europe/Paris); empty: the installation's TIME_ZONE. Activated for each
+    # signed-in request by charter.accounts.middleware (the row is read anyway: no query of its own).
+    time_zone = models.CharField(max_length=64, blank=True, default="")
+    # Raised by "sign out everywhere": it is part of the session hash, so every other session ends.
+    session_generation = models.PositiveIntegerField(default=0)
+    # True while the person has a confirmed authenticator (django-otp device); kept by
+    # charter.accounts.services, so sign-in and the "organization requires it" check read no device.
+    two_factor = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -50,6 +59,18 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session hash (an HMAC of the password hash), with the session generation mixed in
+        once it was raised: generation 0 keeps Django's own value, so existing sessions stay valid."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "charter.organizations.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Organization(models.Model):
@@ -66,6 +87,9 @@ class Organization(models.Model):
     agent_decision_cap = models.PositiveSmallIntegerField(
         default=0,
         help_text="The highest delegation level at which agents may decide alone (0: agents only propose).",
+    )
+    require_two_factor = models.BooleanField(
+        default=False, help_text="Every member signs in with an authenticator app code as well."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,6 +11,7 @@ _ADMINS = frozenset({Role.OWNER, Role.ADMIN})
 MATRIX: dict[str, frozenset[str]] = {
     "organization.view": _ALL,
     "token.manage": _ALL,  # one's own tokens; a viewer's token can only read
+    "account.manage": _ALL,  # one's own profile, email, sessions and two-factor
     "mission.edit": _LEADERS,
     "cycle.manage": _LEADERS,
     "goal.create": _CONTRIBUTORS,

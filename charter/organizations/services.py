@@ -44,7 +44,13 @@ def organization_create(*, name: str, owner: User, slug: str | None = None) -> t
 
 
 def organization_update(
-    *, actor: Actor, name: str, stale_days: int, attainment_mark: float, agent_decision_cap: int | None = None
+    *,
+    actor: Actor,
+    name: str,
+    stale_days: int,
+    attainment_mark: float,
+    agent_decision_cap: int | None = None,
+    require_two_factor: bool | None = None,
 ) -> Organization:
     actor.require("organization.manage")
     errors = {}
@@ -63,6 +69,8 @@ def organization_update(
         values = {"name": name.strip(), "stale_days": stale_days, "attainment_mark": attainment_mark}
         if agent_decision_cap is not None:
             values["agent_decision_cap"] = agent_decision_cap
+        if require_two_factor is not None:
+            values["require_two_factor"] = require_two_factor
         changes = changed_fields(org, values)
         if changes:
             org.save()

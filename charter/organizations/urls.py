@@ -1,13 +1,11 @@
-"""Sign-in, organization, people, teams and token pages. The team page itself lives in charter.web."""
+"""Organization, people, teams and token pages. The team page itself lives in charter.web; signing in,
+signing out and the password pages are routed by charter.accounts (which wraps the views here)."""
 
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
-    path("login/", views.login, name="login"),
-    path("logout/", views.logout, name="logout"),
-    path("account/password/", views.password_change, name="password_change"),
     path(
         "organizations/<int:organization_id>/switch/", views.organization_switch, name="organization_switch"
     ),

@@ -85,6 +85,7 @@ def organization_settings(request):
     org = request.actor.organization
     initial = {"name": org.name, "stale_days": org.stale_days, "attainment_mark": org.attainment_mark}
     initial["agent_decision_cap"] = org.agent_decision_cap
+    initial["require_two_factor"] = org.require_two_factor
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     saved = request.method == "POST" and form.is_valid()
     if saved and call_with_form(form, services.organization_update, actor=request.actor, **form.cleaned_data):

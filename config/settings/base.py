@@ -38,8 +38,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves the API docs page's assets locally (no CDN)
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # authenticator-app devices (two-factor sign-in)
+    "django_otp.plugins.otp_static",  # recovery codes
     "charter.core",
     "charter.organizations",
+    "charter.accounts",
     "charter.notifications",
     "charter.mission",
     "charter.goals",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "charter.organizations.middleware.ActorMiddleware",
+    "charter.accounts.middleware.TimeZoneMiddleware",
+    "charter.accounts.middleware.TwoFactorRequiredMiddleware",
     "charter.core.middleware.DomainErrorMiddleware",
 ]
 
@@ -197,6 +203,13 @@ SECURE_CSP = {
 CHARTER_LOGIN_WINDOW_MINUTES = int(os.environ.get("CHARTER_LOGIN_WINDOW_MINUTES", 15))
 CHARTER_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("CHARTER_LOGIN_FAILURES_PER_ACCOUNT", 5))
 CHARTER_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("CHARTER_LOGIN_FAILURES_PER_ADDRESS", 30))
+# Two-factor codes: wrong codes counted per person and per address in the same windows as sign-ins.
+CHARTER_TWO_FACTOR_FAILURES_PER_ACCOUNT = int(os.environ.get("CHARTER_TWO_FACTOR_FAILURES_PER_ACCOUNT", 5))
+# Password reset emails asked for, per address and per network address, in windows of an hour.
+CHARTER_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("CHARTER_PASSWORD_RESET_PER_EMAIL", 3))
+CHARTER_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("CHARTER_PASSWORD_RESET_PER_ADDRESS", 20))
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works once, for an hour
+OTP_TOTP_ISSUER = "Charter"  # the name authenticator apps show beside the code
 # Proxies in front of Charter that append to X-Forwarded-For (0: use the connection's address).
 CHARTER_TRUSTED_PROXIES = int(os.environ.get("CHARTER_TRUSTED_PROXIES", 0))
 # API rate limit per token (or per signed-in person): requests per minute; 0 turns it off.
