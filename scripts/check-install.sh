@@ -10,7 +10,11 @@ trap 'rm -rf "$work"' EXIT
 python=$("$src/scripts/find-python.sh")
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip
-"$work/venv/bin/python" -m pip install --quiet "$src"
+# From a copy of the project's files (tracked, and new ones not ignored): building in place would leave a
+# build/ folder in the work tree.
+mkdir "$work/src"
+git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$work/src" 2>/dev/null || true
+"$work/venv/bin/python" -m pip install --quiet "$work/src"
 
 cd "$work"  # so that nothing is imported from the source tree
 export DJANGO_SETTINGS_MODULE=config.settings.prod

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class GoalsConfig(AppConfig):
-    name = "charter.goals"
-    label = "goals"

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class InsightsConfig(AppConfig):
-    name = "charter.insights"
-    label = "insights"
