@@ -66,4 +66,5 @@ WORLD_HOOKS: list[str] = [
     "charter.reviews.tests.world",
     "charter.metrics.tests.world",
     "charter.agents.tests.world",
+    "charter.organizations.tests.world",
 ]
