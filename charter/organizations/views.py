@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from charter.core.errors import NotFound, PermissionDenied
 from charter.core.http import call_with_form, public, requires
 
-from . import first_run, selectors, services
+from . import selectors, services
 from .forms import (
     EmailLoginForm,
     InvitationAcceptForm,
@@ -62,7 +62,7 @@ def signed_in(action: str):
 @public
 def setup(request):
     """The first owner and organization of an empty installation; gone (404) once anyone exists."""
-    if first_run.someone_exists():
+    if User.objects.exists():  # asked each time (the middleware's answer is kept per process): rare page
         raise NotFound("Charter is already set up: sign in, or ask an admin for an invitation.")
     form = SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
