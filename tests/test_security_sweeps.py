@@ -85,6 +85,7 @@ WRITES = {
     },
     "person_create": {"email": "new@example.org", "full_name": "New Person", "role": "member"},
     "person_edit": FORM(title="Swept"),
+    "signup": {"email": "newcomer@signup.example"},  # the organization takes sign-ups (see _prepare)
     "review_retrospective": {"what_worked": "Sweep"},
     "round_open": {},
     "source_create": lambda ids: {
@@ -157,6 +158,8 @@ def _path(pattern, ids):
         return reverse(pattern.name, args=[ids["source_token"]])
     if pattern.name == "invitation_accept":
         return reverse(pattern.name, args=[ids["invitation_token"]])
+    if pattern.name == "signup":
+        return reverse(pattern.name, args=[ids["organization_slug"]])
     return _url(pattern, ids)
 
 
@@ -288,6 +291,10 @@ def _prepare(name, world, monkeypatch):
         (_, link), *_ = invitation_create(actor=owner, emails=[user.email], role="member").sent
         world.ids["invitation_token"] = link.rstrip("/").rsplit("/", 1)[-1]
         return SimpleNamespace(user=user)
+    elif name == "signup":
+        from charter.organizations.models import Organization
+
+        Organization.objects.filter(pk=owner.organization_id).update(signup_domain="signup.example")
     elif name == "back_brief_submit":
         from charter.backbriefs.services import back_brief_request_clarification
 

@@ -122,6 +122,13 @@ class OrganizationSettingsForm(StyledForm):
         help_text="The highest delegation level at which AI agents may decide alone; above it their "
         "records become proposals to the team's leader. 0: agents only propose.",
     )
+    signup_domain = forms.CharField(
+        label="Sign-up domain",
+        required=False,
+        max_length=253,
+        help_text="Anyone with an address at this domain (e.g. example.org) may join as a member from the "
+        "organization's sign-up page; the link to join is emailed to them. Empty: off.",
+    )
 
 
 class TeamForm(StyledForm):
@@ -283,3 +290,9 @@ class InvitationAcceptForm(_PasswordTwice):
         widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
     )
     field_order = ["full_name", "password", "password_again"]
+
+
+class SignupForm(StyledForm):
+    email = forms.EmailField(
+        label="Your work email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )

@@ -16,6 +16,7 @@ from charter.core.errors import DomainError
 
 MAX_ADDRESSES = 100  # per request: a team, not a mailing list
 _SEPARATORS = re.compile(r"[\s,;]+")
+DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+")
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{20,100}"  # what the accept route takes; a wrong one is 404
 
 

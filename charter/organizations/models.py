@@ -67,6 +67,9 @@ class Organization(models.Model):
         default=0,
         help_text="The highest delegation level at which agents may decide alone (0: agents only propose).",
     )
+    # Empty: off. Else anyone with an address at this domain may ask to join as a member through the
+    # organization's public sign-up page; the link to join is emailed to that address (it proves it).
+    signup_domain = models.CharField(max_length=253, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

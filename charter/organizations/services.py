@@ -4,6 +4,7 @@ import dataclasses
 import hashlib
 import secrets
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -18,7 +19,7 @@ from charter.core.audit import audit, changed_fields
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
 from charter.core.events import publish
 
-from . import invitations
+from . import invitations, throttle
 from .actors import actor_from, token_with_actor
 from .invitations import InvitationUnusable
 from .models import ApiToken, Invitation, Membership, Organization, Role, Team, TeamMembership, User
@@ -133,10 +134,20 @@ def first_run_setup(
 
 
 def organization_update(
-    *, actor: Actor, name: str, stale_days: int, attainment_mark: float, agent_decision_cap: int | None = None
+    *,
+    actor: Actor,
+    name: str,
+    stale_days: int,
+    attainment_mark: float,
+    agent_decision_cap: int | None = None,
+    signup_domain: str | None = None,
 ) -> Organization:
     actor.require("organization.manage")
     errors = {}
+    if signup_domain is not None:
+        signup_domain = signup_domain.strip().lower().lstrip("@")
+        if signup_domain and not invitations.DOMAIN.fullmatch(signup_domain):
+            errors["signup_domain"] = ["A domain such as example.org, without @ (empty: sign-up off)."]
     if agent_decision_cap is not None and not 0 <= agent_decision_cap <= 7:
         errors["agent_decision_cap"] = ["A delegation level from 0 (agents only propose) to 7."]
     if not name.strip():
@@ -152,6 +163,8 @@ def organization_update(
         values = {"name": name.strip(), "stale_days": stale_days, "attainment_mark": attainment_mark}
         if agent_decision_cap is not None:
             values["agent_decision_cap"] = agent_decision_cap
+        if signup_domain is not None:
+            values["signup_domain"] = signup_domain
         changes = changed_fields(org, values)
         if changes:
             org.save()
@@ -667,3 +680,52 @@ def invitation_accept(
             actor, "invitation.accept", invitation, {"role": membership.role, "team_id": invitation.team_id}
         )
     return membership
+
+
+SIGNUPS_PER_ADDRESS_HOUR = 5  # sign-up emails asked from one network address in an hour
+SIGNUPS_PER_EMAIL_DAY = 3  # and sent to one address in a day
+
+
+def signup_request(*, organization_slug: str, email: str, client: str = "", request_id: str = "") -> bool:
+    """Someone asks to join an organization whose sign-up domain their address is at: they are emailed a
+    single-use link (an invitation as member, from nobody), which proves the address. True when an email
+    is on its way; False, silently, for a member or past the throttle (the page says the same either way,
+    so it tells no one who is a member)."""
+    org = Organization.objects.filter(slug=organization_slug).exclude(signup_domain="").first()
+    if org is None:
+        raise NotFound("This organization does not take sign-ups.")
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise ValidationError("Enter a valid email address.", field="email")
+    if email.rsplit("@", 1)[1] != org.signup_domain:
+        raise ValidationError(
+            f"Only addresses at {org.signup_domain} can join {org.name} this way; ask one of its admins "
+            "for an invitation.",
+            field="email",
+        )
+    if throttle.hit(f"signup:address:{client or 'unknown'}", seconds=3600) > SIGNUPS_PER_ADDRESS_HOUR:
+        return False
+    if (
+        throttle.hit(f"signup:email:{invitations.token_hash(email)[:40]}", seconds=86400)
+        > SIGNUPS_PER_EMAIL_DAY
+    ):
+        return False
+    with transaction.atomic():
+        if Membership.objects.for_org(org).filter(user__email=email).exists():
+            return False
+        invitation = (
+            Invitation.objects.for_org(org)
+            .select_for_update()
+            .filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+            .first()
+        ) or Invitation(organization=org, email=email, role=Role.MEMBER)
+        _invitation_renew(invitation)
+        invitation.save()
+        system = Actor(
+            user=SimpleNamespace(pk=None), organization=org, role="system", via="web", request_id=request_id
+        )
+        audit(system, "invitation.signup", invitation, {"email": email, "role": invitation.role})
+        _invitation_send_later(invitation.pk)
+    return True

@@ -30,9 +30,12 @@ def invitation_email_send(invitation_id: int) -> bool:
         "link": invitations.link(invitations.raw_token(invitation.token_salt)),
         "days": settings.CHARTER_INVITATION_DAYS,
     }
-    inviter = invitation.invited_by.full_name if invitation.invited_by else "Someone"
+    org = invitation.organization.name
+    inviter = invitation.invited_by and invitation.invited_by.full_name
     message = EmailMultiAlternatives(
-        subject=f"{inviter} invites you to {invitation.organization.name} on Charter",
+        subject=f"{inviter} invites you to {org} on Charter"
+        if inviter
+        else f"Your link to join {org} on Charter",
         body=render_to_string("organizations/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invitation.email],

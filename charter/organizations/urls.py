@@ -34,6 +34,8 @@ urlpatterns = [
     path("people/invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     # The token is the invitation's only credential: a positional group, like a data source's push URL.
     re_path(rf"^invitations/({TOKEN_PATTERN})/$", views.invitation_accept, name="invitation_accept"),
+    # Public, named by the organization's slug (not an id): only one with a sign-up domain answers.
+    re_path(r"^join/([-a-z0-9]{1,60})/$", views.signup, name="signup"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/new/", views.token_create, name="token_create"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),

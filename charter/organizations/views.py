@@ -10,12 +10,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from charter.core.errors import NotFound, PermissionDenied
 from charter.core.http import call_with_form, public, requires
 
-from . import selectors, services
+from . import selectors, services, throttle
 from .forms import (
     EmailLoginForm,
     InvitationAcceptForm,
@@ -26,13 +27,14 @@ from .forms import (
     PersonCreateForm,
     PersonEditForm,
     SetupForm,
+    SignupForm,
     TeamForm,
     TeamMemberForm,
     TokenForm,
 )
 from .invitations import InvitationUnusable
 from .middleware import SESSION_KEY
-from .models import Role, User
+from .models import Organization, Role, User
 
 BACKEND = "charter.organizations.auth.SessionActorBackend"
 
@@ -164,12 +166,15 @@ def organization_settings(request):
     org = request.actor.organization
     initial = {"name": org.name, "stale_days": org.stale_days, "attainment_mark": org.attainment_mark}
     initial["agent_decision_cap"] = org.agent_decision_cap
+    initial["signup_domain"] = org.signup_domain
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     saved = request.method == "POST" and form.is_valid()
     if saved and call_with_form(form, services.organization_update, actor=request.actor, **form.cleaned_data):
         messages.success(request, "The settings were saved.")
         return redirect("organization_settings")
-    return render(request, "organizations/organization_settings.html", {"form": form})
+    signup_url = org.signup_domain and request.build_absolute_uri(reverse("signup", args=[org.slug]))
+    context = {"form": form, "signup_url": signup_url}
+    return render(request, "organizations/organization_settings.html", context)
 
 
 # ---- teams ----------------------------------------------------------------------------------------
@@ -447,3 +452,34 @@ def _token_page(request, form, status=200, **extra):
     return render(
         request, "organizations/token_list.html", {"form": form, "tokens": tokens, **extra}, status=status
     )
+
+
+@public
+def signup(request, slug):
+    """An organization's public sign-up page, when it has a sign-up domain: an address at that domain is
+    emailed a link to join as a member (the same page answers whether or not an email went)."""
+    organization = Organization.objects.filter(slug=slug).exclude(signup_domain="").first()
+    if organization is None:
+        raise NotFound("This organization does not take sign-ups: ask one of its admins for an invitation.")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_with_form(
+            form,
+            _signup,
+            slug=slug,
+            email=form.cleaned_data["email"],
+            client=throttle.client_address(request),
+            request_id=request.request_id,
+        )
+        if done:
+            context = {"organization": organization, "email": form.cleaned_data["email"]}
+            context["days"] = settings.CHARTER_INVITATION_DAYS
+            return render(request, "organizations/signup_sent.html", context)
+    status = 422 if form.is_bound and form.errors else 200
+    context = {"organization": organization, "form": form}
+    return render(request, "organizations/signup.html", context, status=status)
+
+
+def _signup(**kwargs):
+    services.signup_request(organization_slug=kwargs.pop("slug"), **kwargs)
+    return True

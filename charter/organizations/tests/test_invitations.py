@@ -408,3 +408,83 @@ def test_charter_invite_reports_errors_in_one_line(owner):
         call_command("invite", "a@", "--organization", slug)
     assert not Invitation.objects.for_org(owner.organization).exists()
     assert make_user()  # the factories still work after the refusals
+
+
+# ---- sign-up by email domain (off by default) ----------------------------------------------------------
+
+
+def _take_signups(owner, domain="acme.example"):
+    from charter.organizations.services import organization_update
+
+    org = owner.organization
+    organization_update(
+        actor=owner, name=org.name, stale_days=org.stale_days, attainment_mark=org.attainment_mark,
+        signup_domain=domain,
+    )  # fmt: skip
+
+
+def test_sign_up_is_off_by_default(owner, client):
+    assert owner.organization.signup_domain == ""
+    assert client.get(reverse("signup", args=[owner.organization.slug])).status_code == 404
+    assert (
+        client.post(reverse("signup", args=[owner.organization.slug]), {"email": "a@b.org"}).status_code
+        == 404
+    )
+
+
+def test_an_address_at_the_domain_is_emailed_a_link_to_join_as_member(
+    owner, client, django_capture_on_commit_callbacks
+):
+    _take_signups(owner, "@Acme.Example ")
+    owner.organization.refresh_from_db()
+    assert owner.organization.signup_domain == "acme.example"
+    url = reverse("signup", args=[owner.organization.slug])
+    assert "acme.example" in client.get(url).content.decode()
+
+    refused = client.post(url, {"email": "eve@evil.example"})
+    assert refused.status_code == 422 and "Only addresses at acme.example" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "Sam@acme.example"})
+    assert response.status_code == 200 and "Check your email" in response.content.decode()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["sam@acme.example"]
+    link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[0].body).group(0)
+    assert "asked" in mail.outbox[0].body
+    invitation = Invitation.objects.for_org(owner.organization).get(email="sam@acme.example")
+    assert invitation.role == Role.MEMBER and invitation.invited_by is None
+    assert AuditEvent.objects.for_org(owner.organization).filter(action="invitation.signup").exists()
+
+    data = {"full_name": "Sam Signup", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    assert client.post(_path(link), data).status_code == 302
+    sam = User.objects.get(email="sam@acme.example")
+    assert Membership.objects.for_org(owner.organization).get(user=sam).role == Role.MEMBER
+
+    # A member asking again gets the same page and no email (nobody learns who is a member).
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"email": "sam@acme.example"})
+    assert again.status_code == 200 and "Check your email" in again.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_sign_up_emails_are_throttled(owner, client, django_capture_on_commit_callbacks):
+    _take_signups(owner)
+    url = reverse("signup", args=[owner.organization.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            assert client.post(url, {"email": "pat@acme.example"}).status_code == 200
+    assert len(mail.outbox) == 3  # a day's worth for one address
+    assert Invitation.objects.for_org(owner.organization).count() == 1
+
+
+def test_a_bad_sign_up_domain_is_refused_beside_the_field(owner, client, login):
+    login(owner)
+    org = owner.organization
+    data = {"name": org.name, "stale_days": 14, "attainment_mark": 0.7, "agent_decision_cap": 0}
+    response = client.post(reverse("organization_settings"), data | {"signup_domain": "not a domain"})
+    assert response.status_code == 200 and "signup_domain" in response.context["form"].errors
+    assert (
+        client.post(reverse("organization_settings"), data | {"signup_domain": "acme.example"}).status_code
+        == 302
+    )
+    page = client.get(reverse("organization_settings")).content.decode()
+    assert reverse("signup", args=[org.slug]) in page

@@ -10,3 +10,4 @@ def add_to_world(world) -> None:
     ).sent
     world.ids["invitation_id"] = invitation.pk
     world.ids["invitation_token"] = link.rstrip("/").rsplit("/", 1)[-1]
+    world.ids["organization_slug"] = slug
