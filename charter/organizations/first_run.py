@@ -7,11 +7,11 @@ per process, on its first anonymous page.
 """
 
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from .models import User
 
-SETUP_PATH = "/setup/"
-_PASSED = ("/static/", "/api/", SETUP_PATH)
+_PASSED = ("/static/", "/api/", "/setup/")  # paths inside the site (`path_info`: no script prefix)
 _someone_exists = False
 
 
@@ -37,8 +37,8 @@ class FirstRunMiddleware:
         if (
             not _someone_exists
             and not request.user.is_authenticated
-            and not request.path.startswith(_PASSED)
+            and not request.path_info.startswith(_PASSED)
             and not someone_exists()
         ):
-            return redirect(SETUP_PATH)
+            return redirect(reverse("setup"))
         return self.get_response(request)
