@@ -80,6 +80,13 @@ def test_a_second_organization_from_the_switcher(page, shot):
     page.get_by_role("button", name="Create organization").click()
     page.get_by_text("Second Venture Ltd was created").wait_for()
     assert Organization.objects.filter(slug="venture-two").exists()
+    page.goto("/people/")
+    page.get_by_label("Email addresses").fill("dan@example.org")
+    page.get_by_role("button", name="Send invitations").click()
+    page.get_by_text("Invitation sent by email").wait_for()
+    for card in ("#invite", "#pending-invitations", "#invitations-sent"):  # nothing of ours is wider
+        assert page.eval_on_selector(card, "e => e.scrollWidth <= e.clientWidth + 1"), card
+    shot(page, "onboarding-7-people-390")
 
 
 def _invitation_id(email):
