@@ -61,6 +61,7 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "metric_update": {"name": "Swept metric"},
         "metric_value_create": {"value": 1},
         "source_create": {"name": "Sweep source", "kind": "inbound", "metric_id": ids["metric_id"]},
+        "invitation_create": {"emails": ["sweep@example.org"], "role": "member"},
     }.get(operation_id)
 
 

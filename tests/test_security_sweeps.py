@@ -64,6 +64,10 @@ WRITES = {
     "idea_edit": FORM(title="Swept idea"),
     "idea_move": {"to_status": "exploring", "reason": "sweep"},
     "idea_vote": {},
+    "invitation_accept": {},  # signed in as the invited address: one click joins (see _prepare)
+    "invitation_create": {"emails": "sweep@example.org, sweep2@example.org", "role": "member"},
+    "invitation_resend": {},
+    "invitation_revoke": {},
     "key_result_create": FORM(title="Sweep KR", kind="increase", start=0, target=1),
     "key_result_delete": {},
     "key_result_edit": FORM(title="Swept KR"),
@@ -73,6 +77,7 @@ WRITES = {
     "metric_inbound": {"value": 3},
     "metric_inbound_token": {"value": 4},
     "metric_value_create": {"value": 3, "note": ""},
+    "organization_create": {"name": "Sweep organization", "slug": ""},
     "mission_edit": FORM(statement="Serve better", reason="sweep"),
     "notification_preferences": FORM(mention__email=DROP),
     "organization_settings": FORM(name="Acme renamed"),
@@ -83,6 +88,7 @@ WRITES = {
     },
     "person_create": {"email": "new@example.org", "full_name": "New Person", "role": "member"},
     "person_edit": FORM(title="Swept"),
+    "signup": {"email": "newcomer@signup.example"},  # the organization takes sign-ups (see _prepare)
     "review_retrospective": {"what_worked": "Sweep"},
     "round_open": {},
     "source_create": lambda ids: {
@@ -122,6 +128,7 @@ NOT_AUDITED = {
     "session: charter/accounts/tests/test_password_reset.py follows it",
     "logout": "a session event: the session row is deleted, no organization's data changes",
     "organization_switch": "changes which organization this session works in; writes no data",
+    "setup": "first run only: 404 once anyone exists, as in every world; test_setup.py checks its audit",
     "notification_read": "marks the person's own inbox row read",
     "notification_read_all": "marks the person's own inbox rows read",
     "round_answer": "pulse answers are anonymous by design: an audit row would time-stamp who answered",
@@ -159,6 +166,10 @@ def test_every_route_is_classified_as_a_write_or_a_read():
 def _path(pattern, ids):
     if pattern.name == "metric_inbound_token":
         return reverse(pattern.name, args=[ids["source_token"]])
+    if pattern.name == "invitation_accept":
+        return reverse(pattern.name, args=[ids["invitation_token"]])
+    if pattern.name == "signup":
+        return reverse(pattern.name, args=[ids["organization_slug"]])
     return _url(pattern, ids)
 
 
@@ -280,6 +291,20 @@ def _prepare(name, world, monkeypatch):
 
         agent = AgentProfile.objects.for_org(owner.organization).get(user_id=world.ids["agent_id"])
         world.ids["token_id"] = make_agent_token(owner, agent)[0].pk
+    elif name == "invitation_accept":  # an existing account, invited, joins with one click
+        from types import SimpleNamespace
+
+        from charter.organizations.services import invitation_create
+        from charter.organizations.tests.factories import make_user
+
+        user = make_user("Acme joiner")
+        (_, link), *_ = invitation_create(actor=owner, emails=[user.email], role="member").sent
+        world.ids["invitation_token"] = link.rstrip("/").rsplit("/", 1)[-1]
+        return SimpleNamespace(user=user)
+    elif name == "signup":
+        from charter.organizations.models import Organization
+
+        Organization.objects.filter(pk=owner.organization_id).update(signup_domain="signup.example")
     elif name == "back_brief_submit":
         from charter.backbriefs.services import back_brief_request_clarification
 

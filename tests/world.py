@@ -67,4 +67,5 @@ WORLD_HOOKS: list[str] = [
     "charter.metrics.tests.world",
     "charter.agents.tests.world",
     "charter.accounts.tests.world",
+    "charter.organizations.tests.world",
 ]

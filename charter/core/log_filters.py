@@ -9,6 +9,8 @@ import re
 _REDACTIONS = [
     # A data source's push URL carries its token: /inbound/<token>/ (Django's request log, access logs).
     (re.compile(r"(/inbound/)[A-Za-z0-9_-]{8,64}"), r"\1[redacted]"),
+    # An invitation's link carries its single-use token: /invitations/<token>/.
+    (re.compile(r"(/invitations/)[A-Za-z0-9_-]{20,100}"), r"\1[redacted]"),
     # An API token's plaintext, wherever it appears.
     (re.compile(r"chr_[0-9a-f]{8}_[A-Za-z0-9_-]+"), "chr_[redacted]"),
 ]

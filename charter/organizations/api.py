@@ -6,7 +6,19 @@ from ninja.pagination import paginate
 from charter.core.api import Paginated, action
 
 from . import selectors, services
-from .schemas import OrganizationOut, PersonOut, TeamDetailOut, TeamOut, TokenCreatedOut, TokenIn, TokenOut
+from .schemas import (
+    InvitationIn,
+    InvitationOut,
+    InvitationsCreatedOut,
+    InvitationSentOut,
+    OrganizationOut,
+    PersonOut,
+    TeamDetailOut,
+    TeamOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+)
 
 router = Router(tags=["organizations"])
 READ = action("organization.view")
@@ -68,3 +80,60 @@ def token_create(request, payload: TokenIn):
 def token_revoke(request, token_id: int):
     services.token_revoke(actor=request.auth, token_id=token_id)
     return 204, None
+
+
+INVITE = action("people.invite")
+
+
+def _sent(invitation, link):
+    invitation.link = link
+    return invitation
+
+
+@router.get(
+    "/invitations", response=list[InvitationOut], operation_id="invitation_list", openapi_extra=INVITE
+)
+@paginate(Paginated)
+def invitation_list(request, pending: bool = False):
+    """The organization's invitations, newest first; `pending=true`: only those not accepted nor revoked."""
+    return selectors.invitation_list(actor=request.auth, pending_only=pending)
+
+
+@router.post(
+    "/invitations",
+    response={201: InvitationsCreatedOut},
+    operation_id="invitation_create",
+    openapi_extra=INVITE,
+)
+def invitation_create(request, payload: InvitationIn):
+    """Invite one or many addresses: each gets an email with a single-use link, also in this answer
+    (only here: it is never stored). A pending invitation of the same address is renewed; members are
+    listed in `already_members`."""
+    result = services.invitation_create(
+        actor=request.auth, emails=payload.emails, role=payload.role, team_id=payload.team_id
+    )
+    invitations = [_sent(invitation, link) for invitation, link in result.sent]
+    return 201, {"invitations": invitations, "already_members": result.already_members}
+
+
+@router.post(
+    "/invitations/{invitation_id}/resend",
+    response=InvitationSentOut,
+    operation_id="invitation_resend",
+    openapi_extra=INVITE,
+)
+def invitation_resend(request, invitation_id: int):
+    """Send a pending or expired invitation again: a new link (the previous one stops working) and a new
+    expiry."""
+    return _sent(*services.invitation_resend(actor=request.auth, invitation_id=invitation_id))
+
+
+@router.post(
+    "/invitations/{invitation_id}/revoke",
+    response=InvitationOut,
+    operation_id="invitation_revoke",
+    openapi_extra=INVITE,
+)
+def invitation_revoke(request, invitation_id: int):
+    """Withdraw a pending invitation: its link then says it was withdrawn."""
+    return services.invitation_revoke(actor=request.auth, invitation_id=invitation_id)

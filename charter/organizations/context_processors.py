@@ -1,5 +1,6 @@
 from functools import cache
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from .selectors import organizations_of
@@ -9,19 +10,20 @@ _NAV = (
     "account", "agent_list", "back_brief_list", "check_in_week", "cycle_list", "decision_domain_list",
     "decision_log", "delegation_board", "goal_list", "help", "home", "idea_board", "insights", "lint",
     "logout", "metric_list", "mission", "notification_badge", "notification_list",
-    "notification_preferences", "organization_settings", "person_list", "pulse_home", "review_home",
-    "search", "strategy_map", "team_list", "token_list", "webhook_list",
+    "notification_preferences", "organization_create", "organization_settings", "person_list", "pulse_home",
+    "review_home", "search", "strategy_map", "team_list", "token_list", "webhook_list",
 )  # fmt: skip
 
 
 def current_organization(request):
     actor = getattr(request, "actor", None)
-    if actor is None:
-        return {}
+    if actor is None:  # signed out, or in no organization yet (no_organization.html offers to make one)
+        return {"can_create_organization": settings.CHARTER_ALLOW_ORGANIZATION_CREATE}
     return {
         "actor": actor,
         "organization": actor.organization,
         "my_organizations": lambda: _my_organizations(actor),
+        "can_create_organization": settings.CHARTER_ALLOW_ORGANIZATION_CREATE,
         "nav": _nav_urls(get_script_prefix(), get_urlconf()),
     }
 

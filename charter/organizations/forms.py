@@ -128,6 +128,13 @@ class OrganizationSettingsForm(StyledForm):
         help_text="Everyone signs in with a code from an authenticator app as well as the password; a "
         "person without one is asked to set it up first. API tokens are not affected.",
     )
+    signup_domain = forms.CharField(
+        label="Sign-up domain",
+        required=False,
+        max_length=253,
+        help_text="Anyone with an address at this domain (e.g. example.org) may join as a member from the "
+        "organization's sign-up page; the link to join is emailed to them. Empty: off.",
+    )
 
 
 class TeamForm(StyledForm):
@@ -196,4 +203,102 @@ class TokenForm(StyledForm):
         max_value=3650,
         initial=90,
         help_text="Short-lived tokens are safer; 90 days is the default.",
+    )
+
+
+_SLUG_HELP = "Lower-case letters, digits and hyphens; made from the name unless you change it."
+
+
+class _PasswordTwice(StyledForm):
+    """A new password typed twice (the rules are Django's validators, applied by the service)."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        help_text="At least 12 characters, not a common password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", "The two passwords differ: type the same one twice.")
+        return data
+
+
+class _OrganizationFields(forms.Form):
+    def clean_slug(self):
+        from django.utils.text import slugify
+
+        return (
+            self.cleaned_data.get("slug")
+            or slugify(self.data.get(self.add_prefix(self._name_field), ""))[:50]
+        )
+
+
+class SetupForm(_PasswordTwice, _OrganizationFields):
+    """The first run: the first owner and the organization."""
+
+    _name_field = "organization_name"
+    full_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+    )
+    email = forms.EmailField(label="Your email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    organization_name = forms.CharField(
+        label="Organization", max_length=120, help_text="Your company, association or team, e.g. Acme."
+    )
+    slug = forms.CharField(label="Short name", max_length=50, required=False, help_text=_SLUG_HELP)
+    field_order = ["full_name", "email", "password", "password_again", "organization_name", "slug"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization_name"].widget.attrs["data-slug-source"] = "slug"
+
+
+class OrganizationCreateForm(StyledForm, _OrganizationFields):
+    _name_field = "name"
+    name = forms.CharField(
+        label="Name",
+        max_length=120,
+        widget=forms.TextInput(attrs={"autofocus": True, "data-slug-source": "slug"}),
+    )
+    slug = forms.CharField(label="Short name", max_length=50, required=False, help_text=_SLUG_HELP)
+
+
+class InvitationForm(StyledForm):
+    emails = forms.CharField(
+        label="Email addresses",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "ada@example.org, grace@example.org"}),
+        help_text="One or many, separated by commas, spaces or new lines.",
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    team_id = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, teams=(), roles=Role.choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every role parses (an admin asking for owner is then refused with 403); the list offers `roles`.
+        self.fields["role"].widget.choices = roles
+        self.fields["team_id"].choices = [("", "— no team —")] + [(t.pk, t.name) for t in teams]
+
+
+class InvitationAcceptForm(_PasswordTwice):
+    full_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+    )
+    field_order = ["full_name", "password", "password_again"]
+
+
+class SignupForm(StyledForm):
+    email = forms.EmailField(
+        label="Your work email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )

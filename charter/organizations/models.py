@@ -91,6 +91,9 @@ class Organization(models.Model):
     require_two_factor = models.BooleanField(
         default=False, help_text="Every member signs in with an authenticator app code as well."
     )
+    # Empty: off. Else anyone with an address at this domain may ask to join as a member through the
+    # organization's public sign-up page; the link to join is emailed to that address (it proves it).
+    signup_domain = models.CharField(max_length=253, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -194,3 +197,52 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}@{self.window}: {self.hits}"
+
+
+class Invitation(OrgScopedModel):
+    """An invitation to join the organization by email: a single-use link that expires.
+
+    Only the SHA-256 hash of the link's token is stored. The token itself is derived from
+    `SECRET_KEY` and `token_salt` (`invitations.raw_token`), so that the background task that sends the
+    email can rebuild it from the invitation's id, with no secret in the task's arguments; a resend
+    draws a new salt, so the previous link stops working.
+    """
+
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    token_salt = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_accepted"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "email"])]
+
+    def __str__(self):
+        return f"Invitation of {self.email} ({self.role})"
+
+    @property
+    def state(self) -> str:
+        """pending, accepted, revoked or expired."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == "pending"

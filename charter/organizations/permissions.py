@@ -21,6 +21,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "check_in.create": _CONTRIBUTORS,  # members: key results of their teams' goals, or their own
     "team.manage": _ADMINS,
     "people.manage": _ADMINS,
+    "people.invite": _ADMINS,  # only an owner may invite an owner (services)
+    # any signed-in person, unless CHARTER_ALLOW_ORGANIZATION_CREATE is off; they own what they create
+    "organization.create": _ALL,
     "organization.manage": _ADMINS,
     # empowerment: decisions, delegation, back-briefs, ideas, comments, notifications
     "decision_domain.manage": _LEADERS,

@@ -1,6 +1,7 @@
 """Schemas of organizations, teams, people and tokens, shared by the API, MCP tools and command line."""
 
 from datetime import datetime
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -79,3 +80,39 @@ class TokenIn(InSchema):
 
 class TokenCreatedOut(TokenOut):
     token: str = Field(description="The raw token: shown this once, never stored.")
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    team_id: int | None
+    invited_by_id: int | None
+    state: str = Field(description="pending, accepted, revoked or expired")
+    expires_at: datetime
+    created_at: datetime
+    last_sent_at: datetime | None
+    accepted_at: datetime | None
+    accepted_by_id: int | None
+    revoked_at: datetime | None
+
+
+class InvitationSentOut(InvitationOut):
+    link: str = Field(description="The invitation's link: in this answer and the email only, never stored.")
+
+
+class InvitationIn(InSchema):
+    emails: list[Annotated[str, Field(max_length=254)]] = Field(
+        min_length=1, max_length=100, description="The addresses to invite (1 to 100)."
+    )
+    role: Literal["owner", "admin", "leader", "member", "viewer"] = Field(
+        "member", description="Their role once they join; only an owner may invite an owner."
+    )
+    team_id: int | None = Field(None, description="A team they join too.")
+
+
+class InvitationsCreatedOut(Schema):
+    invitations: list[InvitationSentOut] = Field(
+        description="One per address invited (a pending invitation of the same address is renewed)."
+    )
+    already_members: list[str] = Field(description="Addresses left out: they are already members.")

@@ -15,7 +15,7 @@ from charter.core.rows import among, values_param
 from charter.core.templatetags.charter import options
 
 from .actors import actor_for, session_actor
-from .models import ApiToken, Membership, Organization, Team, TeamMembership, User
+from .models import ApiToken, Invitation, Membership, Organization, Team, TeamMembership, User
 
 __all__ = ["actor_for", "session_actor"]  # the actor's reads live in `actors`; kept here for callers
 
@@ -287,3 +287,13 @@ def token_list(*, actor: Actor):
 def is_agent_email(*, email: str) -> bool:
     """Whether an address belongs to an AI agent (agents never sign in to the web)."""
     return User.objects.filter(email=email.strip().lower(), kind=User.Kind.AGENT).exists()
+
+
+def invitation_list(*, actor: Actor, pending_only: bool = False):
+    """The organization's invitations, newest first (pending only: not accepted nor revoked; expired
+    ones stay, to be sent again)."""
+    actor.require("people.invite")
+    query = Invitation.objects.for_org(actor.organization).select_related("team", "invited_by")
+    if pending_only:
+        query = query.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return query.order_by("-created_at", "-pk")

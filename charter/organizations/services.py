@@ -4,43 +4,133 @@ import dataclasses
 import hashlib
 import secrets
 from datetime import timedelta
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
+from charter.core.events import publish
 
+from . import invitations, throttle
 from .actors import actor_from, token_with_actor
-from .models import ApiToken, Membership, Organization, Role, Team, TeamMembership, User
+from .invitations import InvitationUnusable
+from .models import ApiToken, Invitation, Membership, Organization, Role, Team, TeamMembership, User
 from .permissions import SCOPES, allowed_actions, scoped_actions
 
 TOKEN_PREFIX = "chr_"
 
 
-def organization_create(*, name: str, owner: User, slug: str | None = None) -> tuple[Organization, Actor]:
-    """A new organization with `owner` as its owner; returns the owner's actor in it."""
+def organization_slug_check(slug: str) -> str:
+    """A slug typed by a person: lower-case letters, digits and hyphens, free; else a ValidationError."""
+    slug = slug.strip().lower()
+    if not slug:
+        raise ValidationError("An organization needs a short name for its links.", field="slug")
+    if len(slug) > 50 or slugify(slug) != slug:
+        raise ValidationError(
+            "Use up to 50 lower-case letters, digits and hyphens, e.g. acme-sales.", field="slug"
+        )
+    if Organization.objects.filter(slug=slug).exists():
+        raise ValidationError(f"The short name {slug} is taken; choose another.", field="slug")
+    return slug
+
+
+def organization_create(
+    *,
+    name: str,
+    owner: User,
+    slug: str | None = None,
+    strict_slug: bool = False,
+    via: str = "system",
+    request_id: str = "",
+) -> tuple[Organization, Actor]:
+    """A new organization with `owner` as its owner; returns the owner's actor in it.
+
+    The slug is derived from `slug` or the name and made unique with a number; with `strict_slug` (a
+    slug a person typed) it must be valid and free as it is. Publishes `organization.created`, inside
+    the transaction, for the apps that give a new organization its first things."""
     name = name.strip()
     if not name:
         raise ValidationError("An organization needs a name.", field="name")
-    base = slugify(slug or name)[:50] or "org"
-    candidate, n = base, 1
-    while Organization.objects.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
+    if len(name) > 120:
+        raise ValidationError("Keep the organization's name to 120 characters.", field="name")
+    if strict_slug:
+        candidate = organization_slug_check(slug or "")
+    else:
+        base = slugify(slug or name)[:50] or "org"
+        candidate, n = base, 1
+        while Organization.objects.filter(slug=candidate).exists():
+            n += 1
+            candidate = f"{base}-{n}"
     with transaction.atomic():
         org = Organization.objects.create(name=name, slug=candidate)
         Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
         actor = Actor(
-            user=owner, organization=org, role=Role.OWNER, allowed=allowed_actions(Role.OWNER), via="system"
+            user=owner,
+            organization=org,
+            role=Role.OWNER,
+            allowed=allowed_actions(Role.OWNER),
+            via=via,
+            request_id=request_id,
         )
-        audit(actor, "organization.create", org)
+        audit(actor, "organization.create", org, {"slug": org.slug})
+        publish("organization.created", organization=org, actor=actor)
     return org, actor
+
+
+def organization_create_allowed() -> bool:
+    """Whether signed-in people may create organizations from the web and the API (a setting)."""
+    return bool(getattr(settings, "CHARTER_ALLOW_ORGANIZATION_CREATE", True))
+
+
+def organization_create_by(*, user: User, name: str, slug: str, request_id: str = "", via: str = "web"):
+    """A signed-in person creates another organization and owns it; off when the setting says so."""
+    if not organization_create_allowed():
+        raise PermissionDenied("On this installation only administrators create organizations.")
+    if getattr(user, "kind", User.Kind.PERSON) != User.Kind.PERSON:
+        raise PermissionDenied("Only people create organizations.")
+    return organization_create(
+        name=name, owner=user, slug=slug, strict_slug=True, via=via, request_id=request_id
+    )
+
+
+def first_run_setup(
+    *, full_name: str, email: str, password: str, organization_name: str, slug: str, request_id: str = ""
+) -> tuple[User, Organization, Actor]:
+    """The first person and organization of an empty installation; refused once anyone exists."""
+    email = email.strip().lower()
+    errors = _validate_person(email, full_name, password or None)
+    if not password:
+        errors["password"] = ["Choose a password."]
+    if not organization_name.strip():
+        errors["organization_name"] = ["An organization needs a name."]
+    try:
+        organization_slug_check(slug)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationError("Charter could not be set up yet.", errors=errors)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # two first runs at once: the second waits, then is refused
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"LOCK TABLE {connection.ops.quote_name(User._meta.db_table)} IN EXCLUSIVE MODE"
+                )
+        if User.objects.exists():
+            raise PermissionDenied("Charter is already set up: sign in instead.")
+        user = User.objects.create_user(email, password, full_name=full_name.strip())
+        org, actor = organization_create(
+            name=organization_name, owner=user, slug=slug, strict_slug=True, via="web", request_id=request_id
+        )
+        audit(actor, "setup.complete", user, {"email": email, "organization": org.slug})
+    return user, org, actor
 
 
 def organization_update(
@@ -51,9 +141,14 @@ def organization_update(
     attainment_mark: float,
     agent_decision_cap: int | None = None,
     require_two_factor: bool | None = None,
+    signup_domain: str | None = None,
 ) -> Organization:
     actor.require("organization.manage")
     errors = {}
+    if signup_domain is not None:
+        signup_domain = signup_domain.strip().lower().lstrip("@")
+        if signup_domain and not invitations.DOMAIN.fullmatch(signup_domain):
+            errors["signup_domain"] = ["A domain such as example.org, without @ (empty: sign-up off)."]
     if agent_decision_cap is not None and not 0 <= agent_decision_cap <= 7:
         errors["agent_decision_cap"] = ["A delegation level from 0 (agents only propose) to 7."]
     if not name.strip():
@@ -71,6 +166,8 @@ def organization_update(
             values["agent_decision_cap"] = agent_decision_cap
         if require_two_factor is not None:
             values["require_two_factor"] = require_two_factor
+        if signup_domain is not None:
+            values["signup_domain"] = signup_domain
         changes = changed_fields(org, values)
         if changes:
             org.save()
@@ -361,3 +458,277 @@ def token_actor(raw: str, *, request_id: str = "", via: str = "api") -> Actor | 
     return dataclasses.replace(
         actor, allowed=scoped_actions(actor.allowed, api_token.scopes), token_id=api_token.pk
     )
+
+
+# ---- invitations ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class InvitationsSent:
+    """What `invitation_create` did: the invitations sent (each with its link, shown once) and the
+    addresses left out because they are already in the organization."""
+
+    sent: list[tuple[Invitation, str]]
+    already_members: list[str]
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=settings.CHARTER_INVITATION_DAYS)
+
+
+def _invitation_renew(invitation: Invitation) -> str:
+    """A new token and expiry for the invitation (the previous link stops working); the new link."""
+    invitation.token_salt = secrets.token_urlsafe(24)
+    raw = invitations.raw_token(invitation.token_salt)
+    invitation.token_hash = invitations.token_hash(raw)
+    invitation.expires_at = _invitation_expiry()
+    invitation.last_sent_at = timezone.now()
+    return invitations.link(raw)
+
+
+def _invitation_send_later(invitation_id: int) -> None:
+    def enqueue():
+        from .tasks import invitation_email_send
+
+        invitation_email_send.enqueue(invitation_id=invitation_id)
+
+    transaction.on_commit(enqueue)
+
+
+def invitation_create(
+    *, actor: Actor, emails: list[str] | str, role: str = Role.MEMBER, team_id: int | None = None
+) -> InvitationsSent:
+    """Invite one or many addresses with a role (and a team); each gets an emailed single-use link.
+
+    An address with a pending invitation gets it renewed (role, team, new link and expiry), not a second
+    one; an address already in the organization is reported, not invited. One bad address refuses the
+    whole request, naming it."""
+    actor.require("people.invite")
+    addresses = invitations.parse_addresses(emails)
+    if not addresses:
+        raise ValidationError("Enter at least one email address.", field="emails")
+    if len(addresses) > invitations.MAX_ADDRESSES:
+        raise ValidationError(
+            f"At most {invitations.MAX_ADDRESSES} addresses at once; you gave {len(addresses)}.",
+            field="emails",
+        )
+    for address in addresses:
+        try:
+            validate_email(address)
+        except DjangoValidationError:
+            raise ValidationError(
+                f"“{address}” is not a valid email address; nobody was invited.", field="emails"
+            )
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}; one of {', '.join(Role.values)}.", field="role")
+    if role == Role.OWNER and actor.role != Role.OWNER:
+        raise PermissionDenied("Only an owner may invite an owner.")
+    team = None
+    if team_id is not None:
+        team = Team.objects.for_org(actor.organization).filter(pk=team_id).first()
+        if team is None:
+            raise NotFound("No such team.", field="team_id")
+    org = actor.organization
+    with transaction.atomic():
+        members = set(
+            Membership.objects.for_org(org)
+            .filter(user__email__in=addresses)
+            .values_list("user__email", flat=True)
+        )
+        pending = {
+            invitation.email: invitation
+            for invitation in Invitation.objects.for_org(org)
+            .select_for_update()
+            .filter(email__in=addresses, accepted_at__isnull=True, revoked_at__isnull=True)
+        }
+        sent, already = [], []
+        for address in addresses:
+            if address in members:
+                already.append(address)
+                continue
+            invitation = pending.get(address) or Invitation(organization=org, email=address)
+            renewed = invitation.pk is not None
+            invitation.role, invitation.team, invitation.invited_by = role, team, actor.user
+            link = _invitation_renew(invitation)
+            invitation.save()
+            changes = {"email": address, "role": role, "team_id": team and team.pk, "renewed": renewed}
+            audit(actor, "invitation.create", invitation, changes)
+            _invitation_send_later(invitation.pk)
+            sent.append((invitation, link))
+    return InvitationsSent(sent=sent, already_members=already)
+
+
+def _pending_invitation(actor: Actor, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.for_org(actor.organization).select_for_update().filter(pk=invitation_id).first()
+    )
+    if invitation is None:
+        raise NotFound("No such invitation.")
+    if invitation.accepted_at is not None:
+        raise ValidationError(f"{invitation.email} already accepted this invitation.")
+    if invitation.revoked_at is not None:
+        raise ValidationError(f"The invitation of {invitation.email} was revoked; invite them again.")
+    if invitation.role == Role.OWNER and actor.role != Role.OWNER:
+        raise PermissionDenied("Only an owner may handle an invitation to be an owner.")
+    return invitation
+
+
+def invitation_resend(*, actor: Actor, invitation_id: int) -> tuple[Invitation, str]:
+    """Send a pending (or expired) invitation again, with a new link and a new expiry; the new link."""
+    actor.require("people.invite")
+    with transaction.atomic():
+        invitation = _pending_invitation(actor, invitation_id)
+        link = _invitation_renew(invitation)
+        invitation.save()
+        audit(actor, "invitation.resend", invitation, {"expires_at": invitation.expires_at})
+        _invitation_send_later(invitation.pk)
+    return invitation, link
+
+
+def invitation_revoke(*, actor: Actor, invitation_id: int) -> Invitation:
+    """Revoke a pending invitation: its link then says so."""
+    actor.require("people.invite")
+    with transaction.atomic():
+        invitation = _pending_invitation(actor, invitation_id)
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit(actor, "invitation.revoke", invitation)
+    return invitation
+
+
+def invitation_for_token(raw_token: str, *, lock: bool = False) -> Invitation:
+    """The invitation of a link, with its organization and team; NotFound for an unknown token."""
+    query = Invitation.objects.unscoped().select_related("organization", "team", "invited_by")
+    if lock:
+        query = query.select_for_update(of=("self",))
+    invitation = query.filter(token_hash=invitations.token_hash(raw_token or "")).first()
+    if invitation is None:
+        raise NotFound("This invitation link is not known. Check that it was copied whole.")
+    return invitation
+
+
+def invitation_check_usable(invitation: Invitation) -> None:
+    """Raise InvitationUnusable, saying what happened and what to do, unless it can be accepted."""
+    ask = f"Ask {invitation.invited_by or 'an admin of ' + invitation.organization.name} for a new one."
+    state = invitation.state
+    if state == "accepted":
+        message = f"This invitation to {invitation.organization.name} was already used."
+        raise InvitationUnusable(
+            f"{message} Sign in instead, or, if it was not you, {ask[0].lower()}{ask[1:]}", state=state
+        )
+    if state == "revoked":
+        raise InvitationUnusable(
+            f"This invitation to {invitation.organization.name} was withdrawn. {ask}", state=state
+        )
+    if state == "expired":
+        when = timezone.localtime(invitation.expires_at).strftime("%-d %B %Y")
+        raise InvitationUnusable(
+            f"This invitation to {invitation.organization.name} expired on {when}. {ask}", state=state
+        )
+
+
+def invitation_accept(
+    *,
+    raw_token: str,
+    user: User | None = None,
+    full_name: str | None = None,
+    password: str | None = None,
+    request_id: str = "",
+    via: str = "web",
+) -> Membership:
+    """Join the invitation's organization with its role (and team).
+
+    `user`: the signed-in person, whose address must be the invited one; else a new account for the
+    invited address with `full_name` and `password` (an existing account must sign in first)."""
+    with transaction.atomic():
+        invitation = invitation_for_token(raw_token, lock=True)
+        invitation_check_usable(invitation)
+        org = invitation.organization
+        if user is not None:
+            if user.email.lower() != invitation.email:
+                raise PermissionDenied(
+                    f"This invitation is for {invitation.email}, and you are signed in as {user.email}. "
+                    "Sign out, then open the link again."
+                )
+        else:
+            if User.objects.filter(email=invitation.email).exists():
+                raise PermissionDenied(f"{invitation.email} already has an account: sign in first to join.")
+            errors = _validate_person(invitation.email, full_name or "", password)
+            if not password:
+                errors["password"] = ["Choose a password."]
+            if errors:
+                raise ValidationError("Your account could not be made yet.", errors=errors)
+            user = User.objects.create_user(invitation.email, password, full_name=(full_name or "").strip())
+        membership = Membership.objects.for_org(org).filter(user=user).first()
+        if membership is None:
+            membership = Membership.objects.create(organization=org, user=user, role=invitation.role)
+        elif not membership.is_active:
+            membership.is_active, membership.role = True, invitation.role
+            membership.save(update_fields=["is_active", "role"])
+        if invitation.team_id is not None:
+            TeamMembership.objects.for_org(org).get_or_create(
+                team_id=invitation.team_id, user=user, defaults={"organization": org}
+            )
+        invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        actor = Actor(
+            user=user,
+            organization=org,
+            role=membership.role,
+            allowed=allowed_actions(membership.role),
+            request_id=request_id,
+            via=via,
+        )
+        audit(
+            actor, "invitation.accept", invitation, {"role": membership.role, "team_id": invitation.team_id}
+        )
+    return membership
+
+
+SIGNUPS_PER_ADDRESS_HOUR = 5  # sign-up emails asked from one network address in an hour
+SIGNUPS_PER_EMAIL_DAY = 3  # and sent to one address in a day
+
+
+def signup_request(*, organization_slug: str, email: str, client: str = "", request_id: str = "") -> bool:
+    """Someone asks to join an organization whose sign-up domain their address is at: they are emailed a
+    single-use link (an invitation as member, from nobody), which proves the address. True when an email
+    is on its way; False, silently, for a member or past the throttle (the page says the same either way,
+    so it tells no one who is a member)."""
+    org = Organization.objects.filter(slug=organization_slug).exclude(signup_domain="").first()
+    if org is None:
+        raise NotFound("This organization does not take sign-ups.")
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise ValidationError("Enter a valid email address.", field="email")
+    if email.rsplit("@", 1)[1] != org.signup_domain:
+        raise ValidationError(
+            f"Only addresses at {org.signup_domain} can join {org.name} this way; ask one of its admins "
+            "for an invitation.",
+            field="email",
+        )
+    if throttle.hit(f"signup:address:{client or 'unknown'}", seconds=3600) > SIGNUPS_PER_ADDRESS_HOUR:
+        return False
+    if (
+        throttle.hit(f"signup:email:{invitations.token_hash(email)[:40]}", seconds=86400)
+        > SIGNUPS_PER_EMAIL_DAY
+    ):
+        return False
+    with transaction.atomic():
+        if Membership.objects.for_org(org).filter(user__email=email).exists():
+            return False
+        invitation = (
+            Invitation.objects.for_org(org)
+            .select_for_update()
+            .filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+            .first()
+        ) or Invitation(organization=org, email=email, role=Role.MEMBER)
+        _invitation_renew(invitation)
+        invitation.save()
+        system = Actor(
+            user=SimpleNamespace(pk=None), organization=org, role="system", via="web", request_id=request_id
+        )
+        audit(system, "invitation.signup", invitation, {"email": email, "role": invitation.role})
+        _invitation_send_later(invitation.pk)
+    return True

@@ -1,26 +1,84 @@
 """Pages for signing in, switching organization, settings, people, teams and personal API tokens."""
 
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from charter.core.errors import NotFound, PermissionDenied
 from charter.core.http import call_with_form, public, requires
 
-from . import selectors, services
+from . import selectors, services, throttle
 from .forms import (
     EmailLoginForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    OrganizationCreateForm,
     OrganizationSettingsForm,
     PasswordChangeForm,
     PersonCreateForm,
     PersonEditForm,
+    SetupForm,
+    SignupForm,
     TeamForm,
     TeamMemberForm,
     TokenForm,
 )
+from .invitations import InvitationUnusable
 from .middleware import SESSION_KEY
+from .models import Organization, Role, User
+
+BACKEND = "charter.organizations.auth.SessionActorBackend"
+
+
+def signed_in(action: str):
+    """Allow the view to any signed-in person, in an organization or not yet in any (`@requires` would
+    show them the no-organization page); a member's role must still allow `action`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.actor is not None:
+                request.actor.require(action)
+            return view(request, *args, **kwargs)
+
+        wrapped.charter_action = action
+        return wrapped
+
+    return decorator
+
+
+# ---- first run ------------------------------------------------------------------------------------
+
+
+@public
+def setup(request):
+    """The first owner and organization of an empty installation; gone (404) once anyone exists."""
+    if User.objects.exists():  # asked each time (the middleware's answer is kept per process): rare page
+        raise NotFound("Charter is already set up: sign in, or ask an admin for an invitation.")
+    form = SetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "password_again"}
+        done = call_with_form(form, services.first_run_setup, **data, request_id=request.request_id)
+        if done:
+            user, org, _ = done
+            auth_login(request, user, backend=BACKEND)
+            request.session[SESSION_KEY] = org.pk
+            messages.success(request, f"Welcome to Charter. {org.name} is ready, and you are its owner.")
+            return redirect("home")
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "organizations/setup.html", {"form": form}, status=status)
+
 
 # ---- signing in and out ---------------------------------------------------------------------------
 
@@ -80,18 +138,44 @@ def organization_switch(request, organization_id):
     return redirect("home")
 
 
+@signed_in("organization.create")
+def organization_create(request):
+    """Another organization, owned by the person creating it; the session moves to it."""
+    if not services.organization_create_allowed():
+        raise PermissionDenied("On this installation only administrators create organizations.")
+    form = OrganizationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = call_with_form(
+            form,
+            services.organization_create_by,
+            user=request.user,
+            request_id=request.request_id,
+            **form.cleaned_data,
+        )
+        if created:
+            org, _ = created
+            request.session[SESSION_KEY] = org.pk
+            messages.success(request, f"{org.name} was created and you are its owner. Invite your team next.")
+            return redirect("home")
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "organizations/organization_create.html", {"form": form}, status=status)
+
+
 @requires("organization.manage")
 def organization_settings(request):
     org = request.actor.organization
     initial = {"name": org.name, "stale_days": org.stale_days, "attainment_mark": org.attainment_mark}
     initial["agent_decision_cap"] = org.agent_decision_cap
     initial["require_two_factor"] = org.require_two_factor
+    initial["signup_domain"] = org.signup_domain
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     saved = request.method == "POST" and form.is_valid()
     if saved and call_with_form(form, services.organization_update, actor=request.actor, **form.cleaned_data):
         messages.success(request, "The settings were saved.")
         return redirect("organization_settings")
-    return render(request, "organizations/organization_settings.html", {"form": form})
+    signup_url = org.signup_domain and request.build_absolute_uri(reverse("signup", args=[org.slug]))
+    context = {"form": form, "signup_url": signup_url}
+    return render(request, "organizations/organization_settings.html", context)
 
 
 # ---- teams ----------------------------------------------------------------------------------------
@@ -201,9 +285,104 @@ def team_member_form(actor) -> TeamMemberForm:
 
 @requires("organization.view")
 def person_list(request):
-    return render(
-        request, "organizations/person_list.html", {"people": selectors.person_list(actor=request.actor)}
+    return _people_page(request)
+
+
+def _people_page(request, invite_form=None, sent=None, status=200):
+    """The people page; with `people.invite`, the invitation form and the pending invitations too, and
+    the links just made (`sent`, shown this once: only their hashes are stored)."""
+    actor = request.actor
+    context = {"people": selectors.person_list(actor=actor)}
+    if actor.can("people.invite"):
+        context["invite_form"] = invite_form or _invitation_form(actor)
+        context["invitations"] = selectors.invitation_list(actor=actor, pending_only=True)
+        context["sent"] = sent
+        context["invitation_days"] = settings.CHARTER_INVITATION_DAYS
+    return render(request, "organizations/person_list.html", context, status=status)
+
+
+def _invitation_form(actor, data=None) -> InvitationForm:
+    roles = [
+        (value, label) for value, label in Role.choices if value != Role.OWNER or actor.role == Role.OWNER
+    ]
+    return InvitationForm(data, teams=selectors.team_list(actor=actor), roles=roles)
+
+
+@require_POST
+@requires("people.invite")
+def invitation_create(request):
+    form = _invitation_form(request.actor, request.POST)
+    sent = form.is_valid() and call_with_form(
+        form, services.invitation_create, actor=request.actor, **form.cleaned_data
     )
+    if not sent:
+        return _people_page(request, invite_form=form, status=422)
+    return _people_page(request, sent=sent)
+
+
+@require_POST
+@requires("people.invite")
+def invitation_resend(request, invitation_id):
+    invitation, link = services.invitation_resend(actor=request.actor, invitation_id=invitation_id)
+    return _people_page(request, sent=services.InvitationsSent(sent=[(invitation, link)], already_members=[]))
+
+
+@require_POST
+@requires("people.invite")
+def invitation_revoke(request, invitation_id):
+    invitation = services.invitation_revoke(actor=request.actor, invitation_id=invitation_id)
+    messages.success(request, f"The invitation of {invitation.email} was revoked: its link no longer works.")
+    return redirect("person_list")
+
+
+@public
+def invitation_accept(request, token):
+    """The link of an invitation: a new person makes an account, an existing one joins in one click
+    (signed in as the invited address); a used, revoked or expired link says so (410)."""
+    try:
+        invitation = services.invitation_for_token(token)
+        services.invitation_check_usable(invitation)
+    except NotFound as exc:
+        return render(request, "organizations/invitation_unusable.html", {"error": exc}, status=404)
+    except InvitationUnusable as exc:
+        context = {"error": exc, "invitation": invitation}
+        return render(request, "organizations/invitation_unusable.html", context, status=410)
+    user = request.user if request.user.is_authenticated else None
+    has_account = user is None and User.objects.filter(email=invitation.email).exists()
+    other_person = user is not None and user.email.lower() != invitation.email
+    form = InvitationAcceptForm(request.POST or None) if user is None and not has_account else None
+    if request.method == "POST" and not has_account and not other_person:
+        membership = None
+        if user is not None:
+            membership = services.invitation_accept(raw_token=token, user=user, request_id=request.request_id)
+        elif form.is_valid():
+            data = form.cleaned_data
+            membership = call_with_form(
+                form,
+                services.invitation_accept,
+                raw_token=token,
+                full_name=data["full_name"],
+                password=data["password"],
+                request_id=request.request_id,
+            )
+            if membership:
+                auth_login(request, membership.user, backend=BACKEND)
+        if membership:
+            request.session[SESSION_KEY] = invitation.organization_id
+            messages.success(
+                request,
+                f"Welcome to {invitation.organization.name}: you joined as "
+                f"{membership.get_role_display().lower()}.",
+            )
+            return redirect("home")
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "has_account": has_account,
+        "other_person": other_person,
+    }
+    status = 403 if other_person else 422 if form is not None and form.is_bound and form.errors else 200
+    return render(request, "organizations/invitation_accept.html", context, status=status)
 
 
 @requires("people.manage")
@@ -274,3 +453,34 @@ def _token_page(request, form, status=200, **extra):
     return render(
         request, "organizations/token_list.html", {"form": form, "tokens": tokens, **extra}, status=status
     )
+
+
+@public
+def signup(request, slug):
+    """An organization's public sign-up page, when it has a sign-up domain: an address at that domain is
+    emailed a link to join as a member (the same page answers whether or not an email went)."""
+    organization = Organization.objects.filter(slug=slug).exclude(signup_domain="").first()
+    if organization is None:
+        raise NotFound("This organization does not take sign-ups: ask one of its admins for an invitation.")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_with_form(
+            form,
+            _signup,
+            slug=slug,
+            email=form.cleaned_data["email"],
+            client=throttle.client_address(request),
+            request_id=request.request_id,
+        )
+        if done:
+            context = {"organization": organization, "email": form.cleaned_data["email"]}
+            context["days"] = settings.CHARTER_INVITATION_DAYS
+            return render(request, "organizations/signup_sent.html", context)
+    status = 422 if form.is_bound and form.errors else 200
+    context = {"organization": organization, "form": form}
+    return render(request, "organizations/signup.html", context, status=status)
+
+
+def _signup(**kwargs):
+    services.signup_request(organization_slug=kwargs.pop("slug"), **kwargs)
+    return True

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "charter.organizations.auth.AuthenticationMiddleware",
     "charter.organizations.sessions.IdleTimeoutMiddleware",
+    "charter.organizations.first_run.FirstRunMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -250,3 +251,8 @@ LOGGING = {
 # Product defaults, overridable per organization where the model has a field for them.
 CHARTER_STALE_DAYS = 14
 CHARTER_API_TOKEN_DAYS = 90
+
+# Onboarding (ADR 13). Signed-in people may create organizations (off: only the first-run setup page and
+# the command line make them); invitation links expire after this many days.
+CHARTER_ALLOW_ORGANIZATION_CREATE = env_bool("CHARTER_ALLOW_ORGANIZATION_CREATE", True)
+CHARTER_INVITATION_DAYS = int(os.environ.get("CHARTER_INVITATION_DAYS", 7))

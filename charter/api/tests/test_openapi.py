@@ -39,6 +39,10 @@ EXPECTED = {
     "get /tokens",
     "post /tokens",
     "delete /tokens/{token_id}",
+    "get /invitations",
+    "post /invitations",
+    "post /invitations/{invitation_id}/resend",
+    "post /invitations/{invitation_id}/revoke",
 }
 
 
@@ -72,6 +76,7 @@ RESTRICTED_READS = {
     "get /webhooks": "webhook URLs and delivery logs are admin configuration",
     "get /webhooks/{webhook_id}": "webhook URLs and delivery logs are admin configuration",
     "get /webhooks/{webhook_id}/deliveries": "webhook URLs and delivery logs are admin configuration",
+    "get /invitations": "invited addresses and their state are for those who may invite (owners, admins)",
 }
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0004_rate_counter_one_row_per_key'),
+        ('organizations', '0005_invitations'),
     ]
 
     operations = [
