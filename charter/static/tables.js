@@ -1,0 +1,26 @@
+// Tables marked .table-stack become one block per row on a phone (charter.css): each cell is labelled with
+// its column's heading, copied here from the table's <th> into the cell's data-label (rows built in Python
+// or swapped in by htmx included). Without this script the rows still stack, unlabelled.
+(function () {
+  "use strict";
+  function label() {
+    document.querySelectorAll("table.table-stack").forEach(function (table) {
+      var heads = [];
+      table.querySelectorAll("thead th").forEach(function (th) {
+        var text = th.classList.contains("stack-no-label") ? "" : th.textContent.trim();
+        for (var i = 0; i < (th.colSpan || 1); i++) heads.push(text);
+      });
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        var column = 0;
+        Array.prototype.forEach.call(tr.cells, function (cell) {
+          if (column > 0 && heads[column] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", heads[column]);
+          }
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", label);
+  document.addEventListener("htmx:afterSettle", label);
+})();
