@@ -94,7 +94,7 @@ class MapRenderer:
         out.append('<div class="card-body py-2 map-row"><div class="map-title">')
         out.append(self._heading(goal, title) + "</div>")
         out.append(status_badge(goal["status"]) + progress(goal["progress"], "Goal progress"))
-        out.append(f'</div></div><details open class="map-goal"><summary class="map-toggle">')
+        out.append('</div></div><details open class="map-goal"><summary class="map-toggle">')
         out.append(f'<span class="visually-hidden">Key results and contributing goals of {title}</span>')
         out.append('</summary><div class="map-body">')
         self._key_results(goal, title, out)
