@@ -21,6 +21,31 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", label);
-  document.addEventListener("htmx:afterSettle", label);
+  // A table wider than the screen scrolls in its box: the box takes keyboard focus (arrow keys scroll it)
+  // and is named after the table, for whoever reaches it by Tab.
+  function scrollable() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          var caption = box.querySelector("caption");
+          var heading = box.closest("section, .card");
+          heading = heading && heading.querySelector("h1, h2, h3, .card-title");
+          box.setAttribute("aria-label", ((caption || heading || {}).textContent || "Table").trim() + " (scrolls sideways)");
+        }
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  function update() {
+    label();
+    scrollable();
+  }
+  document.addEventListener("DOMContentLoaded", update);
+  document.addEventListener("htmx:afterSettle", update);
+  window.addEventListener("resize", scrollable);
 })();
