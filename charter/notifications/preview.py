@@ -11,6 +11,8 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
     ["table", "strikethrough"]
 )
 _BLANK_LINES = re.compile(r"\n{3,}")
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|blockquote|pre|ul|ol|table)>\n?")
+_ITEM_END = re.compile(r"</(?:li|tr)>\n?")
 _SPACES = re.compile(r"[ \t]+")
 
 
@@ -19,6 +21,7 @@ def plain_text(markdown: str) -> str:
     if not markdown:
         return ""
     rendered = _md.render(markdown).replace("<br />", "\n")
+    rendered = _ITEM_END.sub("\n", _BLOCK_END.sub("\n\n", rendered))
     text = html.unescape(nh3.clean(rendered, tags=set(), strip_comments=True))
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
