@@ -106,7 +106,10 @@ def test_main_pages_fit_a_phone_and_the_menu_opens_and_navigates(phone, shot, de
         widths = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         shot(phone, f"phone-{name}")
         assert widths[0] == widths[1], f"{name} ({url}) scrolls sideways at 390 px: {_overflow(phone)}"
-    assert LONG_WORD in phone.locator("h1").inner_text()
+        if name == "goal-long-title":  # the long word wraps, the Edit button stays on the screen
+            assert LONG_WORD in phone.locator("h1").inner_text()
+            box = phone.get_by_role("link", name="Edit", exact=True).bounding_box()
+            assert box["x"] + box["width"] <= 390
 
     phone.goto("/")
     links = phone.get_by_role("navigation", name="Main")
