@@ -80,6 +80,7 @@ def _main_pages(demo) -> dict[str, str]:
         "decision-log": "/decisions/",
         "delegation-board": "/delegation/",
         "insights": "/insights/",
+        "insights-profile": "/insights/profile/",
         "people": "/people/",
     }
 
@@ -106,6 +107,12 @@ def test_main_pages_fit_a_phone_and_the_menu_opens_and_navigates(phone, shot, de
         widths = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         shot(phone, f"phone-{name}")
         assert widths[0] == widths[1], f"{name} ({url}) scrolls sideways at 390 px: {_overflow(phone)}"
+        if name in ("goal", "insights", "insights-profile"):  # what a screen reader hears of the charts
+            for chart in phone.locator("[id$=-chart][role=img]").all():
+                said = chart.get_attribute("aria-label")
+                assert "NaN" not in said and not re.search(r"\d{10}|T\d\d:\d\d", said), said
+                months = r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b.*\b20\d\d\b"
+                assert name != "goal" or re.search(months, said), said  # "Dec 5, 2026"
         if name == "goal-long-title":  # the long word wraps, the Edit button stays on the screen
             assert LONG_WORD in phone.locator("h1").inner_text()
             box = phone.get_by_role("link", name="Edit", exact=True).bounding_box()

@@ -5,7 +5,7 @@
   if (!holder || !source || !window.echarts) return;
   const data = JSON.parse(source.textContent);
   // What a screen reader hears: readable dates and values, not ECharts' own reading of raw timestamps.
-  const day = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
+  const day = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { day: "numeric", month: "short", year: "numeric" });
   const said = (v) => (v === null || v === undefined || Number.isNaN(Number(v)) ? "no data" : v + "%");
   const description = "Progress of each key result after each check-in, in percent. " + data.series.map((s) =>
     s.name + ": " + s.points.map((p) => day.format(new Date(p[0])) + " " + said(p[1])).join(", ") + "."
