@@ -1,5 +1,8 @@
 """The mission brief as Markdown fit for a language model's context: short (intent, key results,
-authority) or full (also the mission's values, check-ins, decisions, ideas, lint and the back-brief)."""
+authority) or full (also the mission's values, check-ins, decisions, ideas, lint and the back-brief).
+
+With `ids` (the default) goals, key results, decisions and ideas carry their ids ("Goal 14:", "[KR 23]"),
+which an agent passes back to the API; the web page for people renders the brief without them."""
 
 from . import schemas as s
 
@@ -12,6 +15,11 @@ def _num(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:g}"
+
+
+def _tag(kind: str, id_: int, ids: bool) -> str:
+    """ "[KR 23] " before a title for an agent, nothing for a person."""
+    return f"[{kind} {id_}] " if ids else ""
 
 
 def _mission(m: s.BriefMission, full: bool) -> list[str]:
@@ -41,7 +49,7 @@ def _chain(
     return [*lines, ""]
 
 
-def _key_results(krs: list[s.KeyResultBrief], full: bool) -> list[str]:
+def _key_results(krs: list[s.KeyResultBrief], full: bool, ids: bool = True) -> list[str]:
     lines = ["## Key results", ""]
     if not krs:
         lines.append("_No key results yet._")
@@ -50,7 +58,8 @@ def _key_results(krs: list[s.KeyResultBrief], full: bool) -> list[str]:
         unit = f" {kr.unit}" if kr.unit else ""
         conf = f", confidence {kr.confidence}/10" if kr.confidence is not None else ""
         lines.append(
-            f"- [KR {kr.id}] {kr.title}: {_num(kr.current)}{unit} (start {_num(kr.start)}, target {target}) "
+            f"- {_tag('KR', kr.id, ids)}{kr.title}: {_num(kr.current)}{unit} "
+            f"(start {_num(kr.start)}, target {target}) "
             f"— {_pct(kr.progress)}, {kr.status.replace('_', ' ')}{conf}"
         )
         if full:
@@ -77,21 +86,23 @@ def _authority(items: list[s.BriefAuthority], cap: int | None, heading: str) -> 
     return [*lines, ""]
 
 
-def _decisions(title: str, rows: list[s.DecisionBrief]) -> list[str]:
+def _decisions(title: str, rows: list[s.DecisionBrief], ids: bool = True) -> list[str]:
     if not rows:
         return [title, "", "_None._", ""]
     lines = [title, ""]
     for d in rows:
         to = f", addressed to {d.addressed_to}" if d.addressed_to else ""
-        lines.append(f"- [D {d.id}] {d.title} ({d.domain}, level {d.level}): {d.status}{to}")
+        lines.append(f"- {_tag('D', d.id, ids)}{d.title} ({d.domain}, level {d.level}): {d.status}{to}")
     return [*lines, ""]
 
 
-def _extras(b: s.MissionBrief) -> list[str]:
-    lines = _decisions("## Recent decisions of the team", b.recent_decisions)
-    lines += _decisions("## Open proposals", b.open_proposals)
+def _extras(b: s.MissionBrief, ids: bool = True) -> list[str]:
+    lines = _decisions("## Recent decisions of the team", b.recent_decisions, ids)
+    lines += _decisions("## Open proposals", b.open_proposals, ids)
     lines += ["## Linked ideas", ""]
-    lines += [f"- [Idea {i.id}] {i.title} ({i.status}, {i.votes} votes)" for i in b.ideas] or ["_None._"]
+    lines += [f"- {_tag('Idea', i.id, ids)}{i.title} ({i.status}, {i.votes} votes)" for i in b.ideas] or [
+        "_None._"
+    ]
     lines += ["", "## Lint warnings", ""]
     lines += [f"- {w.severity}: {w.message} ({w.hint})" for w in b.lint] or ["_None._"]
     lines += ["", "## Back-brief", ""]
@@ -108,10 +119,10 @@ def _extras(b: s.MissionBrief) -> list[str]:
     return [*lines, ""]
 
 
-def _goal_head(g: s.GoalBrief, level: str = "#") -> list[str]:
+def _goal_head(g: s.GoalBrief, level: str = "#", ids: bool = True) -> list[str]:
     team = g.team or "the whole organization"
     return [
-        f"{level} Goal {g.id}: {g.title}",
+        f"{level} Goal {g.id}: {g.title}" if ids else f"{level} {g.title}",
         "",
         f"Team: {team} · accountable: {g.owner} · cycle: {g.cycle} · {_pct(g.progress)}, "
         f"{g.status.replace('_', ' ')}",
@@ -120,29 +131,32 @@ def _goal_head(g: s.GoalBrief, level: str = "#") -> list[str]:
     ]
 
 
-def _mission_brief(b: s.MissionBrief, full: bool) -> list[str]:
+def _mission_brief(b: s.MissionBrief, full: bool, ids: bool = True) -> list[str]:
     lines = [
-        *_goal_head(b.goal),
+        *_goal_head(b.goal, ids=ids),
         f"Brief for {b.actor.name} ({b.actor.kind}, {b.actor.role}) in {b.organization}.",
         "",
     ]
-    lines += _mission(b.mission, full) + _chain(b.intent_chain) + _key_results(b.key_results, full)
+    lines += _mission(b.mission, full) + _chain(b.intent_chain) + _key_results(b.key_results, full, ids)
     lines += _authority(b.authority, b.agent_decision_cap, "## What your team may decide")
-    return lines + (_extras(b) if full else [])
+    return lines + (_extras(b, ids) if full else [])
 
 
-def _my_brief(b: s.MyBrief, full: bool) -> list[str]:
+def _my_brief(b: s.MyBrief, full: bool, ids: bool = True) -> list[str]:
     lines = [f"# Brief for {b.actor.name} ({b.actor.kind}) in {b.organization}", ""]
     lines += _mission(b.mission, full)
     lines += [f"Cycle: {b.cycle or 'none'}. Your goals: {len(b.goals)}.", ""]
     for item in b.goals:
-        lines += _goal_head(item.goal, "##")
-        lines += _chain(item.intent_chain, "### Chain of intent") + _key_results(item.key_results, full)
+        lines += _goal_head(item.goal, "##", ids)
+        lines += _chain(item.intent_chain, "### Chain of intent") + _key_results(item.key_results, full, ids)
     for team, items in b.authority.items():
         lines += _authority(items, b.agent_decision_cap, f"## What {team} may decide")
     return lines
 
 
-def brief_markdown(brief: s.MissionBrief | s.MyBrief, *, full: bool) -> str:
-    lines = _mission_brief(brief, full) if isinstance(brief, s.MissionBrief) else _my_brief(brief, full)
+def brief_markdown(brief: s.MissionBrief | s.MyBrief, *, full: bool, ids: bool = True) -> str:
+    if isinstance(brief, s.MissionBrief):
+        lines = _mission_brief(brief, full, ids)
+    else:
+        lines = _my_brief(brief, full, ids)
     return "\n".join(lines).rstrip() + "\n"

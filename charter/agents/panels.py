@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from charter.core import panels
 
 
-@panels.register("goal.detail", order=90)
+@panels.register("goal.detail", order=90, tab="Mission brief")
 def brief_panel(request, goal):
     if goal is None or request.actor is None:
         return None

@@ -72,5 +72,7 @@ def agent_token_revoke(request, agent_id, token_id):
 def goal_brief(request, goal_id):
     brief = mission_brief(actor=request.actor, goal_id=goal_id)
     text = brief_markdown(brief, full=True)
-    context = {"brief": brief, "markdown": text, "html": render_markdown(text)}
+    # The page is for people: the rendered brief names things without ids; the copy keeps them for an agent.
+    readable = brief_markdown(brief, full=True, ids=False)
+    context = {"brief": brief, "markdown": text, "html": render_markdown(readable)}
     return render(request, "agents/goal_brief.html", context)

@@ -2,7 +2,8 @@
 
 A higher app registers `func(request, obj) -> str | None` (rendered HTML, or None to show nothing) for a
 named slot in its AppConfig.ready(); the lower app's template renders the slot with `{% panels "slot" obj %}`.
-Slots in use: "goal.detail" (the goal page, below the key results), "goal.badges" (beside each goal on the
+Slots in use: "goal.detail" (the goal page, below the key results; a panel registered with `tab="…"`
+shows in that tab of the page, one without in the page's main column), "goal.badges" (beside each goal on the
 strategy map) and "home" (the home page's side column).
 
 A slot rendered once per object of a page may also take a batch step, `func(request, objs)`, registered
@@ -27,10 +28,13 @@ _slots: dict[str, list[tuple[int, Callable]]] = defaultdict(list)
 _preparers: dict[str, list[Callable]] = defaultdict(list)
 _readers: dict[str, list[Callable]] = defaultdict(list)
 _read_names: dict[Callable, tuple[str, ...]] = {}  # a reader's names, the same on every call
+_tabs: dict[Callable, str] = {}  # the tab a panel shows in, on a page that shows its slot in tabs
 
 
-def register(slot: str, order: int = 100):
+def register(slot: str, order: int = 100, tab: str | None = None):
     def decorator(func: Callable) -> Callable:
+        if tab:
+            _tabs[func] = tab
         if all(f is not func for _, f in _slots[slot]):
             _slots[slot].append((order, func))
             _slots[slot].sort(key=lambda item: item[0])
@@ -97,3 +101,13 @@ def prepare(slot: str, request, objs: Iterable) -> None:
 
 def render(slot: str, request, obj=None) -> list[str]:
     return [html for _, func in _slots.get(slot, ()) if (html := func(request, obj))]
+
+
+def render_tabs(slot: str, request, obj=None) -> dict[str | None, list[str]]:
+    """The slot's panels by the tab they registered for (None: no tab), tabs in the order of their first
+    panel; a panel that shows nothing is left out, and so is a tab left empty."""
+    tabs: dict[str | None, list[str]] = {}
+    for _, func in _slots.get(slot, ()):
+        if html := func(request, obj):
+            tabs.setdefault(_tabs.get(func), []).append(html)
+    return tabs

@@ -12,7 +12,7 @@ class DelegationConfig(AppConfig):
         from .models import Decision
 
         panels.register_read("goal.detail")(mine.goal_decisions_read)
-        panels.register("goal.detail", order=50)(mine.goal_decisions)
+        panels.register("goal.detail", order=50, tab="Decisions")(mine.goal_decisions)
         panels.register("home", order=20)(mine.decisions_waiting)
         try:
             from charter.discussion.registry import register_target

@@ -13,7 +13,7 @@ def goal_discussion_read(request) -> dict:
     return selectors.goal_thread_columns(actor=request.actor)
 
 
-@panels.register("goal.detail", order=50)
+@panels.register("goal.detail", order=50, tab="Discussion")
 def goal_discussion(request, goal) -> str:
     actor = request.actor
     krs = list(goal.key_results.all())  # prefetched by the goal page

@@ -89,11 +89,14 @@ class MapRenderer:
         goal = node["goal"]
         title = escape(goal["title"])
         context = " map-context" if self.status_filter and not node.get("match") else ""
-        out.append(f'<li><details open class="map-goal{context}"><summary class="card card-sm mb-1">')
+        # The card stays outside the <summary>: a summary is a button, and its links would be nested in it.
+        out.append(f'<li class="map-node"><div class="card card-sm mb-1 map-card{context}">')
         out.append('<div class="card-body py-2 map-row"><div class="map-title">')
         out.append(self._heading(goal, title) + "</div>")
         out.append(status_badge(goal["status"]) + progress(goal["progress"], "Goal progress"))
-        out.append('</div></summary><div class="map-body">')
+        out.append('</div></div><details open class="map-goal"><summary class="map-toggle">')
+        out.append(f'<span class="visually-hidden">Key results and contributing goals of {title}</span>')
+        out.append('</summary><div class="map-body">')
         self._key_results(goal, title, out)
         if node["children"]:
             out.append(f'<ul class="map-children" aria-label="Goals contributing to {title}">')

@@ -15,7 +15,7 @@ def goal_ideas_read(request) -> dict:
     return {"ideas_rows": selectors.goal_ideas_rows(actor=request.actor)}
 
 
-@panels.register("goal.detail", order=60)
+@panels.register("goal.detail", order=60, tab="Ideas")
 def goal_ideas(request, goal) -> str:
     ideas = panels.part(request, goal, goal_ideas_read)["ideas_rows"]
     for idea in ideas:

@@ -113,7 +113,7 @@ def participation(hits: int, expected: int) -> Figure:
         "Key-result weeks of the cycle so far (from the key result's creation) that got at least one "
         "check-in ÷ key-result weeks expected.",
         "%",
-        f"{hits} of {expected} key-result weeks",
+        f"{hits} of {_count(expected, 'key-result week')}",
     )
 
 
@@ -138,7 +138,7 @@ def decision_latency(hours: list[float]) -> Figure:
         round(median(hours), 1) if hours else None,
         "Median hours from proposed to decided, over the decisions of the cycle that were decided.",
         "h",
-        f"{len(hours)} decided decisions",
+        f"{_count(len(hours), 'decided decision')}",
     )
 
 
@@ -172,7 +172,7 @@ def back_brief_confirmed_share(confirmed: int, total: int) -> Figure:
         _pct(_share(confirmed, total)),
         "Back-briefs requested in the cycle that are confirmed ÷ back-briefs requested in the cycle.",
         "%",
-        f"{confirmed} of {total} back-briefs",
+        f"{confirmed} of {_count(total, 'back-brief')}",
     )
 
 
@@ -184,7 +184,7 @@ def ideas_per_member(count: int, members: int, *, adopted: bool = False) -> Figu
         round(count / members, 2) if members else None,
         f"Ideas {what} in the cycle (by members of the team) ÷ members.",
         "per member",
-        f"{count} ideas, {members} members",
+        f"{_count(count, 'idea')}, {_count(members, 'member')}",
     )
 
 
@@ -196,7 +196,7 @@ def pulse_figure(code: str, label: str, value: float | None, enough: bool, respo
         f"{label} from the pulse answers of the cycle (0-100), shown from {MIN_SATISFACTION_RESPONDENTS} "
         "respondents.",
         "",
-        f"{respondents} respondents",
+        _count(respondents, "respondent"),
     )
 
 
@@ -219,7 +219,7 @@ def focus(aligned: int, with_intent: int, goals: int) -> Figure:
         value,
         "Mean of (goals aligned through their parents to a strategic goal ÷ goals) and (goals with a "
         "complete intent: purpose and end state ÷ goals), × 100.",
-        f"{aligned} of {goals} goals aligned, {with_intent} with a complete intent",
+        f"{aligned} of {_count(goals, 'goal')} aligned, {with_intent} with a complete intent",
     )
 
 
@@ -254,8 +254,8 @@ def decision_making(within_authority: int, decisions: int, mean_level: float | N
         "Mean of (decisions taken by the team within its authority, not escalated ÷ decisions) × 100, "
         f"(mean delegation level ÷ {MAX_LEVEL}) × 100 and the latency score (100 at "
         f"{LATENCY_GOOD_HOURS:g} h or less, 0 at {LATENCY_BAD_HOURS:g} h or more).",
-        f"{within_authority} of {decisions} decisions within authority, mean level {_text(mean_level)}, "
-        f"latency {_text(latency)} h",
+        f"{within_authority} of {_count(decisions, 'decision')} within authority, mean level "
+        f"{_text(mean_level)}, latency {hours_text(latency)}",
     )
 
 
@@ -270,7 +270,7 @@ def innovation(submitted: int, adopted: int, members: int) -> Figure:
         _mean(parts) if members else None,
         f"Mean of (ideas per member ÷ {IDEAS_PER_MEMBER_REFERENCE:g}) and (adopted ÷ submitted ÷ "
         f"{ADOPTION_REFERENCE:g}), each capped at 1, × 100.",
-        f"{submitted} ideas submitted, {adopted} adopted, {members} members",
+        f"{_count(submitted, 'idea')} submitted, {adopted} adopted, {_count(members, 'member')}",
     )
 
 
@@ -280,9 +280,25 @@ def satisfaction(value: float | None, respondents: int) -> Figure:
         SATISFACTION,
         value if enough else None,
         f"Pulse satisfaction (0-100), only with {MIN_SATISFACTION_RESPONDENTS} respondents or more.",
-        f"{respondents} respondents",
+        _count(respondents, "respondent"),
     )
 
 
 def _text(value) -> str:
     return "not enough data" if value is None else f"{value:g}"
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 member", "2 members", "0 members"."""
+    return f"{n} {noun if n == 1 else noun + 's'}"
+
+
+def hours_text(hours: float | None) -> str:
+    """A duration given in hours, in words: "not enough data" without one, minutes under an hour (a
+    decision taken the same day is not "0 h"), else hours."""
+    if hours is None:
+        return "not enough data"
+    if hours < 1:
+        minutes = round(hours * 60)
+        return "under an hour" if minutes < 1 else f"{minutes} min"
+    return f"{hours:g} h"

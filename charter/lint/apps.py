@@ -13,6 +13,6 @@ class LintConfig(AppConfig):
         from . import views
 
         panels.register_read("goal.detail")(views.goal_panel_read)
-        panels.register("goal.detail", order=5)(views.goal_panel)
+        panels.register("goal.detail", order=5, tab="Lint")(views.goal_panel)
         panels.register("goal.badges")(views.goal_badges)
         panels.register_prepare("goal.badges")(views.prepare_badges)

@@ -12,7 +12,7 @@ def goal_metrics_read(request) -> dict:
     return selectors.goal_panel_columns(actor=request.actor)
 
 
-@panels.register("goal.detail", order=70)
+@panels.register("goal.detail", order=70, tab="Metrics")
 def goal_metrics(request, goal) -> str:
     actor = request.actor
     metrics, sources = selectors.goal_panel_objects(goal, panels.part(request, goal, goal_metrics_read))

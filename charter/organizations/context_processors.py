@@ -8,10 +8,30 @@ from .selectors import organizations_of
 # The navbar's links (base.html): they take no arguments, so each is the same on every page.
 _NAV = (
     "account", "agent_list", "back_brief_list", "check_in_week", "cycle_list", "decision_domain_list",
-    "decision_log", "delegation_board", "goal_list", "help", "home", "idea_board", "insights", "lint",
-    "logout", "metric_list", "mission", "notification_badge", "notification_list",
+    "decision_log", "delegation_board", "goal_list", "guide", "help", "home", "idea_board", "insights",
+    "lint", "logout", "metric_list", "mission", "notification_badge", "notification_list",
     "notification_preferences", "organization_create", "organization_settings", "person_list", "pulse_home",
     "review_home", "search", "strategy_map", "team_list", "token_list", "webhook_list",
+)  # fmt: skip
+
+# The navbar's groups (base.html), each a menu: (label, ((url name, link text, access key), ...)); None is a
+# divider. Home and Check-in, the weekly ritual, stand on their own before them.
+_GROUPS = (
+    ("Plan", (
+        ("strategy_map", "Strategy map", "m"), ("goal_list", "Goals", "g"), ("cycle_list", "Cycles", ""),
+        ("mission", "Mission", ""), ("metric_list", "Metrics", ""),
+    )),
+    ("Lead", (
+        ("decision_log", "Decisions", "d"), ("decision_domain_list", "Decision domains", ""),
+        ("delegation_board", "Delegation board", ""), ("back_brief_list", "Back-briefs", ""), None,
+        ("idea_board", "Ideas", ""), ("review_home", "Cycle reviews", ""), ("insights", "Insights", ""),
+        ("lint", "Goal lint", ""),
+    )),
+    ("People", (
+        ("team_list", "Teams", ""), ("person_list", "People", ""), ("agent_list", "AI agents", ""),
+        ("pulse_home", "Pulse surveys", ""),
+    )),
+    ("Learn", (("guide", "Getting started guide", ""), ("help", "Help and playbook", ""))),
 )  # fmt: skip
 
 
@@ -24,8 +44,26 @@ def current_organization(request):
         "organization": actor.organization,
         "my_organizations": lambda: _my_organizations(actor),
         "can_create_organization": settings.CHARTER_ALLOW_ORGANIZATION_CREATE,
-        "nav": _nav_urls(get_script_prefix(), get_urlconf()),
+        "nav": (nav := _nav_urls(get_script_prefix(), get_urlconf())),
+        "nav_groups": _nav_groups(nav, request.path),
     }
+
+
+def _nav_groups(nav: dict[str, str], path: str) -> list[dict]:
+    """The navbar's menus with their links' URLs; the page's own link, and its menu, marked current (a
+    link is current on its own page and the pages under it: /decisions/ on /decisions/12/)."""
+    groups = []
+    for label, links in _GROUPS:
+        items = []
+        for link in links:
+            if link is None:
+                items.append({"divider": True})
+                continue
+            name, text, key = link
+            url = nav[name]
+            items.append({"url": url, "label": text, "key": key, "current": path.startswith(url)})
+        groups.append({"label": label, "links": items, "current": any(i.get("current") for i in items)})
+    return groups
 
 
 @cache

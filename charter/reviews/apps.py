@@ -13,4 +13,4 @@ class ReviewsConfig(AppConfig):
         from . import views
 
         panels.register_read("goal.detail")(views.revisions_read)
-        panels.register("goal.detail", order=90)(views.revisions_panel)
+        panels.register("goal.detail", order=90, tab="Revisions")(views.revisions_panel)

@@ -12,7 +12,7 @@ def similar_goals_read(request) -> dict:
     return selectors.similar_goal_columns(actor=request.actor)
 
 
-@panels.register("goal.detail", order=80)
+@panels.register("goal.detail", order=80, tab="Alignment")
 def similar_goals_panel(request, goal) -> str | None:
     actor = getattr(request, "actor", None)
     if actor is None or goal is None:

@@ -29,6 +29,7 @@ def test_comment_with_mention_and_idea_vote(page, shot, owner):
     _log_in(page, owner)
 
     page.goto(f"/goals/{goal.pk}/")
+    page.get_by_role("tab", name="Discussion").click()
     box = page.get_by_label("Add a comment")
     box.click()
     box.type("Could you look at this, @Ana")

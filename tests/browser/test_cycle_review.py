@@ -43,7 +43,7 @@ def test_leader_reviews_a_cycle_and_closes_it(page, shot, owner):
     page.wait_for_url(re.compile(r":\d+/$"))
     _set_state(page, cycle, "reviewing")
 
-    page.get_by_role("button", name="More").click()
+    page.get_by_role("button", name="Lead").click()
     page.get_by_role("link", name="Cycle reviews", exact=True).click()
     page.get_by_role("link", name="Onboarding", exact=True).click()
     page.wait_for_url(re.compile(r"/review/"))

@@ -14,8 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _goal_card(page, title):
-    """The strategy map's summary row of one goal."""
-    return page.locator("summary", has=page.get_by_role("link", name=title, exact=True))
+    """The strategy map's card of one goal."""
+    return page.locator(".map-card", has=page.get_by_role("link", name=title, exact=True))
 
 
 def _submit(page, button):

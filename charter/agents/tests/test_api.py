@@ -71,3 +71,14 @@ def test_brief_page_and_the_goal_panel(client, login, owner, goal):
         reverse("goal_brief", args=[goal.pk])
         in client.get(reverse("goal_detail", args=[goal.pk])).content.decode()
     )
+
+
+def test_brief_page_for_people_shows_names_without_ids_and_the_copy_keeps_them(client, login, owner, goal):
+    kr = goal.key_results.get()
+    login(owner)
+    html = client.get(reverse("goal_brief", args=[goal.pk])).content.decode()
+    shown = html.split('class="card-body markdown">', 1)[1]
+    assert "Answer within a day" in shown and "Tickets answered in 24h" in shown
+    assert f"Goal {goal.pk}:" not in shown and f"[KR {kr.pk}]" not in shown
+    copy = html.split('id="brief-markdown"', 1)[1].split("</textarea>", 1)[0]
+    assert f"Goal {goal.pk}: Answer within a day" in copy and f"[KR {kr.pk}] Tickets" in copy

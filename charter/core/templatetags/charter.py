@@ -16,6 +16,15 @@ def panels(context, slot: str, obj=None):
 
 
 @register.simple_tag(takes_context=True)
+def panel_tabs(context, slot: str, obj=None) -> dict:
+    """`{% panel_tabs "slot" obj as tabs %}`: the slot's panels by tab ({tab or None: [html, ...]})."""
+    return {
+        tab: mark_safe("\n".join(htmls))
+        for tab, htmls in panel_registry.render_tabs(slot, context["request"], obj).items()
+    }
+
+
+@register.simple_tag(takes_context=True)
 def prepare_panels(context, slot: str, objs) -> str:
     """Before a loop that renders `slot` per object: let its panels read data for all `objs` at once."""
     panel_registry.prepare(slot, context["request"], objs)

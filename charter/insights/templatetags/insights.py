@@ -7,6 +7,8 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from charter.insights.rules import hours_text
+
 register = template.Library()
 
 NOT_ENOUGH = mark_safe(
@@ -28,7 +30,9 @@ def figure_value(figure) -> SafeString:
     """The value with its unit, or "Not enough data" (never 0) when there is none."""
     if figure.value is None:
         return NOT_ENOUGH
-    units = {"%": "%", "h": " h", "": ""}
+    if figure.unit == "h":  # "under an hour", "18 min", "4.5 h": a same-day decision is not "0 h"
+        return conditional_escape(hours_text(figure.value))
+    units = {"%": "%", "": ""}
     unit = units.get(figure.unit, f" {conditional_escape(figure.unit)}")
     return mark_safe(f"{floatformat(figure.value, '-1')}{unit}")
 

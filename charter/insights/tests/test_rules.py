@@ -99,3 +99,23 @@ def test_satisfaction_needs_five_respondents():
 def test_reference_profiles_cover_the_five_factors():
     assert set(rules.MISSION_BASED) == set(rules.FACTORS) == set(rules.MICRO_MANAGEMENT)
     assert all(rules.MISSION_BASED[f] > rules.MICRO_MANAGEMENT[f] for f in rules.FACTORS)
+
+
+def test_details_count_in_words_and_latency_reads_in_minutes_or_hours():
+    assert rules.innovation(1, 0, 1).detail == "1 idea submitted, 0 adopted, 1 member"
+    assert rules.ideas_per_member(2, 3).detail == "2 ideas, 3 members"
+    detail = rules.decision_making(0, 0, None, None).detail
+    assert detail == "0 of 0 decisions within authority, mean level not enough data, latency not enough data"
+    assert rules.decision_latency([5.0]).detail == "1 decided decision"
+    assert rules.satisfaction(None, 1).detail == "1 respondent"
+    assert [rules.hours_text(h) for h in (None, 0.0, 0.3, 1.0, 26.5)] == [
+        "not enough data", "under an hour", "18 min", "1 h", "26.5 h"
+    ]  # fmt: skip
+
+
+def test_a_same_day_latency_shows_in_minutes_not_zero_hours():
+    from charter.insights.templatetags.insights import figure_value
+
+    assert figure_value(rules.decision_latency([0.01])) == "under an hour"
+    assert figure_value(rules.decision_latency([0.5])) == "30 min"
+    assert figure_value(rules.decision_latency([3.0])) == "3 h"

@@ -1,8 +1,9 @@
-"""Template filters of notifications: an event code's human label."""
+"""Template filters of notifications: an event code's human label, a body's plain-text preview."""
 
 from django import template
 
 from charter.notifications import events
+from charter.notifications.preview import plain_text
 
 register = template.Library()
 
@@ -10,3 +11,9 @@ register = template.Library()
 @register.filter
 def event_label(code: str) -> str:
     return events.label(code)
+
+
+@register.filter
+def preview(body: str) -> str:
+    """The body with its Markdown rendered to plain text (escaped by the template as any text)."""
+    return plain_text(body)

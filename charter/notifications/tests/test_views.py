@@ -106,3 +106,20 @@ def test_api_lists_and_marks_read(owner, login):
     assert client.post(f"/api/v1/notifications/{first}/read").json()["read_at"]
     assert client.post("/api/v1/notifications/read-all").json() == {"marked": 1}
     assert Notification.objects.for_org(owner.organization).filter(read_at__isnull=True).count() == 0
+
+
+def test_inbox_previews_markdown_as_plain_text(owner, login):
+    body = "Could you look, @Ana Lopez **today**? See [the plan](https://example.com/p) and `x < 2`.\n\n- one"
+    notify(
+        actor=make_person(owner), event="mention", recipient_ids=[owner.user_id], title="Mention", body=body
+    )
+    html = login(owner).get(reverse("notification_list")).content.decode()
+    assert "Could you look, @Ana Lopez today? See the plan and x &lt; 2." in html
+    assert "**" not in html.split('id="main"', 1)[1] and "](https://" not in html
+
+
+def test_plain_text_of_markdown():
+    from charter.notifications.preview import plain_text
+
+    assert plain_text("# Title\n\nA *b* ~~c~~\nd\n\n1. e\n2. f") == "Title\n\nA b c\nd\n\ne\nf"
+    assert plain_text("") == "" and plain_text("<script>x</script>") == "<script>x</script>"
