@@ -17,12 +17,7 @@ from . import detail_html, list_html, map_html, rules, selectors, services
 from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm
 from .map_html import MapRenderer
 
-STATUS_CHOICES = [
-    (rules.ON_TRACK, "On track"),
-    (rules.AT_RISK, "At risk"),
-    (rules.OFF_TRACK, "Off track"),
-    (rules.STALE, "Stale"),
-]
+STATUS_CHOICES = list(rules.STATUS_LABELS.items())
 
 
 def _int(params, name) -> int | None:

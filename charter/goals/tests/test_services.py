@@ -246,6 +246,15 @@ def test_a_check_in_costs_seven_queries_at_any_depth_and_reindexes_nothing(
     chain read and locked (1), its key results and children read (1), the roll-ups written (1). No text
     the search index holds changes, so nothing is queued for it."""
     kr = make_key_result(owner, _chain(owner, cycle, depth), start=0, target=100)
+    # A first check-in gives the goals their first status (an event others may react to): this one is
+    # the second, which leaves the status as it is.
+    services.check_in_record(
+        actor=owner,
+        key_result_id=kr.pk,
+        value=40,
+        confidence=6,
+        checked_at=timezone.now() - timedelta(hours=1),
+    )
 
     with django_capture_on_commit_callbacks() as queued, CaptureQueriesContext(connection) as ctx:
         services.check_in_record(actor=owner, key_result_id=kr.pk, value=40, confidence=6)
