@@ -151,6 +151,14 @@ def validate_key_result(kind: str, start, target, target_max) -> dict[str, str]:
     return errors
 
 
+def quarter_of(day: date) -> tuple[str, date, date]:
+    """The calendar quarter holding `day`: its name ("Q1 2027"), first and last day."""
+    quarter = (day.month - 1) // 3
+    starts_on = date(day.year, 3 * quarter + 1, 1)
+    after = date(day.year + 1, 1, 1) if quarter == 3 else date(day.year, 3 * quarter + 4, 1)
+    return f"Q{quarter + 1} {day.year}", starts_on, after - timedelta(days=1)
+
+
 def would_create_cycle(goal_id: int, new_parent_id: int | None, parent_of: dict[int, int | None]) -> bool:
     """True when making `new_parent_id` the parent of `goal_id` would close a loop."""
     node, seen = new_parent_id, set()

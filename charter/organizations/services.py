@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
+from charter.core.events import publish
 
 from .actors import actor_from, token_with_actor
 from .models import ApiToken, Membership, Organization, Role, Team, TeamMembership, User
@@ -40,6 +41,7 @@ def organization_create(*, name: str, owner: User, slug: str | None = None) -> t
             user=owner, organization=org, role=Role.OWNER, allowed=allowed_actions(Role.OWNER), via="system"
         )
         audit(actor, "organization.create", org)
+        publish("organization.created", organization=org, actor=actor)
     return org, actor
 
 

@@ -289,3 +289,35 @@ def test_the_published_goal_is_the_locked_one_with_its_new_roll_up(owner, cycle,
     with django_assert_num_queries(0):  # its cycle and organization came with the key result
         assert (published.pk, published.progress, published.confidence) == (goal.pk, pytest.approx(0.1), 0)
         assert published.status == "off_track"
+
+
+def test_a_new_organization_starts_with_the_current_quarter_as_an_active_cycle(owner):
+    from charter.goals import rules
+    from charter.goals.models import Cycle
+    from charter.organizations.tests.factories import make_org
+
+    name, starts_on, ends_on = rules.quarter_of(timezone.localdate())
+    (first,) = Cycle.objects.for_org(owner.organization)
+    assert (first.name, first.starts_on, first.ends_on, first.state) == (name, starts_on, ends_on, "active")
+    assert AuditEvent.objects.for_org(owner.organization).filter(action="cycle.create").count() == 1
+    with services.without_first_cycle():
+        bare = make_org("Brings its own")
+    assert not Cycle.objects.for_org(bare.organization).exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "name", "starts_on", "ends_on"),
+    [
+        ("2027-01-01", "Q1 2027", "2027-01-01", "2027-03-31"),
+        ("2026-05-15", "Q2 2026", "2026-04-01", "2026-06-30"),
+        ("2026-09-30", "Q3 2026", "2026-07-01", "2026-09-30"),
+        ("2026-12-31", "Q4 2026", "2026-10-01", "2026-12-31"),
+    ],
+)
+def test_quarter_of(day, name, starts_on, ends_on):
+    from datetime import date
+
+    from charter.goals import rules
+
+    got = rules.quarter_of(date.fromisoformat(day))
+    assert got == (name, date.fromisoformat(starts_on), date.fromisoformat(ends_on))

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from charter.goals.selectors import cycle_list, mission_and_cycles
 from charter.goals.services import check_in_record
-from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
+from charter.goals.tests.factories import drop_cycles, make_cycle, make_goal, make_key_result
 from charter.mission.selectors import mission_get
 from charter.mission.services import mission_update
 from charter.organizations.models import Role
@@ -102,6 +102,7 @@ def _fields(instance):
 
 def test_mission_and_cycles_in_one_query_as_their_selectors_read_them(owner, other_owner):
     """With and without a mission, with no, one and several cycles; the other organization's never."""
+    drop_cycles(owner)
     _mission(other_owner)
     make_cycle(other_owner, "Theirs")
     for step in range(4):
