@@ -2,6 +2,7 @@
 
 from django import forms
 
+from . import rules
 from .models import Cycle, KeyResult
 
 # Help for each intent field: what it is, a good and a bad example (shown in the help panel).
@@ -50,6 +51,11 @@ KIND_HELP = {
         "Write the onboarding doc",
     ),
 }
+
+# The at-risk rule in words, shown beside every confidence field (`rules.status` applies it).
+CONFIDENCE_RULE = (
+    f"{rules.AT_RISK_CONFIDENCE} or lower marks it at risk, {rules.OFF_TRACK_CONFIDENCE} or lower off track."
+)
 
 CONFIDENCE_HELP = (
     "How sure you are to reach the target by the end of the cycle: 0 no chance, 5 a coin toss, 10 certain. "
@@ -259,9 +265,10 @@ class CheckInForm(StyledForm):
     confidence = forms.IntegerField(
         min_value=0,
         max_value=10,
-        help_text=CONFIDENCE_HELP,
+        help_text=CONFIDENCE_RULE,
         error_messages={
-            "required": "Enter a confidence from 0 to 10.",
+            "required": "Give a confidence from 0 (no chance) to 10 (certain): how sure are you to reach "
+            "the target?",
             "min_value": "Confidence is 0 (no chance) to 10 (certain).",
             "max_value": "Confidence is 0 (no chance) to 10 (certain).",
             "invalid": "Confidence is a whole number from 0 to 10.",

@@ -11,14 +11,16 @@ from charter.core.http import call_with_form, requires
 
 from . import map_html, selectors, services
 from .check_in_html import check_in_row, check_in_rows
-from .forms import CONFIDENCE_HELP, CheckInForm
+from .forms import CONFIDENCE_HELP, CONFIDENCE_RULE, CheckInForm
 
 
 def _check_in_initial(kr) -> dict:
-    """A row's starting values, so that an unchanged week is one Enter away."""
+    """A row's starting values, so that an unchanged week is one Enter away: the current value and the
+    last confidence given. A first check-in's confidence starts empty: saving it without one is refused
+    beside the field, never a made-up middle value (one that could mark the goal at risk unasked)."""
     current = kr.current if kr.current is not None else kr.start
     value = f"{current:g}" if current is not None else ""
-    return {"value": value, "confidence": 5 if kr.confidence is None else kr.confidence}
+    return {"value": value, "confidence": "" if kr.confidence is None else str(kr.confidence)}
 
 
 def _check_in_row(kr, form=None, saved=False) -> dict:
@@ -39,7 +41,12 @@ def _check_in_row(kr, form=None, saved=False) -> dict:
 @requires("check_in.create")
 def check_in_week(request):
     rows = [_check_in_row(kr) for kr in selectors.my_key_results(actor=request.actor)]
-    context = {"rows": rows, "rows_html": check_in_rows(request, rows), "confidence_help": CONFIDENCE_HELP}
+    context = {
+        "rows": rows,
+        "rows_html": check_in_rows(request, rows),
+        "confidence_help": CONFIDENCE_HELP,
+        "confidence_rule": CONFIDENCE_RULE,
+    }
     return render(request, "goals/check_in_week.html", context)
 
 

@@ -244,6 +244,20 @@ def test_create_goal_with_intent_and_two_key_results_through_the_forms(owner, lo
     assert [kr.title for kr in goal.key_results.all()] == ["Median onboarding days", "Self-serve live"]
 
 
+@pytest.mark.parametrize("kind", ["increase", "decrease"])
+def test_key_result_form_refuses_a_target_equal_to_its_start_beside_the_target(owner, login, goal_tree, kind):
+    goal = goal_tree["child"]
+    response = login(owner).post(
+        reverse("key_result_create", args=[goal.pk]),
+        {"title": "Flat", "kind": kind, "start": "4", "target": "4", "weight": "1"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    error = html[html.index('id="id_target_error"') :]
+    assert error.index("The target equals the start (4)") < error.index("</div>")
+    assert not goal.key_results.filter(title="Flat").exists()
+
+
 def test_goal_form_puts_errors_beside_fields(owner, login, cycle):
     response = login(owner).post(
         reverse("goal_create"), {"title": "", "cycle_id": cycle.pk, "owner_id": owner.user_id, "weight": "1"}
@@ -339,6 +353,25 @@ def test_check_in_page_lists_my_key_results_prefilled(owner, login, goal_tree):
     assert 'value="5.5"' in html  # the current value
     assert 'value="6"' in html  # the last confidence
     assert reverse("check_in_create", args=[goal_tree["kr"].pk]) in html
+
+
+def test_a_first_check_in_starts_without_a_confidence_and_states_the_at_risk_rule(owner, login, goal_tree):
+    """No invented confidence: a key result never checked in offers an empty field (its last confidence
+    once it has one), the at-risk rule beside it; saved empty, it is refused there, nothing recorded."""
+    fresh = make_key_result(owner, goal_tree["parent"], "Referrals a month", start=0, target=10)
+    client = login(owner)
+    html = client.get(reverse("check_in_week")).content.decode()
+    row = html[html.index(f'id="check-in-{fresh.pk}"') :]
+    row = row[: row.index("</form>")]
+    assert 'name="confidence" value="" min="0" max="10"' in row
+    assert f'id="kr{fresh.pk}_confidence_helptext">6 or lower marks it at risk, 3 or lower off track.<' in row
+    response = client.post(
+        reverse("check_in_create", args=[fresh.pk]), {"value": "3", "confidence": ""}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert f'id="kr{fresh.pk}_confidence_error"' in html and "Give a confidence from 0" in html
+    assert "6 or lower marks it at risk" in html  # the rule stays beside the refused field
+    assert not fresh.check_ins.exists()
 
 
 def test_check_in_row_by_htmx_updates_progress(owner, login, goal_tree):
