@@ -1,6 +1,7 @@
 """HTML forms for cycles, goals, key results and check-ins; field names follow the services' arguments."""
 
 from django import forms
+from django.utils import timezone
 
 from . import rules
 from .models import Cycle, KeyResult
@@ -275,6 +276,20 @@ class CheckInForm(StyledForm):
         },
     )
     note = forms.CharField(required=False, max_length=2000)
+
+
+class NewCycleForm(StyledForm):
+    """A cycle made from inside the goal form (prefix "new_cycle"), active at once, so that a first goal
+    has somewhere to go without leaving the page."""
+
+    name = forms.CharField(label="Cycle name", max_length=80, help_text="Such as Q1 2027.")
+    starts_on = forms.DateField(label="Starts on", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Ends on", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, cycles=(), **kwargs):
+        name, starts_on, ends_on = rules.free_quarter(timezone.localdate(), (c.name for c in cycles))
+        kwargs.setdefault("initial", {"name": name, "starts_on": starts_on, "ends_on": ends_on})
+        super().__init__(*args, prefix="new_cycle", **kwargs)
 
 
 class CycleForm(StyledForm):

@@ -159,6 +159,17 @@ def quarter_of(day: date) -> tuple[str, date, date]:
     return f"Q{quarter + 1} {day.year}", starts_on, after - timedelta(days=1)
 
 
+def free_quarter(day: date, taken: Iterable[str]) -> tuple[str, date, date]:
+    """The quarter holding `day`, or the first one after it whose name is not `taken` (case aside)."""
+    taken = {name.lower() for name in taken}
+    for _ in range(8):
+        name, starts_on, ends_on = quarter_of(day)
+        if name.lower() not in taken:
+            break
+        day = ends_on + timedelta(days=1)
+    return name, starts_on, ends_on
+
+
 def would_create_cycle(goal_id: int, new_parent_id: int | None, parent_of: dict[int, int | None]) -> bool:
     """True when making `new_parent_id` the parent of `goal_id` would close a loop."""
     node, seen = new_parent_id, set()

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from charter.goals import rules
 from charter.goals.models import Goal, KeyResult
 from charter.goals.services import check_in_record, key_result_create
 from charter.goals.tests.factories import drop_cycles, make_cycle, make_goal, make_key_result
@@ -460,3 +461,72 @@ def test_the_goal_page_reads_in_five_queries(owner, cycle, login, django_assert_
     client.get(url)  # the first request after signing in saves the session
     with django_assert_num_queries(GOAL_PAGE_QUERIES):
         assert client.get(url).status_code == 200
+
+
+# ---- a first cycle from the goal form --------------------------------------------------------------
+
+
+def test_goal_form_without_an_open_cycle_creates_one_in_place_keeping_the_goal(owner, login):
+    from django.utils import timezone
+
+    from charter.goals.models import Cycle
+
+    drop_cycles(owner)
+    client = login(owner)
+    html = client.get(reverse("goal_create")).content.decode()
+    assert 'name="cycle_id"' not in html  # no empty required list
+    name = rules.quarter_of(timezone.localdate())[0]
+    assert 'id="new-cycle"' in html and f'name="new_cycle-name" value="{name}"' in html
+    typed = {
+        "title": "Customers onboard in a day",
+        "owner_id": owner.user_id,
+        "weight": "1",
+        "purpose": "Slow onboarding loses customers.",
+        "end_state": "Set up on day one.",
+    }
+    refused = client.post(reverse("goal_create"), typed)  # saved before the cycle: told where to go
+    assert refused.status_code == 422 and "Create the goal's cycle first" in refused.content.decode()
+    response = client.post(
+        reverse("goal_create"),
+        {
+            **typed,
+            "new_cycle-name": "Launch quarter",
+            "new_cycle-starts_on": "2026-10-01",
+            "new_cycle-ends_on": "2026-12-31",
+            "create_cycle": "1",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    cycle = Cycle.objects.for_org(owner.organization).get()
+    assert (cycle.name, cycle.state) == ("Launch quarter", "active")
+    assert 'value="Customers onboard in a day"' in html and "Slow onboarding loses customers." in html
+    assert f'<option value="{cycle.pk}" selected>Launch quarter</option>' in html
+    assert 'id="new-cycle"' not in html and "is-invalid" not in html
+    created = client.post(reverse("goal_create"), {**typed, "cycle_id": cycle.pk})
+    assert created.status_code == 302
+    assert Goal.objects.for_org(owner.organization).get().cycle_id == cycle.pk
+
+
+def test_goal_form_new_cycle_errors_stay_beside_its_fields(owner, login):
+    drop_cycles(owner)
+    response = login(owner).post(
+        reverse("goal_create"),
+        {
+            "title": "Kept",
+            "new_cycle-name": "Backwards",
+            "new_cycle-starts_on": "2026-10-01",
+            "new_cycle-ends_on": "2026-09-01",
+            "create_cycle": "1",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and 'id="id_new_cycle-ends_on_error"' in html
+    assert 'value="Kept"' in html
+
+
+def test_goal_form_tells_a_member_who_may_not_make_cycles_whom_to_ask(owner, login):
+    drop_cycles(owner)
+    member = make_person(owner, Role.MEMBER)
+    html = login(member).get(reverse("goal_create")).content.decode()
+    assert "Ask an owner or admin" in html and 'name="create_cycle"' not in html
