@@ -5,24 +5,24 @@ from functools import cache
 
 from django.db import connection
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.compiled import prepared_cursor
 from charter.core.rows import field_reader
 from charter.goals import rules
-from charter.goals.models import Cycle, Goal, KeyResult
+from charter.goals.models import CheckIn, Cycle, Goal, KeyResult
 from charter.goals.rows import BY_SEVERITY, severity_sql
 from charter.goals.selectors import (
     chain_condition,
-    check_in_list,
     cycle_current,
     goal_list,
     mission_and_cycles,
 )
 from charter.mission.selectors import mission_get
-from charter.organizations.models import Team, TeamMembership, User
-from charter.organizations.selectors import team_get, team_list
+from charter.organizations.models import Membership, Team, TeamMembership, User
+from charter.organizations.selectors import team_get
 
 # A key result waits for its owner's check-in after this long: check-ins are weekly.
 CHECK_IN_DUE_DAYS = 7
@@ -167,17 +167,46 @@ def team_overview(*, actor: Actor, team_id: int) -> dict:
     return {"team": team, "cycle": cycle, "goals": goals}
 
 
+GUIDE_STEPS = ("mission", "goal", "key_result", "team", "check_in")
+
+
+def _invite_url() -> str:
+    """Where to invite people: the invitations page when this installation has one, else adding a person."""
+    for name in ("invitation_list", "invitations", "invite"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse("person_create")
+
+
 def guide_steps(*, actor: Actor) -> dict:
-    """The four first-run steps, each done or not from the organization's real data."""
+    """The first-run steps, in order, each done or not from the organization's real data (a few EXISTS):
+    a mission statement; a goal with intent (purpose and end state); a key result; the team (at least two
+    active members: invitations, where they exist, are not counted yet); a check-in. Each step links to
+    where it is done; the key-result step to the first goal with intent that has none yet."""
+    org = actor.organization
     mission = mission_get(actor=actor)
-    goals = goal_list(actor=actor, with_key_results=True)
-    strategic = [g for g in goals if g.level == "strategic" and g.has_intent and g.key_results.all()]
-    teams = [t for t in team_list(actor=actor) if t.member_count]
-    checked_in = bool(list(check_in_list(actor=actor, limit=1)))
+    goals = Goal.objects.for_org(org)
+    with_intent = goals.exclude(purpose__regex=r"^\s*$").exclude(end_state__regex=r"^\s*$")
+    first_goal = with_intent.order_by("created_at", "id").only("id", "title").first()
+    needs_krs = with_intent.filter(key_results__isnull=True).order_by("created_at", "id").only("id", "title")
+    needs_krs = needs_krs.first()
+    has_kr = KeyResult.objects.for_org(org).exists()
+    members = Membership.objects.for_org(org).filter(is_active=True, user__is_active=True).count()
+    checked_in = CheckIn.objects.for_org(org).exists()
+    kr_goal = needs_krs or first_goal
     steps = [
-        {"key": "mission", "done": mission.is_defined and bool(mission.values)},
-        {"key": "goal", "done": bool(strategic), "goal": strategic[0] if strategic else None},
-        {"key": "team", "done": bool(teams), "team": teams[0] if teams else None},
-        {"key": "check_in", "done": checked_in},
+        {"key": "mission", "done": mission.is_defined, "url": reverse("mission_edit")},
+        {"key": "goal", "done": first_goal is not None, "goal": first_goal, "url": reverse("goal_create")},
+        {
+            "key": "key_result",
+            "done": has_kr,
+            "goal": kr_goal,
+            "url": reverse("key_result_create", args=[kr_goal.pk]) if kr_goal else reverse("goal_create"),
+        },
+        {"key": "team", "done": members >= 2, "members": members, "url": _invite_url()},
+        {"key": "check_in", "done": checked_in, "url": reverse("check_in_week")},
     ]
-    return {"mission": mission, "steps": steps, "done": sum(s["done"] for s in steps)}
+    done = sum(s["done"] for s in steps)
+    return {"mission": mission, "steps": steps, "done": done, "total": len(steps)}

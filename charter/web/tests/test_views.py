@@ -129,18 +129,45 @@ def test_home_without_a_mission_leads_the_owner_to_the_guide(client, owner, logi
 
 
 def test_guide_shows_each_step_done_or_not_from_real_data(client, owner, cycle, login):
+    """Mission, goals with intent, key results, the team, a check-in: each done as it happens, each with a
+    link to where it is done."""
     login(owner)
-    steps = client.get(reverse("guide")).context["steps"]
-    assert [s["done"] for s in steps] == [False, False, False, False]
+
+    def done():
+        response = client.get(reverse("guide"))
+        return [s["done"] for s in response.context["steps"]], response
+
+    steps, response = done()
+    assert steps == [False] * 5
+    assert [s["key"] for s in response.context["steps"]] == [
+        "mission",
+        "goal",
+        "key_result",
+        "team",
+        "check_in",
+    ]
+    assert "0 of 5 done" in response.content.decode()
     _mission(owner)
-    team = make_team(owner, "Company")
-    make_person(owner, team=team)
-    goal = make_goal(owner, cycle, "Customers stay", team_id=team.pk)
+    assert done()[0] == [True, False, False, False, False]
+    make_goal(owner, cycle, "No intent yet", purpose="", end_state="")
+    assert done()[0] == [True, False, False, False, False]  # a goal without intent does not count
+    goal = make_goal(owner, cycle, "Customers stay")
+    steps, response = done()
+    assert steps == [True, True, False, False, False]
+    html = response.content.decode()
+    assert (
+        reverse("key_result_create", args=[goal.pk]) in html and "Add key results to “Customers stay”" in html
+    )
     kr = make_key_result(owner, goal)
+    assert done()[0] == [True, True, True, False, False]
+    make_person(owner)
+    assert done()[0] == [True, True, True, True, False]
     check_in_record(actor=owner, key_result_id=kr.pk, value=5, confidence=8)
-    response = client.get(reverse("guide"))
-    assert [s["done"] for s in response.context["steps"]] == [True, True, True, True]
-    assert "4 of 4 done" in response.content.decode()
+    steps, response = done()
+    assert steps == [True] * 5 and "5 of 5 done" in response.content.decode()
+    html = response.content.decode()
+    for name in ("mission_edit", "goal_create", "check_in_week"):
+        assert f'href="{reverse(name)}"' in html
 
 
 def test_help_page_lists_every_concept(client, owner, login):
