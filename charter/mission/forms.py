@@ -1,8 +1,11 @@
-"""The mission form: statement, vision, a required reason, and the values as name/meaning rows."""
+"""The mission form: statement, vision, a reason (required once a mission exists), and the values as
+name/meaning rows that can be added and removed."""
 
 from django import forms
 
 from charter.organizations.forms import StyledForm
+
+from .services import REASON_NEEDED
 
 
 class MissionForm(StyledForm):
@@ -23,6 +26,16 @@ class MissionForm(StyledForm):
         help_text="Kept with the revision, so that everyone can see why the mission changed.",
     )
 
+    def __init__(self, *args, first: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        if first:
+            reason.help_text = "Not needed for the first version; every later change asks why."
+        else:  # marked required; the service says what is missing
+            reason.required = True
+            reason.error_messages["required"] = REASON_NEEDED
+            reason.help_text = "Required: " + reason.help_text[0].lower() + reason.help_text[1:]
+
 
 class ValueForm(StyledForm):
     name = forms.CharField(
@@ -37,5 +50,6 @@ class ValueForm(StyledForm):
     )
 
 
-# Three empty rows beyond the existing values; the service skips rows left empty.
-ValueFormSet = forms.formset_factory(ValueForm, extra=3, max_num=20)
+# Three empty rows beyond the existing values (without script; "Add a value" adds more), each with a
+# "Remove" box; the service skips rows left empty.
+ValueFormSet = forms.formset_factory(ValueForm, extra=3, max_num=20, can_delete=True)
