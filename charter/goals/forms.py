@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from charter.core.forms import CharterMessages
+
 from . import rules
 from .models import Cycle, KeyResult
 
@@ -64,8 +66,8 @@ CONFIDENCE_HELP = (
 )
 
 
-class StyledForm(forms.Form):
-    """Adds Tabler classes and marks invalid fields for assistive technology."""
+class StyledForm(CharterMessages, forms.Form):
+    """Adds Tabler classes and marks invalid fields for assistive technology; Charter's own messages."""
 
     conflict = ""  # set by show_conflict after a stale save
 
@@ -141,6 +143,8 @@ def _optional_int(value):
 class GoalForm(StyledForm):
     """A goal with its intent and alignment; choices come from selectors passed in by the view."""
 
+    subject = "goal"
+
     title = forms.CharField(
         max_length=200, help_text="The outcome, in a few words: “Customers onboard in a day”."
     )
@@ -213,6 +217,8 @@ class GoalForm(StyledForm):
 class KeyResultForm(StyledForm):
     """A key result; fields that do not apply to the chosen kind are hidden by the page script."""
 
+    subject = "key result"
+
     title = forms.CharField(max_length=200, help_text="What is measured: “Median onboarding time in days”.")
     kind = forms.ChoiceField(choices=KeyResult.Kind.choices, initial="increase")
     unit = forms.CharField(max_length=24, required=False, help_text="%, days, €, customers …")
@@ -257,6 +263,8 @@ class KeyResultForm(StyledForm):
 class CheckInForm(StyledForm):
     """One check-in row: the new value, confidence 0-10 and a note."""
 
+    subject = "check-in"
+
     value = forms.FloatField(
         error_messages={
             "required": "Enter the current value.",
@@ -282,9 +290,11 @@ class NewCycleForm(StyledForm):
     """A cycle made from inside the goal form (prefix "new_cycle"), active at once, so that a first goal
     has somewhere to go without leaving the page."""
 
+    subject = "cycle"
+
     name = forms.CharField(label="Cycle name", max_length=80, help_text="Such as Q1 2027.")
-    starts_on = forms.DateField(label="Starts on", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Ends on", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, cycles=(), **kwargs):
         name, starts_on, ends_on = rules.free_quarter(timezone.localdate(), (c.name for c in cycles))
@@ -295,9 +305,11 @@ class NewCycleForm(StyledForm):
 class CycleForm(StyledForm):
     """A cycle: name, dates and state."""
 
+    subject = "cycle"
+
     name = forms.CharField(max_length=80, help_text="Such as 2026 Q1.")
-    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
     state = forms.ChoiceField(choices=Cycle.State.choices, initial=Cycle.State.PLANNING)
 
     @staticmethod

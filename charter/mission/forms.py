@@ -3,16 +3,20 @@ name/meaning rows that can be added and removed."""
 
 from django import forms
 
+from charter.core.forms import CharterMessages
 from charter.organizations.forms import StyledForm
 
 from .services import REASON_NEEDED
 
 
-class MissionForm(StyledForm):
+class MissionForm(CharterMessages, StyledForm):
+    subject = "mission"
+
     statement = forms.CharField(
         label="Mission",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why the organization exists and for whom, in one or two sentences.",
+        error_messages={"required": "The mission needs a statement: why the organization exists."},
     )
     vision = forms.CharField(
         required=False,
@@ -37,7 +41,9 @@ class MissionForm(StyledForm):
             reason.help_text = "Required: " + reason.help_text[0].lower() + reason.help_text[1:]
 
 
-class ValueForm(StyledForm):
+class ValueForm(CharterMessages, StyledForm):
+    subject = "value"
+
     name = forms.CharField(
         required=False, max_length=80, widget=forms.TextInput(attrs={"placeholder": "e.g. Customers first"})
     )
