@@ -42,16 +42,22 @@ def home_overview(*, actor: Actor) -> dict:
     rows = _home_goal_rows(actor, cycle) if cycle else []
     by_id = {g["id"]: g for g in rows}
     user_id, team_ids = actor.user_id, actor.team_ids  # a property: read once, not once per goal
-    mine = [g for g in rows if g["shown"] and (g["owner_id"] == user_id or g["team_id"] in team_ids)]
+    # Hers: she is accountable for it or owns one of its key results (what the check-in page asks of her);
+    # her teams' other goals are listed apart.
+    mine = [g for g in rows if g["shown"] and (g["owner_id"] == user_id or g["krs_mine"])]
+    mine_ids = {g["id"] for g in mine}
+    teams = [g for g in rows if g["shown"] and g["team_id"] in team_ids and g["id"] not in mine_ids]
+    shown = mine_ids | {g["id"] for g in teams}
     attention = sorted((g for g in rows if g["urgent"]), key=lambda g: g["severity"])  # stable: by title
     return {
         "mission": mission,
         "cycle": cycle,
         "my_goals": mine,
+        "team_goals": teams,
         "waiting": _waiting_key_results(actor, cycle),
         "attention": attention,
         "attention_count": attention[0]["attention_count"] if attention else 0,
-        "chains": [{"goal": g, "ancestors": goal_chain(g, by_id)} for g in mine],
+        "chains": [{"goal": g, "ancestors": goal_chain(g, by_id)} for g in rows if g["id"] in shown],
     }
 
 
@@ -66,7 +72,10 @@ _NEEDS_ATTENTION = BY_SEVERITY.index(rules.ON_TRACK)  # severities below this on
 def _home_rows_query(vendor: str):
     """The SQL of `_home_goal_rows` (with a slot for the status CASE) and the goal columns' readers."""
     q = connection.ops.quote_name
-    goal, team, user, membership = (q(m._meta.db_table) for m in (Goal, Team, User, TeamMembership))
+    goal, team, user, membership, kr = (
+        q(m._meta.db_table) for m in (Goal, Team, User, TeamMembership, KeyResult)
+    )
+    krs_mine = f"SELECT k.goal_id FROM {kr} k WHERE k.organization_id = %s AND k.owner_id = %s"
     g_cols = ", ".join(f"g.{q(c)}" for c in _HOME_COLUMNS)
     # The names come from subqueries, read for the rows shown only (a join made PostgreSQL hash every
     # person of the organization).
@@ -81,13 +90,15 @@ def _home_rows_query(vendor: str):
         f" urgent AS (SELECT id FROM s WHERE severity < {_NEEDS_ATTENTION}"
         f" ORDER BY severity, title, id LIMIT {ATTENTION_SHOWN})"
         f" SELECT g.*, {names}, g.id IN (SELECT id FROM urgent),"
-        f" (SELECT COUNT(*) FROM s WHERE severity < {_NEEDS_ATTENTION})"
-        " FROM s g WHERE g.id IN (SELECT id FROM urgent) OR g.owner_id = %s OR g.team_id IN"
-        f" (SELECT m.team_id FROM {membership} m WHERE m.organization_id = %s AND m.user_id = %s)"
+        f" (SELECT COUNT(*) FROM s WHERE severity < {_NEEDS_ATTENTION}), g.id IN ({krs_mine})"
+        f" FROM s g WHERE g.id IN (SELECT id FROM urgent) OR g.owner_id = %s OR g.id IN ({krs_mine})"
+        f" OR g.team_id IN (SELECT m.team_id FROM {membership} m"
+        " WHERE m.organization_id = %s AND m.user_id = %s)"
         " ORDER BY g.title, g.id"
     )
     above = (
-        f"SELECT {g_cols}, NULL, {names}, NULL, NULL FROM {goal} g WHERE g.organization_id = %s AND {{chain}}"
+        f"SELECT {g_cols}, NULL, {names}, NULL, NULL, NULL FROM {goal} g"
+        " WHERE g.organization_id = %s AND {chain}"
     )
     return in_cycle, above, [field_reader(Goal._meta.get_field(c)) for c in _HOME_COLUMNS]
 
@@ -104,7 +115,8 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
     org_id, user_id = actor.organization_id, actor.user_id
     with prepared_cursor(connection) as cursor:
         cursor.execute(
-            in_cycle.format(severity=severity), [*params, org_id, cycle.pk, user_id, org_id, user_id]
+            in_cycle.format(severity=severity),
+            [*params, org_id, cycle.pk, org_id, user_id, user_id, org_id, user_id, org_id, user_id],
         )
         found = cursor.fetchall()
         shown = {values[0] for values in found}
@@ -117,7 +129,7 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
     n, rows = len(_HOME_COLUMNS), []
     for values in found:
         row = {c: read(v) for c, read, v in zip(_HOME_COLUMNS, readers, values[:n], strict=True)}
-        severity, team_name, team_parent_id, owner_name, urgent, count = values[n:]
+        severity, team_name, team_parent_id, owner_name, urgent, count, krs_mine = values[n:]
         row.update(
             pk=row["id"],
             team_name=team_name,
@@ -125,6 +137,7 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
             owner_name=owner_name,  # `str(User)`: the full name, else the email
             shown=severity is not None,  # else a goal above those shown
             urgent=bool(urgent),
+            krs_mine=bool(krs_mine),  # she owns one of its key results
         )
         if severity is not None:
             row.update(status=BY_SEVERITY[severity], severity=severity, attention_count=count)

@@ -54,6 +54,24 @@ def test_home_shows_the_contribution_chain_up_to_the_mission(client, owner, cycl
     assert "serves the mission" in chain_html and "Help teams lead by mission." in chain_html
 
 
+def test_home_my_goals_are_the_goals_the_check_in_page_asks_her_about(client, owner, cycle, login):
+    """"My goals": accountable for it, or owning one of its key results (the check-in page's rows come
+    from these); a goal of her team that is neither is under "My teams' goals", not "My goals"."""
+    person, strategic, middle, (accountable,) = _chain(owner, cycle)
+    kr_elsewhere = make_key_result(owner, strategic, "Churn under 3%", owner_id=person.user.pk)
+    make_key_result(owner, middle, "Set-up calls", owner_id=owner.user_id)  # her team's, not hers
+    unowned = make_key_result(owner, accountable, "Set-ups a week")  # of her goal: hers to check in
+    client = login(person)
+    context = client.get(reverse("home")).context
+    assert [g["id"] for g in context["my_goals"]] == [strategic.pk, accountable.pk]
+    assert [g["id"] for g in context["team_goals"]] == [middle.pk]
+    html = client.get(reverse("home")).content.decode()
+    assert "My teams' goals" in html and "your key results" in html
+    rows = client.get(reverse("check_in_week")).context["rows"]
+    assert {r["kr"].pk for r in rows} == {kr_elsewhere.pk, unowned.pk}
+    assert {r["kr"].goal_id for r in rows} == {g["id"] for g in context["my_goals"]}
+
+
 def test_home_query_count_does_not_grow_with_goals(client, owner, cycle, login):
     _mission(owner)
     person, _, _, mine = _chain(owner, cycle, n=2)
@@ -228,7 +246,8 @@ def test_home_shows_the_most_urgent_goals_worst_first_and_counts_them_all(client
 
     assert context["attention_count"] == 14
     assert [g["title"] for g in context["attention"]] == [f"Z off {i:02d}" for i in range(10)]
-    assert [g["title"] for g in context["my_goals"]] == [middle.title, mine.title]  # on track, shown
+    assert [g["title"] for g in context["my_goals"]] == [mine.title]  # on track, shown
+    assert [g["title"] for g in context["team_goals"]] == [middle.title]  # her team's, not hers
     (chain,) = [c for c in context["chains"] if c["goal"]["id"] == mine.pk]
     assert [g["title"] for g in chain["ancestors"]] == [middle.title, strategic.title, "Last year's aim"]
 
