@@ -183,7 +183,7 @@ class DemoBuilder:
 
     def _check_ins(self, kr, spec: dict, profile: str, starts_on, weeks: int):
         owner = spec["owner"]
-        last_week = STALE_AFTER_WEEK if profile == "stale" else weeks
+        last_week = STALE_AFTER_WEEK if profile == "stale" else weeks - 1 if spec.get("due") else weeks
         for week in range(1, last_week + 1):
             value, confidence, note = self._check_in(spec, profile, week, weeks, last_week)
             when = datetime.combine(starts_on + timedelta(weeks=week), time(9 + self.rng.randrange(8)), UTC)

@@ -122,3 +122,30 @@ def test_demo_if_empty_leaves_an_existing_organization_alone(served):
     call_command("demo", "--if-empty", stdout=StringIO(), stderr=err)
     assert Organization.objects.count() == 1
     assert "not loaded" in err.getvalue()
+
+
+def test_the_demo_login_has_key_results_due_for_this_weeks_check_in(served):
+    """Her check-in page is not empty: she owns key results with no check-in for a week; and home's
+    "My goals" are the goals of those rows (plus those she is accountable for)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from charter.web.selectors import CHECK_IN_DUE_DAYS
+
+    org = Organization.objects.get()
+    client = Client()
+    assert client.login(username=OWNER_EMAIL, password=OWNER_PASSWORD)
+    rows = client.get(reverse("check_in_week")).context["rows"]
+    due = timezone.now() - timedelta(days=CHECK_IN_DUE_DAYS)
+    assert len(rows) >= 2 and all(r["kr"].last_check_in_at < due for r in rows)
+    home = client.get(reverse("home")).context
+    waiting = {kr.pk for kr in home["waiting"]}
+    assert {r["kr"].pk for r in rows} <= waiting
+    mine = {g["id"] for g in home["my_goals"]}
+    assert {r["kr"].goal_id for r in rows} <= mine
+    accountable = set(
+        Goal.objects.for_org(org)
+        .filter(owner__email=OWNER_EMAIL, cycle__state="active")
+        .values_list("id", flat=True)
+    )
+    assert mine == {r["kr"].goal_id for r in rows} | accountable
