@@ -11,7 +11,7 @@ from charter.core.http import call_with_form, requires
 
 from . import map_html, selectors, services
 from .check_in_html import check_in_row, check_in_rows
-from .forms import CONFIDENCE_HELP, CONFIDENCE_RULE, CheckInForm
+from .forms import CONFIDENCE_HELP, CheckInForm
 
 
 def _check_in_initial(kr) -> dict:
@@ -41,12 +41,7 @@ def _check_in_row(kr, form=None, saved=False) -> dict:
 @requires("check_in.create")
 def check_in_week(request):
     rows = [_check_in_row(kr) for kr in selectors.my_key_results(actor=request.actor)]
-    context = {
-        "rows": rows,
-        "rows_html": check_in_rows(request, rows),
-        "confidence_help": CONFIDENCE_HELP,
-        "confidence_rule": CONFIDENCE_RULE,
-    }
+    context = {"rows": rows, "rows_html": check_in_rows(request, rows), "confidence_help": CONFIDENCE_HELP}
     return render(request, "goals/check_in_week.html", context)
 
 
