@@ -3,6 +3,7 @@
 from datetime import timedelta
 from functools import cache
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -185,7 +186,7 @@ GUIDE_STEPS = ("mission", "goal", "key_result", "team", "check_in")
 
 def _invite_url() -> str:
     """Where to invite people: the invitations page when this installation has one, else adding a person."""
-    for name in ("invitation_list", "invitations", "invite"):
+    for name in ("invitation_create", "invitation_list"):
         try:
             return reverse(name)
         except NoReverseMatch:
@@ -193,11 +194,22 @@ def _invite_url() -> str:
     return reverse("person_create")
 
 
+def _pending_invitations(org) -> bool:
+    """Whether someone has been invited and not yet answered: read only where this installation has
+    invitations (`organizations.Invitation`); without them the team step counts members only."""
+    try:
+        invitation = apps.get_model("organizations", "Invitation")
+    except LookupError:
+        return False
+    pending = invitation.objects.for_org(org).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return pending.filter(expires_at__gt=timezone.now()).exists()
+
+
 def guide_steps(*, actor: Actor) -> dict:
     """The first-run steps, in order, each done or not from the organization's real data (a few EXISTS):
     a mission statement; a goal with intent (purpose and end state); a key result; the team (at least two
-    active members: invitations, where they exist, are not counted yet); a check-in. Each step links to
-    where it is done; the key-result step to the first goal with intent that has none yet."""
+    active members, or a pending invitation where this installation has invitations); a check-in. Each
+    step links to where it is done; the key-result step to the first goal with intent that has none yet."""
     org = actor.organization
     mission = mission_get(actor=actor)
     goals = Goal.objects.for_org(org)
@@ -207,6 +219,7 @@ def guide_steps(*, actor: Actor) -> dict:
     needs_krs = needs_krs.first()
     has_kr = KeyResult.objects.for_org(org).exists()
     members = Membership.objects.for_org(org).filter(is_active=True, user__is_active=True).count()
+    invited = members < 2 and _pending_invitations(org)
     checked_in = CheckIn.objects.for_org(org).exists()
     kr_goal = needs_krs or first_goal
     steps = [
@@ -218,7 +231,7 @@ def guide_steps(*, actor: Actor) -> dict:
             "goal": kr_goal,
             "url": reverse("key_result_create", args=[kr_goal.pk]) if kr_goal else reverse("goal_create"),
         },
-        {"key": "team", "done": members >= 2, "members": members, "url": _invite_url()},
+        {"key": "team", "done": members >= 2 or invited, "members": members, "url": _invite_url()},
         {"key": "check_in", "done": checked_in, "url": reverse("check_in_week")},
     ]
     done = sum(s["done"] for s in steps)

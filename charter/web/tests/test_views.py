@@ -55,7 +55,7 @@ def test_home_shows_the_contribution_chain_up_to_the_mission(client, owner, cycl
 
 
 def test_home_my_goals_are_the_goals_the_check_in_page_asks_her_about(client, owner, cycle, login):
-    """"My goals": accountable for it, or owning one of its key results (the check-in page's rows come
+    """ "My goals": accountable for it, or owning one of its key results (the check-in page's rows come
     from these); a goal of her team that is neither is under "My teams' goals", not "My goals"."""
     person, strategic, middle, (accountable,) = _chain(owner, cycle)
     kr_elsewhere = make_key_result(owner, strategic, "Churn under 3%", owner_id=person.user.pk)
