@@ -121,7 +121,6 @@ def _kr_status(kr: KeyResult, goal: Goal) -> str:
             ends_on=goal.cycle.ends_on,
             confidence=kr.confidence,
             last_check_in_at=kr.last_check_in_at,
-            created_at=kr.created_at,
             now=timezone.now(),
             stale_days=goal.organization.stale_days,
         )

@@ -11,6 +11,11 @@ def _pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+def _status(code: str) -> str:
+    """A goal's or key result's status in words ("none": no check-in yet)."""
+    return "no status yet" if code == "none" else code.replace("_", " ")
+
+
 def _num(value: float | None) -> str:
     if value is None:
         return "—"
@@ -60,7 +65,7 @@ def _key_results(krs: list[s.KeyResultBrief], full: bool, ids: bool = True) -> l
         lines.append(
             f"- {_tag('KR', kr.id, ids)}{kr.title}: {_num(kr.current)}{unit} "
             f"(start {_num(kr.start)}, target {target}) "
-            f"— {_pct(kr.progress)}, {kr.status.replace('_', ' ')}{conf}"
+            f"— {_pct(kr.progress)}, {_status(kr.status)}{conf}"
         )
         if full:
             for c in kr.check_ins:
@@ -124,8 +129,7 @@ def _goal_head(g: s.GoalBrief, level: str = "#", ids: bool = True) -> list[str]:
     return [
         f"{level} Goal {g.id}: {g.title}" if ids else f"{level} {g.title}",
         "",
-        f"Team: {team} · accountable: {g.owner} · cycle: {g.cycle} · {_pct(g.progress)}, "
-        f"{g.status.replace('_', ' ')}",
+        f"Team: {team} · accountable: {g.owner} · cycle: {g.cycle} · {_pct(g.progress)}, {_status(g.status)}",
         "",
         *([g.description, ""] if g.description else []),
     ]

@@ -11,7 +11,9 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from . import rules
-from .forms import CONFIDENCE_HELP
+from .forms import CONFIDENCE_HELP, CONFIDENCE_RULE
+
+_RULE = escape(CONFIDENCE_RULE)
 
 
 def _errors(field, with_id: bool) -> str:
@@ -91,7 +93,8 @@ def check_in_row(request, row: dict) -> str:
         f"{value}{field_errors['value']}</div>"
         '<div class="col-3 col-lg-2">'
         f'<label class="form-label small mb-1" for="kr{pk}_confidence" title="{escape(CONFIDENCE_HELP)}">'
-        f"Confidence</label>{confidence}{field_errors['confidence']}</div>"
+        f"Confidence</label>{confidence}{field_errors['confidence']}"
+        f'<div class="form-hint small mt-1" id="kr{pk}_confidence_helptext">{_RULE}</div></div>'
         '<div class="col-5 col-lg-3">'
         f'<label class="form-label small mb-1" for="kr{pk}_note">Note</label>'
         f"{note}{field_errors['note']}</div>"

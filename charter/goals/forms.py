@@ -1,7 +1,11 @@
 """HTML forms for cycles, goals, key results and check-ins; field names follow the services' arguments."""
 
 from django import forms
+from django.utils import timezone
 
+from charter.core.forms import CharterMessages
+
+from . import rules
 from .models import Cycle, KeyResult
 
 # Help for each intent field: what it is, a good and a bad example (shown in the help panel).
@@ -51,14 +55,19 @@ KIND_HELP = {
     ),
 }
 
+# The at-risk rule in words, shown beside every confidence field (`rules.status` applies it).
+CONFIDENCE_RULE = (
+    f"{rules.AT_RISK_CONFIDENCE} or lower marks it at risk, {rules.OFF_TRACK_CONFIDENCE} or lower off track."
+)
+
 CONFIDENCE_HELP = (
     "How sure you are to reach the target by the end of the cycle: 0 no chance, 5 a coin toss, 10 certain. "
     "Good: 4 with a note on what blocks you. Bad: always 10."
 )
 
 
-class StyledForm(forms.Form):
-    """Adds Tabler classes and marks invalid fields for assistive technology."""
+class StyledForm(CharterMessages, forms.Form):
+    """Adds Tabler classes and marks invalid fields for assistive technology; Charter's own messages."""
 
     conflict = ""  # set by show_conflict after a stale save
 
@@ -134,6 +143,8 @@ def _optional_int(value):
 class GoalForm(StyledForm):
     """A goal with its intent and alignment; choices come from selectors passed in by the view."""
 
+    subject = "goal"
+
     title = forms.CharField(
         max_length=200, help_text="The outcome, in a few words: “Customers onboard in a day”."
     )
@@ -206,6 +217,8 @@ class GoalForm(StyledForm):
 class KeyResultForm(StyledForm):
     """A key result; fields that do not apply to the chosen kind are hidden by the page script."""
 
+    subject = "key result"
+
     title = forms.CharField(max_length=200, help_text="What is measured: “Median onboarding time in days”.")
     kind = forms.ChoiceField(choices=KeyResult.Kind.choices, initial="increase")
     unit = forms.CharField(max_length=24, required=False, help_text="%, days, €, customers …")
@@ -250,6 +263,8 @@ class KeyResultForm(StyledForm):
 class CheckInForm(StyledForm):
     """One check-in row: the new value, confidence 0-10 and a note."""
 
+    subject = "check-in"
+
     value = forms.FloatField(
         error_messages={
             "required": "Enter the current value.",
@@ -259,9 +274,10 @@ class CheckInForm(StyledForm):
     confidence = forms.IntegerField(
         min_value=0,
         max_value=10,
-        help_text=CONFIDENCE_HELP,
+        help_text=CONFIDENCE_RULE,
         error_messages={
-            "required": "Enter a confidence from 0 to 10.",
+            "required": "Give a confidence from 0 (no chance) to 10 (certain): how sure are you to reach "
+            "the target?",
             "min_value": "Confidence is 0 (no chance) to 10 (certain).",
             "max_value": "Confidence is 0 (no chance) to 10 (certain).",
             "invalid": "Confidence is a whole number from 0 to 10.",
@@ -270,12 +286,30 @@ class CheckInForm(StyledForm):
     note = forms.CharField(required=False, max_length=2000)
 
 
+class NewCycleForm(StyledForm):
+    """A cycle made from inside the goal form (prefix "new_cycle"), active at once, so that a first goal
+    has somewhere to go without leaving the page."""
+
+    subject = "cycle"
+
+    name = forms.CharField(label="Cycle name", max_length=80, help_text="Such as Q1 2027.")
+    starts_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, cycles=(), **kwargs):
+        name, starts_on, ends_on = rules.free_quarter(timezone.localdate(), (c.name for c in cycles))
+        kwargs.setdefault("initial", {"name": name, "starts_on": starts_on, "ends_on": ends_on})
+        super().__init__(*args, prefix="new_cycle", **kwargs)
+
+
 class CycleForm(StyledForm):
     """A cycle: name, dates and state."""
 
+    subject = "cycle"
+
     name = forms.CharField(max_length=80, help_text="Such as 2026 Q1.")
-    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
     state = forms.ChoiceField(choices=Cycle.State.choices, initial=Cycle.State.PLANNING)
 
     @staticmethod

@@ -21,7 +21,9 @@ STATUS_BADGE = {
     rules.AT_RISK: ("yellow", "At risk"),
     rules.OFF_TRACK: ("red", "Off track"),
     rules.STALE: ("secondary", "Stale"),
+    rules.NO_STATUS: ("secondary", "No status yet"),
 }
+assert {s: label for s, (_, label) in STATUS_BADGE.items()} == rules.STATUS_LABELS
 _CENT = Decimal("0.01")
 
 

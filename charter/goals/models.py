@@ -103,7 +103,6 @@ class Goal(OrgScopedModel):
                 ends_on=self.cycle.ends_on,
                 confidence=self.confidence,
                 last_check_in_at=self.last_check_in_at,
-                created_at=self.created_at,
                 now=timezone.now(),
                 stale_days=self.organization.stale_days,
             )

@@ -4,7 +4,7 @@ The hot reads (the goal list, the alignment tree) select these columns with `.va
 level, intent and status by the same rules as the goal model's properties.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.db import connection
 
@@ -42,15 +42,15 @@ def status_of(row, now, stale_days: int, cycle=None) -> str:
             ends_on=ends_on,
             confidence=row["confidence"],
             last_check_in_at=row["last_check_in_at"],
-            created_at=row["created_at"],
             now=now,
             stale_days=stale_days,
         )
     )
 
 
-# `severity_sql`'s values: the index of the status in this list (needing attention first, worst first).
-BY_SEVERITY = (rules.OFF_TRACK, rules.AT_RISK, rules.STALE, rules.ON_TRACK)
+# `severity_sql`'s values: the index of the status in this list (needing attention first, worst first;
+# a goal with no status yet last: nothing checked in is no news, good or bad).
+BY_SEVERITY = (rules.OFF_TRACK, rules.AT_RISK, rules.STALE, rules.ON_TRACK, rules.NO_STATUS)
 
 
 def severity_sql(cycle, now, stale_days: int, alias: str = "g") -> tuple[str, list]:
@@ -64,14 +64,12 @@ def severity_sql(cycle, now, stale_days: int, alias: str = "g") -> tuple[str, li
     progress = f"(CASE WHEN {value} < 0 THEN 0.0 WHEN {value} > 1 THEN 1.0 ELSE {value} END)"  # clamped
     expected = rules.expected_progress(cycle.starts_on, cycle.ends_on, today)
     severity = BY_SEVERITY.index
-    whens, params = [], []
+    whens, params = [f"WHEN {alias}.last_check_in_at IS NULL THEN {severity(rules.NO_STATUS)}"], []
     if cycle.starts_on <= today <= cycle.ends_on:
-        began = db_time(datetime.combine(cycle.starts_on, time.min, now.tzinfo))
         whens.append(
-            f"WHEN {alias}.progress < 1.0 AND COALESCE({alias}.last_check_in_at, CASE WHEN"
-            f" {alias}.created_at > %s THEN {alias}.created_at ELSE %s END) < %s THEN {severity(rules.STALE)}"
+            f"WHEN {alias}.progress < 1.0 AND {alias}.last_check_in_at < %s THEN {severity(rules.STALE)}"
         )
-        params += [began, began, db_time(now - timedelta(days=stale_days))]
+        params.append(db_time(now - timedelta(days=stale_days)))
     for status, gap, confidence in (
         (rules.OFF_TRACK, rules.OFF_TRACK_GAP, rules.OFF_TRACK_CONFIDENCE),
         (rules.AT_RISK, rules.AT_RISK_GAP, rules.AT_RISK_CONFIDENCE),

@@ -6,6 +6,15 @@ from datetime import date, datetime, timedelta
 
 INCREASE, DECREASE, RANGE, MILESTONE = "increase", "decrease", "range", "milestone"
 ON_TRACK, AT_RISK, OFF_TRACK, STALE = "on_track", "at_risk", "off_track", "stale"
+NO_STATUS = "none"  # nothing checked in yet: neither good nor bad news
+STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, STALE, NO_STATUS)
+STATUS_LABELS = {
+    ON_TRACK: "On track",
+    AT_RISK: "At risk",
+    OFF_TRACK: "Off track",
+    STALE: "Stale",
+    NO_STATUS: "No status yet",
+}
 STATUS_ORDER = [ON_TRACK, AT_RISK, OFF_TRACK]  # worse to the right
 
 # How far progress may trail the time elapsed before a goal is at risk / off track.
@@ -80,22 +89,29 @@ class StatusInputs:
     starts_on: date
     ends_on: date
     confidence: int | None  # the latest confidence, None when never checked in
-    last_check_in_at: datetime | None
-    created_at: datetime
+    last_check_in_at: datetime | None  # the latest check-in on it or below it, None when none yet
     now: datetime
     stale_days: int = 14
 
 
 def status(inputs: StatusInputs) -> str:
-    """On track, at risk, off track, or stale (nothing checked in for `stale_days` in a running cycle)."""
+    """No status yet, on track, at risk, off track, or stale.
+
+    No status yet (NO_STATUS): nothing has been checked in yet, neither on the goal's own key results nor
+    on any goal below it; a goal without key results and without a child that has a status has none
+    either. Its stored `last_check_in_at` (the latest check-in of its key results and children, rolled
+    up) is then empty, and that is the whole test: progress or confidence set without a check-in (an
+    imported current value) does not give a status, and time alone never does.
+    Stale (STALE): it had check-ins, then none for `stale_days` while its cycle runs and it is not done.
+    Otherwise the worse of what its progress says against the time elapsed and what its confidence says.
+    """
+    if inputs.last_check_in_at is None:
+        return NO_STATUS
     today = inputs.now.date()
     running = inputs.starts_on <= today <= inputs.ends_on
-    if running and clamp(inputs.progress) < 1.0:
-        since = inputs.last_check_in_at or max(
-            inputs.created_at, datetime.combine(inputs.starts_on, datetime.min.time(), inputs.now.tzinfo)
-        )
-        if inputs.now - since > timedelta(days=inputs.stale_days):
-            return STALE
+    quiet = inputs.now - inputs.last_check_in_at > timedelta(days=inputs.stale_days)
+    if running and clamp(inputs.progress) < 1.0 and quiet:
+        return STALE
     gap = expected_progress(inputs.starts_on, inputs.ends_on, today) - clamp(inputs.progress)
     by_progress = ON_TRACK if gap <= AT_RISK_GAP else AT_RISK if gap <= OFF_TRACK_GAP else OFF_TRACK
     by_confidence = ON_TRACK
@@ -118,7 +134,12 @@ def validate_key_result(kind: str, start, target, target_max) -> dict[str, str]:
         errors["target"] = "A key result needs a target."
     if errors:
         return errors
-    if kind == INCREASE and target < start:
+    if kind in (INCREASE, DECREASE) and target == start:
+        errors["target"] = (
+            f"The target equals the start ({start:g}): there is nothing to {kind}. "
+            "Set a target above the start to increase, below it to decrease, or use a milestone."
+        )
+    elif kind == INCREASE and target < start:
         errors["target"] = f"To increase, the target must be above the start ({start:g})."
     elif kind == DECREASE and target > start:
         errors["target"] = f"To decrease, the target must be below the start ({start:g})."
@@ -128,6 +149,25 @@ def validate_key_result(kind: str, start, target, target_max) -> dict[str, str]:
         elif target_max < target:
             errors["target_max"] = "The upper bound must not be below the lower bound (target)."
     return errors
+
+
+def quarter_of(day: date) -> tuple[str, date, date]:
+    """The calendar quarter holding `day`: its name ("Q1 2027"), first and last day."""
+    quarter = (day.month - 1) // 3
+    starts_on = date(day.year, 3 * quarter + 1, 1)
+    after = date(day.year + 1, 1, 1) if quarter == 3 else date(day.year, 3 * quarter + 4, 1)
+    return f"Q{quarter + 1} {day.year}", starts_on, after - timedelta(days=1)
+
+
+def free_quarter(day: date, taken: Iterable[str]) -> tuple[str, date, date]:
+    """The quarter holding `day`, or the first one after it whose name is not `taken` (case aside)."""
+    taken = {name.lower() for name in taken}
+    for _ in range(8):
+        name, starts_on, ends_on = quarter_of(day)
+        if name.lower() not in taken:
+            break
+        day = ends_on + timedelta(days=1)
+    return name, starts_on, ends_on
 
 
 def would_create_cycle(goal_id: int, new_parent_id: int | None, parent_of: dict[int, int | None]) -> bool:

@@ -13,10 +13,10 @@ from charter.core.schemas import ErrorOut, InSchema
 
 from . import rules
 
-Status = Literal["on_track", "at_risk", "off_track", "stale"]
+Status = Literal["on_track", "at_risk", "off_track", "stale", "none"]
 CycleState = Literal["planning", "active", "reviewing", "closed"]
 KeyResultKind = Literal["increase", "decrease", "range", "milestone"]
-assert set(Status.__args__) == {rules.ON_TRACK, rules.AT_RISK, rules.OFF_TRACK, rules.STALE}
+assert set(Status.__args__) == set(rules.STATUSES)
 
 # ---- cycles ---------------------------------------------------------------------------------------
 

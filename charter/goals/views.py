@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from django.contrib import messages
+from django.forms import MultipleChoiceField
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -14,15 +15,11 @@ from charter.core.http import call_with_form, requires
 from charter.organizations.selectors import member_users, person_picker, team_list, team_picker
 
 from . import detail_html, list_html, map_html, rules, selectors, services
-from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm
+from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm, NewCycleForm
 from .map_html import MapRenderer
+from .models import Cycle
 
-STATUS_CHOICES = [
-    (rules.ON_TRACK, "On track"),
-    (rules.AT_RISK, "At risk"),
-    (rules.OFF_TRACK, "Off track"),
-    (rules.STALE, "Stale"),
-]
+STATUS_CHOICES = list(rules.STATUS_LABELS.items())
 
 
 def _int(params, name) -> int | None:
@@ -221,9 +218,44 @@ def _goal_form(request, data=None, initial=None, goal=None):
     return form.live(request.path)
 
 
-def _render_goal_form(request, form, goal=None, status=200):
+def _render_goal_form(request, form, goal=None, status=200, new_cycle=None):
     context = {"form": form, "goal": goal, "intent_help": INTENT_HELP}
+    if goal is None:
+        # No open cycle: the form offers to make one in place (when the person may), keeping the goal.
+        cycles = list(selectors.cycle_list(actor=request.actor))
+        if not any(c.state != Cycle.State.CLOSED for c in cycles):
+            context["no_open_cycle"] = True
+            context["has_cycles"] = bool(cycles)
+            if request.actor.can("cycle.manage"):
+                context["new_cycle"] = new_cycle or NewCycleForm(cycles=cycles)
     return render(request, "goals/goal_form.html", context, status=status)
+
+
+def _typed(data) -> dict:
+    """What was typed in the goal form, as initial values (a list for a multiple choice)."""
+    return {
+        name: data.getlist(name) if isinstance(field, MultipleChoiceField) else data.get(name)
+        for name, field in GoalForm.base_fields.items()
+        if name in data
+    }
+
+
+def _goal_form_new_cycle(request):
+    """The goal form's "Create this cycle": make the cycle, then show the goal form again with everything
+    typed kept (not yet checked: it was not saved) and the new cycle chosen."""
+    actor = request.actor
+    new_cycle = NewCycleForm(request.POST, cycles=selectors.cycle_list(actor=actor))
+    cycle = new_cycle.is_valid() and call_with_form(
+        new_cycle, services.cycle_create, actor=actor, state=Cycle.State.ACTIVE, **new_cycle.cleaned_data
+    )
+    initial = _typed(request.POST)
+    if not cycle:
+        return _render_goal_form(
+            request, _goal_form(request, initial=initial), status=422, new_cycle=new_cycle
+        )
+    messages.success(request, f"Cycle “{cycle.name}” created. Your goal is below, in it: finish and save it.")
+    initial["cycle_id"] = cycle.pk
+    return _render_goal_form(request, _goal_form(request, initial=initial))
 
 
 def _editable(actor, goal):
@@ -250,6 +282,8 @@ def goal_create(request):
         current = selectors.cycle_current(actor=actor)
         initial["cycle_id"] = current and current.pk
         return _render_goal_form(request, _goal_form(request, initial=initial))
+    if "create_cycle" in request.POST and not _validating(request):
+        return _goal_form_new_cycle(request)
     form = _goal_form(request, request.POST)
     if form.is_valid() and not _validating(request):
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}

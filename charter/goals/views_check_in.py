@@ -15,10 +15,12 @@ from .forms import CONFIDENCE_HELP, CheckInForm
 
 
 def _check_in_initial(kr) -> dict:
-    """A row's starting values, so that an unchanged week is one Enter away."""
+    """A row's starting values, so that an unchanged week is one Enter away: the current value and the
+    last confidence given. A first check-in's confidence starts empty: saving it without one is refused
+    beside the field, never a made-up middle value (one that could mark the goal at risk unasked)."""
     current = kr.current if kr.current is not None else kr.start
     value = f"{current:g}" if current is not None else ""
-    return {"value": value, "confidence": 5 if kr.confidence is None else kr.confidence}
+    return {"value": value, "confidence": "" if kr.confidence is None else str(kr.confidence)}
 
 
 def _check_in_row(kr, form=None, saved=False) -> dict:

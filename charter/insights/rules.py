@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from statistics import median
 
-ON_TRACK, AT_RISK, OFF_TRACK, STALE = "on_track", "at_risk", "off_track", "stale"
-STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, STALE)
+ON_TRACK, AT_RISK, OFF_TRACK, STALE, NO_STATUS = "on_track", "at_risk", "off_track", "stale", "none"
+STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, STALE, NO_STATUS)
+STATUS_WORDS = {NO_STATUS: "no status yet"}
 
 # Reference values the innovation factor is scored against (100 = at or above the reference).
 IDEAS_PER_MEMBER_REFERENCE = 1.0  # one idea per member per cycle
@@ -123,10 +124,12 @@ def status_distribution(statuses: list[str]) -> Figure:
         "status_distribution",
         "Goals on track",
         _pct(_share(counts[ON_TRACK], len(statuses))),
-        "Goals of the cycle by status (on track, at risk, off track, stale); the figure is the share "
-        "on track.",
+        "Goals of the cycle by status (on track, at risk, off track, stale, no status yet: nothing "
+        "checked in); the figure is the share on track.",
         "%",
-        ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items()),
+        ", ".join(
+            f"{n} {'no status yet' if s == NO_STATUS else s.replace('_', ' ')}" for s, n in counts.items()
+        ),
         counts,
     )
 

@@ -108,7 +108,7 @@ def valid_until(cycle, goals: list, stale_days: int, now: datetime) -> datetime 
     """When time alone changes the figures; None once the cycle is over (by the local and the UTC date).
 
     Until then: the next midnight (a new week of participation, expected progress), and the moments the
-    cycle's unfinished goals go stale, by the same `since` as `goals.rules.status`.
+    cycle's unfinished goals that had a check-in go stale, as `goals.rules.status` says.
     """
     local_today, utc_today = timezone.localdate(now), now.astimezone(UTC).date()
     if cycle.ends_on < min(local_today, utc_today):
@@ -118,9 +118,7 @@ def valid_until(cycle, goals: list, stale_days: int, now: datetime) -> datetime 
         datetime.combine(utc_today + timedelta(days=1), time.min, UTC),
     ]
     if cycle.starts_on <= utc_today <= cycle.ends_on:
-        start = datetime.combine(cycle.starts_on, time.min, UTC)
-        for goal in goals:
-            if clamp(goal.progress) < 1.0:
-                since = goal.last_check_in_at or max(goal.created_at, start)
-                moments.append(since + timedelta(days=stale_days))
+        for goal in goals:  # a goal never checked in has no status yet, whatever the time
+            if clamp(goal.progress) < 1.0 and goal.last_check_in_at is not None:
+                moments.append(goal.last_check_in_at + timedelta(days=stale_days))
     return min(m for m in moments if m >= now)

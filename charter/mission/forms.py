@@ -1,15 +1,22 @@
-"""The mission form: statement, vision, a required reason, and the values as name/meaning rows."""
+"""The mission form: statement, vision, a reason (required once a mission exists), and the values as
+name/meaning rows that can be added and removed."""
 
 from django import forms
 
+from charter.core.forms import CharterMessages
 from charter.organizations.forms import StyledForm
 
+from .services import REASON_NEEDED
 
-class MissionForm(StyledForm):
+
+class MissionForm(CharterMessages, StyledForm):
+    subject = "mission"
+
     statement = forms.CharField(
         label="Mission",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why the organization exists and for whom, in one or two sentences.",
+        error_messages={"required": "The mission needs a statement: why the organization exists."},
     )
     vision = forms.CharField(
         required=False,
@@ -23,8 +30,20 @@ class MissionForm(StyledForm):
         help_text="Kept with the revision, so that everyone can see why the mission changed.",
     )
 
+    def __init__(self, *args, first: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        if first:
+            reason.help_text = "Not needed for the first version; every later change asks why."
+        else:  # marked required; the service says what is missing
+            reason.required = True
+            reason.error_messages["required"] = REASON_NEEDED
+            reason.help_text = "Required: " + reason.help_text[0].lower() + reason.help_text[1:]
 
-class ValueForm(StyledForm):
+
+class ValueForm(CharterMessages, StyledForm):
+    subject = "value"
+
     name = forms.CharField(
         required=False, max_length=80, widget=forms.TextInput(attrs={"placeholder": "e.g. Customers first"})
     )
@@ -37,5 +56,6 @@ class ValueForm(StyledForm):
     )
 
 
-# Three empty rows beyond the existing values; the service skips rows left empty.
-ValueFormSet = forms.formset_factory(ValueForm, extra=3, max_num=20)
+# Three empty rows beyond the existing values (without script; "Add a value" adds more), each with a
+# "Remove" box; the service skips rows left empty.
+ValueFormSet = forms.formset_factory(ValueForm, extra=3, max_num=20, can_delete=True)

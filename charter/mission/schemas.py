@@ -24,4 +24,6 @@ class MissionIn(InSchema):
     statement: str
     vision: str = ""
     values: list[ValueSchema] = []
-    reason: str = Field(description="Why the mission changes; kept with the revision.")
+    reason: str = Field(
+        "", description="Why the mission changes; kept with the revision. Required once a mission exists."
+    )

@@ -27,14 +27,15 @@ def _clean_values(values: list[dict]) -> tuple[list[dict], list[str]]:
     return cleaned, errors
 
 
+REASON_NEEDED = "Say why the mission changes; the reason is kept with the revision."
+
+
 def mission_update(*, actor: Actor, statement: str, vision: str, values: list[dict], reason: str) -> Mission:
     actor.require("mission.edit")
     cleaned, value_errors = _clean_values(values)
     errors = {}
     if not statement.strip():
         errors["statement"] = ["The mission needs a statement: why the organization exists."]
-    if not reason.strip():
-        errors["reason"] = ["Say why the mission changes; the reason is kept with the revision."]
     if value_errors:
         errors["values"] = value_errors
     if errors:
@@ -45,6 +46,9 @@ def mission_update(*, actor: Actor, statement: str, vision: str, values: list[di
             .select_for_update()
             .get_or_create(organization=actor.organization)
         )
+        # A change says why; the first version needs no reason (there is nothing it changes).
+        if mission.is_defined and not reason.strip():
+            raise ValidationError("The mission was not saved.", errors={"reason": [REASON_NEEDED]})
         new = {"statement": statement.strip(), "vision": vision.strip(), "values": cleaned}
         if all(getattr(mission, k) == v for k, v in new.items()):
             return mission

@@ -22,11 +22,17 @@ def mission(request):
 def mission_edit(request):
     current = selectors.mission_get(actor=request.actor)
     form = MissionForm(
-        request.POST or None, initial={"statement": current.statement, "vision": current.vision}
+        request.POST or None,
+        initial={"statement": current.statement, "vision": current.vision},
+        first=not current.is_defined,
     )
     values = ValueFormSet(request.POST or None, initial=current.values, prefix="values")
     if request.method == "POST" and form.is_valid() and values.is_valid():
-        rows = [row for row in values.cleaned_data if row]
+        rows = [
+            {"name": row["name"], "meaning": row["meaning"]}
+            for row in values.cleaned_data
+            if row and not row.get("DELETE")
+        ]
         saved = call_with_form(
             form, services.mission_update, actor=request.actor, values=rows, **form.cleaned_data
         )
@@ -34,7 +40,8 @@ def mission_edit(request):
             messages.success(request, _saved_message(saved, current))
             return redirect("mission")
     status = 422 if request.method == "POST" else 200
-    return render(request, "mission/mission_form.html", {"form": form, "values": values}, status=status)
+    context = {"form": form, "values": values, "first": not current.is_defined}
+    return render(request, "mission/mission_form.html", context, status=status)
 
 
 def _saved_message(saved, before) -> str:

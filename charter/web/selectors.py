@@ -3,26 +3,27 @@
 from datetime import timedelta
 from functools import cache
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.compiled import prepared_cursor
 from charter.core.rows import field_reader
 from charter.goals import rules
-from charter.goals.models import Cycle, Goal, KeyResult
+from charter.goals.models import CheckIn, Cycle, Goal, KeyResult
 from charter.goals.rows import BY_SEVERITY, severity_sql
 from charter.goals.selectors import (
     chain_condition,
-    check_in_list,
     cycle_current,
     goal_list,
     mission_and_cycles,
 )
 from charter.mission.selectors import mission_get
-from charter.organizations.models import Team, TeamMembership, User
-from charter.organizations.selectors import team_get, team_list
+from charter.organizations.models import Membership, Team, TeamMembership, User
+from charter.organizations.selectors import team_get
 
 # A key result waits for its owner's check-in after this long: check-ins are weekly.
 CHECK_IN_DUE_DAYS = 7
@@ -42,16 +43,22 @@ def home_overview(*, actor: Actor) -> dict:
     rows = _home_goal_rows(actor, cycle) if cycle else []
     by_id = {g["id"]: g for g in rows}
     user_id, team_ids = actor.user_id, actor.team_ids  # a property: read once, not once per goal
-    mine = [g for g in rows if g["shown"] and (g["owner_id"] == user_id or g["team_id"] in team_ids)]
+    # Hers: she is accountable for it or owns one of its key results (what the check-in page asks of her);
+    # her teams' other goals are listed apart.
+    mine = [g for g in rows if g["shown"] and (g["owner_id"] == user_id or g["krs_mine"])]
+    mine_ids = {g["id"] for g in mine}
+    teams = [g for g in rows if g["shown"] and g["team_id"] in team_ids and g["id"] not in mine_ids]
+    shown = mine_ids | {g["id"] for g in teams}
     attention = sorted((g for g in rows if g["urgent"]), key=lambda g: g["severity"])  # stable: by title
     return {
         "mission": mission,
         "cycle": cycle,
         "my_goals": mine,
+        "team_goals": teams,
         "waiting": _waiting_key_results(actor, cycle),
         "attention": attention,
         "attention_count": attention[0]["attention_count"] if attention else 0,
-        "chains": [{"goal": g, "ancestors": goal_chain(g, by_id)} for g in mine],
+        "chains": [{"goal": g, "ancestors": goal_chain(g, by_id)} for g in rows if g["id"] in shown],
     }
 
 
@@ -66,7 +73,10 @@ _NEEDS_ATTENTION = BY_SEVERITY.index(rules.ON_TRACK)  # severities below this on
 def _home_rows_query(vendor: str):
     """The SQL of `_home_goal_rows` (with a slot for the status CASE) and the goal columns' readers."""
     q = connection.ops.quote_name
-    goal, team, user, membership = (q(m._meta.db_table) for m in (Goal, Team, User, TeamMembership))
+    goal, team, user, membership, kr = (
+        q(m._meta.db_table) for m in (Goal, Team, User, TeamMembership, KeyResult)
+    )
+    krs_mine = f"SELECT k.goal_id FROM {kr} k WHERE k.organization_id = %s AND k.owner_id = %s"
     g_cols = ", ".join(f"g.{q(c)}" for c in _HOME_COLUMNS)
     # The names come from subqueries, read for the rows shown only (a join made PostgreSQL hash every
     # person of the organization).
@@ -81,13 +91,15 @@ def _home_rows_query(vendor: str):
         f" urgent AS (SELECT id FROM s WHERE severity < {_NEEDS_ATTENTION}"
         f" ORDER BY severity, title, id LIMIT {ATTENTION_SHOWN})"
         f" SELECT g.*, {names}, g.id IN (SELECT id FROM urgent),"
-        f" (SELECT COUNT(*) FROM s WHERE severity < {_NEEDS_ATTENTION})"
-        " FROM s g WHERE g.id IN (SELECT id FROM urgent) OR g.owner_id = %s OR g.team_id IN"
-        f" (SELECT m.team_id FROM {membership} m WHERE m.organization_id = %s AND m.user_id = %s)"
+        f" (SELECT COUNT(*) FROM s WHERE severity < {_NEEDS_ATTENTION}), g.id IN ({krs_mine})"
+        f" FROM s g WHERE g.id IN (SELECT id FROM urgent) OR g.owner_id = %s OR g.id IN ({krs_mine})"
+        f" OR g.team_id IN (SELECT m.team_id FROM {membership} m"
+        " WHERE m.organization_id = %s AND m.user_id = %s)"
         " ORDER BY g.title, g.id"
     )
     above = (
-        f"SELECT {g_cols}, NULL, {names}, NULL, NULL FROM {goal} g WHERE g.organization_id = %s AND {{chain}}"
+        f"SELECT {g_cols}, NULL, {names}, NULL, NULL, NULL FROM {goal} g"
+        " WHERE g.organization_id = %s AND {chain}"
     )
     return in_cycle, above, [field_reader(Goal._meta.get_field(c)) for c in _HOME_COLUMNS]
 
@@ -104,7 +116,8 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
     org_id, user_id = actor.organization_id, actor.user_id
     with prepared_cursor(connection) as cursor:
         cursor.execute(
-            in_cycle.format(severity=severity), [*params, org_id, cycle.pk, user_id, org_id, user_id]
+            in_cycle.format(severity=severity),
+            [*params, org_id, cycle.pk, org_id, user_id, user_id, org_id, user_id, org_id, user_id],
         )
         found = cursor.fetchall()
         shown = {values[0] for values in found}
@@ -117,7 +130,7 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
     n, rows = len(_HOME_COLUMNS), []
     for values in found:
         row = {c: read(v) for c, read, v in zip(_HOME_COLUMNS, readers, values[:n], strict=True)}
-        severity, team_name, team_parent_id, owner_name, urgent, count = values[n:]
+        severity, team_name, team_parent_id, owner_name, urgent, count, krs_mine = values[n:]
         row.update(
             pk=row["id"],
             team_name=team_name,
@@ -125,6 +138,7 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
             owner_name=owner_name,  # `str(User)`: the full name, else the email
             shown=severity is not None,  # else a goal above those shown
             urgent=bool(urgent),
+            krs_mine=bool(krs_mine),  # she owns one of its key results
         )
         if severity is not None:
             row.update(status=BY_SEVERITY[severity], severity=severity, attention_count=count)
@@ -167,17 +181,58 @@ def team_overview(*, actor: Actor, team_id: int) -> dict:
     return {"team": team, "cycle": cycle, "goals": goals}
 
 
+GUIDE_STEPS = ("mission", "goal", "key_result", "team", "check_in")
+
+
+def _invite_url() -> str:
+    """Where to invite people: the invitations page when this installation has one, else adding a person."""
+    for name in ("invitation_create", "invitation_list"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse("person_create")
+
+
+def _pending_invitations(org) -> bool:
+    """Whether someone has been invited and not yet answered: read only where this installation has
+    invitations (`organizations.Invitation`); without them the team step counts members only."""
+    try:
+        invitation = apps.get_model("organizations", "Invitation")
+    except LookupError:
+        return False
+    pending = invitation.objects.for_org(org).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return pending.filter(expires_at__gt=timezone.now()).exists()
+
+
 def guide_steps(*, actor: Actor) -> dict:
-    """The four first-run steps, each done or not from the organization's real data."""
+    """The first-run steps, in order, each done or not from the organization's real data (a few EXISTS):
+    a mission statement; a goal with intent (purpose and end state); a key result; the team (at least two
+    active members, or a pending invitation where this installation has invitations); a check-in. Each
+    step links to where it is done; the key-result step to the first goal with intent that has none yet."""
+    org = actor.organization
     mission = mission_get(actor=actor)
-    goals = goal_list(actor=actor, with_key_results=True)
-    strategic = [g for g in goals if g.level == "strategic" and g.has_intent and g.key_results.all()]
-    teams = [t for t in team_list(actor=actor) if t.member_count]
-    checked_in = bool(list(check_in_list(actor=actor, limit=1)))
+    goals = Goal.objects.for_org(org)
+    with_intent = goals.exclude(purpose__regex=r"^\s*$").exclude(end_state__regex=r"^\s*$")
+    first_goal = with_intent.order_by("created_at", "id").only("id", "title").first()
+    needs_krs = with_intent.filter(key_results__isnull=True).order_by("created_at", "id").only("id", "title")
+    needs_krs = needs_krs.first()
+    has_kr = KeyResult.objects.for_org(org).exists()
+    members = Membership.objects.for_org(org).filter(is_active=True, user__is_active=True).count()
+    invited = members < 2 and _pending_invitations(org)
+    checked_in = CheckIn.objects.for_org(org).exists()
+    kr_goal = needs_krs or first_goal
     steps = [
-        {"key": "mission", "done": mission.is_defined and bool(mission.values)},
-        {"key": "goal", "done": bool(strategic), "goal": strategic[0] if strategic else None},
-        {"key": "team", "done": bool(teams), "team": teams[0] if teams else None},
-        {"key": "check_in", "done": checked_in},
+        {"key": "mission", "done": mission.is_defined, "url": reverse("mission_edit")},
+        {"key": "goal", "done": first_goal is not None, "goal": first_goal, "url": reverse("goal_create")},
+        {
+            "key": "key_result",
+            "done": has_kr,
+            "goal": kr_goal,
+            "url": reverse("key_result_create", args=[kr_goal.pk]) if kr_goal else reverse("goal_create"),
+        },
+        {"key": "team", "done": members >= 2 or invited, "members": members, "url": _invite_url()},
+        {"key": "check_in", "done": checked_in, "url": reverse("check_in_week")},
     ]
-    return {"mission": mission, "steps": steps, "done": sum(s["done"] for s in steps)}
+    done = sum(s["done"] for s in steps)
+    return {"mission": mission, "steps": steps, "done": done, "total": len(steps)}

@@ -211,3 +211,15 @@ def test_mcp_and_rest_give_the_same_results(world, client):
 
 def _without(data: dict, *keys) -> dict:
     return {k: v for k, v in data.items() if k not in keys}
+
+
+def test_no_status_until_a_first_check_in_and_no_tool_writes_a_key_results_numbers(world):
+    """The key-result rule (an increase or decrease whose target equals its start is refused) lives in the
+    goals service; MCP has no tool that creates or edits a key result, so an agent cannot get around it.
+    A goal never checked in reads "none" (no status yet) until the agent's first check-in."""
+    assert not {name for name in TOOLS if "key_result" in name and not name.startswith(("get", "list"))}
+    assert ok(world["token"], "get_goal", goal_id=world["goal_id"])["status"] == "none"
+    brief = ok(world["token"], "get_mission_brief", goal_id=world["goal_id"])
+    assert "no status yet" in brief
+    ok(world["token"], "record_check_in", key_result_id=world["key_result_id"], value=40, confidence=7)
+    assert ok(world["token"], "get_goal", goal_id=world["goal_id"])["status"] != "none"

@@ -1,7 +1,9 @@
 """The goals API: cycles, goals, key results, check-ins and the alignment tree."""
 
 import pytest
+from django.utils import timezone
 
+from charter.goals import rules
 from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person, make_team
@@ -18,7 +20,8 @@ def test_cycle_list_and_create(client, cycle):
     created = client.post("/cycles", {"name": "2027 Q1", "starts_on": "2027-01-01", "ends_on": "2027-03-31"})
     assert created.status_code == 201
     assert created.json()["state"] == "planning"
-    assert {c["name"] for c in client.get("/cycles").json()["items"]} == {"2026 Q4", "2027 Q1"}
+    first = rules.quarter_of(timezone.localdate())[0]  # the organization's first cycle, made with it
+    assert {c["name"] for c in client.get("/cycles").json()["items"]} == {first, "2026 Q4", "2027 Q1"}
     assert client.get(f"/cycles/{cycle.pk}").json()["name"] == "2026 Q4"
 
 
@@ -54,7 +57,7 @@ def test_goal_create_and_get(client, owner, cycle):
         "Channels",
     )
     assert body["has_intent"] and body["owner_id"] == owner.user_id and body["key_results"] == []
-    assert body["status"] in {"on_track", "at_risk", "off_track", "stale"} and body["progress"] == 0
+    assert body["status"] == "none" and body["progress"] == 0  # no check-in yet: no status yet
     assert client.get(f"/goals/{parent.pk}").json()["children_ids"] == [goal_id]
 
 
@@ -203,6 +206,26 @@ def test_key_result_without_a_target_names_target(client, owner, cycle):
     body = response.json()
     assert body["code"] == "validation_error" and list(body["errors"]) == ["target"]
     assert client.get(f"/goals/{goal.pk}/key-results").json()["count"] == 0
+
+
+def test_key_result_whose_target_equals_its_start_is_refused(client, owner, cycle):
+    goal = make_goal(owner, cycle)
+    for kind in ("increase", "decrease"):
+        response = client.post(
+            f"/goals/{goal.pk}/key-results", {"title": "Flat", "kind": kind, "start": 5, "target": 5}
+        )
+        assert response.status_code == 422
+        assert "equals the start" in response.json()["errors"]["target"][0]
+    kr = client.post(f"/goals/{goal.pk}/key-results", {"title": "NPS", "start": 5, "target": 9}).json()
+    patched = client.patch(f"/key-results/{kr['id']}", {"target": 5, "version": 1})
+    assert patched.status_code == 422 and list(patched.json()["errors"]) == ["target"]
+    assert client.get(f"/goals/{goal.pk}/key-results").json()["count"] == 1
+
+
+def test_goals_with_no_check_in_yet_filter_as_none(client, owner, cycle):
+    fresh = make_goal(owner, cycle, "Fresh")
+    assert [g["id"] for g in client.get("/goals", status="none").json()["items"]] == [fresh.pk]
+    assert client.get("/goals", status="on_track").json()["items"] == []
 
 
 def test_key_result_with_a_bad_kind_and_number_names_both(client, owner, cycle):

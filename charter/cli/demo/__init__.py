@@ -63,7 +63,8 @@ class DemoBuilder:
             owner, created = orgs.user_ensure(
                 email=OWNER_EMAIL, full_name=PEOPLE[0][0], password=OWNER_PASSWORD
             )
-            org, _ = orgs.organization_create(name=ORGANIZATION, owner=owner)
+            with goals.without_first_cycle():  # the demo brings its own cycles, the previous and current
+                org, _ = orgs.organization_create(name=ORGANIZATION, owner=owner)
             self.owner = actor_for(user=owner, organization=org, via="cli")
             mission_update(actor=self.owner, reason="Our first written mission.", **MISSION)
             self._teams()
@@ -182,7 +183,7 @@ class DemoBuilder:
 
     def _check_ins(self, kr, spec: dict, profile: str, starts_on, weeks: int):
         owner = spec["owner"]
-        last_week = STALE_AFTER_WEEK if profile == "stale" else weeks
+        last_week = STALE_AFTER_WEEK if profile == "stale" else weeks - 1 if spec.get("due") else weeks
         for week in range(1, last_week + 1):
             value, confidence, note = self._check_in(spec, profile, week, weeks, last_week)
             when = datetime.combine(starts_on + timedelta(weeks=week), time(9 + self.rng.randrange(8)), UTC)

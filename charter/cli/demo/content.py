@@ -118,8 +118,10 @@ PEOPLE = [
 ]
 
 
-def kr(title, kind, start=None, target=None, unit="", owner=None, target_max=None, weight=1.0):
+def kr(title, kind, start=None, target=None, unit="", owner=None, target_max=None, weight=1.0, due=False):
+    """A key result's spec; `due`: its owner skipped last week's check-in (it waits on the check-in page)."""
     return {
+        "due": due,
         "title": title,
         "kind": kind,
         "start": start,
@@ -154,7 +156,17 @@ STRATEGIC = [
                 110,
                 "%",
                 "sofia.alvarez@charter.local",
-            )
+            ),
+            # The demo login's own: due for this week's check-in, so her check-in page has its ritual.
+            kr(
+                "Grow clinics using Lumen daily from 60% to 85%",
+                "increase",
+                60,
+                85,
+                "%",
+                OWNER_EMAIL,
+                due=True,
+            ),
         ],
     },
     {
@@ -199,7 +211,17 @@ STRATEGIC = [
                 80,
                 "%",
                 "amara.nwosu@charter.local",
-            )
+            ),
+            kr(
+                "Hold clinic satisfaction after go-live at 8.5 or above",
+                "range",
+                7.2,
+                8.5,
+                "/10",
+                OWNER_EMAIL,
+                target_max=10,
+                due=True,
+            ),
         ],
     },
     {

@@ -53,8 +53,8 @@ def test_demo_has_what_it_promises(served):
     assert TeamMembership.objects.for_org(org).filter(is_lead=True).count() >= 6
     assert set(KeyResult.objects.for_org(org).values_list("kind", flat=True)) == set(KeyResult.Kind.values)
     assert not KeyResult.objects.for_org(org).filter(owner__isnull=True).exists()
-    cycles = {c.state for c in Cycle.objects.for_org(org)}
-    assert cycles == {"active", "closed"}
+    cycles = [c.state for c in Cycle.objects.for_org(org)]
+    assert sorted(cycles) == ["active", "closed"]  # its own two: no first cycle beside them
     current = (
         Goal.objects.for_org(org)
         .filter(cycle__state="active")
@@ -122,3 +122,28 @@ def test_demo_if_empty_leaves_an_existing_organization_alone(served):
     call_command("demo", "--if-empty", stdout=StringIO(), stderr=err)
     assert Organization.objects.count() == 1
     assert "not loaded" in err.getvalue()
+
+
+def test_the_demo_login_has_key_results_due_for_this_weeks_check_in(served):
+    """Her check-in page is not empty: she owns key results with no check-in for a week; and home's
+    "My goals" are the goals of those rows (plus those she is accountable for)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    org = Organization.objects.get()
+    client = Client()
+    assert client.login(username=OWNER_EMAIL, password=OWNER_PASSWORD)
+    rows = client.get(reverse("check_in_week")).context["rows"]
+    due = timezone.now() - timedelta(days=7)  # home's CHECK_IN_DUE_DAYS: check-ins are weekly
+    assert len(rows) >= 2 and all(r["kr"].last_check_in_at < due for r in rows)
+    home = client.get(reverse("home")).context
+    waiting = {kr.pk for kr in home["waiting"]}
+    assert {r["kr"].pk for r in rows} <= waiting
+    mine = {g["id"] for g in home["my_goals"]}
+    assert {r["kr"].goal_id for r in rows} <= mine
+    accountable = set(
+        Goal.objects.for_org(org)
+        .filter(owner__email=OWNER_EMAIL, cycle__state="active")
+        .values_list("id", flat=True)
+    )
+    assert mine == {r["kr"].goal_id for r in rows} | accountable

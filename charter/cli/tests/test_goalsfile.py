@@ -6,10 +6,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from charter.cli.demo.content import OWNER_EMAIL
 from charter.cli.goalsfile import GoalsFileError, parse_goals
-from charter.goals.models import Goal
+from charter.goals import rules
+from charter.goals.models import Cycle, Goal
 from charter.organizations.models import Organization
 from charter.organizations.tests.factories import make_org
 
@@ -161,6 +163,34 @@ def test_a_new_organization_is_not_left_behind_when_the_import_fails(db, tmp_pat
             "--owner",
             "new-owner@example.org",
         )
+    assert row_counts() == before
+
+
+def test_a_new_organization_takes_the_files_cycles_instead_of_its_first(db, tmp_path):
+    """A file that lists cycles brings the new organization's only cycles; without any (it has no goals
+    then) the organization keeps the first cycle every new one gets (the current quarter, active)."""
+    run("import", write(tmp_path, GOOD), "--new-organization", "Clinics", "--owner", "ana@example.org")
+    org = Organization.objects.get(name="Clinics")
+    assert list(Cycle.objects.for_org(org).values_list("name", flat=True)) == ["2026 Q1"]
+
+    people_only = "charter: 1\npeople:\n  - {email: bo@example.org, name: Bo Berg}\n"
+    run("import", write(tmp_path, people_only), "--new-organization", "Quarter", "--owner", "ana@example.org")
+    org = Organization.objects.get(name="Quarter")
+    first = Cycle.objects.for_org(org).get()
+    assert (first.name, first.state) == (rules.quarter_of(timezone.localdate())[0], "active")
+
+
+@pytest.mark.parametrize("kind", ["increase", "decrease"])
+def test_a_key_result_whose_target_equals_its_start_is_refused_on_import(owner, tmp_path, kind):
+    broken = GOOD.replace(
+        'kind: increase, unit: "%", start: 14, target: 22', f"kind: {kind}, start: 14, target: 14"
+    )
+    path = write(tmp_path, broken)
+    before = row_counts()
+    with pytest.raises(CommandError) as error:
+        run("import", path, "--organization", owner.organization.slug)
+    assert str(error.value).startswith(f"{path}:{line_of(broken, 'title: Trial to paid')}: ")
+    assert "target: The target equals the start (14)" in str(error.value)
     assert row_counts() == before
 
 

@@ -1,14 +1,22 @@
-"""Cycles: create and change the periods goals are pursued in."""
+"""Cycles: create and change the periods goals are pursued in; a new organization's first cycle."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.errors import NotFound, ValidationError
 
+from .. import rules
 from ..models import Cycle
+
+# While set (`without_first_cycle`), a new organization gets no cycle of its own: its creator brings them.
+_skip_first_cycle: ContextVar[bool] = ContextVar("skip_first_cycle", default=False)
 
 
 def _cycle_errors(actor: Actor, name: str, starts_on: date, ends_on: date, state: str, exclude: int | None):
@@ -66,3 +74,25 @@ def cycle_update(
             cycle.save()
             audit(actor, "cycle.update", cycle, changes)
     return cycle
+
+
+@contextmanager
+def without_first_cycle() -> Iterator[None]:
+    """Organizations created inside get no first cycle: for a creator that brings its own cycles (the
+    demo, a goals file that lists cycles), so they are the organization's only ones."""
+    token = _skip_first_cycle.set(True)
+    try:
+        yield
+    finally:
+        _skip_first_cycle.reset(token)
+
+
+def on_organization_created(*, organization, actor: Actor, **_) -> Cycle | None:
+    """Every new organization starts with the current quarter as an active cycle (named as "Q1 2027"),
+    so its first goal has a cycle to go in; subscribed to "organization.created"."""
+    if _skip_first_cycle.get():
+        return None
+    name, starts_on, ends_on = rules.quarter_of(timezone.localdate())
+    return cycle_create(
+        actor=actor, name=name, starts_on=starts_on, ends_on=ends_on, state=Cycle.State.ACTIVE
+    )

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from charter.goals.models import Cycle
 from charter.goals.services import cycle_create, goal_create, key_result_create
 
 _seq = itertools.count(1)
@@ -19,6 +20,12 @@ def make_cycle(actor, name=None, days_before=30, days_after=60, state="active"):
         ends_on=today + timedelta(days=days_after),
         state=state,
     )
+
+
+def drop_cycles(actor):
+    """Remove the organization's cycles (its first, made when it was created): for a test of an
+    organization without any."""
+    Cycle.objects.for_org(actor.organization).delete()
 
 
 def make_goal(actor, cycle, title=None, **kwargs):

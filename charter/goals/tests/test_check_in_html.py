@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from charter.goals.check_in_html import check_in_row
-from charter.goals.forms import CONFIDENCE_HELP, CheckInForm
+from charter.goals.forms import CONFIDENCE_HELP, CONFIDENCE_RULE, CheckInForm
 from charter.goals.models import Cycle, Goal, KeyResult
 from charter.goals.views_check_in import _check_in_row
 
@@ -46,6 +46,7 @@ ROW = Template(
         <label class="form-label small mb-1" for="kr{{ row.kr.pk }}_confidence" title="{{ confidence_help }}">Confidence</label>
         {% if form %}{{ form.confidence }}{% else %}<input type="number" name="confidence" value="{{ row.initial.confidence }}" min="0" max="10" class="form-control" required aria-describedby="kr{{ row.kr.pk }}_confidence_helptext" id="kr{{ row.kr.pk }}_confidence">{% endif %}
         {% if form.confidence.errors %}<div class="invalid-feedback d-block" id="{{ form.confidence.auto_id }}_error" role="alert">{{ form.confidence.errors|join:" " }}</div>{% endif %}
+        <div class="form-hint small mt-1" id="kr{{ row.kr.pk }}_confidence_helptext">{{ confidence_rule }}</div>
       </div>
       <div class="col-5 col-lg-3">
         <label class="form-label small mb-1" for="kr{{ row.kr.pk }}_note">Note</label>
@@ -107,7 +108,14 @@ def test_the_rows_are_the_templates():
     for row in rows:
         request.META.pop("CSRF_COOKIE", None)
         expected = ROW.render(
-            Context({"row": row, "confidence_help": CONFIDENCE_HELP, "csrf_token": "TOKEN"})
+            Context(
+                {
+                    "row": row,
+                    "confidence_help": CONFIDENCE_HELP,
+                    "confidence_rule": CONFIDENCE_RULE,
+                    "csrf_token": "TOKEN",
+                }
+            )
         )
         drawn = check_in_row(request, row)
         drawn = re.sub(

@@ -116,7 +116,6 @@ def inputs(**kw):
         "ends_on": date(2026, 8, 1),
         "confidence": 8,
         "last_check_in_at": NOW - timedelta(days=2),
-        "created_at": NOW - timedelta(days=60),
         "now": NOW,
     }
     return rules.StatusInputs(**{**base, **kw})
@@ -138,16 +137,31 @@ def test_status_takes_the_worse_of_progress_and_confidence():
 def test_stale_after_the_configured_days_without_check_in():
     assert rules.status(inputs(last_check_in_at=NOW - timedelta(days=15))) == rules.STALE
     assert rules.status(inputs(last_check_in_at=NOW - timedelta(days=15), stale_days=30)) == rules.ON_TRACK
-    never = inputs(last_check_in_at=None, created_at=NOW - timedelta(days=20))
-    assert rules.status(never) == rules.STALE
+    never = inputs(last_check_in_at=None)  # never checked in: no status, not stale
+    assert rules.status(never) == rules.NO_STATUS
+
+
+def test_no_status_yet_until_a_first_check_in():
+    """Progress, confidence and time say nothing before a first check-in (an imported current value,
+    a cycle long over); the first check-in gives the goal the status its numbers say."""
+    for kw in (
+        {},
+        {"progress": 0.0},
+        {"progress": 1.0},
+        {"confidence": 2},
+        {"now": NOW + timedelta(days=300)},
+    ):
+        assert rules.status(inputs(last_check_in_at=None, **kw)) == rules.NO_STATUS
+    assert rules.status(inputs(progress=0.0, confidence=None, last_check_in_at=NOW)) == rules.OFF_TRACK
+    assert rules.STATUS_LABELS[rules.NO_STATUS] == "No status yet"
 
 
 def test_cycle_not_begun_and_over():
-    not_begun = inputs(
-        starts_on=date(2026, 7, 1), ends_on=date(2026, 9, 30), progress=0.0, last_check_in_at=None
-    )
+    not_begun = inputs(starts_on=date(2026, 7, 1), ends_on=date(2026, 9, 30), progress=0.0)
     assert rules.status(not_begun) == rules.ON_TRACK
-    over = inputs(starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 31), last_check_in_at=None)
+    over = inputs(
+        starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 31), last_check_in_at=NOW - timedelta(days=90)
+    )
     assert rules.status(rules.StatusInputs(**{**over.__dict__, "progress": 1.0})) == rules.ON_TRACK
     assert rules.status(rules.StatusInputs(**{**over.__dict__, "progress": 0.8})) == rules.AT_RISK
     assert rules.status(rules.StatusInputs(**{**over.__dict__, "progress": 0.5})) == rules.OFF_TRACK
@@ -157,10 +171,20 @@ def test_cycle_not_begun_and_over():
     progress=st.floats(-2, 3, allow_nan=False),
     confidence=st.none() | st.integers(0, 10),
     days=st.integers(0, 200),
+    checked=st.none() | st.integers(0, 400),
 )
-def test_status_is_always_one_of_four(progress, confidence, days):
-    result = rules.status(inputs(progress=progress, confidence=confidence, now=NOW + timedelta(days=days)))
-    assert result in {rules.ON_TRACK, rules.AT_RISK, rules.OFF_TRACK, rules.STALE}
+def test_status_is_always_one_of_five(progress, confidence, days, checked):
+    """Always a known status; "no status yet" exactly when nothing was checked in, stale only for a goal
+    that had check-ins and is not done, never "none" once checked in."""
+    now = NOW + timedelta(days=days)
+    last = None if checked is None else now - timedelta(days=checked)
+    result = rules.status(inputs(progress=progress, confidence=confidence, now=now, last_check_in_at=last))
+    assert result in set(rules.STATUSES)
+    assert (result == rules.NO_STATUS) == (last is None)
+    if result == rules.STALE:
+        assert last is not None and checked > 14 and progress < 1.0
+    if last is not None and checked <= 14:
+        assert result != rules.STALE
 
 
 def test_validate_key_result():
@@ -171,6 +195,18 @@ def test_validate_key_result():
     assert "target" in rules.validate_key_result(rules.DECREASE, 5, 10, None)
     assert "target_max" in rules.validate_key_result(rules.RANGE, 5, 10, None)
     assert rules.validate_key_result(rules.MILESTONE, None, None, None) == {}
+    for kind in (rules.INCREASE, rules.DECREASE):  # nothing to move: refused, not shown as 100%
+        assert "equals the start" in rules.validate_key_result(kind, 5, 5, None)["target"]
+    assert rules.validate_key_result(rules.RANGE, 5, 5, 8) == {}
+
+
+@given(kind=st.sampled_from([rules.INCREASE, rules.DECREASE]), start=finite, target=finite)
+def test_an_increase_or_decrease_needs_distance_to_cover(kind, start, target):
+    errors = rules.validate_key_result(kind, start, target, None)
+    if target == start or (kind == rules.INCREASE) != (target > start):
+        assert "target" in errors
+    else:
+        assert errors == {}
 
 
 def test_would_create_cycle():

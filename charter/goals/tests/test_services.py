@@ -246,6 +246,15 @@ def test_a_check_in_costs_seven_queries_at_any_depth_and_reindexes_nothing(
     chain read and locked (1), its key results and children read (1), the roll-ups written (1). No text
     the search index holds changes, so nothing is queued for it."""
     kr = make_key_result(owner, _chain(owner, cycle, depth), start=0, target=100)
+    # A first check-in gives the goals their first status (an event others may react to): this one is
+    # the second, which leaves the status as it is.
+    services.check_in_record(
+        actor=owner,
+        key_result_id=kr.pk,
+        value=40,
+        confidence=6,
+        checked_at=timezone.now() - timedelta(hours=1),
+    )
 
     with django_capture_on_commit_callbacks() as queued, CaptureQueriesContext(connection) as ctx:
         services.check_in_record(actor=owner, key_result_id=kr.pk, value=40, confidence=6)
@@ -280,3 +289,35 @@ def test_the_published_goal_is_the_locked_one_with_its_new_roll_up(owner, cycle,
     with django_assert_num_queries(0):  # its cycle and organization came with the key result
         assert (published.pk, published.progress, published.confidence) == (goal.pk, pytest.approx(0.1), 0)
         assert published.status == "off_track"
+
+
+def test_a_new_organization_starts_with_the_current_quarter_as_an_active_cycle(owner):
+    from charter.goals import rules
+    from charter.goals.models import Cycle
+    from charter.organizations.tests.factories import make_org
+
+    name, starts_on, ends_on = rules.quarter_of(timezone.localdate())
+    (first,) = Cycle.objects.for_org(owner.organization)
+    assert (first.name, first.starts_on, first.ends_on, first.state) == (name, starts_on, ends_on, "active")
+    assert AuditEvent.objects.for_org(owner.organization).filter(action="cycle.create").count() == 1
+    with services.without_first_cycle():
+        bare = make_org("Brings its own")
+    assert not Cycle.objects.for_org(bare.organization).exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "name", "starts_on", "ends_on"),
+    [
+        ("2027-01-01", "Q1 2027", "2027-01-01", "2027-03-31"),
+        ("2026-05-15", "Q2 2026", "2026-04-01", "2026-06-30"),
+        ("2026-09-30", "Q3 2026", "2026-07-01", "2026-09-30"),
+        ("2026-12-31", "Q4 2026", "2026-10-01", "2026-12-31"),
+    ],
+)
+def test_quarter_of(day, name, starts_on, ends_on):
+    from datetime import date
+
+    from charter.goals import rules
+
+    got = rules.quarter_of(date.fromisoformat(day))
+    assert got == (name, date.fromisoformat(starts_on), date.fromisoformat(ends_on))

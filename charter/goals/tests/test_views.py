@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from charter.goals import rules
 from charter.goals.models import Goal, KeyResult
 from charter.goals.services import check_in_record, key_result_create
-from charter.goals.tests.factories import make_cycle, make_goal, make_key_result
+from charter.goals.tests.factories import drop_cycles, make_cycle, make_goal, make_key_result
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person, make_team
 
@@ -121,6 +122,7 @@ def test_strategy_map_team_filter_shows_that_teams_subtree(owner, login, goal_tr
 
 
 def test_strategy_map_without_cycle_says_what_to_do(owner, login):
+    drop_cycles(owner)
     html = login(owner).get(reverse("strategy_map")).content.decode()
     assert "Create a cycle" in html
 
@@ -243,6 +245,20 @@ def test_create_goal_with_intent_and_two_key_results_through_the_forms(owner, lo
     assert [kr.title for kr in goal.key_results.all()] == ["Median onboarding days", "Self-serve live"]
 
 
+@pytest.mark.parametrize("kind", ["increase", "decrease"])
+def test_key_result_form_refuses_a_target_equal_to_its_start_beside_the_target(owner, login, goal_tree, kind):
+    goal = goal_tree["child"]
+    response = login(owner).post(
+        reverse("key_result_create", args=[goal.pk]),
+        {"title": "Flat", "kind": kind, "start": "4", "target": "4", "weight": "1"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    error = html[html.index('id="id_target_error"') :]
+    assert error.index("The target equals the start (4)") < error.index("</div>")
+    assert not goal.key_results.filter(title="Flat").exists()
+
+
 def test_goal_form_puts_errors_beside_fields(owner, login, cycle):
     response = login(owner).post(
         reverse("goal_create"), {"title": "", "cycle_id": cycle.pk, "owner_id": owner.user_id, "weight": "1"}
@@ -340,6 +356,25 @@ def test_check_in_page_lists_my_key_results_prefilled(owner, login, goal_tree):
     assert reverse("check_in_create", args=[goal_tree["kr"].pk]) in html
 
 
+def test_a_first_check_in_starts_without_a_confidence_and_states_the_at_risk_rule(owner, login, goal_tree):
+    """No invented confidence: a key result never checked in offers an empty field (its last confidence
+    once it has one), the at-risk rule beside it; saved empty, it is refused there, nothing recorded."""
+    fresh = make_key_result(owner, goal_tree["parent"], "Referrals a month", start=0, target=10)
+    client = login(owner)
+    html = client.get(reverse("check_in_week")).content.decode()
+    row = html[html.index(f'id="check-in-{fresh.pk}"') :]
+    row = row[: row.index("</form>")]
+    assert 'name="confidence" value="" min="0" max="10"' in row
+    assert f'id="kr{fresh.pk}_confidence_helptext">6 or lower marks it at risk, 3 or lower off track.<' in row
+    response = client.post(
+        reverse("check_in_create", args=[fresh.pk]), {"value": "3", "confidence": ""}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert f'id="kr{fresh.pk}_confidence_error"' in html and "Give a confidence from 0" in html
+    assert "6 or lower marks it at risk" in html  # the rule stays beside the refused field
+    assert not fresh.check_ins.exists()
+
+
 def test_check_in_row_by_htmx_updates_progress(owner, login, goal_tree):
     kr = goal_tree["kr"]
     response = login(owner).post(
@@ -426,3 +461,72 @@ def test_the_goal_page_reads_in_five_queries(owner, cycle, login, django_assert_
     client.get(url)  # the first request after signing in saves the session
     with django_assert_num_queries(GOAL_PAGE_QUERIES):
         assert client.get(url).status_code == 200
+
+
+# ---- a first cycle from the goal form --------------------------------------------------------------
+
+
+def test_goal_form_without_an_open_cycle_creates_one_in_place_keeping_the_goal(owner, login):
+    from django.utils import timezone
+
+    from charter.goals.models import Cycle
+
+    drop_cycles(owner)
+    client = login(owner)
+    html = client.get(reverse("goal_create")).content.decode()
+    assert 'name="cycle_id"' not in html  # no empty required list
+    name = rules.quarter_of(timezone.localdate())[0]
+    assert 'id="new-cycle"' in html and f'name="new_cycle-name" value="{name}"' in html
+    typed = {
+        "title": "Customers onboard in a day",
+        "owner_id": owner.user_id,
+        "weight": "1",
+        "purpose": "Slow onboarding loses customers.",
+        "end_state": "Set up on day one.",
+    }
+    refused = client.post(reverse("goal_create"), typed)  # saved before the cycle: told where to go
+    assert refused.status_code == 422 and "Create the goal's cycle first" in refused.content.decode()
+    response = client.post(
+        reverse("goal_create"),
+        {
+            **typed,
+            "new_cycle-name": "Launch quarter",
+            "new_cycle-starts_on": "2026-10-01",
+            "new_cycle-ends_on": "2026-12-31",
+            "create_cycle": "1",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    cycle = Cycle.objects.for_org(owner.organization).get()
+    assert (cycle.name, cycle.state) == ("Launch quarter", "active")
+    assert 'value="Customers onboard in a day"' in html and "Slow onboarding loses customers." in html
+    assert f'<option value="{cycle.pk}" selected>Launch quarter</option>' in html
+    assert 'id="new-cycle"' not in html and "is-invalid" not in html
+    created = client.post(reverse("goal_create"), {**typed, "cycle_id": cycle.pk})
+    assert created.status_code == 302
+    assert Goal.objects.for_org(owner.organization).get().cycle_id == cycle.pk
+
+
+def test_goal_form_new_cycle_errors_stay_beside_its_fields(owner, login):
+    drop_cycles(owner)
+    response = login(owner).post(
+        reverse("goal_create"),
+        {
+            "title": "Kept",
+            "new_cycle-name": "Backwards",
+            "new_cycle-starts_on": "2026-10-01",
+            "new_cycle-ends_on": "2026-09-01",
+            "create_cycle": "1",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and 'id="id_new_cycle-ends_on_error"' in html
+    assert 'value="Kept"' in html
+
+
+def test_goal_form_tells_a_member_who_may_not_make_cycles_whom_to_ask(owner, login):
+    drop_cycles(owner)
+    member = make_person(owner, Role.MEMBER)
+    html = login(member).get(reverse("goal_create")).content.decode()
+    assert "Ask an owner or admin" in html and 'name="create_cycle"' not in html

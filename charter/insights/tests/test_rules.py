@@ -25,8 +25,10 @@ def test_check_in_participation_counts_weeks_since_creation():
 
 def test_status_distribution():
     figure = rules.status_distribution(["on_track", "on_track", "at_risk", "stale"])
-    assert figure.parts == {"on_track": 2, "at_risk": 1, "off_track": 0, "stale": 1}
+    assert figure.parts == {"on_track": 2, "at_risk": 1, "off_track": 0, "stale": 1, "none": 0}
     assert figure.value == 50.0
+    figure = rules.status_distribution(["on_track", "none"])  # not checked in yet: counted, not on track
+    assert figure.value == 50.0 and figure.detail.endswith("1 no status yet")
     assert rules.status_distribution([]).value is None
 
 

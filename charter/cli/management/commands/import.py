@@ -1,5 +1,6 @@
 """`charter import`: read a goals file into an organization, all or nothing."""
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -7,6 +8,7 @@ from django.db import transaction
 
 from charter.cli.base import CharterCommand, organization_for, owner_actor, progress_bar
 from charter.cli.goalsfile import GoalsFileError, GoalsImport, read_goals_file
+from charter.goals.services import without_first_cycle
 from charter.organizations.selectors import actor_for
 from charter.organizations.services import organization_create, user_ensure
 
@@ -63,7 +65,11 @@ class Command(CharterCommand):
         listed = {p.email.lower(): p.name for p in doc.people}
         full_name = listed.get(owner_email.lower()) or owner_email.split("@")[0]
         user, _ = user_ensure(email=owner_email, full_name=full_name)
-        org, _ = organization_create(name=new_name, owner=user)
+        # A file that lists cycles brings the new organization's cycles: they win over the first cycle
+        # an organization otherwise gets (the current quarter), which would sit beside them unused.
+        skip = without_first_cycle() if doc.cycles else nullcontext()
+        with skip:
+            org, _ = organization_create(name=new_name, owner=user)
         return actor_for(user=user, organization=org, via="cli")
 
 

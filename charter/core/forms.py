@@ -1,0 +1,63 @@
+"""Charter's own field messages, in the field's words, instead of Django's stock ones.
+
+"This field is required." says neither what nor where; `CharterMessages` gives every field of a form a
+message built from its label and limits ("A goal needs a title.", "Keep the title to 200 characters or
+fewer (it has 231)."). A message a field sets itself is kept.
+"""
+
+from django import forms
+from django.forms.utils import pretty_name
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+def _stock(field: forms.Field, code: str) -> str | None:
+    """Django's own message for `code` on this kind of field (None when it has none)."""
+    for klass in type(field).__mro__:
+        message = getattr(klass, "default_error_messages", {}).get(code)
+        if message is not None:
+            return str(message)
+    return None
+
+
+def field_messages(field: forms.Field, name: str, subject: str) -> dict[str, str]:
+    """Charter's messages for one field, by error code; `subject` is what the form makes ("goal")."""
+    label = str(field.label or pretty_name(name))
+    words = label[:1].lower() + label[1:] if not label[1:2].isupper() else label  # "Title" -> "title"
+    the = f"The {words}"
+    messages = {
+        "required": f"{_article(subject).capitalize()} {subject} needs {_article(words)} {words}."
+        if subject
+        else f"{label} is needed.",
+        "max_length": f"Keep the {words} to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        "min_length": f"The {words} needs at least %(limit_value)d characters (it has %(show_value)d).",
+        "min_value": f"{the} must be at least %(limit_value)s.",
+        "max_value": f"{the} must be at most %(limit_value)s.",
+        "invalid_choice": f"Choose {_article(words)} {words} from the list (“%(value)s” is not one).",
+    }
+    if isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField):
+        messages["invalid"] = f"{the} must be a whole number, such as 7."
+    elif isinstance(field, forms.FloatField | forms.DecimalField):
+        messages["invalid"] = f"{the} must be a number, such as 12 or 3.5."
+    elif isinstance(field, forms.DateField):
+        messages["invalid"] = f"{the} must be a date, such as 2027-01-31."
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = f"{the} must be an email address, such as ana@example.org."
+    return messages
+
+
+class CharterMessages:
+    """A form mixin (before the form class): each field's stock messages become Charter's own, in its
+    words. `subject` names what the form makes, for "A goal needs a title."."""
+
+    subject = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            for code, message in field_messages(field, name, self.subject).items():
+                current = field.error_messages.get(code)
+                if current is None or str(current) == _stock(field, code):
+                    field.error_messages[code] = message
