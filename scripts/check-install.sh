@@ -36,8 +36,10 @@ resolver = get_resolver()
 resolver.check()  # imports every URL module and view
 count = sum(1 for _ in resolver.reverse_dict.lists())
 client = Client()
-for url, expected in [("/login/", 200), ("/api/v1/openapi.json", 200), ("/", 302)]:
-    status = client.get(url, secure=True).status_code
-    assert status == expected, f"GET {url}: {status}, expected {expected}"
-print(f"install check: {count} URL names load; sign-in page, home redirect and OpenAPI answer")
+# An empty installation: every page leads to the first-run setup page, which answers, as does the API.
+for url, expected, location in [("/", 302, "/setup/"), ("/setup/", 200, None), ("/api/v1/openapi.json", 200, None)]:
+    response = client.get(url, secure=True)
+    assert response.status_code == expected, f"GET {url}: {response.status_code}, expected {expected}"
+    assert location is None or response["Location"] == location, f"GET {url}: to {response['Location']}"
+print(f"install check: {count} URL names load; the setup page and the OpenAPI document answer")
 PY
