@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
-from charter.organizations.forms import StyledForm
+from charter.core.forms import StyledForm
 from charter.organizations.models import User
 
 from .services import time_zone_names

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from charter.organizations.forms import StyledForm
+from charter.core.forms import StyledForm
 from charter.organizations.permissions import SCOPES
 
 SCOPE_WORDS = {

@@ -22,20 +22,29 @@ def _stock(field: forms.Field, code: str) -> str | None:
     return None
 
 
+def _needed(field: forms.Field, the_words: str) -> str:
+    """A required field left empty, in a form that makes nothing in particular ("Fill in your name.")."""
+    verb = "Choose" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else "Fill in"
+    return f"{verb} {the_words}."
+
+
 def field_messages(field: forms.Field, name: str, subject: str) -> dict[str, str]:
     """Charter's messages for one field, by error code; `subject` is what the form makes ("goal")."""
     label = str(field.label or pretty_name(name))
     words = label[:1].lower() + label[1:] if not label[1:2].isupper() else label  # "Title" -> "title"
-    the = f"The {words}"
+    own = words.startswith("your ")  # "Your name": the person's own, not "the your name"
+    the_words = words if own else f"the {words}"
+    the = the_words[:1].upper() + the_words[1:]
+    one = the_words if own else f"{_article(words)} {words}"
     messages = {
         "required": f"{_article(subject).capitalize()} {subject} needs {_article(words)} {words}."
         if subject
-        else f"{label} is needed.",
-        "max_length": f"Keep the {words} to %(limit_value)d characters or fewer (it has %(show_value)d).",
-        "min_length": f"The {words} needs at least %(limit_value)d characters (it has %(show_value)d).",
+        else _needed(field, the_words),
+        "max_length": f"Keep {the_words} to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        "min_length": f"{the} needs at least %(limit_value)d characters (it has %(show_value)d).",
         "min_value": f"{the} must be at least %(limit_value)s.",
         "max_value": f"{the} must be at most %(limit_value)s.",
-        "invalid_choice": f"Choose {_article(words)} {words} from the list (“%(value)s” is not one).",
+        "invalid_choice": f"Choose {one} from the list (“%(value)s” is not one).",
     }
     if isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField):
         messages["invalid"] = f"{the} must be a whole number, such as 7."
@@ -61,3 +70,29 @@ class CharterMessages:
                 current = field.error_messages.get(code)
                 if current is None or str(current) == _stock(field, code):
                     field.error_messages[code] = message
+
+
+class StyledForm(CharterMessages, forms.Form):
+    """Every Charter form's base: Tabler's classes on its widgets, Charter's own messages, and each invalid
+    field marked for sighted and assistive users alike. Errors from the services arrive through `add_error`
+    too (`core.http.call_with_form`), so they mark their widgets in the same way."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs.update({"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_error"})

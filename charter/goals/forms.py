@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from charter.core.forms import CharterMessages
+from charter.core import forms as core_forms
 
 from . import rules
 from .models import Cycle, KeyResult
@@ -66,27 +66,10 @@ CONFIDENCE_HELP = (
 )
 
 
-class StyledForm(CharterMessages, forms.Form):
-    """Adds Tabler classes and marks invalid fields for assistive technology; Charter's own messages."""
+class StyledForm(core_forms.StyledForm):
+    """Charter's form base, and a stale save's conflict shown beside each field that differs."""
 
     conflict = ""  # set by show_conflict after a stale save
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"
-            widget.attrs.setdefault("class", css)
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        # Service errors arrive here too (call_with_form), so every error marks its widget.
-        for name in [field] if field else []:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                if "is-invalid" not in attrs.get("class", ""):
-                    attrs["class"] = attrs.get("class", "") + " is-invalid"
-                attrs.update({"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_error"})
 
     def show_conflict(self, message: str, current: dict) -> None:
         """A stale save: keep what the person typed, show what is saved now beside each field that differs.

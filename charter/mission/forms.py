@@ -3,13 +3,12 @@ name/meaning rows that can be added and removed."""
 
 from django import forms
 
-from charter.core.forms import CharterMessages
-from charter.organizations.forms import StyledForm
+from charter.core.forms import StyledForm
 
 from .services import REASON_NEEDED
 
 
-class MissionForm(CharterMessages, StyledForm):
+class MissionForm(StyledForm):
     subject = "mission"
 
     statement = forms.CharField(
@@ -41,7 +40,7 @@ class MissionForm(CharterMessages, StyledForm):
             reason.help_text = "Required: " + reason.help_text[0].lower() + reason.help_text[1:]
 
 
-class ValueForm(CharterMessages, StyledForm):
+class ValueForm(StyledForm):
     subject = "value"
 
     name = forms.CharField(

@@ -3,34 +3,11 @@
 from django import forms
 from django.contrib.auth import authenticate
 
+from charter.core.forms import StyledForm
+
 from . import throttle
 from .models import Role
 from .selectors import is_agent_email
-
-
-class StyledForm(forms.Form):
-    """Gives widgets Tabler's classes and marks the invalid ones for sighted and assistive users alike."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        # Errors from the services arrive here too (call_with_form), so each one marks its widget.
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                if "is-invalid" not in attrs.get("class", ""):
-                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
 
 class EmailLoginForm(StyledForm):
@@ -138,6 +115,8 @@ class OrganizationSettingsForm(StyledForm):
 
 
 class TeamForm(StyledForm):
+    subject = "team"
+
     name = forms.CharField(max_length=120)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     parent_id = forms.TypedChoiceField(
@@ -167,6 +146,8 @@ class TeamMemberForm(StyledForm):
 
 
 class PersonCreateForm(StyledForm):
+    subject = "person"
+
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     full_name = forms.CharField(label="Name", max_length=150)
     title = forms.CharField(required=False, max_length=120, help_text="What they do, e.g. Head of Sales.")
@@ -263,6 +244,8 @@ class SetupForm(_PasswordTwice, _OrganizationFields):
 
 
 class OrganizationCreateForm(StyledForm, _OrganizationFields):
+    subject = "organization"
+
     _name_field = "name"
     name = forms.CharField(
         label="Name",
