@@ -57,7 +57,7 @@ def test_owner_adds_a_team_lead_without_a_page_load(page, shot, owner):
 def test_guide_and_help_render(page, shot, owner):
     _sign_in(page, owner)
     page.get_by_role("link", name="Open the guide").click()
-    assert page.get_by_text("0 of 4 done").is_visible()
+    assert page.get_by_text("0 of 5 done").is_visible()
     page.get_by_text("What is intent?").first.click()
     shot(page, "web-guide")
     page.goto("/help/")

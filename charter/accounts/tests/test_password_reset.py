@@ -24,7 +24,7 @@ def _path(url: str) -> str:
     return "/" + url.split("/", 3)[3]
 
 
-def test_the_sign_in_page_offers_the_reset(client):
+def test_the_sign_in_page_offers_the_reset(client, owner):  # someone exists: no first-run setup page
     html = client.get(reverse("login")).content.decode()
     assert f'href="{reverse("password_reset")}"' in html
     assert "Forgot your password?" in html
