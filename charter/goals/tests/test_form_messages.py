@@ -4,18 +4,9 @@
 
 import pytest
 
+from charter.core.tests.stock_messages import STOCK
 from charter.goals.forms import CheckInForm, CycleForm, GoalForm, KeyResultForm, NewCycleForm
 from charter.mission.forms import MissionForm, ValueForm
-
-STOCK = (
-    "This field is required.",
-    "Ensure this value has at most",
-    "Enter a whole number.",
-    "Enter a number.",
-    "Enter a valid date.",
-    "Select a valid choice.",
-    "Ensure this value is greater than",
-)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ form (`core.forms.StyledForm`), never Django's stock messages."""
 
 import pytest
 
-from charter.goals.tests.test_form_messages import STOCK
+from charter.core.tests.stock_messages import STOCK
 from charter.organizations.forms import InvitationForm, PersonCreateForm, SetupForm, TeamForm
 
 
