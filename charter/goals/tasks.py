@@ -34,7 +34,7 @@ def _waiting_by_owner(org, now) -> dict[int, list[str]]:
 
 
 def _title(count: int) -> str:
-    return f"{count} key result{'s' if count != 1 else ''} wait for your weekly check-in"
+    return f"{count} key result{' waits' if count == 1 else 's wait'} for your weekly check-in"
 
 
 @task()
