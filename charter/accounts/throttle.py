@@ -5,30 +5,13 @@
   (counted whether or not the address has an account, so the answer tells nothing about accounts).
 """
 
-import hashlib
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 
-from charter.organizations.throttle import clear, client_address, hit, hits, window_start
+from charter.organizations.throttle import Block, clear, client_address, email_key, hit, hits, window_start
 
 RESET_WINDOW_SECONDS = 60 * 60
-
-
-@dataclass(frozen=True)
-class Block:
-    until: float  # seconds since the epoch
-
-    @property
-    def retry_after(self) -> int:
-        return max(1, int(self.until - time.time() + 0.999))
-
-    @property
-    def minutes(self) -> str:
-        """How long to wait, in words: "1 minute", "12 minutes"."""
-        n = max(1, round(self.retry_after / 60))
-        return f"{n} minute{'s' if n != 1 else ''}"
 
 
 # ---- two-factor codes -----------------------------------------------------------------------------
@@ -64,9 +47,8 @@ def code_succeeded(user_id: int) -> None:
 
 def reset_blocked(request, email: str) -> Block | None:
     """Count one request for a reset email; the block when this one is over a limit."""
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
     keys = [
-        (f"reset:email:{digest}", settings.CHARTER_PASSWORD_RESET_PER_EMAIL),
+        (f"reset:email:{email_key(email)}", settings.CHARTER_PASSWORD_RESET_PER_EMAIL),
         (f"reset:address:{client_address(request)}", settings.CHARTER_PASSWORD_RESET_PER_ADDRESS),
     ]
     now = time.time()

@@ -1,7 +1,6 @@
 """Every write about organizations, people, teams and tokens."""
 
 import dataclasses
-import hashlib
 import secrets
 from datetime import timedelta
 from types import SimpleNamespace
@@ -370,10 +369,6 @@ def password_change(*, actor: Actor, old_password: str, new_password: str) -> No
         audit(actor, "user.password_change", user)
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def token_create(
     *, actor: Actor, name: str, days: int | None = 90, scopes: list[str] | None = None
 ) -> tuple[ApiToken, str]:
@@ -403,7 +398,7 @@ def token_issue(
             user=user,
             name=name,
             prefix=prefix,
-            token_hash=_hash(raw),
+            token_hash=invitations.token_hash(raw),
             scopes=[s for s in SCOPES if s in set(scopes or ())],
             expires_at=timezone.now() + timedelta(days=days) if days else None,
         )
@@ -432,7 +427,7 @@ def token_authenticate(raw: str) -> ApiToken | None:
     that `token_actor` needs no other query."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = token_with_actor(_hash(raw))
+    token = token_with_actor(invitations.token_hash(raw))
     if token is None or not token.is_active or not token.user.is_active:
         return None
     now = timezone.now()
@@ -710,10 +705,7 @@ def signup_request(*, organization_slug: str, email: str, client: str = "", requ
         )
     if throttle.hit(f"signup:address:{client or 'unknown'}", seconds=3600) > SIGNUPS_PER_ADDRESS_HOUR:
         return False
-    if (
-        throttle.hit(f"signup:email:{invitations.token_hash(email)[:40]}", seconds=86400)
-        > SIGNUPS_PER_EMAIL_DAY
-    ):
+    if throttle.hit(f"signup:email:{throttle.email_key(email)}", seconds=86400) > SIGNUPS_PER_EMAIL_DAY:
         return False
     with transaction.atomic():
         if Membership.objects.for_org(org).filter(user__email=email).exists():

@@ -74,9 +74,13 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")[:64] or "unknown"
 
 
+def email_key(email: str) -> str:
+    """An email address as a counter's key: hashed, so the table holds no list of addresses people tried."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+
+
 def _account_key(email: str) -> str:
-    # Hashed, so the table holds no list of addresses people tried.
-    return "login:account:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+    return "login:account:" + email_key(email)
 
 
 def _address_key(address: str) -> str:
@@ -84,24 +88,32 @@ def _address_key(address: str) -> str:
 
 
 @dataclass(frozen=True)
-class LoginBlock:
-    """Why and until when sign-in is refused."""
+class Block:
+    """Until when a throttled step is refused."""
 
-    scope: str  # "account" or "address"
     until: float  # seconds since the epoch
 
     @property
     def retry_after(self) -> int:
         return max(1, int(self.until - time.time() + 0.999))
 
+    @property
+    def minutes(self) -> str:
+        """How long to wait, in words: "1 minute", "12 minutes"."""
+        n = max(1, round(self.retry_after / 60))
+        return f"{n} minute{'s' if n != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class LoginBlock(Block):
+    """Why and until when sign-in is refused."""
+
+    scope: str = "account"  # or "address"
+
     def message(self) -> str:
-        minutes = max(1, round(self.retry_after / 60))
         at = timezone.localtime(datetime.fromtimestamp(self.until, tz=UTC))
         who = "for this account" if self.scope == "account" else "from your network address"
-        return (
-            f"Too many failed sign-ins {who}. Try again in {minutes} minute{'s' if minutes != 1 else ''}, "
-            f"after {at:%H:%M} ({at:%Z})."
-        )
+        return f"Too many failed sign-ins {who}. Try again in {self.minutes}, after {at:%H:%M} ({at:%Z})."
 
 
 def _limits() -> tuple[int, tuple[tuple[str, int], ...]]:
