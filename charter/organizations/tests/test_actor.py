@@ -151,9 +151,9 @@ def test_an_organization_without_teams(db):
 
 
 def test_the_token_row_reads_every_field_as_the_orm_does(owner, tree):
+    from charter.organizations.invitations import token_hash as _hash
     from charter.organizations.models import ApiToken, Organization, User
     from charter.organizations.permissions import SCOPES
-    from charter.organizations.invitations import token_hash as _hash
 
     scope = sorted(SCOPES)[0]
     token, raw = token_create(actor=tree["lead"], name="fields", days=30, scopes=[scope])
