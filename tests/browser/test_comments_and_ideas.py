@@ -32,10 +32,10 @@ def test_comment_with_mention_and_idea_vote(page, shot, owner):
     page.get_by_role("tab", name="Discussion").click()
     box = page.get_by_label("Add a comment")
     box.click()
-    box.type("Could you look at this, @Ana")
+    with page.expect_response(lambda response: "q=Ana" in response.url):
+        box.type("Could you look at this, @Ana")
     option = page.get_by_role("option", name=re.compile("Ana Lopez"))
     option.click()
-    # The pick is in the box before typing on (on a busy machine the two raced).
     expect(box).to_have_value(re.compile(r"@\[Ana Lopez\]\(user:\d+\)"))
     box.type("**today**?")
     page.evaluate("window.__no_reload = true")

@@ -35,12 +35,22 @@
     var textarea = event.target;
     if (!textarea.matches || !textarea.matches("[data-mention-input]")) return;
     var list = listOf(textarea);
-    var at = pending(textarea);
-    if (!list || !at) { if (list) close(list); return; }
-    var url = list.dataset.peopleUrl + "?q=" + encodeURIComponent(at.query);
-    htmx.ajax("GET", url, { target: list, swap: "innerHTML" }).then(function () {
-      list.hidden = !list.children.length;
-    });
+    if (!list) return;
+    // One request per pause in typing; a slower answer to an older query never replaces a newer one.
+    clearTimeout(list.mentionTimer);
+    list.mentionTimer = setTimeout(function () {
+      var at = pending(textarea);
+      if (!at) { close(list); return; }
+      var asked = (list.mentionAsked = (list.mentionAsked || 0) + 1);
+      var url = list.dataset.peopleUrl + "?q=" + encodeURIComponent(at.query);
+      fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          if (asked !== list.mentionAsked) return;
+          list.innerHTML = html;
+          list.hidden = !list.children.length;
+        });
+    }, 150);
   });
 
   document.addEventListener("keydown", function (event) {
