@@ -115,6 +115,9 @@ class Membership(OrgScopedModel):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     title = models.CharField(max_length=120, blank=True)
     is_active = models.BooleanField(default=True)
+    # An agent member's own cap on deciding alone (0-7); None: the organization's. Never above the
+    # organization's `agent_decision_cap`, whichever is lower counts. People have none.
+    decision_cap = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -122,6 +125,10 @@ class Membership(OrgScopedModel):
 
     def __str__(self):
         return f"{self.user} ({self.role})"
+
+    def agent_cap(self, organization_cap: int) -> int:
+        """The level up to which this agent decides alone: its own cap, never above the organization's."""
+        return organization_cap if self.decision_cap is None else min(self.decision_cap, organization_cap)
 
 
 class Team(OrgScopedModel):
