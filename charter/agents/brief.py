@@ -6,6 +6,7 @@ from django.utils import timezone
 from charter.backbriefs.selectors import back_brief_of_goal
 from charter.core.actor import Actor
 from charter.delegation import rules as delegation_rules
+from charter.delegation.authority import agent_cap_of
 from charter.delegation.models import Decision
 from charter.delegation.selectors import delegation_board
 from charter.goals import rules as goal_rules
@@ -14,7 +15,7 @@ from charter.goals.models import CheckIn, Goal, KeyResult
 from charter.ideas.selectors import goal_ideas
 from charter.lint.selectors import findings_of_goals
 from charter.mission.selectors import mission_get
-from charter.organizations.models import TeamMembership
+from charter.organizations.models import Membership, TeamMembership
 
 from . import schemas as s
 from .markdown import brief_markdown
@@ -152,7 +153,8 @@ def _key_results(goal: Goal, check_ins: dict[int, list[s.CheckInBrief]]) -> list
 
 
 def _authority_context(actor: Actor) -> dict:
-    """The board (three queries) and every team's leads (one), to say what each record would become."""
+    """The board (three queries), every team's leads and the owners (two), and an agent's own cap (one),
+    to say what each record would become."""
     board = delegation_board(actor=actor)
     leads: dict[int, set[int]] = {}
     for team_id, user_id in (
@@ -162,25 +164,26 @@ def _authority_context(actor: Actor) -> dict:
     ):
         leads.setdefault(team_id, set()).add(user_id)
     parent_of = {t.pk: t.parent_id for t in board["teams"]}
-    return {"board": board, "leads": leads, "parent_of": parent_of}
+    top = list(
+        Membership.objects.for_org(actor.organization)
+        .filter(role=delegation_rules.TOP_ROLE, is_active=True)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    return {"board": board, "leads": leads, "parent_of": parent_of, "top": top, "cap": agent_cap_of(actor)}
 
 
-def _you(actor: Actor, level: int, relation: str) -> tuple[str, str]:
+def _you(level: int, relation: str, cap: int | None) -> tuple[str, str]:
+    """What a record would become for this actor: the rules, then an agent's own cap (None: a person)."""
     outcome = delegation_rules.record_outcome(level, relation)
-    if _is_agent(actor.user):
-        org = actor.organization
-        outcome = delegation_rules.agent_capped(outcome, level, org.agent_decision_cap, org.name)
+    if cap is not None:
+        outcome = delegation_rules.agent_capped(outcome, level, cap)
     if outcome.status == delegation_rules.DECIDED:
         return "decide", "You may decide alone."
     if outcome.status == delegation_rules.ESCALATED:
         return "escalate", "You are not in this team: a record is an escalation to its leader."
-    if _is_agent(actor.user) and not delegation_rules.agent_may_decide(
-        level, actor.organization.agent_decision_cap
-    ):
-        return (
-            "propose",
-            f"Propose: agents decide alone only up to level {actor.organization.agent_decision_cap}.",
-        )
+    if cap is not None and not delegation_rules.agent_may_decide(level, cap):
+        return "propose", f"Propose: you decide alone only up to level {cap} (your cap as an agent)."
     waits = delegation_rules.AWAITING_WORDS.get(outcome.awaiting, "a response")
     return "propose", f"Propose: your record waits for {waits}."
 
@@ -192,13 +195,13 @@ def _authority(actor: Actor, ctx: dict, team_id: int | None) -> list[s.BriefAuth
     chain = delegation_rules.ancestors(team_id, ctx["parent_of"])
     relation = delegation_rules.relation_of(
         user_id=actor.user_id,
-        role=actor.role,
         is_member=team_id in actor.team_ids,
         lead_chain=[ctx["leads"].get(t, set()) for t in chain],
+        top=ctx["top"],
     )
     items = []
     for domain, cell in zip(ctx["board"]["domains"], row["cells"], strict=True):
-        you, words = _you(actor, cell.level, relation)
+        you, words = _you(cell.level, relation, ctx["cap"])
         items.append(
             s.BriefAuthority(
                 domain_id=domain.pk,
@@ -212,10 +215,6 @@ def _authority(actor: Actor, ctx: dict, team_id: int | None) -> list[s.BriefAuth
             )
         )
     return items
-
-
-def _cap(actor: Actor) -> int | None:
-    return actor.organization.agent_decision_cap if _is_agent(actor.user) else None
 
 
 # ---- decisions, ideas, lint, back-brief -----------------------------------------------------------
@@ -275,6 +274,7 @@ def mission_brief(*, actor: Actor, goal_id: int) -> s.MissionBrief:
     goal = goal_selectors.goal_get(actor=actor, goal_id=goal_id)
     recent, proposals = _decisions(actor, goal.team_id)
     ideas = goal_ideas(actor=actor, goal_id=goal.pk)
+    ctx = _authority_context(actor)
     return s.MissionBrief(
         organization=actor.organization.name,
         actor=_actor_out(actor),
@@ -282,8 +282,8 @@ def mission_brief(*, actor: Actor, goal_id: int) -> s.MissionBrief:
         goal=_goal_out(goal),
         intent_chain=_chain(goal, _org_goals(actor) if goal.parent_id else {}),
         key_results=_key_results(goal, _check_ins(actor, [goal.pk])),
-        authority=_authority(actor, _authority_context(actor), goal.team_id),
-        agent_decision_cap=_cap(actor),
+        authority=_authority(actor, ctx, goal.team_id),
+        agent_decision_cap=ctx["cap"],
         recent_decisions=recent,
         open_proposals=proposals,
         ideas=[s.IdeaBrief(id=i.pk, title=i.title, status=i.status, votes=i.vote_count) for i in ideas],
@@ -323,7 +323,7 @@ def my_brief(*, actor: Actor) -> s.MyBrief:
             for g in goals
         ],
         authority={names[t]: _authority(actor, ctx, t) for t in team_ids if t in names},
-        agent_decision_cap=_cap(actor),
+        agent_decision_cap=ctx["cap"],
     )
 
 

@@ -143,7 +143,8 @@ class MissionBrief(Schema):
     key_results: list[KeyResultBrief]
     authority: list[BriefAuthority]
     agent_decision_cap: int | None = Field(
-        description="For an agent: the highest delegation level at which it may decide alone (0: never)."
+        description="For an agent: the highest delegation level at which it may decide alone (0: never): "
+        "its own cap, never above the organization's."
     )
     recent_decisions: list[DecisionBrief]
     open_proposals: list[DecisionBrief]

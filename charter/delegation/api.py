@@ -58,7 +58,8 @@ def delegation_board(request):
     CELL, response=LevelChangeOut, operation_id="delegation_set", openapi_extra=action("delegation.set")
 )
 def delegation_set(request, team_id: int, domain_id: int, payload: LevelIn):
-    """Set the team's level in the domain, with a reason; answers the change kept in the history."""
+    """Set the team's level in the domain, or clear it (`level` null) so the team inherits again, with a
+    reason; answers the change kept in the history. Clearing a level the team does not have: 409."""
     services.delegation_set(actor=request.auth, team_id=team_id, domain_id=domain_id, **payload.model_dump())
     return selectors.delegation_cell(actor=request.auth, team_id=team_id, domain_id=domain_id)["changes"][0]
 
@@ -73,6 +74,7 @@ def delegation_history(request, team_id: int, domain_id: int):
 @router.get("/decisions", response=list[DecisionOut], operation_id="decision_list", openapi_extra=READ)
 @paginate(Paginated)
 def decision_list(request, filters: Query[DecisionFilters]):
+    """Decisions, newest first; `waiting_for_me=true`: the open records waiting for your answer."""
     return selectors.decision_list(actor=request.auth, **filters.model_dump())
 
 
@@ -99,5 +101,7 @@ def decision_get(request, decision_id: int):
     openapi_extra=action("decision.respond"),
 )
 def decision_respond(request, decision_id: int, payload: RespondIn):
-    """Agree, advise, decide or escalate; 409 when the record does not wait for you (with why)."""
+    """Agree, advise, decide, escalate, or withdraw your own proposal; 409 when the record does not wait
+    for you or an agent would decide above its cap (with why). Owners and admins may act for a leader of
+    the team's chain (`acting_for_id`)."""
     return services.decision_respond(actor=request.auth, decision_id=decision_id, **payload.model_dump())

@@ -43,10 +43,28 @@ def _resolve(actor: Actor, team_id, domain_id, goal_ids, supersedes_id) -> dict:
         errors["goal_ids"] = ["One of the linked goals does not exist."]
     found["supersedes"] = None
     if supersedes_id:
-        found["supersedes"] = Decision.objects.for_org(org).filter(pk=supersedes_id).first()
+        found["supersedes"] = (
+            Decision.objects.for_org(org).select_related("team", "domain").filter(pk=supersedes_id).first()
+        )
         if found["supersedes"] is None or found["supersedes"].status == rules.SUPERSEDED:
             errors["supersedes_id"] = ["The decision to supersede does not exist or is already superseded."]
     return found | {"errors": errors}
+
+
+def _check_supersede(actor: Actor, auth: Authority, old: Decision | None, acting_for_id) -> None:
+    """Superseding needs the authority to make the old decision, evaluated on its own team and domain."""
+    if old is None:
+        return
+    same = (old.team_id, old.domain_id) == (auth.team.pk, auth.domain.pk)
+    there = auth if same else authority_for(actor, old.team, old.domain, acting_for_id=acting_for_id)
+    why = rules.supersede_refusal(there.record_outcome(), same_team_and_domain=same)
+    if why:
+        raise ValidationError(
+            why.format(
+                title=old.title, team=old.team.name, domain=old.domain.name, level=there.level_info.label
+            ),
+            field="supersedes_id",
+        )
 
 
 def _url(decision: Decision) -> str:
@@ -58,6 +76,22 @@ def _notify(actor: Actor, event: str, decision: Decision, recipient_ids, title: 
         notify(
             actor=actor, event=event, recipient_ids=recipient_ids, title=title, url=_url(decision), body=body
         )
+
+
+def _acted_for(actor: Actor, auth: Authority, decision: Decision, message: str) -> str:
+    """Acting for a leader: the message says so, and the leader stood in for is told what was done."""
+    if not auth.acting_for_id:
+        return message
+    name = auth.name(auth.acting_for_id)
+    _notify(
+        actor,
+        rules.TOLD,
+        decision,
+        [auth.acting_for_id],
+        f"{decision.title}: {actor.user} acted for you",
+        message,
+    )
+    return f"{message} You acted for {name}."
 
 
 def _team_ids(actor: Actor, team: Team) -> list[int]:
@@ -86,8 +120,13 @@ def decision_record(
     consequences: str = "",
     goal_ids: list[int] | None = None,
     supersedes_id: int | None = None,
+    acting_for_id: int | None = None,
 ) -> Result:
-    """Record a decision; the team's level in the domain and the actor's relation decide what it becomes."""
+    """Record a decision; the team's level in the domain and the actor's relation decide what it becomes.
+
+    An owner or admin may record for a leader of the team's chain (`acting_for_id`): the record then
+    follows that leader's authority, and the history keeps both.
+    """
     actor.require("decision.record")
     found = _resolve(actor, team_id, domain_id, goal_ids, supersedes_id)
     errors = found.pop("errors")
@@ -100,11 +139,9 @@ def decision_record(
     texts = {"context": context, "options": options, "decision": decision}
     texts |= {"rationale": rationale, "consequences": consequences}
     with transaction.atomic():
-        auth = authority_for(actor, found["team"], found["domain"])
-        outcome = rules.record_outcome(auth.level, auth.relation)
-        if getattr(actor.user, "kind", "person") == "agent":
-            org = actor.organization
-            outcome = rules.agent_capped(outcome, auth.level, org.agent_decision_cap, org.name)
+        auth = authority_for(actor, found["team"], found["domain"], acting_for_id=acting_for_id)
+        outcome = auth.record_outcome()
+        _check_supersede(actor, auth, found["supersedes"], acting_for_id)
         record = _create(actor, auth, outcome, title.strip(), {k: v.strip() for k, v in texts.items()}, found)
         message = outcome.render(
             domain=auth.domain.name, team=auth.team.name, leader=auth.name(record.addressed_to_id)
@@ -114,6 +151,7 @@ def decision_record(
             f"{record.title}: {rules.AWAITING_WORDS.get(outcome.awaiting, 'decided, for your information')}",
             message,
         )  # fmt: skip
+        message = _acted_for(actor, auth, record, message)
     return Result(record, message, outcome)
 
 
@@ -129,7 +167,7 @@ def _create(actor: Actor, auth: Authority, outcome: rules.Outcome, title: str, t
         level=auth.level,
         relation=auth.relation,
         awaiting=outcome.awaiting,
-        addressed_to_id=auth.leader_for(actor, outcome.addressee),
+        addressed_to_id=auth.leader_for(outcome.addressee),
         recorded_by=actor.user,
         decided_by=actor.user if decided else None,
         consulted=outcome.consulted,
@@ -145,13 +183,19 @@ def _create(actor: Actor, auth: Authority, outcome: rules.Outcome, title: str, t
         organization=actor.organization,
         decision=record,
         actor=actor.user,
+        acting_for_id=auth.acting_for_id,
         kind="recorded",
         status=record.status,
     )
     if decided:
         _supersede(actor, record)
-    audit(actor, "decision.record", record, {"status": record.status, "level": auth.level})
+    changes = {"status": record.status, "level": auth.level}
+    audit(actor, "decision.record", record, changes | _acting(auth))
     return record
+
+
+def _acting(auth: Authority) -> dict:
+    return {"acting_for": auth.acting_for_id} if auth.acting_for_id else {}
 
 
 def _supersede(actor: Actor, record: Decision) -> None:
@@ -174,7 +218,7 @@ def _locked(actor: Actor, decision_id: int) -> Decision:
     record = (
         Decision.objects.for_org(actor.organization)
         .select_for_update(of=("self",))
-        .select_related("team", "domain", "supersedes")
+        .select_related("team", "domain", "supersedes", "recorded_by", "addressed_to")
         .filter(pk=decision_id)
         .first()
     )
@@ -183,25 +227,40 @@ def _locked(actor: Actor, decision_id: int) -> Decision:
     return record
 
 
-def decision_respond(*, actor: Actor, decision_id: int, action: str, note: str = "") -> Result:
-    """Agree, advise, decide or escalate an open record: only the side it waits for may.
+def decision_respond(
+    *, actor: Actor, decision_id: int, action: str, note: str = "", acting_for_id: int | None = None
+) -> Result:
+    """Agree, advise, decide, escalate or withdraw an open record: only the side it waits for may (withdraw:
+    only its proposer); an agent never makes it decided above its cap. An owner or admin may answer for
+    a leader of the team's chain (`acting_for_id`).
 
     A refusal is a Conflict (409): the role may respond, but this record does not wait for this person.
     """
     actor.require("decision.respond")
     with transaction.atomic():
         record = _locked(actor, decision_id)
-        auth = authority_for(actor, record.team, record.domain)
-        side = rules.side_of(record.awaiting, auth.relation, record.addressed_to_id == actor.user_id)
-        step = rules.respond_step(action, record.awaiting, side, record.level)
-        waiting_on = auth.name(
-            record.addressed_to_id, "the team" if record.awaiting.startswith("team") else ""
+        auth = authority_for(actor, record.team, record.domain, acting_for_id=acting_for_id)
+        position = rules.Position(
+            relation=auth.relation,
+            is_addressee=record.addressed_to_id == auth.user_id,
+            is_proposer=record.recorded_by_id == actor.user_id,
+            agent_cap=auth.agent_cap,
         )
+        step = rules.respond_step(action, record.awaiting, record.level, position)
         if not step.allowed:
-            raise Conflict(step.message.format(leader=waiting_on or "a leader"))
+            team_side = record.awaiting.startswith("team")
+            waiting_on = (
+                str(record.addressed_to) if record.addressed_to else ("the team" if team_side else "")
+            )
+            raise Conflict(
+                step.message.format(
+                    leader=waiting_on or "a leader", team=record.team.name, proposer=str(record.recorded_by)
+                )
+            )
         if action == rules.ADVISE and not note.strip():
             raise ValidationError("Write your advice: the team decides with it in hand.", field="note")
         message = _apply(actor, auth, record, step, action, note.strip())
+        message = _acted_for(actor, auth, record, message)
     return Result(record, message, step)
 
 
@@ -210,7 +269,7 @@ def _apply(actor: Actor, auth: Authority, record: Decision, step: rules.Step, ac
     record.status, record.awaiting = step.status, step.awaiting
     message = step.message
     if step.addressee == "up":
-        target = auth.leader_escalation(before, actor)
+        target = auth.leader_escalation(before)
         if target is None:
             raise Conflict("There is nobody above to escalate to; decide it here.")
         record.addressed_to_id, record.escalated, record.escalated_at = target, True, now
@@ -224,12 +283,11 @@ def _apply(actor: Actor, auth: Authority, record: Decision, step: rules.Step, ac
         _supersede(actor, record)
     record.save()
     DecisionEvent.objects.create(
-        organization=actor.organization, decision=record, actor=actor.user, kind=action,
-        status=record.status, note=note,
+        organization=actor.organization, decision=record, actor=actor.user, acting_for_id=auth.acting_for_id,
+        kind=action, status=record.status, note=note,
     )  # fmt: skip
-    audit(
-        actor, f"decision.{action}", record, {"status": record.status, "addressed_to": record.addressed_to_id}
-    )
+    changes = {"status": record.status, "addressed_to": record.addressed_to_id}
+    audit(actor, f"decision.{action}", record, changes | _acting(auth))
     recipients = [record.recorded_by_id] if step.status == rules.DECIDED else [record.addressed_to_id]
     _notify(actor, step.notify, record, recipients, f"{record.title}: {message}", note)
     return message

@@ -11,6 +11,25 @@ def _optional_int(value):
     return int(value) if value not in (None, "") else None
 
 
+def _act_for_field():
+    return forms.TypedChoiceField(
+        label="Act for",
+        coerce=_optional_int,
+        empty_value=None,
+        required=False,
+        help_text="Owners and admins: stand in for an absent leader of this team's chain. The step follows "
+        "their authority; the history and audit keep both of you.",
+    )
+
+
+def _act_for_choices(form, act_for) -> None:
+    """The "Act for" select only for those who may act for someone (owners, admins); else no field."""
+    if act_for:
+        form.fields["acting_for_id"].choices = [("", "— Myself —"), *act_for]
+    else:
+        del form.fields["acting_for_id"]
+
+
 class DomainForm(StyledForm):
     """A decision domain: its name, what it covers, typical decisions."""
 
@@ -24,19 +43,33 @@ class DomainForm(StyledForm):
 
 
 class LevelForm(forms.Form):
-    """A team's level in a domain, with the reason kept in the history."""
+    """A team's level in a domain, with the reason kept in the history; the "Inherit again" button
+    (`inherit`) clears the team's own level instead."""
 
     level = forms.TypedChoiceField(
         coerce=int,
+        empty_value=None,
+        required=False,
         choices=[(n, f"{lv.label} — {lv.summary}") for n, lv in rules.LEVELS.items()],
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-        error_messages={"required": "Choose a level from 1 (tell) to 7 (delegate)."},
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         help_text="Why it changes: kept with the level in the history.",
         error_messages={"required": "Say why the level changes: the history keeps the reason."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inherit = bool(self.data.get("inherit"))
+
+    def clean(self):
+        data = super().clean()
+        if self.inherit:
+            data["level"] = None
+        elif data.get("level") is None and "level" not in self.errors:
+            self.add_error("level", "Choose a level from 1 (tell) to 7 (delegate).")
+        return data
 
 
 class DecisionForm(StyledForm):
@@ -58,9 +91,13 @@ class DecisionForm(StyledForm):
     supersedes_id = forms.TypedChoiceField(
         label="Supersedes", coerce=_optional_int, empty_value=None, required=False
     )
+    acting_for_id = _act_for_field()
 
-    def __init__(self, *args, teams=(), domains=(), goals=(), decisions=(), preview_url="", **kwargs):
+    def __init__(
+        self, *args, teams=(), domains=(), goals=(), decisions=(), preview_url="", act_for=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        _act_for_choices(self, act_for)
         self.fields["team_id"].choices = [("", "— Choose —")] + [(t.pk, t.name) for t in teams]
         self.fields["domain_id"].choices = [("", "— Choose —")] + [(d.pk, d.name) for d in domains]
         self.fields["goal_ids"].choices = [(g.pk, g.title) for g in goals]
@@ -80,7 +117,8 @@ class DecisionForm(StyledForm):
 
 
 class RespondForm(StyledForm):
-    """A response to an open decision: agree, give advice, decide, escalate further."""
+    """A response to an open decision: agree, give advice, decide, escalate further, or (its proposer)
+    withdraw it."""
 
     action = forms.ChoiceField(
         choices=[
@@ -88,6 +126,7 @@ class RespondForm(StyledForm):
             (rules.ADVISE, "Give advice"),
             (rules.DECIDE, "Decide"),
             (rules.ESCALATE, "Escalate further"),
+            (rules.WITHDRAW, "Withdraw"),
         ]
     )
     note = forms.CharField(
@@ -96,3 +135,8 @@ class RespondForm(StyledForm):
         label="Advice or note",
         help_text="Advice is required to advise; a note is kept in the history.",
     )
+    acting_for_id = _act_for_field()
+
+    def __init__(self, *args, act_for=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _act_for_choices(self, act_for)

@@ -56,7 +56,8 @@ class DelegationChange(OrgScopedModel):
 
     team = models.ForeignKey("organizations.Team", on_delete=models.CASCADE, related_name="+")
     domain = models.ForeignKey(DecisionDomain, on_delete=models.CASCADE, related_name="changes")
-    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
+    # None: the team's own level was cleared, so it inherits again.
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES, null=True, blank=True)
     previous_level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES, null=True, blank=True)
     reason = models.TextField()
     author = models.ForeignKey(
@@ -80,6 +81,7 @@ class Decision(OrgScopedModel):
         DECIDED = rules.DECIDED, "Decided"
         ESCALATED = rules.ESCALATED, "Escalated"
         SUPERSEDED = rules.SUPERSEDED, "Superseded"
+        WITHDRAWN = rules.WITHDRAWN, "Withdrawn"
 
     title = models.CharField(max_length=200)
     context = models.TextField(blank=True)
@@ -146,11 +148,15 @@ class Decision(OrgScopedModel):
 
 
 class DecisionEvent(OrgScopedModel):
-    """A step in a decision's life (recorded, agreed, advised, decided, escalated, superseded)."""
+    """A step in a decision's life (recorded, agreed, advised, decided, escalated, withdrawn, superseded)."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The leader an owner or admin stood in for ("act for"); the step followed that leader's authority.
+    acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=16)
     status = models.CharField(max_length=16)

@@ -7,11 +7,17 @@ is the one place that enforces authority, whatever interface calls it.
 from dataclasses import dataclass
 
 PROPOSED, DECIDED, ESCALATED, SUPERSEDED = "proposed", "decided", "escalated", "superseded"
+WITHDRAWN = "withdrawn"
 
-# The recorder's relation to the decision's team.
+# The recorder's relation to the decision's team. Only the team tree counts, never an organization role:
+# the team is T's members; its leader chain is T's leads, then each ancestor team's leads, up to the root.
 MEMBER, LEAD, LEADER_ABOVE, OUTSIDER = "member", "lead", "leader_above", "outsider"
 RELATIONS = (MEMBER, LEAD, LEADER_ABOVE, OUTSIDER)
-LEADER_ROLES = frozenset({"owner", "admin", "leader"})
+# Above the root team's leads stand the organization's owners (ADR 17): they are addressed when nobody
+# in the chain is left, and answer only what is addressed to them. Owners and admins may act for someone
+# in a team's leader chain, explicitly ("act for"), never by their role alone.
+TOP_ROLE = "owner"
+ACT_FOR_ROLES = frozenset({"owner", "admin"})
 
 # What an open record waits for; the prefix says which side must act.
 LEADER_DECISION, LEADER_AGREEMENT, LEADER_ADVICE = "leader_decision", "leader_agreement", "leader_advice"
@@ -24,9 +30,9 @@ AWAITING_WORDS = {
     TEAM_DECISION: "the team's decision",
 }
 
-# Responses to an open record.
-AGREE, ADVISE, DECIDE, ESCALATE = "agree", "advise", "decide", "escalate"
-RESPONSES = (AGREE, ADVISE, DECIDE, ESCALATE)
+# Responses to an open record; withdraw is the proposer's own.
+AGREE, ADVISE, DECIDE, ESCALATE, WITHDRAW = "agree", "advise", "decide", "escalate", "withdraw"
+RESPONSES = (AGREE, ADVISE, DECIDE, ESCALATE, WITHDRAW)
 
 NEEDS_YOU, TOLD, DECIDED_EVENT = "decision.needs_you", "decision.told", "decision.decided"
 DEFAULT_LEVEL = 1
@@ -129,34 +135,42 @@ def ancestors(team_id: int, parent_of: dict[int, int | None]) -> list[int]:
 # ---- who the actor is to the team, and who the right leader is ------------------------------------
 
 
-def relation_of(*, user_id: int, role: str, is_member: bool, lead_chain: list[set[int]]) -> str:
-    """`lead_chain[0]` holds the team's leads, then its parent's, up to the root.
+def relation_of(*, user_id: int, is_member: bool, lead_chain: list[set[int]], top=()) -> str:
+    """`lead_chain[0]` holds the team's leads, then its parent's, up to the root; `top` the owners.
 
-    The team's lead first; then a leader above (lead of an ancestor, or a leader role); a plain member;
-    anyone else is an outsider with no authority in this team's domains.
+    The team's lead first; a lead with nobody above (no lead up the chain, no other owner) is the top
+    of the tree and leads the team as a leader above would. Then a leader above (lead of an ancestor
+    team); a plain member; anyone else is an outsider with no authority in this team's domains,
+    whatever their organization role.
     """
     if lead_chain and user_id in lead_chain[0]:
-        return LEAD
-    if any(user_id in leads for leads in lead_chain[1:]) or role in LEADER_ROLES:
+        above = [u for leads in lead_chain[1:] for u in leads] + list(top)
+        return LEAD if any(u != user_id for u in above) else LEADER_ABOVE
+    if any(user_id in leads for leads in lead_chain[1:]):
         return LEADER_ABOVE
     return MEMBER if is_member else OUTSIDER
 
 
+def in_leader_chain(user_id: int, lead_chain: list[set[int]]) -> bool:
+    """Whether someone leads the team or a team above it: whom an owner or admin may act for."""
+    return any(user_id in leads for leads in lead_chain)
+
+
 def next_leader(
-    lead_chain: list[set[int]], org_leaders: list[int], *, after: int | None, exclude: set[int]
+    lead_chain: list[set[int]], top: list[int], *, after: int | None, exclude: set[int]
 ) -> int | None:
     """The first lead up the chain above `after` (from the team itself when `after` is not in it),
-    skipping `exclude`; else an organization leader; None when there is nobody."""
+    skipping `exclude`; else an owner (the top of the tree); None when there is nobody."""
     start = 0
     for i, leads in enumerate(lead_chain):
         if after is not None and after in leads:
             start = i + 1
-    if after is not None and after in org_leaders and start == 0:
-        start = len(lead_chain)  # an organization leader escalates to another, never down the tree
+    if after is not None and after in top and start == 0:
+        start = len(lead_chain)  # an owner escalates to another owner, never down the tree
     for leads in lead_chain[start:]:
         for user_id in sorted(leads - exclude):
             return user_id
-    return next((u for u in org_leaders if u not in exclude), None)
+    return next((u for u in top if u not in exclude), None)
 
 
 # ---- what a record becomes ------------------------------------------------------------------------
@@ -258,8 +272,9 @@ def record_outcome(level: int, relation: str) -> Outcome:
     if relation == OUTSIDER:
         return Outcome(
             ESCALATED, LEADER_DECISION, "leader", NEEDS_YOU, escalated=True,
-            message=_prefix(level) + "you are not in {team}, so its decisions are not yours to take; "
-            "your record is an escalation addressed to {leader}, who decides.",
+            message=_prefix(level) + "you are neither in {team} nor above it, so its decisions are not "
+            "yours to take, whatever your role; your record is an escalation addressed to {leader}, who "
+            "decides.",
         )  # fmt: skip
     if relation == LEADER_ABOVE:
         return _leader_record(level)
@@ -269,20 +284,42 @@ def record_outcome(level: int, relation: str) -> Outcome:
 
 
 def agent_may_decide(level: int, cap: int) -> bool:
-    """Agents decide alone only up to the organization's cap (0: never, they only propose)."""
+    """An agent decides alone only up to its cap (its own, never above the organization's; 0: it only
+    proposes). The cap bounds every step that would make a decision decided: record, agree, decide."""
     return cap > 0 and level <= cap
 
 
-def agent_capped(outcome: Outcome, level: int, cap: int, organization: str) -> Outcome:
-    """An agent's record that would be decided above the cap becomes a proposal to the right leader."""
+def agent_capped(outcome: Outcome, level: int, cap: int) -> Outcome:
+    """An agent's record that would be decided above its cap becomes a proposal to the right leader."""
     if outcome.status != DECIDED or agent_may_decide(level, cap):
         return outcome
-    org = organization.replace("{", "{{").replace("}", "}}")
     return Outcome(
         PROPOSED, LEADER_DECISION, "leader", NEEDS_YOU,
-        message=f"Agents of {org} may decide alone up to level {cap}: "
-        "your record is a proposal for {leader}.",
+        message=f"As an agent you decide alone only up to level {cap}: your record is a proposal for "
+        "{leader}.",
     )  # fmt: skip
+
+
+def supersede_refusal(outcome: Outcome, *, same_team_and_domain: bool) -> str:
+    """Why the recorder may not supersede a decision ('' when they may), given what their record in the
+    old decision's team and domain would become (`outcome`, agent cap applied).
+
+    Superseding needs the authority to make the old decision: to decide it alone, or to propose its
+    replacement in the same team and domain, where it is decided as that level says (only then is
+    the old one superseded). An outsider's record there would be an escalation: refused.
+    """
+    if outcome.status == ESCALATED:
+        return (
+            "You may not supersede “{title}”: you are neither in {team} nor above it, so its decisions "
+            "in {domain} are not yours to take."
+        )
+    if outcome.status != DECIDED and not same_team_and_domain:
+        return (
+            "You may not supersede “{title}” from here: at level {level} for {domain}, {team}'s decisions "
+            "are not yours to take alone. Record its replacement for {team} in {domain}: it supersedes "
+            "“{title}” once decided there."
+        )
+    return ""
 
 
 # ---- responses to an open record ------------------------------------------------------------------
@@ -292,7 +329,9 @@ def agent_capped(outcome: Outcome, level: int, cap: int, organization: str) -> O
 class Step:
     """The result of a response: refused (with why), or the new status, wait and addressee.
 
-    `addressee`: "up" (the next leader above the current one), "proposer", or "" (nobody).
+    `addressee`: "up" (the next leader above the current one), "proposer", "current" (the one it was
+    addressed to) or "" (nobody). A refusal's message may hold {leader} (who it waits for), {team} and
+    {proposer}; an escalation's {next}.
     """
 
     allowed: bool
@@ -303,8 +342,25 @@ class Step:
     notify: str = ""
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where the responder stands to an open record: their relation to its team (or the relation of
+    the one they act for), whether it is addressed to them, whether they recorded it, and, for an
+    agent, its cap (None for a person)."""
+
+    relation: str
+    is_addressee: bool = False
+    is_proposer: bool = False
+    agent_cap: int | None = None
+
+
 def side_of(awaiting: str, relation: str, is_addressee: bool) -> str:
-    """Which side the responder is on for this wait: "leader", "team" or "" (neither)."""
+    """Which side the responder is on for this wait: "leader", "team" or "" (neither).
+
+    The addressee answers for the side the record waits for (the lead of a member's proposal, an owner
+    at the top); a lead above is on the leader's side, the team's members on the team's; an outsider
+    on neither, whatever their role.
+    """
     if is_addressee:
         return awaiting.split("_")[0]
     if relation == LEADER_ABOVE:
@@ -316,21 +372,39 @@ def _refuse(message: str) -> Step:
     return Step(False, message)
 
 
-def respond_step(action: str, awaiting: str, side: str, level: int) -> Step:
-    """What `action` by someone on `side` does to a record waiting for `awaiting`."""
+def respond_step(action: str, awaiting: str, level: int, position: Position) -> Step:
+    """What `action` by someone at `position` does to a record at `level` waiting for `awaiting`."""
     if action not in RESPONSES:
         return _refuse(f"Unknown response {action!r}; one of {', '.join(RESPONSES)}.")
     if not awaiting:
         return _refuse("This decision is closed; record a new one to supersede it.")
+    if action == WITHDRAW:
+        if not position.is_proposer:
+            return _refuse("Only {proposer}, who recorded this decision, may withdraw it.")
+        return Step(True, "Withdrawn: it waits for nobody now.", WITHDRAWN, "", "current", TOLD)
+    side = side_of(awaiting, position.relation, position.is_addressee)
+    words = AWAITING_WORDS[awaiting]
+    if not side:
+        return _refuse(
+            "You are neither in {team} nor above it, so its decisions are not yours to answer, whatever "
+            f"your role; it waits for {words} ({{leader}})."
+        )
     waited = awaiting.split("_")[0]
     p = f"Level {LEVELS[level].label}: "
     if action == DECIDE and awaiting == LEADER_ADVICE and side == "team":
         return _refuse(p + "the team decides only after the leader's advice; {leader} has not given it yet.")
     if side != waited:
-        return _refuse(f"This decision waits for {AWAITING_WORDS[awaiting]} ({{leader}}), not for you.")
+        return _refuse(f"This decision waits for {words} ({{leader}}), not for you.")
     if action == ESCALATE:
         return Step(True, "Escalated to {next}, who decides.", ESCALATED, LEADER_DECISION, "up", NEEDS_YOU)
-    return _forward(action, awaiting, p)
+    step = _forward(action, awaiting, p)
+    cap = position.agent_cap
+    if step.status == DECIDED and cap is not None and not agent_may_decide(level, cap):
+        return _refuse(
+            f"As an agent you decide alone only up to level {cap}; this decision is at level "
+            f"{LEVELS[level].label}: leave it to a person, or escalate it."
+        )
+    return step
 
 
 def _forward(action: str, awaiting: str, p: str) -> Step:

@@ -9,11 +9,23 @@ from charter.core.schemas import InSchema
 
 from . import rules
 
-DecisionStatus = Literal["proposed", "decided", "escalated", "superseded"]
+DecisionStatus = Literal["proposed", "decided", "escalated", "superseded", "withdrawn"]
 Relation = Literal["member", "lead", "leader_above", "outsider"]
-Response = Literal["agree", "advise", "decide", "escalate"]
-assert set(DecisionStatus.__args__) == {rules.PROPOSED, rules.DECIDED, rules.ESCALATED, rules.SUPERSEDED}
+Response = Literal["agree", "advise", "decide", "escalate", "withdraw"]
+assert set(DecisionStatus.__args__) == {
+    rules.PROPOSED,
+    rules.DECIDED,
+    rules.ESCALATED,
+    rules.SUPERSEDED,
+    rules.WITHDRAWN,
+}
 assert set(Response.__args__) == set(rules.RESPONSES)
+
+
+ACTING_FOR = (
+    "Owners and admins only: the leader you stand in for (a lead of the team or of a team above it); "
+    "the step follows that leader's authority and the history keeps both."
+)
 
 
 class DomainOut(Schema):
@@ -70,8 +82,11 @@ class BoardOut(Schema):
 
 
 class LevelIn(InSchema):
-    level: int = Field(
-        ge=1, le=7, description="1 tell, 2 sell, 3 consult, 4 agree, 5 advise, 6 inquire, 7 delegate."
+    level: int | None = Field(
+        ge=1,
+        le=7,
+        description="1 tell, 2 sell, 3 consult, 4 agree, 5 advise, 6 inquire, 7 delegate; null clears the "
+        "team's own level, so it inherits again (its nearest ancestor's, else 1).",
     )
     reason: str = Field(description="Why the level changes; kept in the history.")
 
@@ -80,7 +95,7 @@ class LevelChangeOut(Schema):
     id: int
     team_id: int
     domain_id: int
-    level: int
+    level: int | None = Field(description="Null: the team's own level was cleared; it inherits again.")
     previous_level: int | None
     reason: str
     author_id: int | None
@@ -134,7 +149,12 @@ class DecisionIn(InSchema):
     rationale: str = ""
     consequences: str = ""
     goal_ids: list[int] = []
-    supersedes_id: int | None = None
+    supersedes_id: int | None = Field(
+        None,
+        description="A decision this one replaces (once decided); needs the authority to make that "
+        "decision, in its own team and domain.",
+    )
+    acting_for_id: int | None = Field(None, description=ACTING_FOR)
 
 
 class DecisionResultOut(Schema):
@@ -148,11 +168,16 @@ class DecisionResultOut(Schema):
 
 
 class RespondIn(InSchema):
-    action: Response
+    action: Response = Field(
+        description="agree, advise, decide, escalate (the side the record waits for), or withdraw (its "
+        "proposer)."
+    )
     note: str = Field("", description="Advice (required to advise), or a note kept in the history.")
+    acting_for_id: int | None = Field(None, description=ACTING_FOR)
 
 
 class DecisionFilters(Schema):
+    waiting_for_me: bool = Field(False, description="Only the open records waiting for your answer.")
     team_id: int | None = None
     domain_id: int | None = None
     status: DecisionStatus | None = None

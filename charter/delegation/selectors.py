@@ -10,10 +10,10 @@ from charter.core.actor import Actor
 from charter.core.compiled import replay
 from charter.core.errors import NotFound
 from charter.goals.models import Goal
-from charter.organizations.models import Team
+from charter.organizations.models import Team, TeamMembership
 
 from . import rules
-from .authority import authority_for
+from .authority import authority_for, is_agent, parent_map
 from .models import Decision, DecisionDomain, DecisionEvent, DelegationChange, DelegationLevel
 
 # ---- domains --------------------------------------------------------------------------------------
@@ -128,12 +128,23 @@ def decision_list(
     date_from: date | None = None,
     date_to: date | None = None,
     addressed_to_id: int | None = None,
+    waiting_for_me: bool = False,
 ):
-    """Decisions matching the filters, newest first; the dates bound when they were proposed."""
+    """Decisions matching the filters, newest first; the dates bound when they were proposed.
+    `waiting_for_me`: only the open records addressed to the actor (REST, MCP and home ask the same)."""
     qs = _decisions(actor).prefetch_related(Prefetch("goals", queryset=Goal.objects.only("id", "title")))
+    if waiting_for_me:
+        qs = waiting_for(qs, actor.user_id)
     filters = {"team_id": team_id, "domain_id": domain_id, "status": status, "goal_id": goal_id}
     filters |= {"date_from": date_from, "date_to": date_to, "addressed_to_id": addressed_to_id}
     return decision_filters(qs, **filters).order_by("-proposed_at", "-id")
+
+
+def waiting_for(decisions, user_id: int):
+    """The open records among `decisions` that wait for this person's answer: the one "waiting for me"."""
+    return decisions.filter(addressed_to_id=user_id, status__in=[rules.PROPOSED, rules.ESCALATED]).exclude(
+        awaiting=""
+    )
 
 
 def decision_filters(
@@ -166,7 +177,7 @@ def decision_get(*, actor: Actor, decision_id: int) -> Decision:
         .select_related("advised_by", "supersedes")
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.only("id", "title")),
-            Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
+            Prefetch("events", queryset=DecisionEvent.objects.select_related("actor", "acting_for")),
             Prefetch(
                 "superseded_by",
                 queryset=Decision.objects.only("id", "title", "supersedes_id"),
@@ -186,9 +197,7 @@ def decisions_waiting_for(*, actor: Actor, limit: int = 20) -> list[Decision]:
 
     def build(a):
         return (
-            Decision.objects.for_org(a.organization)
-            .filter(addressed_to_id=a.user_id, status__in=[rules.PROPOSED, rules.ESCALATED])
-            .exclude(awaiting="")
+            waiting_for(Decision.objects.for_org(a.organization), a.user_id)
             # The home panel shows these columns and the team's name: no other join, no long texts.
             .select_related("team")
             .only("title", "status", "awaiting", "proposed_at", "team__name")
@@ -208,11 +217,23 @@ def decision_preview(*, actor: Actor, team_id: int | None, domain_id: int | None
     if team is None or domain is None:
         return None
     auth = authority_for(actor, team, domain)
-    outcome = rules.record_outcome(auth.level, auth.relation)
-    leader = auth.name(auth.leader_for(actor, outcome.addressee))
+    outcome = auth.record_outcome()
+    leader = auth.name(auth.leader_for(outcome.addressee))
     return {
         "level": auth.level_info,
         "relation": auth.relation,
         "outcome": outcome,
         "message": outcome.render(domain=domain.name, team=team.name, leader=leader),
     }
+
+
+def act_for_choices(*, actor: Actor, team_id: int | None = None) -> list[tuple[int, str]]:
+    """Whom an owner or admin may act for: the leads of the team and of the teams above it (without a
+    team: every team's lead). Empty for anyone else, who acts only as themselves."""
+    if actor.role not in rules.ACT_FOR_ROLES or is_agent(actor):
+        return []
+    leads = TeamMembership.objects.for_org(actor.organization).filter(is_lead=True)
+    if team_id is not None:
+        leads = leads.filter(team_id__in=rules.ancestors(team_id, parent_map(actor)))
+    people = {m.user_id: str(m.user) for m in leads.select_related("user") if m.user_id != actor.user_id}
+    return sorted(people.items(), key=lambda item: (item[1].lower(), item[0]))

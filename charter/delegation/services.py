@@ -85,15 +85,18 @@ def domain_delete(*, actor: Actor, domain_id: int) -> None:
 
 def _level_errors(level, reason: str) -> dict[str, list[str]]:
     errors = {}
-    if level not in rules.LEVELS:
+    if level is not None and level not in rules.LEVELS:
         errors["level"] = [f"A delegation level is 1 (tell) to 7 (delegate), not {level!r}."]
     if not (reason or "").strip():
         errors["reason"] = ["Say why the level changes: the history keeps the reason."]
     return errors
 
 
-def delegation_set(*, actor: Actor, team_id: int, domain_id: int, level: int, reason: str) -> DelegationLevel:
-    """Set a team's level in a domain; every change is kept with its reason, author and time."""
+def delegation_set(
+    *, actor: Actor, team_id: int, domain_id: int, level: int | None, reason: str
+) -> DelegationLevel | None:
+    """Set a team's level in a domain, or clear it (`level` None) so the team inherits again; every change
+    is kept with its reason, author and time. Returns the level set (None once cleared)."""
     actor.require("delegation.set")
     org = actor.organization
     team = Team.objects.for_org(org).filter(pk=team_id).first()
@@ -108,10 +111,18 @@ def delegation_set(*, actor: Actor, team_id: int, domain_id: int, level: int, re
             DelegationLevel.objects.for_org(org).select_for_update().filter(team=team, domain=domain).first()
         )
         previous = current.level if current else None
-        if current is None:
-            current = DelegationLevel(organization=org, team=team, domain=domain)
-        current.level = level
-        current.save()
+        if level is None:
+            if current is None:
+                raise Conflict(f"{team.name} has no level of its own for {domain.name}: it already inherits.")
+            audit(actor, "delegation.clear", current, {"level": [previous, None], "reason": reason.strip()})
+            current.delete()
+            current = None
+        else:
+            if current is None:
+                current = DelegationLevel(organization=org, team=team, domain=domain)
+            current.level = level
+            current.save()
+            audit(actor, "delegation.set", current, {"level": [previous, level], "reason": reason.strip()})
         DelegationChange.objects.create(
             organization=org,
             team=team,
@@ -121,5 +132,4 @@ def delegation_set(*, actor: Actor, team_id: int, domain_id: int, level: int, re
             reason=reason.strip(),
             author=actor.user,
         )
-        audit(actor, "delegation.set", current, {"level": [previous, level], "reason": reason.strip()})
     return current

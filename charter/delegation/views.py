@@ -55,19 +55,15 @@ def delegation_edit(request, team_id: int, domain_id: int):
     cell = selectors.delegation_cell(actor=actor, team_id=team_id, domain_id=domain_id)
     form = LevelForm(request.POST or None, initial={"level": cell["cell"].level})
     if request.method == "POST" and form.is_valid():
-        saved = call_with_form(
-            form,
-            services.delegation_set,
-            actor=actor,
-            team_id=team_id,
-            domain_id=domain_id,
-            **form.cleaned_data,
-        )
-        if saved is not None:
-            info = rules.LEVELS[saved.level]
-            messages.success(
-                request, f"{cell['team'].name} is now at level {info.label} for {cell['domain'].name}."
-            )
+        values = {"actor": actor, "team_id": team_id, "domain_id": domain_id, **form.cleaned_data}
+        saved = call_with_form(form, services.delegation_set, **values)
+        if not form.errors:  # saved is None once the level is cleared
+            team, domain = cell["team"].name, cell["domain"].name
+            if saved is None:
+                messages.success(request, f"{team} inherits its level for {domain} again.")
+            else:
+                info = rules.LEVELS[saved.level]
+                messages.success(request, f"{team} is now at level {info.label} for {domain}.")
             return redirect("delegation_board")
     status = 422 if request.method == "POST" else 200
     return render(request, "delegation/edit.html", {**cell, "form": form, "levels": LEVELS}, status=status)
@@ -188,6 +184,7 @@ def _decision_form(request, data=None, initial=None):
         goals=goal_list(actor=actor),
         decisions=selectors.decision_list(actor=actor, status=rules.DECIDED)[:200],
         preview_url=reverse("decision_preview"),
+        act_for=selectors.act_for_choices(actor=actor),
     )
 
 
@@ -225,11 +222,17 @@ def decision_preview(request):
     return render(request, "delegation/_preview.html", {"preview": preview})
 
 
+def _respond_form(request, decision, data=None) -> RespondForm:
+    act_for = selectors.act_for_choices(actor=request.actor, team_id=decision.team_id)
+    return RespondForm(data, act_for=act_for)
+
+
 def _render_detail(request, decision_id: int, form=None, status=200):
     decision = selectors.decision_get(actor=request.actor, decision_id=decision_id)
     context = {
         "decision": decision,
-        "form": form or RespondForm(),
+        "form": form or _respond_form(request, decision),
+        "is_proposer": decision.recorded_by_id == request.actor.user_id,
         "may_respond": request.actor.can("decision.respond") and decision.is_open,
         "comments": _comments_available(),
     }
@@ -253,7 +256,8 @@ def decision_detail(request, decision_id: int):
 def decision_respond(request, decision_id: int):
     if request.method != "POST":
         return _render_detail(request, decision_id)
-    form, status = RespondForm(request.POST), 422
+    decision = selectors.decision_get(actor=request.actor, decision_id=decision_id)
+    form, status = _respond_form(request, decision, request.POST), 422
     if form.is_valid():
         try:
             result = services.decision_respond(

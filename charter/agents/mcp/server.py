@@ -17,7 +17,7 @@ from pydantic import Field
 
 from charter.backbriefs.schemas import BackBriefSubmitIn
 from charter.core.errors import DomainError
-from charter.delegation.schemas import DecisionIn
+from charter.delegation.schemas import DecisionIn, RespondIn
 from charter.discussion.schemas import CommentIn
 from charter.goals.schemas import CheckInIn
 from charter.ideas.schemas import IdeaIn
@@ -180,6 +180,23 @@ class CharterMCP:
             _fields(DecisionIn),
             "Record a decision. Within your authority it is decided; above it, it becomes a proposal "
             "to the one who decides, and the result says so.",
+            WRITE,
+        )
+        self._add(
+            "list_waiting_decisions",
+            tools.list_waiting_decisions,
+            [],
+            "Decisions waiting for your answer (proposals and escalations addressed to you), newest first.",
+            READ_ONLY,
+        )
+        decision = inspect.Parameter("decision_id", inspect.Parameter.KEYWORD_ONLY, annotation=int)
+        self._add(
+            "respond_to_decision",
+            tools.respond_to_decision,
+            [decision, *_fields(RespondIn)],
+            "Answer a decision waiting for you: agree, advise (with your advice in note), decide, escalate; "
+            "or withdraw your own proposal. Refused, with why, when it does not wait for you or would make "
+            "you decide above your authority or your cap.",
             WRITE,
         )
         self._add(

@@ -10,8 +10,9 @@ from charter.backbriefs import selectors as backbrief_selectors
 from charter.backbriefs import services as backbrief_services
 from charter.backbriefs.schemas import BackBriefDetailOut
 from charter.core.errors import NotFound, ValidationError
+from charter.delegation import selectors as delegation_selectors
 from charter.delegation import services as delegation_services
-from charter.delegation.schemas import DecisionResultOut
+from charter.delegation.schemas import DecisionOut, DecisionResultOut
 from charter.discussion import selectors as discussion_selectors
 from charter.discussion import services as discussion_services
 from charter.discussion.schemas import CommentOut
@@ -75,6 +76,23 @@ def submit_back_brief(actor, *, back_brief_id: int | None, goal_id: int | None, 
 def record_decision(actor, **values) -> dict:
     """Record a decision; above the actor's authority the service makes it a proposal and says so."""
     return _dump(DecisionResultOut, delegation_services.decision_record(actor=actor, **values))
+
+
+WAITING_LIMIT = 50
+
+
+def list_waiting_decisions(actor) -> list[dict]:
+    """The open records waiting for the actor's answer: REST's `GET /decisions?waiting_for_me=true`
+    (the same selector, the same scope: read), newest first."""
+    actor.require("organization.view")
+    waiting = delegation_selectors.decision_list(actor=actor, waiting_for_me=True)[:WAITING_LIMIT]
+    return [_dump(DecisionOut, d) for d in waiting]
+
+
+def respond_to_decision(actor, *, decision_id: int, **values) -> dict:
+    """Agree, advise, decide, escalate or withdraw: REST's `POST /decisions/{id}/respond` (scope: decide)."""
+    result = delegation_services.decision_respond(actor=actor, decision_id=decision_id, **values)
+    return _dump(DecisionResultOut, result)
 
 
 def propose_idea(actor, **values) -> dict:

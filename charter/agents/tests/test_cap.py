@@ -30,7 +30,7 @@ def test_at_cap_0_an_agent_only_proposes_and_the_lead_is_told(owner):
     assert result.decision.addressed_to_id == cast.ana.user_id
     assert (
         result.message
-        == "Agents of Acme may decide alone up to level 0: your record is a proposal for Ana Lead."
+        == "As an agent you decide alone only up to level 0: your record is a proposal for Ana Lead."
     )
     notified = Notification.objects.for_org(owner.organization).filter(recipient_id=cast.ana.user_id)
     assert notified.filter(event=rules.NEEDS_YOU).exists()

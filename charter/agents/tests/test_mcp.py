@@ -25,11 +25,13 @@ TOOLS = {
     "record_check_in",
     "submit_back_brief",
     "record_decision",
+    "list_waiting_decisions",
+    "respond_to_decision",
     "propose_idea",
     "add_comment",
     "search",
 }
-READ_ONLY = {"get_mission_brief", "list_my_goals", "get_goal", "search"}
+READ_ONLY = {"get_mission_brief", "list_my_goals", "get_goal", "search", "list_waiting_decisions"}
 
 
 @pytest.fixture

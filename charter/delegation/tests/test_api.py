@@ -62,7 +62,7 @@ def test_respond_through_the_api(client, cast, level):
     set_level(cast.owner, cast.product, cast.domain, level)
     d = record(cast.bob, cast.product, cast.domain).decision
     refused = _api(client, cast.carl, "POST", f"/decisions/{d.pk}/respond", {"action": "decide"})
-    assert refused.status_code == 409 and "not for you" in refused.json()["detail"]
+    assert refused.status_code == 409 and "not yours to answer" in refused.json()["detail"]
     first = {3: "decide", 4: "agree", 5: "advise"}[level]
     response = _api(client, cast.ana, "POST", f"/decisions/{d.pk}/respond", {"action": first, "note": "ok"})
     assert response.status_code == 200, response.content

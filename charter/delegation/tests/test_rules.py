@@ -62,22 +62,27 @@ def test_inheritance_takes_the_nearest_set_ancestor_else_the_default():
     assert len(rules.effective_levels(parent_of, set_levels, [10, 11])) == 8
 
 
-def test_relations():
+def test_relations_follow_the_team_tree_never_the_role():
     chain = [{5}, {7}, set()]
-    assert rules.relation_of(user_id=5, role="member", is_member=True, lead_chain=chain) == rules.LEAD
-    assert (
-        rules.relation_of(user_id=7, role="member", is_member=False, lead_chain=chain) == rules.LEADER_ABOVE
-    )
-    assert rules.relation_of(user_id=9, role="admin", is_member=False, lead_chain=chain) == rules.LEADER_ABOVE
-    assert rules.relation_of(user_id=9, role="member", is_member=True, lead_chain=chain) == rules.MEMBER
-    assert rules.relation_of(user_id=9, role="member", is_member=False, lead_chain=chain) == rules.OUTSIDER
+    assert rules.relation_of(user_id=5, is_member=True, lead_chain=chain) == rules.LEAD
+    assert rules.relation_of(user_id=7, is_member=False, lead_chain=chain) == rules.LEADER_ABOVE
+    assert rules.relation_of(user_id=9, is_member=True, lead_chain=chain) == rules.MEMBER
+    # An owner, admin or leader outside the chain is an outsider: relation_of takes no role at all.
+    assert rules.relation_of(user_id=9, is_member=False, lead_chain=chain, top=[9]) == rules.OUTSIDER
+
+
+def test_a_root_lead_answers_to_the_owners_and_with_nobody_above_is_the_top():
+    assert rules.relation_of(user_id=5, is_member=True, lead_chain=[{5}], top=[1]) == rules.LEAD
+    assert rules.relation_of(user_id=5, is_member=True, lead_chain=[{5}], top=[5]) == rules.LEADER_ABOVE
+    assert rules.relation_of(user_id=5, is_member=True, lead_chain=[{5}], top=[]) == rules.LEADER_ABOVE
+    assert rules.in_leader_chain(7, [{5}, {7}]) and not rules.in_leader_chain(1, [{5}, {7}])
 
 
 def test_the_right_leader():
     chain, org = [{5}, set(), {7}], [1, 2]
     assert rules.next_leader(chain, org, after=None, exclude={9}) == 5  # a member: the team's lead
     assert rules.next_leader(chain, org, after=5, exclude={5}) == 7  # the lead: the next lead above
-    assert rules.next_leader(chain, org, after=7, exclude={7}) == 1  # the top: an organization leader
+    assert rules.next_leader(chain, org, after=7, exclude={7}) == 1  # the top: an owner
     assert rules.next_leader(chain, org, after=1, exclude={1}) == 2  # never back down the tree
     assert rules.next_leader([set()], [], after=None, exclude=set()) is None
 
@@ -101,15 +106,69 @@ def test_the_right_leader():
     ],
 )
 def test_responses(action, awaiting, side, allowed, status):
-    step = rules.respond_step(action, awaiting, side, 4)
+    relation = {"leader": rules.LEADER_ABOVE, "team": rules.MEMBER, "": rules.OUTSIDER}[side]
+    step = rules.respond_step(action, awaiting, 4, rules.Position(relation))
     assert step.allowed == allowed and step.message
     if allowed:
         assert step.status == status
 
 
 def test_deciding_before_advice_says_so():
-    step = rules.respond_step("decide", rules.LEADER_ADVICE, "team", 5)
+    step = rules.respond_step("decide", rules.LEADER_ADVICE, 5, rules.Position(rules.MEMBER))
     assert "only after the leader's advice" in step.message
+
+
+def test_an_outsider_is_told_the_decision_is_not_theirs_whatever_their_role():
+    step = rules.respond_step("decide", rules.LEADER_DECISION, 1, rules.Position(rules.OUTSIDER))
+    assert not step.allowed and "not yours to answer, whatever your role" in step.message
+    # Addressed to them (an owner at the top of the tree), they answer for the side it waits for.
+    addressed = rules.Position(rules.OUTSIDER, is_addressee=True)
+    assert rules.respond_step("decide", rules.LEADER_DECISION, 1, addressed).status == rules.DECIDED
+
+
+def test_only_the_proposer_withdraws_an_open_record():
+    mine, theirs = (
+        rules.Position(rules.MEMBER, is_proposer=True),
+        rules.Position(rules.LEAD, is_addressee=True),
+    )
+    step = rules.respond_step("withdraw", rules.LEADER_DECISION, 1, mine)
+    assert (step.allowed, step.status, step.awaiting) == (True, rules.WITHDRAWN, "")
+    assert not rules.respond_step("withdraw", rules.LEADER_DECISION, 1, theirs).allowed
+    assert not rules.respond_step("withdraw", "", 1, mine).allowed  # closed
+
+
+@pytest.mark.parametrize(
+    ("action", "awaiting", "level", "cap", "allowed"),
+    [
+        ("decide", rules.TEAM_DECISION, 7, 0, False),  # finding 3: cap 0 and a level-7 proposal
+        ("decide", rules.TEAM_DECISION, 5, 4, False),  # after the advice, above the cap
+        ("decide", rules.TEAM_DECISION, 5, 5, True),
+        ("agree", rules.TEAM_AGREEMENT, 4, 3, False),  # agreeing would make it decided
+        ("agree", rules.TEAM_AGREEMENT, 4, 4, True),
+        ("escalate", rules.TEAM_DECISION, 7, 0, True),  # handing it up decides nothing
+    ],
+)
+def test_an_agents_cap_bounds_every_step_that_decides(action, awaiting, level, cap, allowed):
+    step = rules.respond_step(action, awaiting, level, rules.Position(rules.MEMBER, agent_cap=cap))
+    assert step.allowed is allowed, step.message
+    if not allowed:
+        assert f"only up to level {cap}" in step.message
+
+
+def test_an_agents_record_above_its_cap_is_a_proposal():
+    decided = rules.record_outcome(7, rules.MEMBER)
+    capped = rules.agent_capped(decided, 7, 6)
+    assert (capped.status, capped.awaiting) == (rules.PROPOSED, rules.LEADER_DECISION)
+    assert rules.agent_capped(decided, 6, 6) == decided
+
+
+def test_superseding_needs_the_authority_to_make_the_old_decision():
+    decided, proposed = rules.record_outcome(7, rules.MEMBER), rules.record_outcome(1, rules.MEMBER)
+    escalated = rules.record_outcome(7, rules.OUTSIDER)
+    assert rules.supersede_refusal(decided, same_team_and_domain=False) == ""
+    assert rules.supersede_refusal(proposed, same_team_and_domain=True) == ""
+    assert "from here" in rules.supersede_refusal(proposed, same_team_and_domain=False)
+    assert "not yours to take" in rules.supersede_refusal(escalated, same_team_and_domain=True)
 
 
 def test_sides():

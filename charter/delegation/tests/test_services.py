@@ -3,11 +3,13 @@
 import pytest
 
 from charter.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from charter.core.models import AuditEvent
 from charter.delegation import rules, selectors, services
 from charter.delegation.models import DelegationChange
 from charter.notifications.models import Notification
 from charter.organizations.models import Role
-from charter.organizations.tests.factories import make_person, make_team
+from charter.organizations.services import team_member_set
+from charter.organizations.tests.factories import make_person, make_team, refresh_actor
 
 from .factories import make_cast, make_domain, record, set_level
 
@@ -144,16 +146,144 @@ def test_escalation_goes_up_the_tree_then_to_the_organizations_leaders(cast):
     assert [e.kind for e in d.events.all()] == ["recorded", "escalate", "escalate"]
 
 
-def test_a_leader_role_is_a_leader_above(cast):
-    leader = make_person(cast.owner, Role.LEADER)
-    assert record(leader, cast.product, cast.domain).decision.status == "decided"
+@pytest.mark.parametrize("role", [Role.LEADER, Role.ADMIN, Role.OWNER])
+def test_an_organization_role_gives_no_authority_over_a_team(cast, role):
+    """Finding 1: the lead of another team, with the `leader` role (or an admin, an owner), records a
+    level-1 decision for Product: an escalation to Product's lead, not a decision; and cannot answer
+    a proposal waiting on Product's lead."""
+    other_lead = make_person(cast.owner, role, team=cast.sales, is_lead=True, full_name="Gus Growth")
+    d = record(other_lead, cast.product, cast.domain).decision
+    assert (d.status, d.relation, d.addressed_to_id) == ("escalated", "outsider", cast.ana.user_id)
+    waiting = record(cast.bob, cast.product, cast.domain).decision
+    with pytest.raises(Conflict, match="neither in Product nor above it.*whatever your role"):
+        services.decision_respond(actor=other_lead, decision_id=waiting.pk, action="decide")
+    waiting.refresh_from_db()
+    assert waiting.status == "proposed"
 
 
-def test_a_team_without_leads_sends_proposals_to_the_organizations_leaders(owner):
+def test_a_team_without_leads_sends_proposals_to_the_owners_who_answer_when_addressed(owner):
     team, domain = make_team(owner, "Alone"), make_domain(owner, "Hiring")
     member = make_person(owner, Role.MEMBER, team=team)
+    make_person(owner, Role.ADMIN, full_name="Ada Admin")
     d = record(member, team, domain).decision
     assert d.addressed_to_id == owner.user_id
+    assert (
+        services.decision_respond(actor=owner, decision_id=d.pk, action="decide").decision.status == "decided"
+    )
+
+
+def test_the_root_teams_lead_answers_to_the_owners_and_the_only_owner_leading_it_is_the_top(cast):
+    d = record(cast.boss, cast.company, cast.domain).decision  # level 1, Bea leads the root team
+    assert (d.status, d.relation, d.addressed_to_id) == ("proposed", "lead", cast.owner.user_id)
+    cleo = make_person(cast.owner, Role.MEMBER, team=cast.company, full_name="Cleo Member")
+    proposal = record(cleo, cast.company, cast.domain).decision
+    assert proposal.addressed_to_id == cast.boss.user_id
+    with pytest.raises(Conflict, match="neither in Company nor above it"):
+        services.decision_respond(actor=cast.owner, decision_id=proposal.pk, action="decide")
+    # An owner who leads the root team, with no other owner, is the top: they decide at level 1.
+    top = make_team(cast.owner, "Board")
+    team_member_set(actor=cast.owner, team_id=top.pk, user_id=cast.owner.user_id, is_lead=True)
+    top_owner = refresh_actor(cast.owner.user, cast.owner.organization)
+    assert record(top_owner, top, cast.domain).decision.status == "decided"
+
+
+def test_an_owner_acts_for_an_absent_lead_explicitly_and_the_history_keeps_both(cast):
+    d = record(cast.bob, cast.product, cast.domain).decision  # level 1: waits for Ana
+    with pytest.raises(Conflict):
+        services.decision_respond(actor=cast.owner, decision_id=d.pk, action="decide")
+    result = services.decision_respond(
+        actor=cast.owner, decision_id=d.pk, action="decide", acting_for_id=cast.ana.user_id
+    )
+    assert result.decision.status == "decided" and result.decision.decided_by_id == cast.owner.user_id
+    assert result.message == "Decided. You acted for Ana Lead."
+    event = d.events.get(kind="decide")
+    assert (event.actor_id, event.acting_for_id) == (cast.owner.user_id, cast.ana.user_id)
+    audited = AuditEvent.objects.for_org(cast.owner.organization).get(action="decision.decide")
+    assert (audited.actor_id, audited.changes["acting_for"]) == (cast.owner.user_id, cast.ana.user_id)
+    assert {("decision.decided", cast.bob.user_id), ("decision.told", cast.ana.user_id)} <= _notified(cast)
+
+
+def test_acting_for_is_for_owners_and_admins_and_only_for_the_leader_chain(cast):
+    d = record(cast.bob, cast.product, cast.domain).decision
+    with pytest.raises(PermissionDenied, match="Only owners and admins"):
+        services.decision_respond(
+            actor=cast.boss, decision_id=d.pk, action="decide", acting_for_id=cast.ana.user_id
+        )
+    with pytest.raises(ValidationError) as exc:
+        services.decision_respond(
+            actor=cast.owner, decision_id=d.pk, action="decide", acting_for_id=cast.carl.user_id
+        )
+    assert "leader chain" in exc.value.errors["acting_for_id"][0]
+    admin = make_person(cast.owner, Role.ADMIN)
+    recorded = record(admin, cast.product, cast.domain, acting_for_id=cast.boss.user_id)
+    assert recorded.decision.status == "decided" and recorded.decision.relation == "leader_above"
+    assert recorded.decision.events.get().acting_for_id == cast.boss.user_id
+
+
+def test_superseding_needs_the_authority_to_make_the_old_decision(cast):
+    """Finding 2: a member with level 7 in one domain cannot cancel a leader's level-1 decision in
+    another domain, nor another team's decision."""
+    hiring = make_domain(cast.owner, "Hiring")
+    set_level(cast.owner, cast.product, hiring, 7)
+    old = record(cast.boss, cast.product, cast.domain).decision  # level 1: Bea decides
+    with pytest.raises(ValidationError) as exc:
+        record(cast.bob, cast.product, hiring, supersedes_id=old.pk)
+    assert exc.value.field == "supersedes_id"
+    assert exc.value.message.startswith("You may not supersede “") and "from here" in exc.value.message
+    sales_decision = record(cast.carl, cast.sales, cast.domain, goal_ids=[]).decision
+    with pytest.raises(ValidationError, match="neither in Sales nor above it"):
+        record(cast.bob, cast.sales, cast.domain, supersedes_id=sales_decision.pk)
+    old.refresh_from_db()
+    assert old.status == "decided"
+    # In the old decision's own team and domain, a member proposes the replacement; deciding it supersedes.
+    proposal = record(cast.bob, cast.product, cast.domain, supersedes_id=old.pk).decision
+    old.refresh_from_db()
+    assert proposal.status == "proposed" and old.status == "decided"
+    services.decision_respond(actor=cast.ana, decision_id=proposal.pk, action="decide")
+    old.refresh_from_db()
+    assert old.status == "superseded"
+
+
+def test_the_proposer_withdraws_their_open_record_and_nobody_else(cast):
+    d = record(cast.bob, cast.product, cast.domain).decision
+    for other in (cast.ana, cast.boss, cast.owner):
+        with pytest.raises(Conflict, match="Only Bob Member, who recorded this decision, may withdraw it"):
+            services.decision_respond(actor=other, decision_id=d.pk, action="withdraw")
+    result = services.decision_respond(actor=cast.bob, decision_id=d.pk, action="withdraw", note="Not needed")
+    assert (result.decision.status, result.decision.awaiting) == ("withdrawn", "")
+    assert ("decision.told", cast.ana.user_id) in _notified(cast)
+    assert AuditEvent.objects.for_org(cast.owner.organization).filter(action="decision.withdraw").count() == 1
+    with pytest.raises(Conflict, match="closed"):
+        services.decision_respond(actor=cast.bob, decision_id=d.pk, action="withdraw")
+    assert not selectors.decision_list(actor=cast.ana, waiting_for_me=True).exists()
+
+
+def test_a_teams_own_level_is_cleared_to_inherit_again(cast):
+    """Finding 5."""
+    set_level(cast.owner, cast.company, cast.domain, 6)
+    set_level(cast.owner, cast.product, cast.domain, 2)
+    assert (
+        services.delegation_set(
+            actor=cast.owner,
+            team_id=cast.product.pk,
+            domain_id=cast.domain.pk,
+            level=None,
+            reason="Back in line",
+        )
+        is None
+    )
+    cell = selectors.delegation_cell(actor=cast.owner, team_id=cast.product.pk, domain_id=cast.domain.pk)
+    assert (cell["cell"].level, cell["cell"].inherited, cell["cell"].source) == (6, True, cast.company)
+    assert [(c.level, c.previous_level) for c in cell["changes"]] == [(None, 2), (2, None)]
+    assert record(cast.bob, cast.product, cast.domain).decision.status == "decided"  # 6 again
+    with pytest.raises(Conflict, match="already inherits"):
+        services.delegation_set(
+            actor=cast.owner, team_id=cast.product.pk, domain_id=cast.domain.pk, level=None, reason="Again"
+        )
+    with pytest.raises(PermissionDenied):
+        services.delegation_set(
+            actor=cast.ana, team_id=cast.company.pk, domain_id=cast.domain.pk, level=None, reason="x"
+        )
 
 
 def test_viewers_may_not_record(cast):
