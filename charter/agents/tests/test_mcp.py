@@ -11,7 +11,9 @@ from mcp import Client
 from charter.agents.mcp.auth import REFUSED
 from charter.agents.mcp.server import build_server
 from charter.notifications.models import Notification
-from charter.organizations.models import ApiToken
+from charter.organizations.models import ApiToken, Organization, User
+from charter.organizations.services import token_create
+from charter.organizations.tests.factories import refresh_actor
 from charter.search.services import reindex
 
 from .mcp_world import build
@@ -225,3 +227,39 @@ def test_no_status_until_a_first_check_in_and_no_tool_writes_a_key_results_numbe
     assert "no status yet" in brief
     ok(world["token"], "record_check_in", key_result_id=world["key_result_id"], value=40, confidence=7)
     assert ok(world["token"], "get_goal", goal_id=world["goal_id"])["status"] != "none"
+
+
+def test_an_agent_lists_what_waits_for_it_and_answers_through_the_same_service(world, client):
+    """MCP on a par with REST: the decisions waiting for me and a response, each like its REST call."""
+    lead_token = token_create(actor=_actor(world, "lead_id"), name="lead")[1]
+    proposal = _decide(world, "held_domain_id")  # the member's proposal, to Lena Lead
+    waiting = ok(lead_token, "list_waiting_decisions")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {lead_token}"}
+    rest = client.get("/api/v1/decisions?waiting_for_me=true", **auth).json()["items"]
+    assert [d["id"] for d in waiting] == [d["id"] for d in rest] == [proposal["decision"]["id"]]
+    assert waiting == rest
+    assert ok(world["token"], "list_waiting_decisions") == []  # the member waits for nobody
+    decision_id = proposal["decision"]["id"]
+    is_error, text = call(world["token"], "respond_to_decision", decision_id=decision_id, action="decide")
+    assert is_error and "waits for the leader's decision (Lena Lead), not for you" in text
+    answered = ok(lead_token, "respond_to_decision", decision_id=decision_id, action="decide", note="Go")
+    assert (answered["outcome"], answered["message"]) == ("decided", "Decided.")
+    assert ok(lead_token, "list_waiting_decisions") == []
+
+
+def test_the_response_tools_check_the_scopes_rest_checks(world):
+    member = _actor(world, "member_id")
+    proposal = _decide(world, "held_domain_id")["decision"]["id"]
+    read_only = token_create(actor=member, name="read", scopes=["read"])[1]
+    is_error, text = call(read_only, "respond_to_decision", decision_id=proposal, action="withdraw")
+    assert is_error and "may not decision respond" in text
+    no_read = token_create(actor=member, name="decide", scopes=["decide"])[1]
+    is_error, text = call(no_read, "list_waiting_decisions")
+    assert is_error and "may not organization view" in text
+    withdrawn = ok(no_read, "respond_to_decision", decision_id=proposal, action="withdraw")
+    assert withdrawn["decision"]["status"] == "withdrawn"
+
+
+def _actor(world, key):
+    user = User.objects.get(pk=world[key])
+    return refresh_actor(user, Organization.objects.get(pk=world["org_id"]))

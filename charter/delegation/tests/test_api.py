@@ -97,3 +97,40 @@ def test_list_filters_and_foreign_ids(client, cast, other_owner):
     assert [i["id"] for i in items] == [d.pk]
     assert _api(client, other_owner, "GET", f"/decisions/{d.pk}").status_code == 404
     assert _api(client, other_owner, "GET", "/decisions").json()["count"] == 0
+
+
+def test_a_level_is_cleared_with_null_to_inherit_again(client, cast):
+    """Finding 5, over REST: `PUT … {"level": null}` clears the team's own level."""
+    set_level(cast.owner, cast.company, cast.domain, 6)
+    set_level(cast.owner, cast.product, cast.domain, 2)
+    url = f"/delegation-board/teams/{cast.product.pk}/domains/{cast.domain.pk}"
+    cleared = _api(client, cast.owner, "PUT", url, {"level": None, "reason": "Back in line"})
+    assert cleared.status_code == 200, cleared.content
+    assert (cleared.json()["level"], cleared.json()["previous_level"]) == (None, 2)
+    board = _api(client, cast.bob, "GET", "/delegation-board").json()
+    cell = next(c for c in board["cells"] if c["team_id"] == cast.product.pk)
+    assert (cell["level"], cell["inherited"], cell["source_team_id"]) == (6, True, cast.company.pk)
+    again = _api(client, cast.owner, "PUT", url, {"level": None, "reason": "Again"})
+    assert again.status_code == 409 and "already inherits" in again.json()["detail"]
+
+
+def test_waiting_for_me_act_for_supersede_and_withdraw(client, cast):
+    d = record(cast.bob, cast.product, cast.domain).decision  # level 1: waits for Ana
+    mine = _api(client, cast.ana, "GET", "/decisions?waiting_for_me=true").json()["items"]
+    assert [i["id"] for i in mine] == [d.pk]
+    assert _api(client, cast.boss, "GET", "/decisions?waiting_for_me=true").json()["count"] == 0
+    url = f"/decisions/{d.pk}/respond"
+    denied = _api(client, cast.boss, "POST", url, {"action": "decide", "acting_for_id": cast.ana.user_id})
+    assert denied.status_code == 403 and "Only owners and admins" in denied.json()["detail"]
+    wrong = _api(client, cast.owner, "POST", url, {"action": "decide", "acting_for_id": cast.carl.user_id})
+    assert wrong.status_code == 422 and "leader chain" in wrong.json()["errors"]["acting_for_id"][0]
+    acted = _api(client, cast.owner, "POST", url, {"action": "decide", "acting_for_id": cast.ana.user_id})
+    assert acted.status_code == 200 and acted.json()["message"] == "Decided. You acted for Ana Lead."
+    body = {"team_id": cast.sales.pk, "domain_id": cast.domain.pk, "title": "Undo", "decision": "No"}
+    refused = _api(client, cast.carl, "POST", "/decisions", body | {"supersedes_id": d.pk})
+    assert refused.status_code == 422 and "supersedes_id" in refused.json()["errors"]
+    proposal = record(cast.bob, cast.product, cast.domain).decision
+    url = f"/decisions/{proposal.pk}/respond"
+    assert _api(client, cast.ana, "POST", url, {"action": "withdraw"}).status_code == 409
+    withdrawn = _api(client, cast.bob, "POST", url, {"action": "withdraw"})
+    assert withdrawn.status_code == 200 and withdrawn.json()["decision"]["status"] == "withdrawn"

@@ -81,6 +81,23 @@ def test_a_leader_sets_a_cell_with_a_reason(cast, login):
     assert login(cast.bob).get(url).status_code == 403
 
 
+def test_a_teams_own_level_is_cleared_with_inherit_again(cast, login):
+    """Finding 5, on the web: the edit page's "Inherit again" clears the team's own level."""
+    set_level(cast.owner, cast.company, cast.domain, 6)
+    client = login(cast.owner)
+    url = reverse("delegation_edit", args=[cast.product.pk, cast.domain.pk])
+    assert "Inherit again" not in client.get(url).content.decode()  # nothing of its own to clear
+    set_level(cast.owner, cast.product, cast.domain, 2)
+    assert 'name="inherit"' in client.get(url).content.decode()
+    refused = client.post(url, {"inherit": "1", "reason": ""})
+    assert refused.status_code == 422 and "Say why" in refused.content.decode()
+    done = client.post(url, {"inherit": "1", "reason": "Back in line"}, follow=True).content.decode()
+    assert "Product inherits its level for Pricing again." in done
+    history = client.get(reverse("delegation_history", args=[cast.product.pk, cast.domain.pk])).content
+    assert "cleared: inherits" in history.decode() and "inherited from Company" in history.decode()
+    assert client.post(url, {"reason": "No level chosen"}).status_code == 422
+
+
 def test_what_may_my_team_decide(cast, login):
     set_level(cast.owner, cast.product, cast.domain, 6)
     make_domain(cast.owner, "Hiring")
@@ -134,6 +151,37 @@ def test_respond_on_the_decision_page(cast, login):
     assert "Advice given" in advised.content.decode()
     decided = login(cast.bob).post(url, {"action": "decide"}, follow=True).content.decode()
     assert "Decided." in decided and "Test with 10 customers" in decided
+
+
+def test_an_owner_acts_for_the_lead_through_the_select_and_the_history_shows_both(cast, login):
+    d = record(cast.bob, cast.product, cast.domain).decision  # level 1: waits for Ana
+    owner = login(cast.owner)
+    page = owner.get(reverse("decision_detail", args=[d.pk])).content.decode()
+    assert 'name="acting_for_id"' in page and "Ana Lead" in page and "Bea Boss" in page
+    assert "Carl" not in page.split('name="acting_for_id"')[1].split("</select>")[0]  # not in the chain
+    url = reverse("decision_respond", args=[d.pk])
+    refused = owner.post(url, {"action": "decide"})
+    assert refused.status_code == 409 and "not yours to answer" in refused.content.decode()
+    done = owner.post(url, {"action": "decide", "acting_for_id": cast.ana.user_id}, follow=True)
+    page = done.content.decode()
+    assert "Decided. You acted for Ana Lead." in page and "for Ana Lead</span>" in page
+    assert 'name="acting_for_id"' in owner.get(reverse("decision_create")).content.decode()
+    member_page = login(cast.boss).get(reverse("decision_detail", args=[d.pk])).content.decode()
+    assert 'name="acting_for_id"' not in member_page  # only owners and admins act for someone
+
+
+def test_the_proposer_withdraws_from_the_decision_page(cast, login):
+    d = record(cast.bob, cast.product, cast.domain).decision
+    assert (
+        'value="withdraw"'
+        not in login(cast.ana).get(reverse("decision_detail", args=[d.pk])).content.decode()
+    )
+    bob = login(cast.bob)
+    assert 'value="withdraw"' in bob.get(reverse("decision_detail", args=[d.pk])).content.decode()
+    page = bob.post(reverse("decision_respond", args=[d.pk]), {"action": "withdraw"}, follow=True)
+    assert "Withdrawn: it waits for nobody now." in page.content.decode()
+    d.refresh_from_db()
+    assert d.status == "withdrawn"
 
 
 def test_home_lists_decisions_waiting_for_me(cast, login):
