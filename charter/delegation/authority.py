@@ -69,6 +69,14 @@ class Authority:
             return next(iter(sorted(self.lead_chain[0] - {self.user_id})), None) if self.lead_chain else None
         return None
 
+    def is_addressee(self, addressed_to_id: int | None, recorded_by_id: int) -> bool:
+        """Whether a record waits for this person: addressed to them, or to a fellow lead of the team
+        (a team with several leads: any of them is the leader of its members' proposals)."""
+        if addressed_to_id == self.user_id:
+            return True
+        co_leads = self.lead_chain[0] if self.relation == rules.LEAD and self.lead_chain else set()
+        return addressed_to_id in co_leads and recorded_by_id != self.user_id
+
     def leader_escalation(self, current: int | None) -> int | None:
         """The next leader above the one a record is addressed to."""
         exclude = {self.user_id} | ({current} if current else set())

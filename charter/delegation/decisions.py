@@ -242,7 +242,7 @@ def decision_respond(
         auth = authority_for(actor, record.team, record.domain, acting_for_id=acting_for_id)
         position = rules.Position(
             relation=auth.relation,
-            is_addressee=record.addressed_to_id == auth.user_id,
+            is_addressee=auth.is_addressee(record.addressed_to_id, record.recorded_by_id),
             is_proposer=record.recorded_by_id == actor.user_id,
             agent_cap=auth.agent_cap,
         )

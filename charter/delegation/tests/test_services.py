@@ -187,6 +187,20 @@ def test_the_root_teams_lead_answers_to_the_owners_and_the_only_owner_leading_it
     assert record(top_owner, top, cast.domain).decision.status == "decided"
 
 
+def test_any_lead_of_the_team_answers_its_members_proposals_but_not_a_fellow_leads(cast):
+    ann = make_person(cast.owner, Role.MEMBER, team=cast.product, is_lead=True, full_name="Ann Colead")
+    d = record(cast.bob, cast.product, cast.domain).decision  # level 1: to a lead of Product
+    lead = cast.ana if d.addressed_to_id == cast.ana.user_id else ann
+    other = ann if lead is cast.ana else cast.ana
+    assert (
+        services.decision_respond(actor=other, decision_id=d.pk, action="decide").decision.status == "decided"
+    )
+    own = record(lead, cast.product, cast.domain).decision  # a lead's proposal goes to the lead above
+    assert own.addressed_to_id == cast.boss.user_id
+    with pytest.raises(Conflict, match="not for you"):
+        services.decision_respond(actor=other, decision_id=own.pk, action="decide")
+
+
 def test_an_owner_acts_for_an_absent_lead_explicitly_and_the_history_keeps_both(cast):
     d = record(cast.bob, cast.product, cast.domain).decision  # level 1: waits for Ana
     with pytest.raises(Conflict):
