@@ -3,6 +3,13 @@
 Participation (who) and the response (what) are written in one transaction but share nothing: no key,
 no timestamp, no audit entry naming the response. Answering is deliberately not audited: an audit row
 would time-stamp each person's answer and line up with the order in which responses were stored.
+
+Storage order would still link them: SQLite appends rows in rowid order and PostgreSQL in heap order
+(ctid), each row stamped with its transaction (xmin), so the n-th participation would line up with the
+n-th response in a copy of the database. So each answer rewrites all of its round's responses with new
+keys in random order (`_reshuffle`): at any moment the stored responses are in an order that follows
+nothing, and all carry the same transaction, the latest. That costs one rewrite of the round's responses
+per answer (a few thousand rows for a round of 500 people), paid by the person answering.
 """
 
 import random
@@ -90,13 +97,8 @@ def round_answer(*, actor: Actor, round_id: int, answers: dict, team_id: int | N
 
 
 def _store(rnd: SurveyRound, team_id: int | None, checked: list[tuple]) -> None:
-    response = Response.objects.create(organization_id=rnd.organization_id, round=rnd, team_id=team_id)
-    rows = [
-        Answer(organization_id=rnd.organization_id, response=response, question=q, value=v, text=t)
-        for q, v, t in checked
-    ]
-    random.shuffle(rows)
-    Answer.objects.bulk_create(rows)
+    """Add one response, rewriting the round's stored responses with it (see the module's note)."""
+    _reshuffle(rnd, new=(team_id, [(q.pk, v, t) for q, v, t in checked]))
 
 
 def round_seal(*, round_id: int) -> bool:
@@ -109,28 +111,35 @@ def round_seal(*, round_id: int) -> bool:
         rnd = SurveyRound.objects.unscoped().select_for_update().filter(pk=round_id).first()
         if rnd is None or rnd.sealed or rnd.closes_on >= timezone.localdate():
             return False
-        responses = list(Response.objects.unscoped().filter(round=rnd).prefetch_related("answers"))
-        random.shuffle(responses)
-        fresh, answers = [], []
-        for old in responses:
-            new = Response(
-                id=uuid.uuid4(), organization_id=rnd.organization_id, round=rnd, team_id=old.team_id
-            )
-            fresh.append(new)
-            answers += [
-                Answer(
-                    organization_id=rnd.organization_id,
-                    response=new,
-                    question_id=a.question_id,
-                    value=a.value,
-                    text=a.text,
-                )
-                for a in old.answers.all()
-            ]
-        Response.objects.unscoped().filter(round=rnd).delete()
-        Response.objects.bulk_create(fresh)
-        random.shuffle(answers)
-        Answer.objects.bulk_create(answers)
+        _reshuffle(rnd)
         rnd.sealed = True
         rnd.save(update_fields=["sealed"])
     return True
+
+
+def _reshuffle(rnd: SurveyRound, new: tuple | None = None) -> None:
+    """Rewrite the round's responses (and `new`, a (team id, answers) pair) with new keys, in random
+    order, in the caller's transaction: three queries whatever the number of responses."""
+    kept: dict = {}
+    rows = (
+        Answer.objects.unscoped()
+        .filter(response__round=rnd)
+        .values_list("response_id", "response__team_id", "question_id", "value", "text")
+    )
+    for response_id, team_id, question_id, value, text in rows:
+        kept.setdefault(response_id, (team_id, []))[1].append((question_id, value, text))
+    groups = list(kept.values()) + ([new] if new is not None else [])
+    random.shuffle(groups)
+    org = rnd.organization_id
+    fresh, answers = [], []
+    for team_id, given in groups:
+        response = Response(id=uuid.uuid4(), organization_id=org, round=rnd, team_id=team_id)
+        fresh.append(response)
+        answers += [
+            Answer(organization_id=org, response=response, question_id=q, value=v, text=t)
+            for q, v, t in given
+        ]
+    Response.objects.unscoped().filter(round=rnd).delete()  # answers go with them (cascade)
+    Response.objects.bulk_create(fresh)
+    random.shuffle(answers)
+    Answer.objects.bulk_create(answers)

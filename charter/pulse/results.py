@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.db.models import Count
+from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
@@ -62,15 +63,18 @@ def survey_results(*, actor: Actor, survey_id: int, team_id: int | None = None) 
     size = audience.team_sizes(actor.organization_id, [team.pk]).get(team.pk, 0) if team else None
     questions = list(survey.questions.all())
     results = []
+    today = timezone.localdate()
     for rnd in rounds:
         n = respondents.get(rnd.pk, 0)
         asked = size if team else rnd.audience_size
+        still_open = rnd.closes_on >= today  # figures would move with each answer: none until it closes
         result = RoundResult(
             round=rnd,
             respondents=n,
             audience=asked,
             response_rate=rules.response_rate(n, asked),
-            enough=rules.enough(n),
+            enough=rules.enough(n) and not still_open,
+            open=still_open,
         )
         if result.enough:
             result.questions = [(q, rules.figures(q.kind, counts[rnd.pk][q.pk])) for q in questions]

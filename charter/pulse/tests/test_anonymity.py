@@ -12,7 +12,7 @@ from charter.pulse import answering
 from charter.pulse.models import Answer, Response, RoundParticipation
 from charter.pulse.selectors import pulse_summary
 
-from .factories import answer, make_survey, respondents
+from .factories import answer, close, make_survey, respondents
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,7 @@ def test_a_group_of_4_shows_nothing_anywhere(owner, login):
     survey, rnd = make_survey(owner)
     for person in people:
         answer(person, rnd)
+    close(rnd)
     client = login(owner)
     page = client.get(reverse("survey_results", args=[survey.pk])).content.decode()
     assert "Not enough responses to show results (4 of at least 5)" in page
@@ -124,6 +125,7 @@ def test_a_group_of_5_shows_results(owner, login):
     survey, rnd = make_survey(owner)
     for i, person in enumerate(people):
         answer(person, rnd, engagement=5 if i < 3 else 1, enps=[10, 9, 8, 6, 0][i])
+    close(rnd)
     client = login(owner)
     page = client.get(reverse("survey_results", args=[survey.pk])).content.decode()
     assert "Not enough responses" not in page and ">Mean<" in page
@@ -145,8 +147,6 @@ def test_a_group_of_5_shows_results(owner, login):
 def test_pulse_summary_filters_by_team_and_period(owner):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     from charter.organizations.tests.factories import make_team
 
     team = make_team(owner, "Big")
@@ -154,7 +154,8 @@ def test_pulse_summary_filters_by_team_and_period(owner):
     _, rnd = make_survey(owner)
     for person in people:
         answer(person, rnd, engagement=5, enps=10)
-    today = timezone.localdate()
+    close(rnd, days_ago=1)
+    today = rnd.opens_on
     mine = pulse_summary(organization=owner.organization, team_id=team.pk, since=today, until=today)
     assert mine.enough and mine.engagement == 100.0 and mine.satisfaction == 100.0
     assert mine.response_rate == 1.0

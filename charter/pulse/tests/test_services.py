@@ -12,7 +12,7 @@ from charter.pulse import answering, services, tasks
 from charter.pulse.models import Response, RoundParticipation, Survey, SurveyRound
 from charter.pulse.results import survey_results
 
-from .factories import answer, make_survey, respondents
+from .factories import answer, close, make_survey, respondents
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,11 @@ def test_team_results_need_5_respondents_of_that_team(owner):
     _, rnd = make_survey(owner)
     for person in people[:4]:
         answer(person, rnd)
+    close(rnd)
     assert not survey_results(actor=owner, survey_id=rnd.survey_id, team_id=team.pk).latest.enough
+    type(rnd).objects.for_org(owner.organization).filter(pk=rnd.pk).update(closes_on=timezone.localdate())
     answer(people[4], rnd)
+    close(rnd)
     result = survey_results(actor=owner, survey_id=rnd.survey_id, team_id=team.pk).latest
     assert result.enough and result.response_rate == 1.0
 

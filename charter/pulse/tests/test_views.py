@@ -10,7 +10,7 @@ from charter.pulse import answering
 from charter.pulse.models import Response, RoundParticipation, Survey
 from charter.pulse.services import survey_update
 
-from .factories import make_survey
+from .factories import close, make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,7 @@ def _fill(owner, rnd, n):
 def test_results_page_queries_do_not_grow_with_responses(owner, login, django_assert_num_queries, responses):
     survey, rnd = make_survey(owner)
     _fill(owner, rnd, responses)
+    close(rnd)
     client = login(owner)
     url = reverse("survey_results", args=[survey.pk])
     client.get(url)
