@@ -14,7 +14,7 @@ from charter.core.errors import NotFound
 from charter.core.rows import columns, row_reader
 from charter.organizations.models import Team
 
-from . import audience, rules
+from . import answering, audience, rules
 from .models import Answer, Question, Response, RoundParticipation, Survey, SurveyRound
 
 
@@ -176,6 +176,7 @@ def pulse_summary(*, organization, team_id: int | None = None, since=None, until
     """For the insights engineer: respondents, response rate, engagement and satisfaction (four queries),
     of the rounds that have closed."""
     # Closed rounds only: a figure that moved with each answer would tell one person's answers.
+    answering.seal_closed(getattr(organization, "pk", organization))
     rounds = SurveyRound.objects.for_org(organization).filter(closes_on__lt=timezone.localdate())
     if since is not None:
         rounds = rounds.filter(opens_on__gte=_as_date(since))

@@ -12,7 +12,7 @@ import sys
 import threading
 import zipfile
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -45,7 +45,8 @@ from charter.lint.services import lint_settings_update
 from charter.notifications.services import preferences_set
 from charter.organizations.models import Membership, Role
 from charter.organizations.selectors import actor_for
-from charter.pulse.answering import round_answer
+from charter.pulse.answering import round_answer, round_seal
+from charter.pulse.models import SurveyRound
 from charter.search import embedder
 from charter.search import services as search_services
 from charter.search.tasks import index_item
@@ -99,6 +100,11 @@ def build_rich_world(client, *, demo: bool = False) -> None:
         owner, member = acme.owner, acme.actors[Role.MEMBER]
         for answering in (owner, member, acme.actors[Role.LEADER]):
             round_answer(actor=answering, round_id=acme.ids["round_id"], answers={acme.ids["question_id"]: 4})
+        # Closed and sealed, its answers are rows (an open round keeps them in its ballot box).
+        SurveyRound.objects.unscoped().filter(pk=acme.ids["round_id"]).update(
+            opens_on=date(2020, 1, 1), closes_on=date(2020, 1, 7)
+        )
+        assert round_seal(round_id=acme.ids["round_id"])
         goal_update(
             actor=owner, goal_id=acme.ids["goal_id"], title="Acme team goal, sharper", reason="Clearer"
         )

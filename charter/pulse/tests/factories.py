@@ -34,3 +34,13 @@ def close(rnd, days_ago=1):
     type(rnd).objects.for_org(rnd.organization_id).filter(pk=rnd.pk).update(opens_on=opens, closes_on=closes)
     rnd.opens_on, rnd.closes_on = opens, closes
     return rnd
+
+
+def stored_teams(organization) -> list:
+    """The team kept with each stored response: sealed rows, and open rounds' ballot boxes."""
+    from charter.pulse.models import BallotBox, Response
+
+    teams = list(Response.objects.for_org(organization).values_list("team_id", flat=True))
+    for entries in BallotBox.objects.for_org(organization).values_list("entries", flat=True):
+        teams += [team for team, _ in entries]
+    return sorted(teams, key=str)
