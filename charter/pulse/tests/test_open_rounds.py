@@ -89,3 +89,27 @@ def test_a_copy_of_the_database_never_pairs_people_with_their_answers(owner):
     texts = [t for t in _storage_order(Answer, "text") if t]
     assert sorted(texts) == sorted(f"words of person {i}" for i in range(8))
     assert not BallotBox.objects.for_org(owner.organization).exists()
+
+
+def test_the_migration_moves_open_rounds_answers_into_their_ballot_boxes(owner):
+    import importlib
+    import uuid
+
+    from django.apps import apps
+
+    migration = importlib.import_module("charter.pulse.migrations.0002_ballot_box")
+    people = respondents(owner, 3)
+    survey, rnd = make_survey(owner, questions=CUSTOM)
+    for n, person in enumerate(people):
+        answer(person, rnd, text=f"words of person {n}")
+    org = owner.organization
+    migration.out_of_boxes(apps, None)  # as rows, in answer order: what the migration finds
+    BallotBox.objects.for_org(org).delete()
+    assert Response.objects.for_org(org).count() == 3 and all(
+        isinstance(pk, uuid.UUID) for pk in Response.objects.for_org(org).values_list("pk", flat=True)
+    )
+    migration.into_boxes(apps, None)
+    assert not Response.objects.for_org(org).exists() and not Answer.objects.for_org(org).exists()
+    (box,) = BallotBox.objects.for_org(org).filter(round=rnd)
+    texts = sorted(t for _, given in box.entries for _, _, t in given if t)
+    assert texts == [f"words of person {n}" for n in range(3)]
