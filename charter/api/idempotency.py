@@ -13,7 +13,13 @@ Wired once for the whole API (`install`), after authentication and the permissio
   as long as the first takes, and the retry is cheap (it replays once the first has finished);
 - the same key with another route or body: 422, naming the difference;
 - the same key after a request that committed but whose answer was lost (a 5xx after the commit, such
-  as a connection dropped at COMMIT): 409 `idempotency_answer_lost`, never a second run.
+  as a connection dropped at COMMIT): 409 `idempotency_answer_lost`, never a second run;
+- the same key after a success whose answer held a one-time secret (a token, a webhook's signing
+  secret, an invitation link, a push URL: any field named in `SECRET_FIELDS`, at any depth): 409
+  `idempotency_secret_not_kept`, never a replay. The secret is never stored with the key (the row keeps
+  the answer with those fields blanked, and which they were), so a copy of the database or a backup
+  holds no working credential; a 201 without the secret would look like success to a client that then
+  fails later, so the retry is told plainly that it was made and where, and what to do.
 
 Keys live for `TTL` and are purged by the worker's schedule. A running request holds its key's row
 locked; a key left uncommitted and unlocked by a request that failed without releasing it (the database
@@ -21,6 +27,7 @@ went away, the process was killed) is taken over by the next retry after `TAKEOV
 """
 
 import hashlib
+import json
 import re
 from datetime import timedelta
 from functools import wraps
@@ -40,6 +47,8 @@ TAKEOVER_AFTER = timedelta(seconds=5)  # covers the moment between the claim and
 KEPT_HEADERS = ("Location", "ETag")
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, no spaces
 _ATTR = "_idempotency_claim"
+# Fields of an answer that hold a secret shown once (or a credential): never stored with a key.
+SECRET_FIELDS = frozenset({"token", "secret", "link", "push_url", "password"})
 RUNNING = f"A request with this {HEADER} is still running; retry in a moment to get its answer."
 
 
@@ -50,6 +59,10 @@ class InProgress(Conflict):
 
 class AnswerLost(Conflict):
     code = "idempotency_answer_lost"
+
+
+class SecretNotKept(Conflict):
+    code = "idempotency_secret_not_kept"
 
 
 def _caller(actor) -> str:
@@ -106,6 +119,8 @@ def _claim(request, key: str) -> IdempotencyKey | HttpResponse:
                 f"The request with this {HEADER} was carried out, but its answer was lost; "
                 "look the result up (GET) rather than retrying it."
             )
+        if row.status_code is not None and row.withheld:
+            raise SecretNotKept(_not_kept(row))
         if row.status_code is not None:
             return _replay(row)
         if row.committed or row.created_at > now - TAKEOVER_AFTER:
@@ -115,6 +130,46 @@ def _claim(request, key: str) -> IdempotencyKey | HttpResponse:
         row.created_at, row.expires_at = now, now + TTL
         row.save(update_fields=["created_at", "expires_at"])
         return row
+
+
+def _not_kept(row: IdempotencyKey) -> str:
+    where = row.headers.get("Location")
+    made = f"what it created is at {where}" if where else "what it created exists"
+    return (
+        f"The request with this {HEADER} was carried out ({made}), but its answer held a secret "
+        f"({', '.join(row.withheld)}) that is shown only once and never kept, so it cannot be replayed. "
+        "If that answer was lost, revoke or delete what was created and make a new one with a new key."
+    )
+
+
+def _without_secrets(value, found: set[str]):
+    """The JSON value with every secret field blanked (None), noting which were found."""
+    if isinstance(value, dict):
+        cleaned = {}
+        for name, item in value.items():
+            if name in SECRET_FIELDS and item is not None:
+                found.add(name)
+                cleaned[name] = None
+            else:
+                cleaned[name] = _without_secrets(item, found)
+        return cleaned
+    if isinstance(value, list):
+        return [_without_secrets(item, found) for item in value]
+    return value
+
+
+def _storable(response) -> tuple[str, list[str]]:
+    """The answer's body as it may be stored, and the secret fields left out of it."""
+    body = response.content.decode("utf-8", errors="replace")
+    if "json" not in response.get("Content-Type", ""):
+        return body, []
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body, []
+    found: set[str] = set()
+    cleaned = _without_secrets(data, found)
+    return (json.dumps(cleaned), sorted(found)) if found else (body, [])
 
 
 def _replay(row: IdempotencyKey) -> HttpResponse:
@@ -133,11 +188,13 @@ def _finish(row: IdempotencyKey, response) -> None:
         if not released:  # it committed, then failed (the connection lost at COMMIT, an on-commit step)
             keys.update(status_code=0)
         return
+    body, withheld = _storable(response)
     keys.update(
         status_code=response.status_code,
         content_type=response.get("Content-Type", ""),
         headers={h: response[h] for h in KEPT_HEADERS if h in response},
-        body=response.content.decode("utf-8", errors="replace"),
+        body=body,
+        withheld=withheld,
     )
 
 
@@ -192,6 +249,9 @@ def document(schema: dict) -> None:
             "Makes a retry safe: the same key with the same body creates one object and replays the first "
             f"answer (with `{REPLAYED_HEADER}: true`) for {int(TTL.total_seconds() // 3600)} hours. "
             "The same key while the first request runs answers 409; with another body, 422. "
+            "An answer that held a secret shown once (a token, a signing secret, a link, a push URL) is "
+            "never stored, so its retry answers 409 `idempotency_secret_not_kept` saying where the "
+            "object it made is. "
             "Keys are per caller and organization."
         ),
     }

@@ -119,7 +119,8 @@ class IdempotencyKey(OrgScopedModel):
     committed = models.BooleanField(default=False)  # set in the operation's own transaction
     content_type = models.CharField(max_length=100, blank=True)
     headers = models.JSONField(default=dict, blank=True)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True)  # never a secret: those fields are blanked (api.idempotency)
+    withheld = models.JSONField(default=list, blank=True)  # the secret fields blanked: not replayed
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
 

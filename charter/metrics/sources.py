@@ -7,6 +7,7 @@ from django.db import transaction
 
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
+from charter.core.crypto import audited
 from charter.core.errors import PermissionDenied, ValidationError
 from charter.goals.selectors import key_result_get
 from charter.notifications.http import ForbiddenTarget, check_url
@@ -95,7 +96,12 @@ def source_create(
             **_target(actor, metric_id, key_result_id),
             **values,
         )
-        audit(actor, "data_source.create", source, {**values, "kind": kind, "allow_private": allow_private})
+        audit(
+            actor,
+            "data_source.create",
+            source,
+            audited({**values, "kind": kind, "allow_private": allow_private}, "url"),
+        )
     source.token = token  # only on the object just created: the one moment the token is known
     return source
 
@@ -118,7 +124,7 @@ def source_update(*, actor: Actor, source_id: int, **fields) -> DataSource:
         if changes:
             source.consecutive_failures, source.next_run_at = 0, None
             source.save()
-            audit(actor, "data_source.update", source, changes)
+            audit(actor, "data_source.update", source, audited(changes, "url"))
     return source
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from charter.core.crypto import EncryptedCharField, EncryptedURLField
 from charter.core.models import OrgScopedModel
 
 
@@ -50,8 +51,9 @@ class Webhook(OrgScopedModel):
     """An outgoing webhook of an organization: Slack-compatible JSON, signed with its secret."""
 
     name = models.CharField(max_length=100)
-    url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=100)
+    # Encrypted at rest (core.crypto): a URL such as Slack's is itself a credential.
+    url = EncryptedURLField(max_length=500)
+    secret = EncryptedCharField(max_length=100)
     events = models.JSONField(default=list, blank=True)  # event codes it is subscribed to
     is_active = models.BooleanField(default=True)
     allow_private = models.BooleanField(

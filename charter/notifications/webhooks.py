@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
+from charter.core.crypto import audited
 from charter.core.errors import ValidationError
 
 from . import events as registry
@@ -58,7 +59,7 @@ def webhook_create(
             allow_private=allow_private,
             **values,
         )
-        audit(actor, "webhook.create", webhook, {**values, "allow_private": allow_private})
+        audit(actor, "webhook.create", webhook, audited({**values, "allow_private": allow_private}, "url"))
     return webhook
 
 
@@ -76,7 +77,7 @@ def webhook_update(*, actor: Actor, webhook_id: int, **fields) -> Webhook:
             webhook.consecutive_failures, webhook.disabled_reason = 0, ""
         if changes:
             webhook.save()
-            audit(actor, "webhook.update", webhook, changes)
+            audit(actor, "webhook.update", webhook, audited(changes, "url"))
     return webhook
 
 

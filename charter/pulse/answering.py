@@ -1,8 +1,16 @@
-"""Answering a round anonymously, and sealing a closed round (re-inserting its responses in random order).
+"""Answering a round anonymously, and sealing a closed round (its answers become rows in random order).
 
 Participation (who) and the response (what) are written in one transaction but share nothing: no key,
 no timestamp, no audit entry naming the response. Answering is deliberately not audited: an audit row
 would time-stamp each person's answer and line up with the order in which responses were stored.
+
+Storage would still link them if each answer were a row: SQLite appends rows in rowid order and
+PostgreSQL in heap order (ctid), each row stamped with its transaction (xmin), so the n-th participation
+would line up with the n-th response in a copy of the database. So an open round's answers wait in its
+`BallotBox`: one row whose list of responses every answer rewrites in a new random order. At any moment
+the box's order follows nothing and the box carries only the latest answer's transaction. When the round
+has closed, `round_seal` turns the box into `Response` and `Answer` rows with random keys, in random
+order, and deletes it.
 """
 
 import random
@@ -15,7 +23,7 @@ from charter.core.actor import Actor
 from charter.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
 from . import audience, rules
-from .models import Answer, Response, RoundParticipation, SurveyRound
+from .models import Answer, BallotBox, Response, RoundParticipation, SurveyRound
 
 ALREADY = "You already answered this round; each person answers once. Thank you!"
 
@@ -90,47 +98,56 @@ def round_answer(*, actor: Actor, round_id: int, answers: dict, team_id: int | N
 
 
 def _store(rnd: SurveyRound, team_id: int | None, checked: list[tuple]) -> None:
-    response = Response.objects.create(organization_id=rnd.organization_id, round=rnd, team_id=team_id)
-    rows = [
-        Answer(organization_id=rnd.organization_id, response=response, question=q, value=v, text=t)
-        for q, v, t in checked
-    ]
-    random.shuffle(rows)
-    Answer.objects.bulk_create(rows)
+    """Put one response in the round's ballot box, whose order is then shuffled (the round is locked)."""
+    box = BallotBox.objects.for_org(rnd.organization_id).filter(round=rnd).first()
+    if box is None:
+        box = BallotBox(organization_id=rnd.organization_id, round=rnd, entries=[])
+    box.entries.append([team_id, [[q.pk, v, t] for q, v, t in checked]])
+    random.shuffle(box.entries)
+    box.save()
 
 
 def round_seal(*, round_id: int) -> bool:
-    """After a round closes, rewrite its responses with new keys in random order. Safe to run twice.
-
-    Storage keeps insertion order (SQLite's rowid, PostgreSQL's heap order), which could be matched
-    with the order people answered in; after sealing, it follows nothing.
-    """
+    """After a round closes, its ballot box becomes rows with new keys in random order. Safe to run twice."""
     with transaction.atomic():
         rnd = SurveyRound.objects.unscoped().select_for_update().filter(pk=round_id).first()
         if rnd is None or rnd.sealed or rnd.closes_on >= timezone.localdate():
             return False
-        responses = list(Response.objects.unscoped().filter(round=rnd).prefetch_related("answers"))
-        random.shuffle(responses)
+        box = BallotBox.objects.unscoped().filter(round=rnd).first()
+        entries = list(box.entries) if box else []
+        random.shuffle(entries)
+        org = rnd.organization_id
         fresh, answers = [], []
-        for old in responses:
-            new = Response(
-                id=uuid.uuid4(), organization_id=rnd.organization_id, round=rnd, team_id=old.team_id
-            )
-            fresh.append(new)
+        for team_id, given in entries:
+            response = Response(id=uuid.uuid4(), organization_id=org, round=rnd, team_id=team_id)
+            fresh.append(response)
             answers += [
-                Answer(
-                    organization_id=rnd.organization_id,
-                    response=new,
-                    question_id=a.question_id,
-                    value=a.value,
-                    text=a.text,
-                )
-                for a in old.answers.all()
+                Answer(organization_id=org, response=response, question_id=q, value=v, text=t)
+                for q, v, t in given
             ]
-        Response.objects.unscoped().filter(round=rnd).delete()
         Response.objects.bulk_create(fresh)
         random.shuffle(answers)
         Answer.objects.bulk_create(answers)
+        if box:
+            box.delete()
         rnd.sealed = True
         rnd.save(update_fields=["sealed"])
     return True
+
+
+def seal_closed(organization_id: int) -> None:
+    """Seal the organization's rounds that have closed but wait for the worker's minute job: results
+    read rows, and a closed round's answers must not wait in its box for them (one query when none)."""
+    due = SurveyRound.objects.for_org(organization_id).filter(
+        sealed=False, closes_on__lt=timezone.localdate()
+    )
+    for round_id in due.values_list("pk", flat=True):
+        round_seal(round_id=round_id)
+
+
+def box_counts(rounds, team_id: int | None = None) -> dict[int, int]:
+    """How many answered each open round (of one team, when given): its ballot box's entries."""
+    boxes = BallotBox.objects.for_org(rounds[0].organization_id).filter(round__in=rounds) if rounds else []
+    return {
+        box.round_id: sum(1 for team, _ in box.entries if team_id is None or team == team_id) for box in boxes
+    }

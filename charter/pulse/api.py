@@ -76,7 +76,8 @@ def round_answer(request, round_id: int, payload: RoundAnswerIn):
     openapi_extra=READ,
 )
 def survey_results(request, survey_id: int, team_id: int | None = None):
-    """Aggregates per round (means, eNPS, distributions, response rate); figures only at 5+ respondents."""
+    """Aggregates per round (means, eNPS, distributions, response rate); figures only for closed rounds
+    of 5+ respondents (an open round shows how many answered)."""
     outcome = results.survey_results(actor=request.auth, survey_id=survey_id, team_id=team_id)
     return {
         "survey_id": outcome.survey.pk,

@@ -1,8 +1,10 @@
 """Pulse surveys: recurring rounds, participation (who answered) and anonymous answers (what was said).
 
 Anonymity is structural: `Response` and `Answer` carry no user, no timestamp and random UUID keys, and
-nothing links them to `RoundParticipation`; a closed round's responses are rewritten in random order
-(`sealed`), so not even the physical insertion order follows the order in which people answered.
+nothing links them to `RoundParticipation`. While a round is open its answers wait in one `BallotBox`
+row, a list shuffled on every answer, so no row is stored per answer (a row's place in storage, SQLite's
+rowid or PostgreSQL's ctid, and its transaction, xmin, would line up with the participation written
+with it); when the round closes they become `Response` and `Answer` rows in random order (`sealed`).
 """
 
 import uuid
@@ -100,6 +102,19 @@ class RoundParticipation(OrgScopedModel):
 
     def __str__(self):
         return f"{self.user_id} answered {self.round_id}"
+
+
+class BallotBox(OrgScopedModel):
+    """An open round's answers: one row, rewritten in a new random order by every answer.
+
+    `entries` is a list of [team id or null, [[question id, value or null, text], ...]], one per response.
+    """
+
+    round = models.OneToOneField(SurveyRound, on_delete=models.CASCADE, primary_key=True, related_name="box")
+    entries = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"ballot box of {self.round_id}"
 
 
 class Response(OrgScopedModel):

@@ -3,12 +3,13 @@
 from collections import defaultdict
 
 from django.db.models import Count
+from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
 from charter.organizations.models import Team
 
-from . import audience, rules
+from . import answering, audience, rules
 from .models import Answer, Response, SurveyRound
 from .selectors import RoundResult, SurveyResults, survey_get
 
@@ -32,6 +33,8 @@ def _counts(actor: Actor, rounds, team: Team | None):
         responses = responses.filter(team=team)
         answers = answers.filter(response__team=team)
     respondents = dict(responses.values("round_id").annotate(n=Count("id")).values_list("round_id", "n"))
+    # An open round's answers wait in its ballot box: how many there are is all that is read of them.
+    respondents |= answering.box_counts([r for r in rounds if not r.sealed], team.pk if team else None)
     counts: dict = defaultdict(lambda: defaultdict(dict))
     rows = answers.values("response__round_id", "question_id", "value").annotate(n=Count("id")).order_by()
     for row in rows:
@@ -57,20 +60,24 @@ def _comments(actor: Actor, round_ids: list[int], team: Team | None) -> dict:
 def survey_results(*, actor: Actor, survey_id: int, team_id: int | None = None) -> SurveyResults:
     survey = survey_get(actor=actor, survey_id=survey_id)
     team = _team(actor, team_id)
+    answering.seal_closed(actor.organization_id)  # unless the worker has already
     rounds = list(SurveyRound.objects.for_org(actor.organization).filter(survey=survey))
     respondents, counts = _counts(actor, rounds, team)
     size = audience.team_sizes(actor.organization_id, [team.pk]).get(team.pk, 0) if team else None
     questions = list(survey.questions.all())
     results = []
+    today = timezone.localdate()
     for rnd in rounds:
         n = respondents.get(rnd.pk, 0)
         asked = size if team else rnd.audience_size
+        still_open = rnd.closes_on >= today  # figures would move with each answer: none until it closes
         result = RoundResult(
             round=rnd,
             respondents=n,
             audience=asked,
             response_rate=rules.response_rate(n, asked),
-            enough=rules.enough(n),
+            enough=rules.enough(n) and not still_open,
+            open=still_open,
         )
         if result.enough:
             result.questions = [(q, rules.figures(q.kind, counts[rnd.pk][q.pk])) for q in questions]

@@ -104,9 +104,13 @@ class RoundResultOut(Schema):
     respondents: int
     audience_size: int
     response_rate: float | None
-    enough: bool = Field(description="At least 5 respondents: only then are figures shown.")
-    message: str = ""
-    questions: list[QuestionResultOut] = Field(description="Empty under 5 respondents.")
+    enough: bool = Field(
+        description="The round has closed with at least 5 respondents: only then are figures shown."
+    )
+    message: str = Field("", description="Why no figures are shown (the round is open, or too few answered).")
+    questions: list[QuestionResultOut] = Field(
+        description="Empty while the round is open (no figure moves with one answer) and under 5 respondents."
+    )
 
 
 class ResultsOut(Schema):

@@ -14,7 +14,7 @@ from charter.core.errors import NotFound
 from charter.core.rows import columns, row_reader
 from charter.organizations.models import Team
 
-from . import audience, rules
+from . import answering, audience, rules
 from .models import Answer, Question, Response, RoundParticipation, Survey, SurveyRound
 
 
@@ -130,9 +130,15 @@ class RoundResult:
     enough: bool
     questions: list[tuple[Question, rules.QuestionFigures]] = field(default_factory=list)
     comments: dict[int, list[str]] = field(default_factory=dict)  # text question id -> texts, sorted
+    open: bool = False  # still answered: only how many answered is shown
 
     @property
     def not_enough_message(self) -> str:
+        if self.open:
+            return (
+                f"Results show when this round closes on {self.round.closes_on:%d %b %Y}: while people "
+                "answer, only how many answered is shown, so no figure changes with one person's answers."
+            )
         return f"Not enough responses to show results ({self.respondents} of at least {rules.MIN_GROUP})."
 
 
@@ -167,8 +173,11 @@ def _as_date(value):
 
 
 def pulse_summary(*, organization, team_id: int | None = None, since=None, until=None) -> PulseSummary:
-    """For the insights engineer: respondents, response rate, engagement and satisfaction (four queries)."""
-    rounds = SurveyRound.objects.for_org(organization)
+    """For the insights engineer: respondents, response rate, engagement and satisfaction (four queries),
+    of the rounds that have closed."""
+    # Closed rounds only: a figure that moved with each answer would tell one person's answers.
+    answering.seal_closed(getattr(organization, "pk", organization))
+    rounds = SurveyRound.objects.for_org(organization).filter(closes_on__lt=timezone.localdate())
     if since is not None:
         rounds = rounds.filter(opens_on__gte=_as_date(since))
     if until is not None:

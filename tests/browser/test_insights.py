@@ -13,7 +13,7 @@ from charter.ideas.services import idea_move
 from charter.ideas.tests.factories import make_idea
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import PASSWORD, make_person, make_team
-from charter.pulse.tests.factories import answer, make_survey
+from charter.pulse.tests.factories import answer, close, make_survey
 from charter.reviews.services import goal_grade, review_write
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,6 +45,7 @@ def _build(owner):
     _, rnd = make_survey(owner)
     for person in members:
         answer(person, rnd, engagement=4, enps=9, team_id=team.pk)
+    close(rnd)  # pulse figures count closed rounds only
     return cycle, team
 
 

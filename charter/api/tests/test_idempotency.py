@@ -247,3 +247,34 @@ def test_a_refused_write_inside_the_key_transaction_leaves_nothing(api, owner, c
     refused = api.post("/goals", {"cycle_id": cycle.pk, "title": "Grow"}, key="k")
     assert refused.status_code == 422
     assert goals_of(owner).count() == 0 and not IdempotencyKey.objects.unscoped().exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "secret"),
+    [
+        ("/tokens", {"name": "ci", "days": 30}, "token"),
+        ("/webhooks", {"name": "Ops", "url": "https://hooks.example.com/x", "events": []}, "secret"),
+        ("/invitations", {"emails": ["new@example.com"]}, "link"),
+    ],
+)
+def test_a_stored_answer_never_holds_a_one_time_secret(api, owner, path, body, secret):
+    """Issue 15, finding 12: the stored answer of POST /tokens held the raw token for 24 h, and it worked."""
+    first = api.post(path, body, key="secret-1")
+    assert first.status_code in (200, 201), first.content
+    shown = first.content.decode()
+    raw = first.json()[secret] if secret in first.json() else first.json()["invitations"][0][secret]
+    assert raw and raw in shown
+    row = IdempotencyKey.objects.unscoped().get(key="secret-1")
+    stored = row.body + str(row.headers)
+    assert raw not in stored and secret in row.withheld
+    assert f'"{secret}": null' in row.body  # the rest of the answer is kept, the secret blanked
+    if secret == "token":  # nothing in the row authenticates
+        for word in stored.replace('"', " ").split():
+            assert Client(headers={"Authorization": f"Bearer {word}"}).get("/api/v1/goals").status_code == 401
+    again = api.post(path, body, key="secret-1")
+    assert again.status_code == 409 and REPLAYED_HEADER not in again
+    error = again.json()
+    assert error["code"] == "idempotency_secret_not_kept"
+    assert "shown only once" in error["detail"] and raw not in again.content.decode()
+    if "Location" in first:
+        assert first["Location"] in error["detail"]

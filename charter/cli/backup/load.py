@@ -13,6 +13,8 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from pydantic import ValidationError
 
+from charter.core.crypto import Ciphertext
+
 from .dump import _no_progress
 from .format import (
     FORMAT,
@@ -29,6 +31,7 @@ from .tables import (
     Table,
     applied_migrations,
     charter_tables,
+    is_encrypted,
     migration_differences,
     require_columns,
     require_migrated,
@@ -126,7 +129,7 @@ def restore_backup(path: Path, *, using: str = "default", force: bool = False, p
                 _check_member(archive, entry, advance)
         with transaction.atomic(using=using):
             with progress("Restoring", total) as advance:
-                _clear(tables, connection)
+                _clear(tables + charter_tables(left_out=True), connection)  # sign-ins end here
                 for table, entry in zip(tables, manifest.tables, strict=True):
                     try:
                         _load(archive, table, entry, connection, advance)
@@ -245,7 +248,10 @@ def _load(archive: Archive, table: Table, entry, connection, advance) -> None:
     def prepared_rows():
         for number, line in enumerate(archive.lines(entry.member), start=1):
             _, values = decode_line(line, entry.columns, f"{entry.member} line {number}")
-            yield [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+            yield [
+                f.get_db_prep_save(Ciphertext(v) if v and is_encrypted(f) else v, connection)
+                for f, v in zip(fields, values, strict=True)
+            ]
             if number % BATCH == 0:
                 advance(BATCH, f"Restoring {table.name}")
         advance(entry.rows % BATCH, f"Restoring {table.name}")

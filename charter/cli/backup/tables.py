@@ -3,7 +3,10 @@
 The tables are those of every installed app's concrete models, many-to-many through tables included.
 Derived tables are not backed up but rebuilt: SQLite's FTS5 keyword index (`search_fts` and its shadow
 tables) from the search documents; PostgreSQL's generated `tsv` column follows its row by itself.
-Django's migration ledger is recorded in the manifest, not restored. Any other table fails the backup.
+Django's migration ledger is recorded in the manifest, not restored. Tables that hold working
+credentials and nothing worth keeping are left out, and emptied by a restore (`LEFT_OUT`). Encrypted
+columns (`core.crypto`) are read and written as stored: a backup holds their ciphertext. Any other table
+fails the backup.
 """
 
 from dataclasses import dataclass
@@ -11,7 +14,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models.functions import Collate
+from django.db.models import TextField
+from django.db.models.functions import Cast, Collate
 
 from .format import KINDS, BackupError, Column, encode_row
 
@@ -21,8 +25,15 @@ LEDGER = "django_migrations"
 FILLED_BY_MIGRATE = {"django_content_type", "auth_permission"}
 # Derived tables: prefix → what rebuilds it.
 DERIVED_PREFIXES = {"search_fts": "search_fts: SQLite keyword index, rebuilt from search_searchdocument"}
+# Left out of every backup and emptied by a restore: sessions are working sign-ins (a session key is a
+# cookie), and idempotency keys are a day's retry answers. A restore signs everyone out.
+LEFT_OUT = {
+    "django_session": "django_session: left out (working sign-ins); a restore signs everyone out",
+    "core_idempotencykey": "core_idempotencykey: left out (a day's retry answers); emptied by a restore",
+}
 DERIVED_NOTES = [
     *DERIVED_PREFIXES.values(),
+    *LEFT_OUT.values(),
     "search_searchdocument.tsv: PostgreSQL generated column, computed from its row",
 ]
 
@@ -63,14 +74,22 @@ class Table:
             order = Collate("pk", "C" if connection.vendor == "postgresql" else "BINARY")
         else:
             order = "pk"
-        qs = self.queryset(using).order_by(order).values_list(*[f.attname for f in self.fields])
-        return qs.iterator(chunk_size=2000)
+        qs = self.queryset(using).order_by(order)
+        raw = {f"_raw_{f.attname}": Cast(f.attname, TextField()) for f in self.fields if is_encrypted(f)}
+        if raw:  # as stored (the ciphertext), not through the field's decryption
+            qs = qs.annotate(**raw)
+        names = [f"_raw_{f.attname}" if is_encrypted(f) else f.attname for f in self.fields]
+        return qs.values_list(*names).iterator(chunk_size=2000)
 
     def values(self, using: str, connection):
         """Each row's JSON-ready values, in canonical order."""
         encoders = self.encoders
         for row in self.ordered(using, connection):
             yield encode_row(encoders, row)
+
+
+def is_encrypted(field) -> bool:
+    return getattr(field, "encrypted", False)
 
 
 def column_kind(field) -> str:
@@ -86,8 +105,8 @@ def column_kind(field) -> str:
     return kind
 
 
-def charter_tables() -> list[Table]:
-    """Every concrete table of the installed apps, sorted by name."""
+def charter_tables(*, left_out: bool = False) -> list[Table]:
+    """Every concrete table of the installed apps backed up, sorted by name (`left_out`: those not)."""
     tables = []
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
@@ -95,6 +114,8 @@ def charter_tables() -> list[Table]:
             continue
         if meta.pk is None or len(meta.pk_fields) != 1:
             raise BackupError(f"{meta.label}: the backup format needs a single-column primary key.")
+        if (meta.db_table in LEFT_OUT) != left_out:
+            continue
         fields = tuple(f for f in meta.concrete_fields if not getattr(f, "generated", False))
         tables.append(Table(model=model, fields=fields))
     tables.sort(key=lambda t: t.name)
@@ -110,7 +131,7 @@ def is_derived(table: str) -> bool:
 
 def unknown_tables(connection, tables: list[Table]) -> list[str]:
     """Tables in the database that are neither a model's, the ledger, nor derived."""
-    known = {t.name for t in tables} | {LEDGER}
+    known = {t.name for t in tables} | {LEDGER} | set(LEFT_OUT)
     with connection.cursor() as cursor:
         found = [
             info.name

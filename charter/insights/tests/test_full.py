@@ -12,7 +12,7 @@ from charter.insights import selectors
 from charter.organizations.models import Role
 from charter.organizations.services import token_create
 from charter.organizations.tests.factories import make_person, make_team
-from charter.pulse.tests.factories import answer, make_survey
+from charter.pulse.tests.factories import answer, close, make_survey
 from charter.reviews.services import goal_grade, review_write
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,7 @@ def team_data(owner, cycle):
     _, rnd = make_survey(owner)
     for person in members:
         answer(person, rnd, engagement=4, enps=9, team_id=team.pk)
+    close(rnd)  # pulse figures count closed rounds only
     idea = make_idea(members[1], "Shared fixtures")
     idea_move(actor=owner, idea_id=idea.pk, to_status="adopted", reason="Good", adopted_goal_id=aligned.pk)
     make_idea(members[2], "Dark mode")

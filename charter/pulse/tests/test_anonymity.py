@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from charter.core.models import AuditEvent
 from charter.pulse import answering
-from charter.pulse.models import Answer, Response, RoundParticipation
+from charter.pulse.models import Answer, BallotBox, Response, RoundParticipation
 from charter.pulse.selectors import pulse_summary
 
-from .factories import answer, make_survey, respondents
+from .factories import answer, close, make_survey, respondents
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,13 @@ def test_answers_have_no_link_to_a_person_and_no_time(model):
     assert isinstance(model._meta.pk, models.UUIDField)
 
 
+def test_the_ballot_box_has_no_person_and_no_time():
+    for f in BallotBox._meta.get_fields():
+        assert not isinstance(f, models.DateField | models.DateTimeField), f.name
+        if f.is_relation:
+            assert f.related_model._meta.label in {"organizations.Organization", "pulse.SurveyRound"}, f.name
+
+
 def test_participation_has_no_time_and_no_link_to_answers():
     fields = RoundParticipation._meta.get_fields()
     assert not any(isinstance(f, models.DateField | models.DateTimeField) for f in fields)
@@ -41,16 +48,19 @@ def test_participation_has_no_time_and_no_link_to_answers():
     assert isinstance(RoundParticipation._meta.pk, models.UUIDField)
 
 
-def _answered_round(owner, n=6):
+def _answered_round(owner, n=6, *, sealed=False):
     people = respondents(owner, n)
     survey, rnd = make_survey(owner)
     for i, person in enumerate(people):
         answer(person, rnd, engagement=1 + i % 5, enps=i)
+    if sealed:
+        close(rnd)
+        assert answering.round_seal(round_id=rnd.pk)
     return survey, rnd
 
 
 def test_participation_and_answers_cannot_be_correlated(owner):
-    _, rnd = _answered_round(owner)
+    _, rnd = _answered_round(owner, sealed=True)
     org = owner.organization
     participation_ids = {str(p) for p in RoundParticipation.objects.for_org(org).values_list("pk", flat=True)}
     responses = list(Response.objects.for_org(org).values_list("pk", flat=True))
@@ -64,21 +74,22 @@ def test_participation_and_answers_cannot_be_correlated(owner):
     assert {"pulse.response", "pulse.answer", "pulse.roundparticipation"}.isdisjoint(audited)
 
 
-def test_sealing_a_closed_round_rewrites_responses_in_random_order(owner):
+def test_sealing_a_closed_round_turns_its_ballot_box_into_rows(owner):
     _, rnd = _answered_round(owner)
     org = owner.organization
-    before = set(Response.objects.for_org(org).values_list("pk", flat=True))
-    values = sorted(Answer.objects.for_org(org).values_list("question_id", "value", "text"))
+    box = BallotBox.objects.for_org(org).get(round=rnd)
+    values = sorted((q, v, t) for _, given in box.entries for q, v, t in given)
+    assert not Response.objects.for_org(org).exists()  # while open, no row per answer
+    assert not answering.round_seal(round_id=rnd.pk)  # not before it closes
     type(rnd).objects.for_org(org).filter(pk=rnd.pk).update(opens_on="2020-01-01", closes_on="2020-01-07")
     assert answering.round_seal(round_id=rnd.pk)
     assert not answering.round_seal(round_id=rnd.pk)  # safe twice
-    after = set(Response.objects.for_org(org).values_list("pk", flat=True))
-    assert len(after) == 6 and before.isdisjoint(after)
+    assert Response.objects.for_org(org).count() == 6 and not BallotBox.objects.for_org(org).exists()
     assert sorted(Answer.objects.for_org(org).values_list("question_id", "value", "text")) == values
 
 
 def test_no_page_api_or_admin_lists_responses(owner, login):
-    survey, _ = _answered_round(owner)
+    survey, _ = _answered_round(owner, sealed=True)
     ids = [str(r) for r in Response.objects.for_org(owner.organization).values_list("pk", flat=True)]
     ids += [str(a) for a in Answer.objects.for_org(owner.organization).values_list("pk", flat=True)]
     client = login(owner)
@@ -93,7 +104,7 @@ def test_no_page_api_or_admin_lists_responses(owner, login):
     if apps.is_installed("django.contrib.admin"):  # no admin today; if one comes, it lists no answers
         from django.contrib import admin
 
-        assert not {Response, Answer, RoundParticipation} & set(admin.site._registry)
+        assert not {Response, Answer, RoundParticipation, BallotBox} & set(admin.site._registry)
 
 
 def test_a_group_of_4_shows_nothing_anywhere(owner, login):
@@ -101,6 +112,7 @@ def test_a_group_of_4_shows_nothing_anywhere(owner, login):
     survey, rnd = make_survey(owner)
     for person in people:
         answer(person, rnd)
+    close(rnd)
     client = login(owner)
     page = client.get(reverse("survey_results", args=[survey.pk])).content.decode()
     assert "Not enough responses to show results (4 of at least 5)" in page
@@ -124,6 +136,7 @@ def test_a_group_of_5_shows_results(owner, login):
     survey, rnd = make_survey(owner)
     for i, person in enumerate(people):
         answer(person, rnd, engagement=5 if i < 3 else 1, enps=[10, 9, 8, 6, 0][i])
+    close(rnd)
     client = login(owner)
     page = client.get(reverse("survey_results", args=[survey.pk])).content.decode()
     assert "Not enough responses" not in page and ">Mean<" in page
@@ -145,8 +158,6 @@ def test_a_group_of_5_shows_results(owner, login):
 def test_pulse_summary_filters_by_team_and_period(owner):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     from charter.organizations.tests.factories import make_team
 
     team = make_team(owner, "Big")
@@ -154,7 +165,8 @@ def test_pulse_summary_filters_by_team_and_period(owner):
     _, rnd = make_survey(owner)
     for person in people:
         answer(person, rnd, engagement=5, enps=10)
-    today = timezone.localdate()
+    close(rnd, days_ago=1)
+    today = rnd.opens_on
     mine = pulse_summary(organization=owner.organization, team_id=team.pk, since=today, until=today)
     assert mine.enough and mine.engagement == 100.0 and mine.satisfaction == 100.0
     assert mine.response_rate == 1.0

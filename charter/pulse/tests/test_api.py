@@ -6,7 +6,7 @@ from charter.organizations.models import Role
 from charter.organizations.services import token_create
 from charter.organizations.tests.factories import make_person
 
-from .factories import answer, make_survey, respondents
+from .factories import answer, close, make_survey, respondents
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,7 @@ def test_results_per_team_follow_the_5_rule(client, owner):
     survey, rnd = make_survey(owner)
     for person in people:
         answer(person, rnd, enps=10)
+    close(rnd)
     h = _headers(make_person(owner, Role.VIEWER))
     body = client.get(f"/api/v1/pulse/surveys/{survey.pk}/results?team_id={team.pk}", headers=h).json()
     assert body["team_id"] == team.pk and body["rounds"][0]["enough"]

@@ -9,10 +9,10 @@ from charter.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person, make_team
 from charter.pulse import answering, services, tasks
-from charter.pulse.models import Response, RoundParticipation, Survey, SurveyRound
+from charter.pulse.models import RoundParticipation, Survey, SurveyRound
 from charter.pulse.results import survey_results
 
-from .factories import answer, make_survey, respondents
+from .factories import answer, close, make_survey, respondents, stored_teams
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_one_answer_per_person_per_round(owner):
     answer(member, rnd)
     with pytest.raises(Conflict, match="already answered this round"):
         answer(member, rnd)
-    assert Response.objects.for_org(owner.organization).count() == 1
+    assert len(stored_teams(owner.organization)) == 1
     assert RoundParticipation.objects.for_org(owner.organization).count() == 1
 
 
@@ -89,8 +89,7 @@ def test_an_answer_keeps_its_team_only_when_the_team_has_5_people(owner):
     _, rnd = make_survey(owner)
     answer(in_big[0], rnd)
     answer(in_small[0], rnd)
-    teams = sorted(Response.objects.for_org(owner.organization).values_list("team_id", flat=True), key=str)
-    assert teams == sorted([big.pk, None], key=str)
+    assert stored_teams(owner.organization) == sorted([big.pk, None], key=str)
 
 
 def test_response_rate_is_participations_over_audience(owner):
@@ -108,10 +107,11 @@ def test_team_results_need_5_respondents_of_that_team(owner):
     _, rnd = make_survey(owner)
     for person in people[:4]:
         answer(person, rnd)
-    assert not survey_results(actor=owner, survey_id=rnd.survey_id, team_id=team.pk).latest.enough
-    answer(people[4], rnd)
+    answer(owner, rnd)  # five in the organization, four of them in the team
+    close(rnd)
+    assert survey_results(actor=owner, survey_id=rnd.survey_id).latest.enough
     result = survey_results(actor=owner, survey_id=rnd.survey_id, team_id=team.pk).latest
-    assert result.enough and result.response_rate == 1.0
+    assert not result.enough and (result.respondents, result.response_rate) == (4, 0.8)
 
 
 def test_open_a_round_now_is_refused_while_one_is_open(owner):
