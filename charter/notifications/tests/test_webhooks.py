@@ -9,8 +9,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from charter.core import outbound
 from charter.core.errors import PermissionDenied, ValidationError
-from charter.notifications import delivery, http
+from charter.notifications import delivery
 from charter.notifications.models import Notification, Webhook, WebhookDelivery
 from charter.notifications.services import notify
 from charter.notifications.webhooks import DISABLE_AFTER, webhook_create, webhook_test, webhook_update
@@ -118,9 +119,9 @@ def test_private_target_is_refused_at_delivery_without_the_flag(owner, hook, end
 
 
 def test_host_names_are_checked_after_resolution():
-    with pytest.raises(http.ForbiddenTarget):
-        http.check_url("http://localhost:8000/", allow_private=False)
-    http.check_url("http://localhost:8000/", allow_private=True)
+    with pytest.raises(outbound.ForbiddenTarget):
+        outbound.check_url("http://localhost:8000/", allow_private=False)
+    outbound.check_url("http://localhost:8000/", allow_private=True)
 
 
 def test_disabled_after_repeated_failures_and_admins_told(owner, hook, endpoint):
