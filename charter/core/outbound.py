@@ -112,10 +112,21 @@ def _literal(host: str) -> Address | None:
         return None
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def refused(ip: Address) -> bool:
-    """Whether the policy refuses `ip` when private targets are not allowed (any non-global address)."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    """Whether the policy refuses `ip` when private targets are not allowed (any non-global address).
+
+    An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4) is judged by the IPv4 one too.
+    """
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return refused(ip.ipv4_mapped)
+        if ip in _NAT64:  # DNS64 gives these for IPv4-only names: the IPv4 address is the target
+            return refused(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        if ip.sixtofour and refused(ip.sixtofour):
+            return True
     return not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified
 
 
