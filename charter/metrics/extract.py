@@ -51,7 +51,10 @@ def json_value(document, path: str):
 
 def csv_value(text: str, column: str, row: int = -1):
     """The cell of `column` (a header name, or a 0-based index) in data row `row` (-1: the last)."""
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    except csv.Error as exc:  # its message names the fault (a field too long, a NUL), not the text
+        raise ExtractError(f"The CSV cannot be read: {exc}.") from None
     if not rows:
         raise ExtractError("The CSV is empty.")
     if column.strip().isdigit():  # rows are counted below a header row, as with a named column

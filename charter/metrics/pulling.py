@@ -59,6 +59,8 @@ def read_value(source: DataSource, body: bytes) -> float:
                 document = json.loads(text)
             except ValueError as exc:
                 raise PullError(f"The answer is not valid JSON: {exc}") from None
+            except RecursionError:
+                raise PullError("The answer is JSON nested too deeply to read.") from None
             return extract.to_number(extract.json_value(document, source.json_path))
         return extract.to_number(extract.csv_value(text, source.csv_column, source.csv_row))
     except extract.ExtractError as exc:

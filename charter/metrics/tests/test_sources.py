@@ -231,6 +231,9 @@ def test_a_leader_cannot_point_a_private_source_at_another_address(owner, metric
         ("csv", b"SECRET-db-password-hunter2,other\n1,2\n", {"csv_column": "value"}),
         ("csv", b"value\nSECRET-db-password-hunter2\n", {"csv_column": "value"}),
         ("json", b"SECRET-db-password-hunter2", {"json_path": "v"}),
+        ("json", b"[" * 100_000, {"json_path": "v"}),
+        ("csv", b'value\n"SECRET-db-password-hunter2' + b"x" * 200_000 + b'"\n', {"csv_column": "value"}),
+        ("csv", b"value\nSECRET-db-password-hunter2\x00\n", {"csv_column": "value"}),
     ],
 )
 def test_a_failed_run_never_shows_the_fetched_document(client, owner, metric, server, kind, body, extra):
