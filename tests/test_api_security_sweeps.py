@@ -163,3 +163,24 @@ def test_every_write_leaves_an_audit_event(client, operation, monkeypatch):
 def test_the_unaudited_writes_exist():
     """A stale exemption would hide a write that should be audited."""
     assert set(NOT_AUDITED) <= {o[2]["operationId"] for o in WRITES}
+
+
+# ---- a read-only token ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_read_only_token_is_refused_every_write(client):
+    """Issue 15, finding 17: a `read` token changed notification preferences and marked all read."""
+    from charter.organizations.services import token_create
+
+    world = build_world("Acme")
+    _, raw = token_create(actor=world.owner, name="reader", scopes=["read"])
+    before = _audit_count()
+    passed = []
+    for path, method, op in WRITES:
+        body = _valid_body(op["operationId"], world.ids)
+        response = _call(client, method, path, world.ids, raw, body)
+        if response.status_code != 403:
+            passed.append((op["operationId"], response.status_code))
+    assert passed == []
+    assert _audit_count() == before

@@ -11,6 +11,7 @@ SCOPE_WORDS = {
     "propose": "Propose: record decisions, submit back-briefs, propose ideas",
     "decide": "Decide: respond to proposals addressed to it",
     "comment": "Comment",
+    "inbox": "Inbox: mark its notifications read, choose their channels",
 }
 
 

@@ -1,5 +1,7 @@
 """The one place where API errors become responses: `{"code", "detail", "errors": {field: [messages]}}`."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -62,6 +64,12 @@ def install(api) -> None:
             else "Sign in, or send Authorization: Bearer <token>."
         )
         return respond(request, 401, body("not_authenticated", detail), **{"WWW-Authenticate": "Bearer"})
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc: RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The request body is larger than {limit / 1_048_576:g} MB; send less."
+        return respond(request, 413, body("request_too_large", detail))
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

@@ -26,6 +26,7 @@ ERROR_RESPONSES = {
     "403": "Your role may not do this (or the CSRF check of a session write failed).",
     "404": "No such object in your organization.",
     "409": "The object changed since you read it, or its state does not allow this now.",
+    "413": "The body is larger than the server takes (`request_too_large`).",
     "422": "Invalid input; `errors` names each field.",
 }
 
@@ -38,7 +39,7 @@ class CharterAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for method, operation in operations.items():
                 for status, description in ERROR_RESPONSES.items():
-                    if status == "400" and "requestBody" not in operation:
+                    if status in ("400", "413") and "requestBody" not in operation:
                         continue
                     if status == "409" and method == "get":
                         continue

@@ -78,6 +78,8 @@ def back_brief_request(*, actor: Actor, goal, team_id: int) -> BackBrief | None:
         recipient_ids=leads or members,
         title=f"Back-brief asked: restate the intent of “{goal.title}”",
         url=_goal_url(back_brief),
+        object_type="back_brief",
+        object_id=back_brief.pk,
         body="Say in your team's words why the goal matters, how you plan to reach it, what worries you "
         "and what you need.",
     )
@@ -163,6 +165,8 @@ def back_brief_submit(
             recipient_ids=[back_brief.goal.owner_id, back_brief.requested_by_id],
             title=f"{back_brief.team.name} restated “{back_brief.goal.title}”: confirm or ask",
             url=_goal_url(back_brief),
+            object_type="back_brief",
+            object_id=back_brief.pk,
             body=back_brief.intent,
         )
     return back_brief
@@ -191,6 +195,8 @@ def _tell_team(actor: Actor, back_brief: BackBrief, event: str, title: str, body
         recipient_ids=[*members, back_brief.submitted_by_id],
         title=title,
         url=_goal_url(back_brief),
+        object_type="back_brief",
+        object_id=back_brief.pk,
         body=body,
     )
 

@@ -74,7 +74,14 @@ def _url(decision: Decision) -> str:
 def _notify(actor: Actor, event: str, decision: Decision, recipient_ids, title: str, body: str = "") -> None:
     if event and recipient_ids:
         notify(
-            actor=actor, event=event, recipient_ids=recipient_ids, title=title, url=_url(decision), body=body
+            actor=actor,
+            event=event,
+            recipient_ids=recipient_ids,
+            title=title,
+            url=_url(decision),
+            body=body,
+            object_type="decision",
+            object_id=decision.pk,
         )
 
 

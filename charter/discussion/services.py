@@ -63,6 +63,8 @@ def _mention(actor: Actor, comment: Comment, already: set[int]) -> set[int]:
         title=f"{actor.user.get_full_name() or actor.user.email} mentioned you in a comment",
         url=f"{target.url(comment.target_id)}#comment-{comment.pk}",
         body=plain(comment.body)[:500],
+        object_type="comment",
+        object_id=comment.pk,
     )
     return members
 

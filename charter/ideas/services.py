@@ -169,4 +169,6 @@ def _announce_adoption(actor: Actor, idea: Idea) -> None:
         recipient_ids=[idea.author_id, *voters],
         title=f"Idea adopted: “{idea.title}” became “{became}”",
         url=reverse("idea_detail", kwargs={"idea_id": idea.pk}),
+        object_type="idea",
+        object_id=idea.pk,
     )

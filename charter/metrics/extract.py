@@ -1,4 +1,8 @@
-"""Reading one number out of a fetched document: a small JSON path evaluator, a CSV cell, numbers."""
+"""Reading one number out of a fetched document: a small JSON path evaluator, a CSV cell, numbers.
+
+An error names the step, column or kind of value that failed, never the document's own text: a run's
+error is shown to everyone who sees the source, and the document may hold what they must not read.
+"""
 
 import csv
 import io
@@ -47,7 +51,10 @@ def json_value(document, path: str):
 
 def csv_value(text: str, column: str, row: int = -1):
     """The cell of `column` (a header name, or a 0-based index) in data row `row` (-1: the last)."""
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    except csv.Error as exc:  # its message names the fault (a field too long, a NUL), not the text
+        raise ExtractError(f"The CSV cannot be read: {exc}.") from None
     if not rows:
         raise ExtractError("The CSV is empty.")
     if column.strip().isdigit():  # rows are counted below a header row, as with a named column
@@ -55,7 +62,7 @@ def csv_value(text: str, column: str, row: int = -1):
     else:
         header = [h.strip() for h in rows[0]]
         if column.strip() not in header:
-            raise ExtractError(f"No column “{column}” in the CSV header ({', '.join(header)}).")
+            raise ExtractError(f"No column “{column}” in the CSV header (it has {len(header)} columns).")
         index, data = header.index(column.strip()), rows[1:]
     if not data or not -len(data) <= row < len(data):
         raise ExtractError(f"No data row {row} in the CSV ({len(data)} rows).")
@@ -65,16 +72,30 @@ def csv_value(text: str, column: str, row: int = -1):
     return cells[index]
 
 
+def _kind(raw) -> str:
+    if raw is None:
+        return "null"
+    if isinstance(raw, bool):
+        return "true or false"
+    if isinstance(raw, dict):
+        return "an object"
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, str):
+        return f"text of {len(raw)} characters" if raw.strip() else "empty"
+    return f"of type {type(raw).__name__}"
+
+
 def to_number(raw) -> float:
     """A finite float from a JSON number or a numeric string; ExtractError otherwise."""
     if isinstance(raw, bool) or raw is None:
-        raise ExtractError(f"The value {raw!r} is not a number.")
+        raise ExtractError(f"The value is not a number (it is {_kind(raw)}).")
     if isinstance(raw, str):
         raw = raw.strip().replace(",", "") if re.fullmatch(r"-?[\d,]+(\.\d+)?", raw.strip()) else raw.strip()
     try:
         number = float(raw)
     except (TypeError, ValueError):
-        raise ExtractError(f"The value {str(raw)[:40]!r} is not a number.") from None
+        raise ExtractError(f"The value is not a number (it is {_kind(raw)}).") from None
     if not math.isfinite(number):
-        raise ExtractError(f"The value {raw!r} is not a finite number.")
+        raise ExtractError("The value is not a finite number.")
     return number

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from charter.core import outbound
 from charter.core.crypto import EncryptedURLField
 from charter.core.models import OrgScopedModel
 
@@ -85,7 +86,7 @@ class DataSource(OrgScopedModel):
     metric = models.ForeignKey(
         Metric, null=True, blank=True, on_delete=models.CASCADE, related_name="data_sources"
     )
-    url = EncryptedURLField(max_length=500, blank=True)  # encrypted at rest: it may carry a key
+    url = EncryptedURLField(max_length=outbound.MAX_URL_LENGTH, blank=True)  # encrypted at rest: it may carry a key
     json_path = models.CharField(max_length=200, blank=True)
     csv_column = models.CharField(max_length=80, blank=True)
     csv_row = models.IntegerField(default=-1, help_text="Data row to read: -1 is the last, 0 the first.")

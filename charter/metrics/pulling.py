@@ -6,18 +6,16 @@ run log, and writes nothing: the value and the run are recorded in one transacti
 
 import json
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from charter.core import outbound
 from charter.core.actor import Actor
 from charter.core.errors import DomainError, ValidationError
 from charter.goals.services import check_in_record
-from charter.notifications.http import ForbiddenTarget, check_url
 from charter.organizations.selectors import actor_for
 
 from . import extract, rules, selectors
@@ -25,8 +23,6 @@ from .models import DataSource, SourceRun
 from .services import metric_value_record
 from .sources import token_hash
 
-TIMEOUT_SECONDS = 10
-MAX_BYTES = 1_000_000
 DEFAULT_CONFIDENCE = 5
 
 
@@ -41,33 +37,17 @@ class Result:
     error: str
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect could lead to a forbidden address after the check; never follow one.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def fetch(url: str, *, allow_private: bool) -> bytes:
-    """GET the document after checking the resolved address; PullError for anything but a 2xx body."""
+    """GET the document from the checked address; PullError for anything but a 2xx body."""
     try:
-        check_url(url, allow_private=allow_private)
-        request = urllib.request.Request(url, headers={"User-Agent": "Charter-Sources/1"})
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            if not 200 <= response.status < 300:
-                raise PullError(f"HTTP {response.status}")
-            body = response.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise PullError(f"HTTP {exc.code} {exc.reason}") from None
-    except ForbiddenTarget as exc:
+        answer = outbound.request(
+            "GET", url, headers={"User-Agent": "Charter-Sources/1"}, allow_private=allow_private
+        )
+    except outbound.OutboundError as exc:
         raise PullError(str(exc)) from None
-    except (OSError, ValueError) as exc:
-        raise PullError(f"Connection failed: {type(exc).__name__}: {exc}") from None
-    if len(body) > MAX_BYTES:
-        raise PullError(f"The document is larger than {MAX_BYTES // 1000} kB.")
-    return body
+    if not answer.ok:
+        raise PullError(answer.describe())
+    return answer.body
 
 
 def read_value(source: DataSource, body: bytes) -> float:
@@ -79,6 +59,8 @@ def read_value(source: DataSource, body: bytes) -> float:
                 document = json.loads(text)
             except ValueError as exc:
                 raise PullError(f"The answer is not valid JSON: {exc}") from None
+            except RecursionError:
+                raise PullError("The answer is JSON nested too deeply to read.") from None
             return extract.to_number(extract.json_value(document, source.json_path))
         return extract.to_number(extract.csv_value(text, source.csv_column, source.csv_row))
     except extract.ExtractError as exc:

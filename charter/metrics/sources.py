@@ -5,12 +5,12 @@ import secrets
 
 from django.db import transaction
 
+from charter.core import outbound
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.crypto import audited
 from charter.core.errors import PermissionDenied, ValidationError
 from charter.goals.selectors import key_result_get
-from charter.notifications.http import ForbiddenTarget, check_url
 
 from . import extract, selectors
 from .models import DataSource
@@ -25,8 +25,8 @@ def _check_pull(kind: str, values: dict, allow_private: bool) -> dict[str, list[
         errors["url"] = ["A pulled source needs the URL to fetch."]
     else:
         try:
-            check_url(values["url"], allow_private=allow_private, resolve=False)
-        except ForbiddenTarget as exc:
+            outbound.check_url(values["url"], allow_private=allow_private, resolve_host=False)
+        except outbound.ForbiddenTarget as exc:
             errors["url"] = [str(exc)]
     if kind == DataSource.Kind.JSON:
         try:
@@ -49,6 +49,8 @@ def _validated(kind: str, values: dict, allow_private: bool) -> dict:
         errors["kind"] = ["Choose inbound, JSON pull or CSV pull."]
     elif kind != DataSource.Kind.INBOUND:
         errors.update(_check_pull(kind, values, allow_private))
+    else:
+        values["url"] = ""  # pushed to: it fetches nothing, and keeps no address it could be turned to
     if errors:
         raise ValidationError(next(iter(errors.values()))[0], errors=errors)
     return values
@@ -56,7 +58,10 @@ def _validated(kind: str, values: dict, allow_private: bool) -> dict:
 
 def _require_private_right(actor: Actor, allow_private: bool) -> None:
     if allow_private and not actor.can("organization.manage"):
-        raise PermissionDenied("Only an admin may allow private addresses for a data source.")
+        raise PermissionDenied(
+            "Only an admin may allow private addresses for a data source, or change the URL of one "
+            "that allows them."
+        )
 
 
 def _target(actor: Actor, metric_id: int | None, key_result_id: int | None) -> dict:
@@ -116,9 +121,12 @@ def source_update(*, actor: Actor, source_id: int, **fields) -> DataSource:
     with transaction.atomic():
         source = selectors.source_get(actor=actor, source_id=source_id)
         allow_private = fields.get("allow_private", source.allow_private)
-        if allow_private != source.allow_private:
-            _require_private_right(actor, allow_private)
         merged = {k: fields[k] if fields.get(k) is not None else getattr(source, k) for k in SOURCE_FIELDS}
+        # The right covers where the source connects, not only the flag: turning it on, or pointing a
+        # source that has it at another address, takes an admin.
+        moved = (merged["url"] or "").strip() != source.url
+        if allow_private != source.allow_private or (allow_private and moved):
+            _require_private_right(actor, allow_private)
         values = {**_validated(source.kind, merged, allow_private), "allow_private": allow_private}
         changes = changed_fields(source, values)
         if changes:

@@ -21,6 +21,7 @@ from .schemas import (
 
 router = Router(tags=["notifications"])
 OWN = action("organization.view")  # the inbox and preferences are each person's own
+OWN_WRITE = action("notification.manage")  # changing them is a write: a read-only token may not
 ADMIN = action("webhook.manage")
 
 
@@ -37,7 +38,7 @@ def notification_list(request, filters: Query[NotificationFilters]):
     "/notifications/read-all",
     response=MarkedOut,
     operation_id="notification_mark_all_read",
-    openapi_extra=OWN,
+    openapi_extra=OWN_WRITE,
 )
 def notification_mark_all_read(request, event: str | None = None):
     return {"marked": services.notification_mark_all_read(actor=request.auth, event=event)}
@@ -47,7 +48,7 @@ def notification_mark_all_read(request, event: str | None = None):
     "/notifications/{notification_id}/read",
     response=NotificationOut,
     operation_id="notification_mark_read",
-    openapi_extra=OWN,
+    openapi_extra=OWN_WRITE,
 )
 def notification_mark_read(request, notification_id: int):
     """Mark one of my notifications read; someone else's answers 404."""
@@ -72,7 +73,7 @@ def notification_preference_list(request):
     "/notification-preferences",
     response=list[PreferenceOut],
     operation_id="notification_preference_set",
-    openapi_extra=OWN,
+    openapi_extra=OWN_WRITE,
 )
 def notification_preference_set(request, payload: list[PreferenceIn]):
     """Set my channels for the events given; the others keep theirs."""

@@ -1,6 +1,7 @@
 """Sending one webhook delivery: claim it, POST it, record the attempt, schedule a retry or give up."""
 
 import json
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from .models import Webhook, WebhookAttempt, WebhookDelivery
 from .webhooks import BACKOFF_SECONDS, DISABLE_AFTER, LEASE, MAX_ATTEMPTS
 
 S = WebhookDelivery.Status
+logger = logging.getLogger(__name__)
 INTERRUPTED = (
     "The worker stopped during this send, so whether it arrived is unknown; "
     "it is not sent again, so that it never arrives twice."
@@ -73,10 +75,14 @@ def deliver(delivery_id: int) -> str:
     if delivery is None:
         return "skipped"
     hook = delivery.webhook
-    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
-    outcome = http.post(
-        hook.url, body, secret=hook.secret, allow_private=hook.allow_private, delivery_id=delivery.pk
-    )
+    try:
+        body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+        outcome = http.post(
+            hook.url, body, secret=hook.secret, allow_private=hook.allow_private, delivery_id=delivery.pk
+        )
+    except Exception as exc:  # a fault of ours: recorded as a failed attempt, never left "sending"
+        logger.exception("webhook delivery %s failed unexpectedly", delivery.pk)
+        outcome = http.Outcome(status=None, error=f"Internal error: {type(exc).__name__}", duration_ms=0)
     _record(delivery, outcome)
     return delivery.status
 
@@ -136,6 +142,8 @@ def _tell_admins(hook: Webhook) -> None:
         title=f"Webhook {hook.name} was turned off after repeated failures",
         url=reverse("webhook_deliveries", args=[hook.pk]),
         body=hook.disabled_reason,
+        object_type="webhook",
+        object_id=hook.pk,
     )
 
 

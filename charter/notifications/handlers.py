@@ -26,4 +26,5 @@ def goal_became_risky(*, actor, goal, before, after, **_):
         team_id=goal.team_id,
         title=f"{goal.title} is {state}",
         url=reverse("goal_detail", args=[goal.pk]),
+        goal_id=goal.pk,
     )

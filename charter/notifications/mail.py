@@ -15,7 +15,13 @@ def _absolute(url: str) -> str:
     return f"{settings.CHARTER_BASE_URL}{url}" if url.startswith("/") else url
 
 
+def header_text(text: str) -> str:
+    """One line for a header: a CR or LF (from a title) would make Django refuse the whole message."""
+    return " ".join(text.split())
+
+
 def _send(to: str, subject: str, template: str, context: dict) -> None:
+    subject = header_text(subject)
     context = {**context, "inbox_url": _absolute(reverse("notification_list"))}
     context["preferences_url"] = _absolute(reverse("notification_preferences"))
     message = EmailMultiAlternatives(

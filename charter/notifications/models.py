@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from charter.core import outbound
 from charter.core.crypto import EncryptedCharField, EncryptedURLField
 from charter.core.models import OrgScopedModel
 
@@ -18,6 +19,10 @@ class Notification(OrgScopedModel):
     title = models.CharField(max_length=250)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # What it is about, for programs (the API, webhooks, the page's data attributes): a type such as
+    # "decision" and its id; empty for one about no single object (a weekly reminder).
+    object_type = models.CharField(max_length=40, blank=True, default="")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)  # set once, so a re-run task sends nothing
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -52,7 +57,7 @@ class Webhook(OrgScopedModel):
 
     name = models.CharField(max_length=100)
     # Encrypted at rest (core.crypto): a URL such as Slack's is itself a credential.
-    url = EncryptedURLField(max_length=500)
+    url = EncryptedURLField(max_length=outbound.MAX_URL_LENGTH)
     secret = EncryptedCharField(max_length=100)
     events = models.JSONField(default=list, blank=True)  # event codes it is subscribed to
     is_active = models.BooleanField(default=True)

@@ -13,6 +13,10 @@ class NotificationOut(Schema):
     title: str
     body: str
     url: str
+    object_type: str = Field(
+        description="What it is about, such as `decision`; empty when about no one object."
+    )
+    object_id: int | None = Field(description="The id of that object (its type's API resource), or null.")
     actor_id: int | None
     read_at: datetime | None
     created_at: datetime

@@ -13,6 +13,9 @@ from charter.core.errors import NotFound, ValidationError
 from . import events as registry
 from .models import Notification, NotificationPreference
 
+# Only a scoped token lacks the action (every role has it): the refusal says which scope it needs.
+WRITE_REFUSED = "Changing your notifications is a write: this token needs the inbox scope."
+
 
 def system_actor(organization, user_id: int | None = None) -> Actor:
     """The actor of background work: one organization, and no person (reminders, digests) or the person
@@ -37,13 +40,24 @@ def channels_for(
 
 
 def notify(
-    *, actor: Actor, event: str, recipient_ids: Iterable[int], title: str, url: str = "", body: str = ""
+    *,
+    actor: Actor,
+    event: str,
+    recipient_ids: Iterable[int],
+    title: str,
+    url: str = "",
+    body: str = "",
+    object_type: str = "",
+    object_id: int | None = None,
 ) -> list[Notification]:
     """Record a notification for each recipient except the actor who wants it; returns the new rows.
 
-    Emails (for those who chose them) and webhook deliveries leave after the caller's transaction
-    commits, so a rolled-back change sends nothing.
+    `object_type` and `object_id` name what it is about ("decision", 7), for programs reading the
+    inbox or a webhook; both or neither. Emails (for those who chose them) and webhook deliveries
+    leave after the caller's transaction commits, so a rolled-back change sends nothing.
     """
+    if bool(object_type) != (object_id is not None):
+        raise ValueError("notify takes object_type and object_id together, or neither")
     from .webhooks import fan_out  # webhooks build on notify; imported here to keep one module each
 
     recipients = sorted({r for r in recipient_ids if r and r != actor.user_id})
@@ -57,6 +71,8 @@ def notify(
             title=title[:250],
             url=url,
             body=body,
+            object_type=object_type,
+            object_id=object_id,
         )
         for r in recipients
         if any(wanted[r])
@@ -65,7 +81,8 @@ def notify(
     email_ids = [n.pk for n in created if wanted[n.recipient_id][1]]
     if email_ids:
         transaction.on_commit(lambda: _enqueue_emails(email_ids))
-    fan_out(actor=actor, event=event, title=title, url=url, body=body, notifications=created)
+    subject = {"type": object_type, "id": object_id} if object_type else None
+    fan_out(actor=actor, event=event, title=title, url=url, body=body, notifications=created, subject=subject)
     return created
 
 
@@ -81,6 +98,7 @@ def _enqueue_emails(notification_ids: list[int]) -> None:
 
 def notification_mark_read(*, actor: Actor, notification_id: int) -> Notification:
     """Mark one of the actor's own notifications read; someone else's is missing."""
+    actor.require("notification.manage", WRITE_REFUSED)
     with transaction.atomic():
         notification = (
             Notification.objects.for_org(actor.organization)
@@ -97,6 +115,7 @@ def notification_mark_read(*, actor: Actor, notification_id: int) -> Notificatio
 
 def notification_mark_all_read(*, actor: Actor, event: str | None = None) -> int:
     """Mark all the actor's unread notifications (of `event`, when given) read; returns how many."""
+    actor.require("notification.manage", WRITE_REFUSED)
     with transaction.atomic():
         unread = Notification.objects.for_org(actor.organization).filter(
             recipient_id=actor.user_id, read_at__isnull=True
@@ -111,6 +130,7 @@ def notification_mark_all_read(*, actor: Actor, event: str | None = None) -> int
 
 def preferences_set(*, actor: Actor, choices: dict[str, dict[str, bool]]) -> dict:
     """Set the actor's channels per event ({event: {"in_app", "email"}}); returns what changed."""
+    actor.require("notification.manage", WRITE_REFUSED)
     unknown = sorted(set(choices) - set(registry.BY_CODE))
     if unknown:
         raise ValidationError(f"Unknown events: {', '.join(unknown)}.", field="events")

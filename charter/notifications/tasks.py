@@ -25,7 +25,14 @@ def webhook_deliver(delivery_id: int) -> str:
 
 @task(takes_context=True)
 def goal_at_risk_notify(
-    context, organization_id: int, actor_id: int, owner_id: int, team_id: int | None, title: str, url: str
+    context,
+    organization_id: int,
+    actor_id: int,
+    owner_id: int,
+    team_id: int | None,
+    title: str,
+    url: str,
+    goal_id: int | None = None,  # None in tasks queued before notifications named their object
 ) -> int:
     """Tell a goal's owner and its team's leads that it turned at risk or off track; once per task, even
     when the task runs again (the claim and the notifications commit together)."""
@@ -36,7 +43,11 @@ def goal_at_risk_notify(
     with transaction.atomic():
         if not scheduler.claim("goal.at_risk", "task", str(context.task_result.id)):
             return 0
-        return len(notify(actor=actor, event="goal.at_risk", recipient_ids=recipients, title=title, url=url))
+        subject = {"object_type": "goal", "object_id": goal_id} if goal_id else {}
+        told = notify(
+            actor=actor, event="goal.at_risk", recipient_ids=recipients, title=title, url=url, **subject
+        )
+        return len(told)
 
 
 @task()

@@ -26,7 +26,7 @@ def notification_list(request):
     return render(request, f"{template}#inbox" if request.htmx else template, context)
 
 
-@requires("organization.view")
+@requires("notification.manage")
 @require_POST
 def notification_read(request, notification_id: int):
     n = services.notification_mark_read(actor=request.actor, notification_id=notification_id)
@@ -35,7 +35,7 @@ def notification_read(request, notification_id: int):
     return redirect("notification_list")
 
 
-@requires("organization.view")
+@requires("notification.manage")
 @require_POST
 def notification_read_all(request):
     event = request.POST.get("event") if request.POST.get("event") in registry.BY_CODE else None

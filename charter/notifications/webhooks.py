@@ -8,13 +8,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from charter.core import outbound
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.crypto import audited
 from charter.core.errors import ValidationError
 
 from . import events as registry
-from . import http
 from .models import Webhook, WebhookDelivery
 from .selectors import webhook_get
 
@@ -29,8 +29,8 @@ def _validated(*, name: str, url: str, events: list[str], allow_private: bool) -
     if not name.strip():
         errors["name"] = ["Give the webhook a name."]
     try:
-        http.check_url(url.strip(), allow_private=allow_private, resolve=False)
-    except http.ForbiddenTarget as exc:
+        outbound.check_url(url.strip(), allow_private=allow_private, resolve_host=False)
+    except outbound.ForbiddenTarget as exc:
         errors["url"] = [str(exc)]
     codes = {e.code for e in registry.WEBHOOK_EVENTS} | {"*"}
     if unknown := sorted(set(events) - codes):
@@ -106,13 +106,22 @@ def webhook_test(*, actor: Actor, webhook_id: int) -> WebhookDelivery:
 
 
 def _escape(text: str) -> str:
+    """Slack's escaping of & < >: a `<!channel>` in a title stays text, never a ping of everyone."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def build_payload(*, actor: Actor, event: str, title: str, url: str, body: str, notifications=()) -> dict:
-    """Slack-compatible `text` and `blocks`, plus Charter's `event` with its ids."""
+def _link(link: str, text: str) -> str:
+    # A `|` or `>` in the address would end Slack's link early; percent-encoded it is the same URL.
+    target = _escape(link.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C"))
+    return f"<{target}|{_escape(text)}>"
+
+
+def build_payload(
+    *, actor: Actor, event: str, title: str, url: str, body: str, notifications=(), subject=None
+) -> dict:
+    """Slack-compatible `text` and `blocks` (all text escaped), plus Charter's `event` with its ids."""
     link = f"{settings.CHARTER_BASE_URL}{url}" if url.startswith("/") else url
-    heading = f"*<{link}|{_escape(title)}>*" if link else f"*{_escape(title)}*"
+    heading = f"*{_link(link, title)}*" if link else f"*{_escape(title)}*"
     blocks = [
         {
             "type": "section",
@@ -123,7 +132,7 @@ def build_payload(*, actor: Actor, event: str, title: str, url: str, body: str, 
         {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{registry.label(event)} · Charter"}]}
     )
     return {
-        "text": f"{title} {link}".strip(),
+        "text": _link(link, title) if link else _escape(title),  # the fallback of notifications
         "blocks": blocks,
         "event": {
             "id": str(uuid.uuid4()),
@@ -133,6 +142,7 @@ def build_payload(*, actor: Actor, event: str, title: str, url: str, body: str, 
             "title": title,
             "body": body,
             "url": link,
+            "object": subject,  # {"type": "decision", "id": 7}, or null when about no single object
             "recipient_ids": [n.recipient_id for n in notifications],
             "notification_ids": [n.pk for n in notifications],
             "occurred_at": timezone.now().isoformat(),
@@ -140,7 +150,9 @@ def build_payload(*, actor: Actor, event: str, title: str, url: str, body: str, 
     }
 
 
-def fan_out(*, actor: Actor, event: str, title: str, url: str, body: str, notifications) -> None:
+def fan_out(
+    *, actor: Actor, event: str, title: str, url: str, body: str, notifications, subject=None
+) -> None:
     """Queue one delivery per active webhook subscribed to `event`; sent after the commit."""
     hooks = [
         w
@@ -149,7 +161,13 @@ def fan_out(*, actor: Actor, event: str, title: str, url: str, body: str, notifi
     ]
     if hooks:
         payload = build_payload(
-            actor=actor, event=event, title=title, url=url, body=body, notifications=notifications
+            actor=actor,
+            event=event,
+            title=title,
+            url=url,
+            body=body,
+            notifications=notifications,
+            subject=subject,
         )
         _queue(actor, hooks, event, payload)
 

@@ -36,6 +36,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "idea.vote": _CONTRIBUTORS,
     "idea.move": _LEADERS,  # through the pipeline: exploring, adopted, parked, rejected
     "comment.create": _CONTRIBUTORS,
+    "notification.manage": _ALL,  # one's own inbox (mark read) and channel preferences: a write
     "webhook.manage": _ADMINS,
     # monitor and adapt: metrics, data sources, reviews, pulse, lint
     "metric.manage": _LEADERS,  # metrics and their data sources
@@ -62,6 +63,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "propose": frozenset({"decision.record", "idea.create", "back_brief.submit"}),
     "decide": frozenset({"decision.respond"}),
     "comment": frozenset({"comment.create"}),
+    "inbox": frozenset({"notification.manage"}),  # mark one's notifications read, set one's channels
 }
 
 

@@ -196,3 +196,123 @@ def test_a_creator_who_left_makes_the_source_fail(owner, metric):
     result = pulling.inbound_receive(pulling.inbound_source(source.token), 5)
     assert not result.ok and "no longer a member" in result.error
     assert MetricValue.objects.for_org(owner.organization).count() == 0
+
+
+# ---- issue 15: findings 11 and 16 ----------------------------------------------------------------
+
+
+def test_a_leader_cannot_point_a_private_source_at_another_address(owner, metric, server):
+    # An admin allowed private addresses for this source; the leader who manages sources could then
+    # re-point it at any internal URL, since the right was checked only when the flag changed.
+    base, routes = server
+    routes["/x"] = (200, b'{"v": 1}')
+    leader = make_person(owner, Role.LEADER)
+    source = _source(owner, {"metric_id": metric.pk}, kind="json", url=base + "/x", json_path="v")
+    for url in (base + "/admin-only", "http://169.254.169.254/latest/meta-data/"):
+        with pytest.raises(PermissionDenied, match="change the URL"):
+            source_update(actor=leader, source_id=source.pk, url=url)
+    source.refresh_from_db()
+    assert source.url == base + "/x" and source.allow_private
+    # What does not move it stays the leader's to change; so is turning the flag off.
+    source_update(actor=leader, source_id=source.pk, name="Renamed", url=base + "/x")
+    source_update(actor=leader, source_id=source.pk, allow_private=False, url="https://example.com/x")
+    source.refresh_from_db()
+    assert (source.name, source.url, source.allow_private) == ("Renamed", "https://example.com/x", False)
+    # An admin may move it.
+    source_update(actor=owner, source_id=source.pk, allow_private=True, url=base + "/x")
+
+
+@pytest.mark.parametrize(
+    "kind, body, extra",
+    [
+        ("json", b'{"v": "SECRET-db-password-hunter2"}', {"json_path": "v"}),
+        ("json", b'{"v": {"token": "SECRET-db-password-hunter2"}}', {"json_path": "v"}),
+        ("json", b'{"v": ["SECRET-db-password-hunter2"]}', {"json_path": "v"}),
+        ("csv", b"SECRET-db-password-hunter2,other\n1,2\n", {"csv_column": "value"}),
+        ("csv", b"value\nSECRET-db-password-hunter2\n", {"csv_column": "value"}),
+        ("json", b"SECRET-db-password-hunter2", {"json_path": "v"}),
+        ("json", b"[" * 100_000, {"json_path": "v"}),
+        ("csv", b'value\n"SECRET-db-password-hunter2' + b"x" * 200_000 + b'"\n', {"csv_column": "value"}),
+        ("csv", b"value\nSECRET-db-password-hunter2\x00\n", {"csv_column": "value"}),
+    ],
+)
+def test_a_failed_run_never_shows_the_fetched_document(client, owner, metric, server, kind, body, extra):
+    base, routes = server
+    routes["/doc"] = (200, body)
+    source = _source(owner, {"metric_id": metric.pk}, kind=kind, url=base + "/doc", **extra)
+    run = _run(owner, source)
+    assert not run.ok and run.error
+    source.refresh_from_db()
+    viewer = make_person(owner, Role.VIEWER)
+    from charter.organizations.services import token_create
+
+    headers = {"Authorization": f"Bearer {token_create(actor=viewer, name='v')[1]}"}
+    seen = [
+        run.error,
+        source.last_error,
+        client.get(f"/api/v1/sources/{source.pk}/runs", headers=headers).content.decode(),
+        client.get(f"/api/v1/sources/{source.pk}", headers=headers).content.decode(),
+    ]
+    assert all("SECRET" not in text and "hunter2" not in text for text in seen), seen
+
+
+def test_a_backslash_before_the_at_is_refused_on_save_and_fails_a_run_cleanly(owner, metric, server):
+    base, routes = server
+    routes["/x"] = (200, b'{"v": 1}')
+    port = base.rsplit(":", 1)[1]
+    bad = f"http://127.0.0.1:{port}\\@host.invalid/x"
+    with pytest.raises(ValidationError) as refused:
+        _source(owner, {"metric_id": metric.pk}, kind="json", url=bad, json_path="v")
+    assert "backslash" in refused.value.errors["url"][0]
+    # Stored before the check: the run fails with the reason (no 500, nothing fetched, nothing written).
+    source = _source(owner, {"metric_id": metric.pk}, kind="json", url=base + "/x", json_path="v")
+    DataSource.objects.for_org(owner.organization).filter(pk=source.pk).update(url=bad)
+    run = _run(owner, source)
+    assert not run.ok and "backslash" in run.error
+    assert MetricValue.objects.for_org(owner.organization).count() == 0
+
+
+def test_a_pull_resolves_once_and_connects_to_the_checked_address(owner, metric, server, monkeypatch):
+    import socket
+
+    from charter.core import outbound
+
+    base, routes = server
+    routes["/x"] = (200, b'{"v": 7}')
+    port = int(base.rsplit(":", 1)[1])
+    calls = []
+
+    def resolver(host, port, *args, **kwargs):  # the loopback to the check, then somewhere else
+        calls.append(host)
+        ip = "127.0.0.1" if len(calls) == 1 else "10.1.1.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+
+    connections = []
+    real = socket.create_connection
+
+    def connect(address, *args):
+        connections.append(address)
+        return real(address, *args)
+
+    monkeypatch.setattr(outbound, "getaddrinfo", resolver)
+    monkeypatch.setattr(outbound, "create_connection", connect)
+    url = f"http://metrics.test:{port}/x"
+    source = _source(owner, {"metric_id": metric.pk}, kind="json", url=url, json_path="v")
+    assert _run(owner, source).value == 7
+    assert calls == ["metrics.test"] and connections == [("127.0.0.1", port)]
+    # Without the flag the same first answer is refused before any connection.
+    calls.clear(), connections.clear()
+    DataSource.objects.for_org(owner.organization).filter(pk=source.pk).update(allow_private=False)
+    routes["/x"] = (200, b'{"v": 8}')
+    run = _run(owner, source)
+    assert not run.ok and "resolves to 127.0.0.1" in run.error
+    assert calls == ["metrics.test"] and connections == []
+    assert list(MetricValue.objects.for_org(owner.organization).values_list("value", flat=True)) == [7]
+
+
+def test_an_inbound_source_keeps_no_url(owner, metric):
+    source = source_create(
+        actor=owner, name="push", kind="inbound", metric_id=metric.pk, url="http://" + "a" * 100_000
+    )
+    source.refresh_from_db()
+    assert source.url == ""

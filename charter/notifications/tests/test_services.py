@@ -110,3 +110,32 @@ def test_goal_at_risk_tells_owner_and_team_leads(owner):
     told = Notification.objects.for_org(owner.organization).filter(event="goal.at_risk")
     assert sorted(told.values_list("recipient_id", flat=True)) == sorted([lead.user_id, accountable.user_id])
     assert told.first().title == "Grow is at risk" and told.first().url == "/goals/5/"
+
+
+def test_a_title_with_cr_lf_is_emailed_on_one_line(owner, django_capture_on_commit_callbacks):
+    # Issue 15, finding 17: Django refuses a header with a newline, and the email (marked sent before
+    # it leaves) was silently lost.
+    member = make_person(owner)
+    title = "Pick a vendor\r\nBcc: someone@example.com\nnow"
+    with django_capture_on_commit_callbacks(execute=True):
+        (n,) = notify(actor=owner, event="decision.needs_you", recipient_ids=[member.user_id], title=title)
+    (message,) = mail.outbox
+    assert message.subject == f"[{owner.organization.name}] Pick a vendor Bcc: someone@example.com now"
+    assert message.to == [member.user.email] and message.bcc == []
+    assert "\n" not in message.message()["Subject"]
+    n.refresh_from_db()
+    assert n.emailed_at is not None and n.title == title[:250]  # the inbox keeps the title as written
+
+
+def test_inbox_writes_need_notification_manage(owner):
+    # A read-only token's actor: the service refuses, whichever interface calls it.
+    from charter.core.errors import PermissionDenied
+    from charter.organizations.services import token_actor, token_create
+
+    reader = token_actor(token_create(actor=owner, name="reader", scopes=["read"])[1])
+    for write in (
+        lambda: notification_mark_all_read(actor=reader),
+        lambda: preferences_set(actor=reader, choices={"mention": {"in_app": False}}),
+    ):
+        with pytest.raises(PermissionDenied, match="inbox scope"):
+            write()

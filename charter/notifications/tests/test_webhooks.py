@@ -3,14 +3,16 @@
 import hashlib
 import hmac
 import json
+import socket
 from datetime import timedelta
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from charter.core import outbound
 from charter.core.errors import PermissionDenied, ValidationError
-from charter.notifications import delivery, http
+from charter.notifications import delivery
 from charter.notifications.models import Notification, Webhook, WebhookDelivery
 from charter.notifications.services import notify
 from charter.notifications.webhooks import DISABLE_AFTER, webhook_create, webhook_test, webhook_update
@@ -118,9 +120,9 @@ def test_private_target_is_refused_at_delivery_without_the_flag(owner, hook, end
 
 
 def test_host_names_are_checked_after_resolution():
-    with pytest.raises(http.ForbiddenTarget):
-        http.check_url("http://localhost:8000/", allow_private=False)
-    http.check_url("http://localhost:8000/", allow_private=True)
+    with pytest.raises(outbound.ForbiddenTarget):
+        outbound.check_url("http://localhost:8000/", allow_private=False)
+    outbound.check_url("http://localhost:8000/", allow_private=True)
 
 
 def test_disabled_after_repeated_failures_and_admins_told(owner, hook, endpoint):
@@ -158,3 +160,110 @@ def test_unknown_events_are_refused(owner):
     with pytest.raises(ValidationError) as exc:
         webhook_create(actor=owner, name="X", url="https://hooks.example.com/x", events=["nope"])
     assert "events" in exc.value.errors
+
+
+# ---- issue 15: findings 16 and 17 ----------------------------------------------------------------
+
+
+def test_a_backslash_before_the_at_is_refused_on_save_and_never_leaves_a_delivery_sending(
+    owner, hook, endpoint
+):
+    # The checker read 127.0.0.1 as the host and the connection `host.invalid`: http.client raised
+    # InvalidURL, a 500 and a delivery stuck in `sending`.
+    port = endpoint.server.server_address[1]
+    bad = f"http://127.0.0.1:{port}\\@host.invalid/"
+    for save in (
+        lambda: webhook_create(actor=owner, name="Bad", url=bad, events=["*"], allow_private=True),
+        lambda: webhook_update(actor=owner, webhook_id=hook.pk, url=bad),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            save()
+        assert "backslash" in refused.value.errors["url"][0]
+    # One saved before the check existed is refused at delivery, before any connection.
+    Webhook.objects.for_org(owner.organization).filter(pk=hook.pk).update(url=bad)
+    d = webhook_test(actor=owner, webhook_id=hook.pk)
+    delivery.deliver(d.pk)
+    d.refresh_from_db()
+    assert d.status == "retrying"  # an admin may correct the URL before the next attempt
+    assert "backslash" in d.attempt_log.get().error
+    assert endpoint.requests == []
+
+
+def test_an_unexpected_fault_in_a_send_is_a_failed_attempt_not_a_delivery_left_sending(
+    owner, hook, endpoint, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(delivery.http, "post", broken)
+    d = webhook_test(actor=owner, webhook_id=hook.pk)
+    assert delivery.deliver(d.pk) == "retrying"
+    d.refresh_from_db()
+    assert d.status == "retrying" and d.attempt_log.get().error == "Internal error: RuntimeError"
+
+
+def test_dns_rebinding_at_delivery_connects_only_to_the_checked_address(owner, endpoint, monkeypatch):
+    # The name answers a public address to the check and the loopback (the test server) afterwards:
+    # the old client resolved twice and POSTed to the loopback. Now it resolves once and connects to
+    # the public address it checked, which the spy refuses, so nothing leaves the machine.
+    port = endpoint.server.server_address[1]
+    calls, connections = [], []
+
+    def resolver(host, port, *args, **kwargs):
+        calls.append(host)
+        ip = "93.184.215.14" if len(calls) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+
+    def connect(address, timeout=None, source_address=None):
+        connections.append(address)
+        raise ConnectionRefusedError("the test never leaves the loopback")
+
+    monkeypatch.setattr(outbound, "getaddrinfo", resolver)
+    monkeypatch.setattr(outbound, "create_connection", connect)
+    hook = webhook_create(actor=owner, name="Rebind", url=f"http://rebind.test:{port}/hook", events=["*"])
+    assert calls == []  # a host name is not resolved on save: only at delivery, once
+    d = webhook_test(actor=owner, webhook_id=hook.pk)
+    delivery.deliver(d.pk)
+    d.refresh_from_db()
+    assert calls == ["rebind.test"] and connections == [("93.184.215.14", port)]
+    assert endpoint.requests == [] and d.status == "retrying"
+    assert "Connection failed" in d.attempt_log.get().error
+
+
+def test_a_name_is_delivered_to_the_address_it_resolved_to(owner, endpoint, monkeypatch):
+    port = endpoint.server.server_address[1]
+    calls = []
+
+    def resolver(host, port, *args, **kwargs):
+        calls.append(host)
+        ip = "127.0.0.1" if len(calls) == 1 else "10.1.1.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+
+    monkeypatch.setattr(outbound, "getaddrinfo", resolver)
+    hook = webhook_create(
+        actor=owner, name="Named", url=f"http://hooks.test:{port}/hook", events=["*"], allow_private=True
+    )
+    d = webhook_test(actor=owner, webhook_id=hook.pk)
+    assert delivery.deliver(d.pk) == "succeeded"
+    (request,) = endpoint.requests
+    assert calls == ["hooks.test"] and request["headers"]["Host"] == f"hooks.test:{port}"
+
+
+def test_slack_text_is_escaped_everywhere(owner, hook, endpoint, django_capture_on_commit_callbacks):
+    member = make_person(owner, Role.MEMBER)
+    title = "<!channel> see <https://evil.example|here> & act"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            actor=owner,
+            event="decision.needs_you",
+            recipient_ids=[member.user_id],
+            title=title,
+            url="/decisions/7/",
+            body="<!here> <@U123>",
+        )
+    payload = json.loads(endpoint.requests[0]["body"])
+    escaped = "&lt;!channel&gt; see &lt;https://evil.example|here&gt; &amp; act"
+    assert payload["text"] == f"<http://127.0.0.1:8000/decisions/7/|{escaped}>"
+    section = payload["blocks"][0]["text"]["text"]
+    assert "<!" not in section and "<@" not in section and "&lt;!here&gt;" in section
+    assert payload["event"]["title"] == title  # the data keeps the words as written
