@@ -48,7 +48,8 @@ class LineDict(dict):
 
 class LineLoader(yaml.SafeLoader):
     """SafeLoader whose mappings are LineDicts, that refuses anchors and aliases (a 21 KB file of nested
-    aliases expands to billions of items), nesting deeper than MAX_DEPTH (YAML is composed recursively)
+    aliases expands to billions of items), explicit tags (some of PyYAML's constructors fail on a bad
+    value with an AttributeError), nesting deeper than MAX_DEPTH (YAML is composed recursively)
     and values Python cannot hold (2026-02-30, an integer of 5,000 digits), each at its line."""
 
     _depth = 0
@@ -69,6 +70,8 @@ class LineLoader(yaml.SafeLoader):
                 f"anchors (&{event.anchor}) are not allowed: write the value out",
                 event.start_mark,
             )
+        if getattr(event, "tag", None) is not None:  # !!timestamp x, !!binary …: a goals file needs none
+            raise ComposerError(None, None, f"tags ({event.tag}) are not allowed", event.start_mark)
         if self._depth >= MAX_DEPTH:
             raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
         self._depth += 1

@@ -1,11 +1,15 @@
 """Every way a goals file can be wrong ends in `FILE:LINE: what` (or one whole-file message, line 0), never
 a traceback: the reader is fuzzed byte by byte and field by field, and the known attacks are refused."""
 
+import re
 import tracemalloc
 from datetime import date
+from io import StringIO
 
 import pytest
 import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +22,7 @@ NAME = "g.yaml"
 VALID = GOOD.encode()
 # Bounded and derandomized: the same examples on every run, a few seconds in all.
 FUZZ = settings(
-    max_examples=300, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=200, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
 
 
@@ -132,6 +136,49 @@ def test_a_field_removed_reads_or_names_a_line(path):
     read(yaml.safe_dump(remove(PLAIN, path), sort_keys=False))
 
 
+# ---- field by field, as written: an unquoted token where a value stood ---------------------------------
+
+# Every value written after "key: " in the example, in block and flow style.
+VALUE_SPANS = [m.span() for m in re.finditer(r"(?<=: )[^,{}\[\]\n]+", GOOD)]
+RAW_TOKENS = [
+    "2026-02-30", "2026-13-01", "0001-01-01", "9999-12-31T23:59:59", "9" * 5000, "1e400", ".nan", ".inf",
+    "-.inf", "0x1F", "0o17", "1_000", "~", "null", "yes", "''", '""', "!!binary AAAA",
+    "!!python/object/apply:os.system [echo]", "!!set {a}", "!!timestamp x", "!!int x", "!!float x", "&a x",
+    "*a", "{", "[", "]", "}", "|", ">", "- x", "? x", "%", "@x", "`x", "'unclosed", '"bad \\q"', "a: b: c",
+    "x\n  y: z", "\t1", "\u2028", "\x85", "\ufeff",
+]  # fmt: skip
+raw_token = st.one_of(st.sampled_from(RAW_TOKENS), st.text(max_size=12))
+
+
+@FUZZ
+@given(st.sampled_from(VALUE_SPANS), raw_token)
+def test_unquoted_tokens_in_place_of_a_value_read_or_name_a_line(span, token):
+    read(GOOD[: span[0]] + token + GOOD[span[1] :])
+
+
+# ---- through `charter import --dry-run`: the importer and the services behind it ---------------------
+
+
+@settings(FUZZ, max_examples=60)
+@given(st.data())
+def test_import_of_a_mutated_file_names_a_line_or_succeeds(owner, tmp_path_factory, data):
+    """Values the reader lets through (a far date, a huge number, a long text) reach the services: the
+    command still ends in `FILE:LINE: what`, never a traceback, and writes nothing."""
+    if data.draw(st.booleans()):
+        path, new = data.draw(st.sampled_from(PATHS)), data.draw(value)
+        text = yaml.safe_dump(substitute(PLAIN, path, new), sort_keys=False, allow_unicode=True)
+    else:
+        span, token = data.draw(st.sampled_from(VALUE_SPANS)), data.draw(raw_token)
+        text = GOOD[: span[0]] + token + GOOD[span[1] :]
+    file = tmp_path_factory.mktemp("fuzz") / NAME
+    file.write_bytes(text.encode("utf-8", "surrogatepass"))
+    try:
+        call_command("import", str(file), "--dry-run", stdout=StringIO(), stderr=StringIO())
+    except CommandError as error:
+        assert error.returncode == 1
+        assert re.match(rf"^{re.escape(str(file))}:\d+: \S", str(error)), str(error)
+
+
 # ---- the known attacks and accidents -----------------------------------------------------------------
 
 BILLION_LAUGHS = "\n".join(
@@ -156,6 +203,14 @@ def test_a_billion_laughs_is_refused_at_its_first_anchor_without_expanding_it():
 def test_an_alias_is_refused_at_its_line():
     with pytest.raises(GoalsFileError, match=rf"^{NAME}:2: not valid YAML: aliases \(\*p\) are not allowed"):
         parse_goals("charter: 1\npeople: *p\n", NAME)
+
+
+def test_an_explicit_tag_is_refused_at_its_line():
+    # `!!timestamp x` made PyYAML's constructor fail with an AttributeError (found by the fuzz above).
+    with pytest.raises(
+        GoalsFileError, match=rf"^{NAME}:2: not valid YAML: tags \(tag:yaml.org,2002:timestamp\)"
+    ):
+        parse_goals("charter: 1\ncycles: [{name: Q, starts_on: !!timestamp x}]\n", NAME)
 
 
 def test_twenty_thousand_nested_brackets_name_the_line_instead_of_overflowing():
