@@ -10,7 +10,8 @@ restarted (`pg_ctl restart -m fast`). Charter is not restarted. Afterwards:
 - every acknowledged check-in (201 with its id) must be in the database;
 - errors may only come from requests in flight during the restart window (sent before the cluster was
   back, answered after it went down);
-- every request sent after the cluster is back must succeed (full service without restarting Charter).
+- every request sent after the cluster is back must succeed (full service without restarting Charter);
+- a request that failed because the database went away answers 503 with Retry-After, never 500.
 
 Run as root, the cluster's commands run as the `postgres` user (initdb refuses root).
 Environment: `PG_BIN` (PostgreSQL's binaries, default the first `pg_ctl` found on PATH or in
@@ -128,6 +129,7 @@ class Answer:
     key: str = ""
     attempt: int = 1
     answer_lost: bool = False
+    retry_after: str = ""  # the header, on a 503 (the database out of reach)
 
     @property
     def done(self) -> bool:
@@ -182,6 +184,7 @@ class Load:
             response = conn.getresponse()
             data = response.read()
             answer = Answer(sent, time.monotonic(), response.status, None, key=key, attempt=attempt)
+            answer.retry_after = response.getheader("Retry-After") or ""
             if response.status == 201:
                 answer.check_in_id = json.loads(data)["id"]
             else:
@@ -290,6 +293,7 @@ def summarize(answers: list[Answer], rows: list, *, down: float, back: float, se
     for a in errors:
         kind = str(a.status) if a.status is not None else a.error.split(":")[0]
         kinds[kind] = kinds.get(kind, 0) + 1
+    unavailable = [a for a in errors if a.status == 503]
     return {
         "requests": len(answers),
         "check_ins_intended": len(keys),
@@ -303,6 +307,10 @@ def summarize(answers: list[Answer], rows: list, *, down: float, back: float, se
         "done_but_missing": len(done - set(notes)),
         "errors": len(errors),
         "errors_by_kind": kinds,
+        # The database gone mid-request must say "retry" (503 + Retry-After), not look like a bug (500).
+        "server_errors_500": sum(1 for a in errors if a.status == 500),
+        "unavailable_503": len(unavailable),
+        "unavailable_503_without_retry_after": sum(1 for a in unavailable if not a.retry_after),
         "errors_outside_window": len(outside),
         "restart_seconds": round(back - down, 2),
         "error_span_seconds": round(last_error - first_error, 2) if errors else 0.0,
@@ -326,6 +334,8 @@ def passed(result: dict) -> bool:
         and result["errors_outside_window"] == 0
         and result["failed_after_back"] == 0
         and result["requests_after_back"] > 0
+        and result["server_errors_500"] == 0
+        and result["unavailable_503_without_retry_after"] == 0
     )
 
 
@@ -344,6 +354,9 @@ def write(result: dict, settings: dict) -> Path:
          f"{result['stored_twice']} / {result['done_but_missing']}"),
         ("Errors", f"{result['errors']} {json.dumps(result['errors_by_kind'])}"),
         ("Errors outside the restart window", result["errors_outside_window"]),
+        ("500 (looks like a bug) / 503 (retry) / 503 without Retry-After",
+         f"{result['server_errors_500']} / {result['unavailable_503']} / "
+         f"{result['unavailable_503_without_retry_after']}"),
         ("409 in progress (retry with the same key; a key stranded by a failed request is taken over after "
          "5 s) / last one after the cluster was back (s)",
          f"{result['told_to_wait']} / {result['last_told_to_wait_after_back']}"),
@@ -370,9 +383,11 @@ def write(result: dict, settings: dict) -> Path:
         "",
         f"**{'Passed' if passed(result) else 'FAILED'}**: no acknowledged check-in lost, none stored twice, "
         "errors only for "
-        "requests in flight while the cluster restarted, full service afterwards without restarting Charter.",
+        "requests in flight while the cluster restarted, each a 503 with Retry-After (never a 500), full "
+        "service afterwards without restarting Charter.",
         "",
-        "Errors in the window are 500s (the database went away mid-request) or refused connections. Each "
+        "Errors in the window are 503s with `Retry-After` (the database went away mid-request: "
+        "`core.unavailable`) or refused connections. Each "
         "check-in carries its own `Idempotency-Key` and the client retries it with that key until it is "
         "done, so every intended check-in is stored exactly once, also when an answer was lost after the "
         "commit.",

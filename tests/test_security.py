@@ -315,19 +315,61 @@ def tight_login(settings):
 
 
 @pytest.mark.django_db
-def test_an_account_is_throttled_after_its_failures_even_with_the_right_password(client, owner, tight_login):
+def test_an_account_is_throttled_from_the_failing_address_even_with_the_right_password(
+    client, owner, tight_login
+):
     for _ in range(3):
         assert _sign_in(client, owner.user.email, "wrong-password-000").status_code == 200
-    refused = _sign_in(client, owner.user.email)  # the right password, too late
+    refused = _sign_in(client, owner.user.email)  # the right password, too late, from the same address
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 15 * 60
     message = " ".join(refused.context["form"].non_field_errors())
-    assert "Too many failed sign-ins for this account" in message
+    assert "Too many failed sign-ins for this account from your network address" in message
     assert "Try again in" in message and "after" in message
     assert "_auth_user_id" not in client.session
-    # Another address does not help: the account's own window is full.
-    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
-    assert _sign_in(elsewhere, owner.user.email).status_code == 429
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another(
+    owner, tight_login, settings
+):
+    """Finding 19: five wrong passwords locked the account for everyone; anyone could lock anyone out."""
+    settings.CHARTER_LOGIN_FAILURES_PER_ACCOUNT = 5
+    settings.CHARTER_LOGIN_FAILURES_PER_ADDRESS = 30
+    attacker = Client(REMOTE_ADDR="198.51.100.66")
+    for _ in range(8):
+        _sign_in(attacker, owner.user.email, "wrong-password-000")
+    assert _sign_in(attacker, owner.user.email).status_code == 429
+    at_home = Client(REMOTE_ADDR="203.0.113.9")
+    assert _sign_in(at_home, owner.user.email).status_code == 302
+    assert at_home.session["_auth_user_id"] == str(owner.user.pk)
+    # The owner's success clears only their own address's count: the attacker stays refused.
+    assert _sign_in(attacker, owner.user.email).status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted_and_a_forged_one_is_not(
+    owner, tight_login, settings
+):
+    settings.CHARTER_TRUSTED_PROXIES = 1
+    proxy = "10.0.0.2"
+    # The attacker puts the owner's address first in X-Forwarded-For; the proxy appends the real one.
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.66")
+    for _ in range(3):
+        _sign_in(attacker, owner.user.email, "wrong-password-000")
+    assert _sign_in(attacker, owner.user.email).status_code == 429
+    owner_via_proxy = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert _sign_in(owner_via_proxy, owner.user.email).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_ipv6_network_counts_as_one_address(owner, other_owner, tight_login):
+    for n in range(5):
+        _sign_in(
+            Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}"), f"nobody{n}@example.org", "wrong-password-000"
+        )
+    assert _sign_in(Client(REMOTE_ADDR="2001:db8:1:2::ff"), other_owner.user.email).status_code == 429
+    assert _sign_in(Client(REMOTE_ADDR="2001:db8:1:3::1"), other_owner.user.email).status_code == 302
 
 
 @pytest.mark.django_db

@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from charter.core import unavailable
 from charter.core.errors import DomainError, NotFound
 
 # Where ninja says a bad value came from; the field path starts after it (and after the body's name).
@@ -71,6 +73,16 @@ def install(api) -> None:
         detail = f"The request body is larger than {limit / 1_048_576:g} MB; send less."
         return respond(request, 413, body("request_too_large", detail))
 
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_error(request, exc):
+        """The database out of reach: 503 with Retry-After; any other database error stays a 500."""
+        if not unavailable.database_unavailable(exc):
+            raise exc
+        return respond(
+            request, 503, unavailable.error_body(), **{"Retry-After": str(unavailable.RETRY_AFTER_SECONDS)}
+        )
+
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return domain_error(request, NotFound())
@@ -79,3 +91,18 @@ def install(api) -> None:
     def http_error(request, exc: HttpError):
         code = {400: "bad_request", 403: "permission_denied"}.get(exc.status_code, "http_error")
         return respond(request, exc.status_code, body(code, exc.message))
+
+
+def document_unavailable(schema: dict) -> None:
+    """Add the 503 answer (the database out of reach for a moment), with Retry-After, to every operation."""
+    description = (
+        "The database is out of reach for a moment (a restart); retry after the seconds in Retry-After."
+    )
+    header = {
+        "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}
+    }
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            operation["responses"].setdefault(
+                "503", {"description": description, "headers": header, **ERROR_CONTENT}
+            )

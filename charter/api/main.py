@@ -49,6 +49,7 @@ class CharterAPI(NinjaAPI):
         idempotency.document(schema)
         inputs.document_bounds(schema)
         throttle.document(schema)  # after the bounds: its header's schema is a shared constant
+        errors.document_unavailable(schema)
         return schema
 
 

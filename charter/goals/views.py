@@ -210,7 +210,12 @@ def _goal_form(request, data=None, initial=None, goal=None):
         data,
         initial=initial,
         cycles=selectors.cycle_list(actor=actor),
-        teams=team_list(actor=actor),
+        # Only the teams this person may put a goal in (and the goal's own): the service refuses the rest.
+        teams=[
+            t
+            for t in team_list(actor=actor)
+            if services.may_place_in_team(actor, t.pk) or (goal is not None and t.pk == goal.team_id)
+        ],
         people=member_users(actor=actor),
         goals=selectors.goal_list(actor=actor),
         exclude_goal_id=goal and goal.pk,

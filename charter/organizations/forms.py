@@ -44,7 +44,7 @@ class EmailLoginForm(StyledForm):
                 throttle.login_failed(self.request, email)
                 # One message for an unknown email and a wrong password: do not reveal which accounts exist.
                 raise forms.ValidationError("The email or the password is not right.", code="invalid_login")
-            throttle.login_succeeded(email)
+            throttle.login_succeeded(self.request, email)
         return self.cleaned_data
 
     def get_user(self):

@@ -1,12 +1,15 @@
 """Counting hits per key in fixed time windows, shared by every worker process through the database,
-and the sign-in throttle built on it: failed sign-ins counted per account and per network address.
+and the sign-in throttle built on it: failed sign-ins counted per account *and* network address, and per
+network address across accounts (ADR 21).
 
-A window holds at most its limit of failures; once full, further sign-ins for that account (or from
-that address) are refused, even with the right password, until the window ends. A successful sign-in
-clears its account's count (not its address's).
+A window holds at most its limit of failures; once full, further sign-ins for that account from that
+address (or anything from that address) are refused, even with the right password, until the window
+ends. An account is never locked as such: a flood of wrong passwords from one address does not keep its
+owner out from another. A successful sign-in clears its account-and-address count (not the address's).
 """
 
 import hashlib
+import ipaddress
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -79,12 +82,26 @@ def email_key(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
 
 
-def _account_key(email: str) -> str:
-    return "login:account:" + email_key(email)
+def address_bucket(address: str) -> str:
+    """The unit an address is counted in: itself for IPv4, its /64 for IPv6 (one subscriber's network,
+    whose 2^64 addresses would otherwise each get a fresh count)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
+def _pair_key(email: str, address: str) -> str:
+    return f"login:pair:{email_key(email)}:{address_bucket(address)}"
 
 
 def _address_key(address: str) -> str:
-    return f"login:address:{address}"
+    return f"login:address:{address_bucket(address)}"
 
 
 @dataclass(frozen=True)
@@ -108,11 +125,15 @@ class Block:
 class LoginBlock(Block):
     """Why and until when sign-in is refused."""
 
-    scope: str = "account"  # or "address"
+    scope: str = "account"  # this account from this address; or "address", any account from it
 
     def message(self) -> str:
         at = timezone.localtime(datetime.fromtimestamp(self.until, tz=UTC))
-        who = "for this account" if self.scope == "account" else "from your network address"
+        who = (
+            "for this account from your network address"
+            if self.scope == "account"
+            else "from your network address"
+        )
         return f"Too many failed sign-ins {who}. Try again in {self.minutes}, after {at:%H:%M} ({at:%Z})."
 
 
@@ -125,7 +146,8 @@ def _limits() -> tuple[int, tuple[tuple[str, int], ...]]:
 
 
 def _keys(request, email: str) -> dict[str, str]:
-    return {"account": _account_key(email), "address": _address_key(client_address(request))}
+    address = client_address(request)
+    return {"account": _pair_key(email, address), "address": _address_key(address)}
 
 
 def login_blocked(request, email: str) -> LoginBlock | None:
@@ -145,5 +167,5 @@ def login_failed(request, email: str) -> None:
     purge(older_than=time.time() - KEEP_SECONDS)  # failures are rare: the place to drop stale keys
 
 
-def login_succeeded(email: str) -> None:
-    clear(_account_key(email))
+def login_succeeded(request, email: str) -> None:
+    clear(_pair_key(email, client_address(request)))

@@ -202,8 +202,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Sign-in throttling: failed sign-ins counted per account and per address in fixed windows, in the
-# database (shared by every worker process); a full window refuses further tries until it ends.
+# Sign-in throttling: failed sign-ins counted per account from one address (…_PER_ACCOUNT) and per address
+# across accounts (…_PER_ADDRESS) in fixed windows, in the database (shared by every worker process); a
+# full window refuses further tries from that address until it ends (ADR 21: never the account as such).
 CHARTER_LOGIN_WINDOW_MINUTES = int(os.environ.get("CHARTER_LOGIN_WINDOW_MINUTES", 15))
 CHARTER_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("CHARTER_LOGIN_FAILURES_PER_ACCOUNT", 5))
 CHARTER_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("CHARTER_LOGIN_FAILURES_PER_ADDRESS", 30))

@@ -211,3 +211,25 @@ def _serious(axe, page, name) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_back_in_a_moment_page_fits_a_phone_and_passes_axe(browser, live_server, width):
+    """The database gone (finding 20): the 503 page fits 390 px and has no serious axe violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.test_database_unavailable import GONE, database_says
+
+    context, page = _context(browser, live_server, width, 844)
+    try:
+        with database_says(GONE):
+            response = page.goto("/goals/")
+            page.wait_for_load_state("networkidle")
+            assert response.status == 503 and response.headers["retry-after"]
+            assert page.get_by_role("heading", name="Back in a moment").is_visible()
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            problems = _serious(Axe(), page, "503")
+    finally:
+        context.close()
+    assert widths[0] <= widths[1], widths
+    assert not problems, "\n".join(problems)

@@ -122,6 +122,20 @@ def test_member_cannot_edit_another_teams_goal(owner, cycle):
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
 
 
+def test_member_may_not_patch_their_goal_into_a_team_they_may_not_create_goals_for(owner, cycle):
+    """Finding 15 through REST: 403 with the team field named, and the goal stays where it was."""
+    mine, theirs = make_team(owner, "Mine"), make_team(owner, "Theirs")
+    member = make_person(owner, Role.MEMBER, team=mine)
+    api = ApiClient(token_for(member))
+    goal = api.post("/goals", {"cycle_id": cycle.pk, "title": "Ours", "team_id": mine.pk}).json()
+    response = api.patch(f"/goals/{goal['id']}", {"team_id": theirs.pk})
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "permission_denied" and body["errors"] == {"team_id": [body["detail"]]}
+    assert api.get(f"/goals/{goal['id']}").json()["team_id"] == mine.pk
+    assert api.post("/goals", {"cycle_id": cycle.pk, "title": "x", "team_id": theirs.pk}).json() == body
+
+
 def test_other_organizations_objects_are_404_like_missing_ones(client, other_owner):
     cycle = make_cycle(other_owner)
     goal = make_goal(other_owner, cycle)

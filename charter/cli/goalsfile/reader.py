@@ -4,6 +4,9 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError as PydanticError
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+from yaml.events import AliasEvent
 from yaml.nodes import ScalarNode
 
 from .schema import FORMAT_VERSION, GoalIn, GoalsFile, TeamIn
@@ -20,6 +23,11 @@ ITEM_NAMES = {
     "values": "value",
 }
 LABEL_FIELDS = ("key", "title", "name", "email", "date")
+
+# Limits that keep a hostile or broken file from exhausting the machine: an organization's goals fit
+# in far less, and no goals file nests deeper than a handful of levels.
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
 
 
 class GoalsFileError(Exception):
@@ -39,7 +47,44 @@ class LineDict(dict):
 
 
 class LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings are LineDicts."""
+    """SafeLoader whose mappings are LineDicts, that refuses anchors and aliases (a 21 KB file of nested
+    aliases expands to billions of items), explicit tags (some of PyYAML's constructors fail on a bad
+    value with an AttributeError), nesting deeper than MAX_DEPTH (YAML is composed recursively)
+    and values Python cannot hold (2026-02-30, an integer of 5,000 digits), each at its line."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if self.check_event(AliasEvent):
+            raise ComposerError(
+                None,
+                None,
+                f"aliases (*{event.anchor}) are not allowed: write the value out",
+                event.start_mark,
+            )
+        if getattr(event, "anchor", None):
+            raise ComposerError(
+                None,
+                None,
+                f"anchors (&{event.anchor}) are not allowed: write the value out",
+                event.start_mark,
+            )
+        if getattr(event, "tag", None) is not None:  # !!timestamp x, !!binary …: a goals file needs none
+            raise ComposerError(None, None, f"tags ({event.tag}) are not allowed", event.start_mark)
+        if self._depth >= MAX_DEPTH:
+            raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            raise ConstructorError(None, None, f"impossible value {node.value!r}: {exc}", node.start_mark)
 
     def construct_line_map(self, node):
         data = LineDict()
@@ -56,19 +101,34 @@ def read_goals_file(path: str | Path, display_name: str | None = None) -> GoalsF
     """The parsed file, or GoalsFileError naming every problem with its line."""
     name = display_name or str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
     except OSError as exc:
         raise GoalsFileError(name, [(0, f"cannot read the file: {exc.strerror or exc}")])
-    return parse_goals(text, name)
+    return parse_goals(data, name)
 
 
-def parse_goals(text: str, name: str = "goals.yaml") -> GoalsFile:
+def _decoded(data: bytes, name: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise GoalsFileError(name, [(0, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise GoalsFileError(
+            name,
+            [(line, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at column {column}): save it as UTF-8")],
+        )
+
+
+def parse_goals(text: str | bytes, name: str = "goals.yaml") -> GoalsFile:
+    """The file's text (or its bytes, UTF-8) parsed and checked; GoalsFileError for anything wrong."""
+    text = _decoded(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"), name)
     try:
         raw = yaml.load(text, Loader=LineLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise GoalsFileError(name, [((mark.line + 1) if mark else 0, f"not valid YAML: {problem}")])
+        raise GoalsFileError(name, [_yaml_problem(exc, text)])
     if not isinstance(raw, dict):
         raise GoalsFileError(
             name, [(1, "a goals file is a mapping with mission, people, teams, cycles, goals")]
@@ -81,6 +141,16 @@ def parse_goals(text: str, name: str = "goals.yaml") -> GoalsFile:
     if problems:
         raise GoalsFileError(name, problems)
     return doc
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        return mark.line + 1, f"not valid YAML: {exc.problem}"
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses (a control character)
+        line = text.count("\n", 0, exc.position) + 1
+        return line, f"not valid YAML: character #x{exc.character:04x} is not allowed"
+    return 0, f"not valid YAML: {exc}"
 
 
 def _problem(raw: dict, error: dict) -> tuple[int, str]:
@@ -184,20 +254,18 @@ def _loops(items: list[GoalIn] | list[TeamIn], field: str, what: str, problem: s
 
 
 def parents_first(items: list, key, parent_key) -> list:
-    """Items ordered so that each comes after its parent (when the parent is among them)."""
+    """Items ordered so that each comes after its parent (when the parent is among them).
+
+    Walked without recursion: a file may chain thousands of parents."""
     by_key = {key(i): i for i in items}
     done, ordered = set(), []
-
-    def visit(item, path=()):
-        name = key(item)
-        if name in done or name in path:
-            return
-        parent = by_key.get(parent_key(item))
-        if parent is not None:
-            visit(parent, (*path, name))
-        done.add(name)
-        ordered.append(item)
-
     for item in items:
-        visit(item)
+        chain, seen, node = [], set(), item
+        while node is not None and key(node) not in done and key(node) not in seen:
+            seen.add(key(node))
+            chain.append(node)
+            node = by_key.get(parent_key(node))
+        for node in reversed(chain):
+            done.add(key(node))
+            ordered.append(node)
     return ordered

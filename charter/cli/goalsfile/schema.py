@@ -1,20 +1,37 @@
 """The structure of a goals file, as Pydantic models that remember the line each item starts on."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Kind = Literal["increase", "decrease", "range", "milestone"]
 RoleName = Literal["owner", "admin", "leader", "member", "viewer"]
 State = Literal["planning", "active", "reviewing", "closed"]
 FORMAT_VERSION = 1
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def _plausible(value: date) -> date:
+    """A date a goal's work can happen on: year 1 or 9999 is a typo, and breaks the arithmetic on moments."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(
+            f"{value.isoformat()} is not a plausible date (from {EARLIEST.year} to {LATEST.year})"
+        )
+    return value
+
+
+Day = Annotated[date, AfterValidator(_plausible)]
+Moment = Annotated[datetime | date, AfterValidator(_plausible)]
 
 
 class Item(BaseModel):
     """An item of the file; `line_of(field)` says where it (or one of its fields) is written."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, populate_by_name=True, allow_inf_nan=False
+    )
     _raw: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
@@ -70,8 +87,8 @@ class TeamIn(Item):
 
 class CycleIn(Item):
     name: str = Field(min_length=1)
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     state: State = "active"
 
     @model_validator(mode="after")
@@ -82,7 +99,7 @@ class CycleIn(Item):
 
 
 class CheckInIn(Item):
-    at: datetime | date = Field(alias="date")
+    at: Moment = Field(alias="date")
     value: float
     confidence: int = Field(ge=0, le=10)
     note: str = ""

@@ -29,10 +29,29 @@ def may_check_in(actor: Actor, key_result: KeyResult) -> bool:
     return key_result.owner_id == actor.user_id or _is_theirs(actor, key_result.goal)
 
 
+def may_place_in_team(actor: Actor, team_id: int) -> bool:
+    """Whether the actor may create goals in (or move goals to) this team."""
+    if actor.role in ROLES_THAT_EDIT_EVERYTHING:
+        return True
+    return team_id in actor.team_ids or team_id in actor.lead_team_ids
+
+
 def _member_may_create(actor: Actor, goal: Goal) -> bool:
     if goal.team_id is None:
         return goal.owner_id == actor.user_id
-    return goal.team_id in actor.team_ids or goal.team_id in actor.lead_team_ids
+    return may_place_in_team(actor, goal.team_id)
+
+
+def require_goal_placement(actor: Actor, goal: Goal) -> None:
+    """The one check of where a goal may sit (its team, or its owner for a personal goal): creating it
+    there, and moving it there, need the same right. Owning a goal is no licence to put it in a team
+    one may not create goals for."""
+    actor.require("goal.create")
+    if actor.role not in ROLES_THAT_EDIT_EVERYTHING and not _member_may_create(actor, goal):
+        raise PermissionDenied(
+            "Members create goals for their own teams, or personal goals of their own.",
+            field="team_id" if goal.team_id is not None else "owner_id",
+        )
 
 
 def _require_goal_edit(actor: Actor, goal: Goal) -> None:

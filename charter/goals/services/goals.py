@@ -7,12 +7,11 @@ from charter.core.audit import audit, changed_fields
 from charter.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from charter.core.events import publish
 from charter.organizations.models import Membership, Team
-from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
 
 from .. import rules
 from ..models import Cycle, Goal
 from ..revisions import record_revision
-from .access import _member_may_create, _require_goal_edit, may_edit_goal
+from .access import _require_goal_edit, may_edit_goal, require_goal_placement
 from .rollup import _rollup_chain
 
 GOAL_TEXT_FIELDS = ("title", "description", "purpose", "end_state", "constraints", "freedoms")
@@ -130,8 +129,7 @@ def goal_create(
         parent=links["parent"],
         weight=weight,
     )
-    if actor.role not in ROLES_THAT_EDIT_EVERYTHING and not _member_may_create(actor, goal):
-        raise PermissionDenied("Members create goals for their own teams, or personal goals of their own.")
+    require_goal_placement(actor, goal)
     with transaction.atomic():
         goal.save()
         goal.supports.set(_supports(actor, None, supports_ids or []))
@@ -179,6 +177,8 @@ def goal_update(
         changes = changed_fields(goal, new_values)
         if not may_edit_goal(actor, goal):
             raise PermissionDenied("You may not move a goal to a team that is not yours.")
+        if "team_id" in changes or "owner_id" in changes:
+            require_goal_placement(actor, goal)
         if supports is not None:
             before = set(goal.supports.values_list("id", flat=True))
             after = {g.pk for g in _supports(actor, goal.pk, supports)}

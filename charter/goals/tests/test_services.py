@@ -143,6 +143,26 @@ def test_member_may_only_change_their_teams_goals(owner, cycle):
     services.goal_update(actor=member, goal_id=own.pk, title="Ours, better")
 
 
+def test_member_may_not_move_their_own_goal_to_a_team_they_may_not_create_goals_for(owner, cycle):
+    """Finding 15: owning a goal let a member move it anywhere; moving needs the right to create there."""
+    mine, theirs = make_team(owner, "Mine"), make_team(owner, "Theirs")
+    member = make_person(owner, Role.MEMBER, team=mine)
+    own = services.goal_create(actor=member, cycle_id=cycle.pk, title="Ours", team_id=mine.pk)
+    personal = services.goal_create(actor=member, cycle_id=cycle.pk, title="Mine alone")
+    for goal in (own, personal):
+        with pytest.raises(PermissionDenied) as exc:
+            services.goal_update(actor=member, goal_id=goal.pk, team_id=theirs.pk)
+        assert exc.value.errors == {"team_id": [exc.value.message]}
+        goal.refresh_from_db()
+        assert goal.team_id in (mine.pk, None) and goal.version == 1
+    # A personal goal handed to someone else outside any team is not the member's to place either.
+    with pytest.raises(PermissionDenied):
+        services.goal_update(actor=member, goal_id=personal.pk, owner_id=owner.user_id)
+    # Their own team, and a leader moving it, stay allowed.
+    services.goal_update(actor=member, goal_id=personal.pk, team_id=mine.pk)
+    assert services.goal_update(actor=owner, goal_id=own.pk, team_id=theirs.pk).team_id == theirs.pk
+
+
 def test_viewer_may_not_write(owner, cycle):
     viewer = make_person(owner, Role.VIEWER)
     with pytest.raises(PermissionDenied):

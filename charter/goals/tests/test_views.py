@@ -290,6 +290,31 @@ def test_goal_edit_refuses_a_loop_beside_the_parent_field(owner, login, goal_tre
     assert 'id="id_parent_id_error"' in response.content.decode()
 
 
+def test_goal_edit_does_not_move_a_members_goal_to_a_team_they_may_not_create_goals_for(owner, login, cycle):
+    """Finding 15 on the web: the form offers only the member's teams and refuses another one posted."""
+    mine, theirs = make_team(owner, "Mine"), make_team(owner, "Theirs")
+    member = make_person(owner, Role.MEMBER, team=mine)
+    goal = make_goal(member, cycle, "Ours", team_id=mine.pk)
+    client = login(member)
+    form = client.get(reverse("goal_edit", args=[goal.pk])).content.decode()
+    assert ">Mine</option>" in form and ">Theirs</option>" not in form
+    response = client.post(
+        reverse("goal_edit", args=[goal.pk]),
+        {
+            "title": goal.title,
+            "cycle_id": cycle.pk,
+            "team_id": theirs.pk,
+            "owner_id": member.user_id,
+            "weight": "1",
+            "version": goal.version,
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="id_team_id_error"' in response.content.decode()
+    goal.refresh_from_db()
+    assert goal.team_id == mine.pk and goal.version == 1
+
+
 def test_live_validation_answers_with_the_form_and_saves_nothing(owner, login, cycle):
     response = login(owner).post(
         reverse("goal_create"), {"title": "", "_validate": "1"}, HTTP_HX_REQUEST="true"
