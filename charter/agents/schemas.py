@@ -6,6 +6,8 @@ from typing import Literal
 from ninja import Field, Schema
 
 from charter.core.schemas import InSchema
+from charter.delegation.schemas import BoardTeamOut, CellOut, DomainOut, LevelOut
+from charter.goals.schemas import GoalOut
 
 Scope = Literal["read", "check_in", "propose", "decide", "comment"]
 
@@ -210,3 +212,17 @@ class AgentTokenOut(Schema):
 
 class AgentTokenCreated(AgentTokenOut):
     token: str = Field(description="Shown once: store it now.")
+
+
+# ---- a team's board (MCP `get_team_board`) ----------------------------------------------------------
+
+
+class TeamBoardOut(Schema):
+    """One team's row of the delegation board (`GET /delegation-board`) with its goals of the cycle."""
+
+    team: BoardTeamOut
+    levels: list[LevelOut]
+    domains: list[DomainOut]
+    cells: list[CellOut] = Field(description="The team's level in each domain, in the order of `domains`.")
+    cycle: str | None = Field(description="The current cycle, whose goals are listed.")
+    goals: list[GoalOut]

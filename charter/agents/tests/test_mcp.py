@@ -7,8 +7,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.utils import timezone
 from mcp import Client
+from mcp.shared.exceptions import MCPError
 
-from charter.agents.mcp.auth import REFUSED
+from charter.agents.mcp.auth import NOT_AUTHENTICATED, REFUSED
 from charter.agents.mcp.server import build_server
 from charter.notifications.models import Notification
 from charter.organizations.models import ApiToken
@@ -22,6 +23,7 @@ TOOLS = {
     "get_mission_brief",
     "list_my_goals",
     "get_goal",
+    "get_team_board",
     "record_check_in",
     "submit_back_brief",
     "record_decision",
@@ -29,7 +31,7 @@ TOOLS = {
     "add_comment",
     "search",
 }
-READ_ONLY = {"get_mission_brief", "list_my_goals", "get_goal", "search"}
+READ_ONLY = {"get_mission_brief", "list_my_goals", "get_goal", "get_team_board", "search"}
 
 
 @pytest.fixture
@@ -57,6 +59,31 @@ def call(token, name, **arguments):
     async def steps(client):
         result = await client.call_tool(name, arguments)
         return result.is_error, result.content[0].text
+
+    return session(token, steps)
+
+
+def fail(token, name, **arguments) -> dict:
+    """The structured error of a tool call that fails: the REST error body."""
+
+    async def steps(client):
+        return await client.call_tool(name, arguments)
+
+    result = session(token, steps)
+    assert result.is_error, result
+    assert json.loads(result.content[0].text) == result.structured_content
+    return result.structured_content
+
+
+def refused(token, name, **arguments) -> MCPError:
+    """The protocol error a tool call raises in the client (caught inside the session, as a client would)."""
+
+    async def steps(client):
+        try:
+            result = await client.call_tool(name, arguments)
+        except MCPError as error:
+            return error
+        raise AssertionError(f"{name} was not refused: {result}")
 
     return session(token, steps)
 
@@ -144,25 +171,35 @@ def test_decision_above_authority_becomes_a_proposal_and_the_leader_is_told(worl
     )
 
 
-def test_domain_errors_are_tool_errors_with_clear_text(world):
-    assert call(world["token"], "get_goal", goal_id=999_999) == (
-        True,
-        "Error executing tool get_goal: No such goal.",
+def test_domain_errors_are_tool_errors_with_the_rest_error_body(world, client):
+    """{code, detail, errors} as the structured content of an isError result, the same as REST answers."""
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {world['token']}"}
+    assert fail(world["token"], "get_goal", goal_id=999_999) == {
+        "code": "not_found",
+        "detail": "No such goal.",
+        "errors": {},
+    }
+    assert (
+        fail(world["token"], "get_goal", goal_id=999_999) == client.get("/api/v1/goals/999999", **auth).json()
     )
-    is_error, text = call(world["token"], "propose_idea", title=" ")
-    assert is_error and "An idea needs a title" in text
-    is_error, text = call(world["token"], "submit_back_brief", goal_id=world["goal_id"], intent="x")
-    assert is_error and "No back-brief" in text
+    by_mcp = fail(world["token"], "propose_idea", title=" ")
+    by_rest = client.post("/api/v1/ideas", {"title": " "}, content_type="application/json", **auth).json()
+    assert by_mcp == by_rest and by_mcp["code"] == "validation_error" and "title" in by_mcp["errors"]
+    assert (
+        "No back-brief"
+        in fail(world["token"], "submit_back_brief", goal_id=world["goal_id"], intent="x")["detail"]
+    )
 
 
 @pytest.mark.parametrize("how", ["revoked", "expired"])
-def test_revoked_or_expired_token_is_refused(world, how):
+def test_revoked_or_expired_token_is_an_authentication_error(world, how):
     change = (
         {"revoked_at": timezone.now()} if how == "revoked" else {"expires_at": timezone.now() - timedelta(1)}
     )
     ApiToken.objects.unscoped().filter(organization_id=world["org_id"]).update(**change)
-    is_error, text = call(world["token"], "list_my_goals")
-    assert is_error and REFUSED in text
+    error = refused(world["token"], "list_my_goals")
+    assert (error.code, error.message) == (NOT_AUTHENTICATED, REFUSED)
+    assert error.data == {"code": "not_authenticated", "detail": REFUSED, "errors": {}}
 
 
 def test_another_organization_sees_nothing(world):
@@ -173,12 +210,10 @@ def test_another_organization_sees_nothing(world):
         ("get_goal", {"goal_id": world["goal_id"]}),
         ("get_mission_brief", {"goal_id": world["goal_id"]}),
     ]:
-        is_error, text = call(token, name, **arguments)
-        assert is_error and text.endswith("No such goal."), text
-    is_error, text = call(
-        token, "record_check_in", key_result_id=world["key_result_id"], value=1, confidence=1
-    )
-    assert is_error and "No such key result" in text
+        assert fail(token, name, **arguments)["detail"] == "No such goal."
+    error = fail(token, "record_check_in", key_result_id=world["key_result_id"], value=1, confidence=1)
+    assert error["code"] == "not_found" and "No such key result" in error["detail"]
+    assert fail(token, "get_team_board", team_id=world["team_id"])["detail"] == "No such team."
 
 
 def test_mcp_and_rest_give_the_same_results(world, client):
