@@ -18,6 +18,7 @@ from charter.organizations.models import TeamMembership
 
 from . import schemas as s
 from .markdown import brief_markdown
+from .selectors import agent_cap
 
 RECENT_CHECK_INS, RECENT_DECISIONS = 5, 10
 
@@ -162,25 +163,19 @@ def _authority_context(actor: Actor) -> dict:
     ):
         leads.setdefault(team_id, set()).add(user_id)
     parent_of = {t.pk: t.parent_id for t in board["teams"]}
-    return {"board": board, "leads": leads, "parent_of": parent_of}
+    return {"board": board, "leads": leads, "parent_of": parent_of, "cap": _cap(actor)}
 
 
-def _you(actor: Actor, level: int, relation: str) -> tuple[str, str]:
+def _you(actor: Actor, level: int, relation: str, cap: int | None) -> tuple[str, str]:
     outcome = delegation_rules.record_outcome(level, relation)
-    if _is_agent(actor.user):
-        org = actor.organization
-        outcome = delegation_rules.agent_capped(outcome, level, org.agent_decision_cap, org.name)
+    if cap is not None:
+        outcome = delegation_rules.agent_capped(outcome, level, cap, actor.organization.name)
     if outcome.status == delegation_rules.DECIDED:
         return "decide", "You may decide alone."
     if outcome.status == delegation_rules.ESCALATED:
         return "escalate", "You are not in this team: a record is an escalation to its leader."
-    if _is_agent(actor.user) and not delegation_rules.agent_may_decide(
-        level, actor.organization.agent_decision_cap
-    ):
-        return (
-            "propose",
-            f"Propose: agents decide alone only up to level {actor.organization.agent_decision_cap}.",
-        )
+    if cap is not None and not delegation_rules.agent_may_decide(level, cap):
+        return "propose", f"Propose: you decide alone only up to level {cap}."
     waits = delegation_rules.AWAITING_WORDS.get(outcome.awaiting, "a response")
     return "propose", f"Propose: your record waits for {waits}."
 
@@ -198,7 +193,7 @@ def _authority(actor: Actor, ctx: dict, team_id: int | None) -> list[s.BriefAuth
     )
     items = []
     for domain, cell in zip(ctx["board"]["domains"], row["cells"], strict=True):
-        you, words = _you(actor, cell.level, relation)
+        you, words = _you(actor, cell.level, relation, ctx["cap"])
         items.append(
             s.BriefAuthority(
                 domain_id=domain.pk,
@@ -215,7 +210,8 @@ def _authority(actor: Actor, ctx: dict, team_id: int | None) -> list[s.BriefAuth
 
 
 def _cap(actor: Actor) -> int | None:
-    return actor.organization.agent_decision_cap if _is_agent(actor.user) else None
+    """An agent's effective cap (its own, never above the organization's); None for a person."""
+    return agent_cap(actor) if _is_agent(actor.user) else None
 
 
 # ---- decisions, ideas, lint, back-brief -----------------------------------------------------------

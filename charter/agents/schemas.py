@@ -172,6 +172,8 @@ class MyBrief(Schema):
     agent_decision_cap: int | None
 
 
+CAP_DOC = "Its own cap on deciding alone (0-7, never above the organization's); null: the organization's."
+
 # ---- agents and tokens ----------------------------------------------------------------------------
 
 
@@ -180,6 +182,27 @@ class AgentIn(InSchema):
     sponsor_id: int = Field(description="The member who answers for the agent.")
     team_id: int
     purpose: str = ""
+    decision_cap: int | None = Field(
+        None,
+        ge=0,
+        le=7,
+        description=CAP_DOC,
+    )
+
+
+class AgentPatch(InSchema):
+    """The fields given change; `decision_cap: null` returns the agent to the organization's cap."""
+
+    name: str = Field(None, max_length=150)
+    sponsor_id: int = None
+    team_id: int = None
+    purpose: str = None
+    decision_cap: int | None = Field(
+        None,
+        ge=0,
+        le=7,
+        description=CAP_DOC,
+    )
 
 
 class AgentOut(Schema):
@@ -192,6 +215,10 @@ class AgentOut(Schema):
     team: str
     purpose: str
     is_active: bool
+    decision_cap: int | None = Field(description="Its own cap (null: the organization's).")
+    effective_decision_cap: int = Field(
+        description="The highest level at which it decides alone: its own cap, never above the organization's"
+    )
 
 
 class AgentTokenIn(InSchema):
