@@ -181,3 +181,41 @@ def test_streamable_http_bad_token_is_an_authentication_error_in_the_sdk(served,
 def _leaves(group):
     for error in group.exceptions:
         yield from _leaves(error) if isinstance(error, BaseExceptionGroup) else [error]
+
+
+def test_an_agent_made_by_the_command_line_is_refused_over_http_once_its_token_is_revoked(served, http_url):
+    """`charter agent` creates the agent and its token; over streamable HTTP it acts, and the call after
+    `charter agent token revoke` (same session) is an authentication error the SDK raises as such."""
+    world = served["world"]
+
+    def charter(*args) -> str:
+        run = subprocess.run(
+            [CHARTER, "agent", *args, "--organization", world["org_slug"]],
+            env=served["env"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return run.stdout.strip()
+
+    agent_id = charter(
+        "create", "HTTP bot", "--team", "Platform", "--sponsor", world["lead_email"], "--cap", "0"
+    )
+    raw = charter("token", "create", agent_id, "--name", "http", "--scope", "read", "--scope", "propose")
+
+    async def run():
+        async with _bearer(http_url, raw) as client:
+            goals = await client.call_tool("list_my_goals", {})
+            board = await client.call_tool("get_team_board", {})
+            token_id = (await asyncio.to_thread(charter, "token", "list", agent_id)).split("\t")[0]
+            await asyncio.to_thread(charter, "token", "revoke", agent_id, token_id)
+            try:
+                await client.call_tool("list_my_goals", {})
+            except MCPError as error:
+                return goals, board, error
+        raise AssertionError("the revoked token was not refused")
+
+    goals, board, error = asyncio.run(run())
+    assert not goals.is_error and json.loads(board.content[0].text)["team"]["name"] == "Platform"
+    assert (error.code, error.message) == (NOT_AUTHENTICATED, REFUSED)
