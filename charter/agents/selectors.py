@@ -52,6 +52,7 @@ def agent_page(*, actor: Actor, agent_id: int) -> dict:
     may_manage = may_manage_tokens(actor, profile)
     return {
         "agent": profile,
+        "effective_cap": effective_cap(actor, profile),
         "tokens": list(agent_tokens(actor=actor, agent_id=agent_id)),
         "actions": agent_actions(actor=actor, agent_id=agent_id),
         "may_manage_tokens": may_manage,

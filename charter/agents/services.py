@@ -125,7 +125,7 @@ def agent_update(
             TeamMembership.objects.for_org(actor.organization).filter(
                 user=profile.user, team_id=profile.team_id
             ).delete()
-            TeamMembership.objects.get_or_create(
+            TeamMembership.objects.for_org(actor.organization).get_or_create(
                 organization=actor.organization, team=found["team"], user=profile.user
             )
             profile.team, changes["team_id"] = found["team"], found["team"].pk
