@@ -124,11 +124,11 @@ def agent_token_create(request, agent_id: int, payload: AgentTokenIn):
 
 
 @router.delete(
-    "/agents/{agent_id}/tokens/{token_id}",
+    "/agents/{agent_id}/tokens/{agent_token_id}",
     response={204: None},
     operation_id="agent_token_revoke",
     openapi_extra=TOKENS,
 )
-def agent_token_revoke(request, agent_id: int, token_id: int):
-    services.agent_token_revoke(actor=request.auth, agent_id=agent_id, token_id=token_id)
+def agent_token_revoke(request, agent_id: int, agent_token_id: int):
+    services.agent_token_revoke(actor=request.auth, agent_id=agent_id, token_id=agent_token_id)
     return 204, None

@@ -85,12 +85,6 @@ def agent_create(
 _UNSET = object()
 
 
-def _require_manager(actor: Actor, profile: AgentProfile, what: str) -> None:
-    actor.require("agent.manage")
-    if not may_manage_tokens(actor, profile):
-        raise PermissionDenied(f"Only {profile.sponsor} (the sponsor) or an admin {what} this agent.")
-
-
 def agent_update(
     *,
     actor: Actor,
@@ -101,9 +95,10 @@ def agent_update(
     purpose: str | None = None,
     decision_cap=_UNSET,
 ) -> AgentProfile:
-    """Change the fields given (`decision_cap=None` returns the agent to the organization's cap)."""
+    """Change the fields given (`decision_cap=None` returns the agent to the organization's cap); like
+    creating one, for leaders and admins (its tokens are its sponsor's or an admin's)."""
+    actor.require("agent.manage")
     profile = agent_get(actor=actor, agent_id=agent_id)
-    _require_manager(actor, profile, "changes")
     found = _resolve(
         actor,
         profile.user.full_name if name is None else name,
@@ -142,8 +137,8 @@ def agent_update(
 
 def agent_deactivate(*, actor: Actor, agent_id: int) -> AgentProfile:
     """The agent stops acting: its membership and user are deactivated and its tokens revoked."""
+    actor.require("agent.manage")
     profile = agent_get(actor=actor, agent_id=agent_id)
-    _require_manager(actor, profile, "deactivates")
     with transaction.atomic():
         Membership.objects.for_org(actor.organization).filter(user=profile.user).update(is_active=False)
         User.objects.filter(pk=profile.user_id).update(is_active=False)
