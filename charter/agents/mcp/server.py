@@ -11,18 +11,21 @@ token that does not authenticate is a protocol error (`auth.NOT_AUTHENTICATED`) 
 import inspect
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Literal
 
 from asgiref.sync import sync_to_async
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
+from pydantic import ValidationError as ArgumentsError
 
 from charter.backbriefs import api as backbriefs_api
 from charter.backbriefs.schemas import BackBriefSubmitIn
 from charter.core.api import declared_action
-from charter.core.errors import DomainError
+from charter.core.errors import DomainError, ValidationError
 from charter.delegation import api as delegation_api
 from charter.delegation.schemas import DecisionIn
 from charter.discussion import api as discussion_api
@@ -56,7 +59,7 @@ class Rest:
     router: object
     operation: str
 
-    @property
+    @cached_property
     def action(self) -> str:
         return declared_action(self.router, self.operation)
 
@@ -77,8 +80,25 @@ def _run(raw: str, rest: Rest, fn, kwargs: dict) -> str:
 def tool_error(error: DomainError) -> CallToolResult:
     """The REST error body as the structured result of a failed call (and as its text, for a model)."""
     text = json.dumps(error.as_dict(), cls=NinjaJSONEncoder, ensure_ascii=False)
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=json.loads(text),
-                          is_error=True)  # fmt: skip
+    content = [TextContent(type="text", text=text)]
+    return CallToolResult(content=content, structured_content=json.loads(text), is_error=True)
+
+
+class _Server(MCPServer):
+    """The SDK's server, with arguments that fail a tool's input schema answered as REST answers a body
+    that fails its schema: 422's `{code: validation_error, detail, errors: {field: [messages]}}`."""
+
+    async def call_tool(self, name, arguments, context=None):
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if not isinstance(exc.__cause__, ArgumentsError):
+                raise
+            errors: dict[str, list[str]] = {}
+            for error in exc.__cause__.errors():
+                field = ".".join(str(part) for part in error["loc"]) or "__all__"
+                errors.setdefault(field, []).append(error["msg"])
+            return tool_error(ValidationError("The request is not valid.", errors=errors))
 
 
 def _fields(model, rename: dict | None = None) -> list[inspect.Parameter]:
@@ -105,13 +125,15 @@ class CharterMCP:
 
     def __init__(self, token: str | None = None):
         self.token = token
-        self.server = MCPServer(name="charter", instructions=INSTRUCTIONS)
+        self.server = _Server(name="charter", instructions=INSTRUCTIONS)
         # tool name, resource URI (template) or "prompt:NAME" -> its REST counterpart
         self.counterparts: dict[str, Rest] = {}
         self._register_reads()
         self._register_writes()
         self._register_resources()
         self._register_prompts()
+        for rest in self.counterparts.values():
+            rest.action  # noqa: B018 - a counterpart that names no REST operation fails here, at start
 
     def raw_token(self, ctx: Context | None) -> str:
         if self.token is not None:
