@@ -62,7 +62,18 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "metric_value_create": {"value": 1},
         "source_create": {"name": "Sweep source", "kind": "inbound", "metric_id": ids["metric_id"]},
         "invitation_create": {"emails": ["sweep@example.org"], "role": "member"},
+        "agent_create": {"name": "Sweep bot", "sponsor_id": ids["user_id"], "team_id": ids["team_id"]},
+        "agent_update": {"purpose": "Swept"},
+        "agent_token_create": {"name": "Sweep token", "scopes": ["read"]},
     }.get(operation_id)
+
+
+# Roles of an operation's matrix row that an object rule refuses (403) in the sweeps' world, by design:
+# operation -> (roles, the words of the refusal). The world's agent is sponsored by its member.
+OBJECT_RULE_REFUSALS = {
+    "agent_token_create": ({Role.LEADER, Role.VIEWER}, "(the sponsor) or an admin"),
+    "agent_token_revoke": ({Role.LEADER, Role.VIEWER}, "(the sponsor) or an admin"),
+}
 
 
 def _call(client, method, path, ids, token, body=None):
@@ -110,7 +121,10 @@ def test_each_role_gets_what_the_matrix_says(client, operation, role):
     response = _call(
         client, method, path, world.ids, world.tokens[role], _valid_body(op["operationId"], world.ids)
     )
-    if role in MATRIX[op["x-charter-action"]]:
+    refused_roles, words = OBJECT_RULE_REFUSALS.get(op["operationId"], (set(), ""))
+    if role in refused_roles:
+        assert response.status_code == 403 and words in response.json()["detail"], op["operationId"]
+    elif role in MATRIX[op["x-charter-action"]]:
         assert response.status_code not in (401, 403), (
             f"{op['operationId']}: {role} got {response.status_code}"
         )

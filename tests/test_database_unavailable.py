@@ -140,12 +140,3 @@ def test_a_wrapped_driver_error_is_judged_by_its_cause():
             raise OperationalError("x") from driver
     except OperationalError as wrapped:
         assert unavailable.database_unavailable(wrapped)
-
-
-def test_the_mcp_text_says_retryable_and_when():
-    text = unavailable.mcp_error_text()
-    assert (
-        text.startswith("unavailable")
-        and "retryable" in text
-        and f"{unavailable.RETRY_AFTER_SECONDS}" in text
-    )

@@ -22,11 +22,23 @@ class AgentForm(StyledForm):
     )
     team_id = forms.TypedChoiceField(label="Team", coerce=int)
     purpose = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    decision_cap = forms.IntegerField(
+        label="Decides alone up to level",
+        required=False,
+        min_value=0,
+        max_value=7,
+        help_text="Its own cap, 0 (only proposes) to 7, not above the organization's; empty: follow it.",
+    )
 
-    def __init__(self, *args, people=(), teams=(), **kwargs):
+    def __init__(self, *args, people=(), teams=(), organization_cap=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sponsor_id"].choices = [("", "—")] + [(p.pk, str(p)) for p in people]
         self.fields["team_id"].choices = [("", "—")] + [(t.pk, t.name) for t in teams]
+        if organization_cap is not None:
+            self.fields["decision_cap"].help_text = (
+                f"Its own cap, 0 (only proposes) to {organization_cap} (the organization's); "
+                f"empty: the organization's ({organization_cap})."
+            )
 
 
 class AgentTokenForm(StyledForm):

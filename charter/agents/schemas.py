@@ -6,6 +6,8 @@ from typing import Literal
 from ninja import Field, Schema
 
 from charter.core.schemas import InSchema
+from charter.delegation.schemas import BoardTeamOut, CellOut, DomainOut, LevelOut
+from charter.goals.schemas import GoalOut
 
 Scope = Literal["read", "check_in", "propose", "decide", "comment"]
 
@@ -171,6 +173,8 @@ class MyBrief(Schema):
     agent_decision_cap: int | None
 
 
+CAP_DOC = "Its own cap on deciding alone (0-7, never above the organization's); null: the organization's."
+
 # ---- agents and tokens ----------------------------------------------------------------------------
 
 
@@ -179,6 +183,27 @@ class AgentIn(InSchema):
     sponsor_id: int = Field(description="The member who answers for the agent.")
     team_id: int
     purpose: str = ""
+    decision_cap: int | None = Field(
+        None,
+        ge=0,
+        le=7,
+        description=CAP_DOC,
+    )
+
+
+class AgentPatch(InSchema):
+    """The fields given change; `decision_cap: null` returns the agent to the organization's cap."""
+
+    name: str = Field(None, max_length=150)
+    sponsor_id: int = None
+    team_id: int = None
+    purpose: str = None
+    decision_cap: int | None = Field(
+        None,
+        ge=0,
+        le=7,
+        description=CAP_DOC,
+    )
 
 
 class AgentOut(Schema):
@@ -191,6 +216,10 @@ class AgentOut(Schema):
     team: str
     purpose: str
     is_active: bool
+    decision_cap: int | None = Field(description="Its own cap (null: the organization's).")
+    effective_decision_cap: int = Field(
+        description="The highest level at which it decides alone: its own cap, never above the organization's"
+    )
 
 
 class AgentTokenIn(InSchema):
@@ -211,3 +240,17 @@ class AgentTokenOut(Schema):
 
 class AgentTokenCreated(AgentTokenOut):
     token: str = Field(description="Shown once: store it now.")
+
+
+# ---- a team's board (MCP `get_team_board`) ----------------------------------------------------------
+
+
+class TeamBoardOut(Schema):
+    """One team's row of the delegation board (`GET /delegation-board`) with its goals of the cycle."""
+
+    team: BoardTeamOut
+    levels: list[LevelOut]
+    domains: list[DomainOut]
+    cells: list[CellOut] = Field(description="The team's level in each domain, in the order of `domains`.")
+    cycle: str | None = Field(description="The current cycle, whose goals are listed.")
+    goals: list[GoalOut]

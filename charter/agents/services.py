@@ -1,4 +1,5 @@
-"""Every write about agents: create one, issue and revoke its scoped tokens (sponsor or admins)."""
+"""Every write about agents: create, change and deactivate one (leaders), issue and revoke its scoped tokens
+(sponsor or admins). The web pages, the REST API and `charter agent` all call these."""
 
 import secrets
 
@@ -37,25 +38,115 @@ def _resolve(actor: Actor, name: str, sponsor_id, team_id) -> dict:
     return {"sponsor": sponsor.user, "team": team}
 
 
+def _check_cap(actor: Actor, decision_cap: int | None) -> None:
+    """An agent's own cap: 0-7, never above the organization's (None: the organization's)."""
+    org_cap = actor.organization.agent_decision_cap
+    if decision_cap is None:
+        return
+    if not 0 <= decision_cap <= 7:
+        raise ValidationError("The cap is a delegation level from 0 to 7.", field="decision_cap")
+    if decision_cap > org_cap:
+        raise ValidationError(
+            f"An agent's cap cannot be above the organization's ({org_cap}): set {org_cap} or lower.",
+            field="decision_cap",
+        )
+
+
 def agent_create(
-    *, actor: Actor, name: str, sponsor_id: int, team_id: int, purpose: str = ""
+    *,
+    actor: Actor,
+    name: str,
+    sponsor_id: int,
+    team_id: int,
+    purpose: str = "",
+    decision_cap: int | None = None,
 ) -> AgentProfile:
     """An agent member: a user of kind agent with no password, a member of the team, with a sponsor."""
     actor.require("agent.manage")
     found = _resolve(actor, name, sponsor_id, team_id)
+    _check_cap(actor, decision_cap)
     org = actor.organization
     with transaction.atomic():
         user = User.objects.create_user(
             f"agent.{secrets.token_hex(6)}@agents.invalid", None, full_name=name.strip(), kind=User.Kind.AGENT
         )  # create_user with no password sets an unusable one: agents never sign in to the web
-        Membership.objects.create(organization=org, user=user, role=Role.MEMBER, title="AI agent")
+        Membership.objects.create(
+            organization=org, user=user, role=Role.MEMBER, title="AI agent", decision_cap=decision_cap
+        )
         TeamMembership.objects.create(organization=org, team=found["team"], user=user)
         profile = AgentProfile.objects.create(
             organization=org, user=user, created_by=actor.user, purpose=purpose.strip(), **found
         )
         changes = {"sponsor_id": found["sponsor"].pk, "team_id": found["team"].pk, "purpose": profile.purpose}
-        audit(actor, "agent.create", profile, changes)
-    return profile
+        audit(actor, "agent.create", profile, changes | {"decision_cap": decision_cap})
+    return agent_get(actor=actor, agent_id=user.pk)
+
+
+_UNSET = object()
+
+
+def agent_update(
+    *,
+    actor: Actor,
+    agent_id: int,
+    name: str | None = None,
+    sponsor_id: int | None = None,
+    team_id: int | None = None,
+    purpose: str | None = None,
+    decision_cap=_UNSET,
+) -> AgentProfile:
+    """Change the fields given (`decision_cap=None` returns the agent to the organization's cap); like
+    creating one, for leaders and admins (its tokens are its sponsor's or an admin's)."""
+    actor.require("agent.manage")
+    profile = agent_get(actor=actor, agent_id=agent_id)
+    found = _resolve(
+        actor,
+        profile.user.full_name if name is None else name,
+        profile.sponsor_id if sponsor_id is None else sponsor_id,
+        profile.team_id if team_id is None else team_id,
+    )
+    if decision_cap is not _UNSET:
+        _check_cap(actor, decision_cap)
+    changes = {}
+    with transaction.atomic():
+        if name is not None and name.strip() != profile.user.full_name:
+            profile.user.full_name = changes["name"] = name.strip()
+            profile.user.save(update_fields=["full_name"])
+        if found["sponsor"].pk != profile.sponsor_id:
+            profile.sponsor, changes["sponsor_id"] = found["sponsor"], found["sponsor"].pk
+        if purpose is not None and purpose.strip() != profile.purpose:
+            profile.purpose = changes["purpose"] = purpose.strip()
+        if found["team"].pk != profile.team_id:
+            TeamMembership.objects.for_org(actor.organization).filter(
+                user=profile.user, team_id=profile.team_id
+            ).delete()
+            TeamMembership.objects.for_org(actor.organization).get_or_create(
+                organization=actor.organization, team=found["team"], user=profile.user
+            )
+            profile.team, changes["team_id"] = found["team"], found["team"].pk
+        profile.save()
+        if decision_cap is not _UNSET:
+            membership = Membership.objects.for_org(actor.organization).get(user=profile.user)
+            if membership.decision_cap != decision_cap:
+                membership.decision_cap = changes["decision_cap"] = decision_cap
+                membership.save(update_fields=["decision_cap"])
+        if changes:
+            audit(actor, "agent.update", profile, changes)
+    return agent_get(actor=actor, agent_id=agent_id)
+
+
+def agent_deactivate(*, actor: Actor, agent_id: int) -> AgentProfile:
+    """The agent stops acting: its membership and user are deactivated and its tokens revoked."""
+    actor.require("agent.manage")
+    profile = agent_get(actor=actor, agent_id=agent_id)
+    with transaction.atomic():
+        Membership.objects.for_org(actor.organization).filter(user=profile.user).update(is_active=False)
+        User.objects.filter(pk=profile.user_id).update(is_active=False)
+        revoked = ApiToken.objects.for_org(actor.organization).filter(user=profile.user, revoked_at=None)
+        revoked_ids = list(revoked.values_list("pk", flat=True))
+        revoked.update(revoked_at=timezone.now())
+        audit(actor, "agent.deactivate", profile, {"revoked_token_ids": revoked_ids})
+    return agent_get(actor=actor, agent_id=agent_id)
 
 
 def _require_sponsor(actor: Actor, profile: AgentProfile) -> None:

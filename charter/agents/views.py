@@ -19,9 +19,11 @@ def agent_list(request):
     return render(request, "agents/agent_list.html", {"agents": agents})
 
 
-def _agent_form(actor, data=None) -> AgentForm:
+def _agent_form(actor, data=None, initial=None) -> AgentForm:
     people = [u for u in org_selectors.member_users(actor=actor) if u.kind == "person"]
-    return AgentForm(data, people=people, teams=org_selectors.team_list(actor=actor))
+    teams = org_selectors.team_list(actor=actor)
+    cap = actor.organization.agent_decision_cap
+    return AgentForm(data, initial=initial, people=people, teams=teams, organization_cap=cap)
 
 
 @requires("agent.manage")
@@ -34,6 +36,34 @@ def agent_create(request):
             return redirect("agent_detail", agent_id=profile.user_id)
     status = 422 if form.is_bound else 200
     return render(request, "agents/agent_form.html", {"form": form}, status=status)
+
+
+@requires("agent.manage")
+def agent_edit(request, agent_id):
+    """Change the agent's name, team, sponsor, purpose and cap (its sponsor or an admin)."""
+    profile = selectors.agent_get(actor=request.actor, agent_id=agent_id)
+    initial = {
+        "name": profile.user.full_name, "sponsor_id": profile.sponsor_id, "team_id": profile.team_id,
+        "purpose": profile.purpose, "decision_cap": profile.decision_cap,
+    }  # fmt: skip
+    form = _agent_form(request.actor, request.POST if request.method == "POST" else None, initial)
+    if request.method == "POST" and form.is_valid():
+        changed = call_with_form(
+            form, services.agent_update, actor=request.actor, agent_id=agent_id, **form.cleaned_data
+        )
+        if changed:
+            messages.success(request, f"{changed.user} was updated.")
+            return redirect("agent_detail", agent_id=agent_id)
+    status = 422 if form.is_bound else 200
+    return render(request, "agents/agent_form.html", {"form": form, "agent": profile}, status=status)
+
+
+@require_POST
+@requires("agent.manage")
+def agent_deactivate(request, agent_id):
+    profile = services.agent_deactivate(actor=request.actor, agent_id=agent_id)
+    messages.success(request, f"{profile.user} was deactivated and its tokens revoked.")
+    return redirect("agent_detail", agent_id=agent_id)
 
 
 @requires("organization.view")

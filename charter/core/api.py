@@ -30,3 +30,12 @@ class Paginated(LimitOffsetPagination):
     def paginate_queryset(self, queryset, pagination: Input, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
         return {**page, "limit": pagination.limit, "offset": pagination.offset}
+
+
+def declared_action(router, operation_id: str) -> str:
+    """The permission action an operation of `router` declares: what another interface (MCP) checks too."""
+    for view in router.path_operations.values():
+        for operation in view.operations:
+            if operation.operation_id == operation_id:
+                return (operation.openapi_extra or {})[ACTION_KEY]
+    raise LookupError(f"No operation {operation_id!r} in the router.")

@@ -3,7 +3,8 @@
 A client, an agent above all, must tell "try again shortly" from a bug. Only errors that mean the
 connection is gone or the server is not accepting work count; an OperationalError for a bad query (SQLite
 reports "no such table" that way) stays a 500. Each interface answers in its own form from here: the web
-and REST through `error_pages.server_error` and the API's handler, MCP through `mcp_error_text`.
+and REST through `error_pages.server_error` and the API's handler, MCP as an `isError` tool result with the
+REST body and `retry_after`.
 """
 
 import re
@@ -59,8 +60,3 @@ def database_unavailable(exc: BaseException | None) -> bool:
 def error_body() -> dict:
     """The REST error shape (`{code, detail, errors}`) of a 503."""
     return {"code": CODE, "detail": DETAIL, "errors": {}}
-
-
-def mcp_error_text() -> str:
-    """What an MCP tool answers when the database is out of reach: a retryable error that says so."""
-    return f"{CODE} (retryable, retry after {RETRY_AFTER_SECONDS} s): {DETAIL}"

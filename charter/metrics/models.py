@@ -86,7 +86,8 @@ class DataSource(OrgScopedModel):
     metric = models.ForeignKey(
         Metric, null=True, blank=True, on_delete=models.CASCADE, related_name="data_sources"
     )
-    url = EncryptedURLField(max_length=outbound.MAX_URL_LENGTH, blank=True)  # encrypted at rest: it may carry a key
+    # Encrypted at rest (core.crypto): it may carry a key.
+    url = EncryptedURLField(max_length=outbound.MAX_URL_LENGTH, blank=True)
     json_path = models.CharField(max_length=200, blank=True)
     csv_column = models.CharField(max_length=80, blank=True)
     csv_row = models.IntegerField(default=-1, help_text="Data row to read: -1 is the last, 0 the first.")

@@ -2,15 +2,17 @@
 
 Stateless: each request runs its own server round in the request's task, so the token checked here
 reaches the tools (`REQUEST_TOKEN`), and a token revoked meanwhile is refused on the next request.
+
+A request without a valid token answers 401 with `WWW-Authenticate: Bearer` (RFC 6750, as the MCP
+authorization specification asks) and a JSON-RPC error body: the client SDK surfaces that error
+(code `NOT_AUTHENTICATED`, the REST error body as data) instead of a generic "server error".
 """
 
 from asgiref.sync import sync_to_async
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.responses import JSONResponse
 
-from charter.core.errors import PermissionDenied
-
-from .auth import REFUSED, REQUEST_TOKEN, actor_for_token, bearer
+from .auth import REQUEST_TOKEN, NotAuthenticated, actor_for_token, bearer, protocol_error
 from .server import build_server
 
 
@@ -27,16 +29,22 @@ class BearerAuth:
         raw = bearer(headers)
         try:
             await sync_to_async(actor_for_token, thread_sensitive=True)(raw)
-        except PermissionDenied:
-            response = JSONResponse(
-                {"error": REFUSED}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
-            )
-            return await response(scope, receive, send)
+        except NotAuthenticated as exc:
+            return await unauthenticated(exc, bool(raw))(scope, receive, send)
         token = REQUEST_TOKEN.set(raw)
         try:
             await self.app(scope, receive, send)
         finally:
             REQUEST_TOKEN.reset(token)
+
+
+def unauthenticated(error: NotAuthenticated, token_sent: bool) -> JSONResponse:
+    """401: a JSON-RPC error (its id unknown here: null, which the client pairs with its request)."""
+    # RFC 6750: no error code when no credentials came; "invalid_token" for a bad one.
+    challenge = 'Bearer realm="charter"' + (', error="invalid_token"' if token_sent else "")
+    failure = protocol_error(error).error.model_dump(mode="json", exclude_none=True)
+    body = {"jsonrpc": "2.0", "id": None, "error": failure}
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": challenge})
 
 
 def security(host: str, port: int, allowed_hosts: list[str]) -> TransportSecuritySettings:

@@ -10,6 +10,7 @@ from charter.backbriefs import selectors as backbrief_selectors
 from charter.backbriefs import services as backbrief_services
 from charter.backbriefs.schemas import BackBriefDetailOut
 from charter.core.errors import NotFound, ValidationError
+from charter.delegation import rules as delegation_rules
 from charter.delegation import selectors as delegation_selectors
 from charter.delegation import services as delegation_services
 from charter.delegation.schemas import DecisionOut, DecisionResultOut
@@ -25,6 +26,7 @@ from charter.ideas.schemas import IdeaDetailOut
 from charter.search import schemas as search_schemas
 from charter.search import selectors as search_selectors
 
+from ..schemas import TeamBoardOut
 from . import briefs
 
 SEARCH_LIMIT = 20
@@ -49,6 +51,41 @@ def list_my_goals(actor) -> list[dict]:
 
 def get_goal(actor, *, goal_id: int) -> dict:
     return _dump(GoalDetailOut, goal_selectors.goal_get(actor=actor, goal_id=goal_id))
+
+
+def get_team_board(actor, *, team_id: int | None) -> dict:
+    """A team's row of the delegation board and its goals of the current cycle (the actor's team by
+    default): what it may decide, and what it works on."""
+    if team_id is None:
+        if not actor.team_ids:
+            raise ValidationError("You are in no team: name one (team_id).", field="team_id")
+        team_id = min(actor.team_ids)
+    row = delegation_selectors.team_authority(actor=actor, team_id=team_id)  # NotFound for a foreign team
+    cycle = goal_selectors.cycle_current(actor=actor)
+    goals = goal_selectors.goal_list(actor=actor, team_id=team_id, cycle_id=cycle.pk) if cycle else []
+    board = {
+        "team": row["team"],
+        "levels": [
+            {"number": n, "code": lv.code, "summary": lv.summary} for n, lv in delegation_rules.LEVELS.items()
+        ],
+        "domains": [domain for domain, _ in row["items"]],
+        "cells": [cell for _, cell in row["items"]],
+        "cycle": cycle.name if cycle else None,
+        "goals": goals,
+    }
+    return TeamBoardOut.model_validate(board).model_dump()
+
+
+def start_work(actor, *, goal_id: int | None) -> str:
+    """The `start_work` prompt: how to work under mission command, then the brief itself."""
+    brief = briefs.brief(actor, goal_id=goal_id, format="markdown", full=False)
+    return (
+        "You work for this organization under mission command. Below is your brief: the mission, the "
+        "intent of your goals up to it, and what your team may decide. Act within the intent and within "
+        "your authority: decide what you may decide (record_decision), propose what you may not (the "
+        "result says whom it waits for), check in on the key results you move (record_check_in), and "
+        "say what you need (add_comment). Read the board of your team with get_team_board.\n\n" + brief
+    )
 
 
 def record_check_in(actor, *, key_result_id: int, **values) -> dict:

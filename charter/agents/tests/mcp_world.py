@@ -35,6 +35,8 @@ def build() -> dict:
     ApiToken.objects.for_org(owner.organization).filter(pk=expired[0].pk).update(expires_at=timezone.now())
     return {
         "org_id": owner.organization.pk,
+        "org_slug": owner.organization.slug,
+        "lead_email": lead.user.email,
         "team_id": team.pk,
         "lead_id": lead.user_id,
         "member_id": member.user_id,

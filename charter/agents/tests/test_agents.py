@@ -151,3 +151,32 @@ def _count(client):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("agent_list")).status_code == 200
     return len(ctx)
+
+
+def test_change_cap_and_deactivate_from_the_agent_pages(client, login, owner, team, agent, sponsor):
+    from charter.organizations.models import Membership, Organization
+
+    Organization.objects.filter(pk=owner.organization.pk).update(agent_decision_cap=4)
+    other_team = make_team(owner, "Billing")
+    login(owner)
+    edit = reverse("agent_edit", args=[agent.user_id])
+    assert "the organization&#x27;s (4)" in client.get(edit).content.decode()
+    fields = {"name": "Triage bot", "sponsor_id": sponsor.user_id, "team_id": other_team.pk, "purpose": ""}
+    above = client.post(edit, fields | {"decision_cap": 5})
+    assert above.status_code == 422 and "above the organization" in above.content.decode()
+    assert client.post(edit, fields | {"decision_cap": 2}).status_code == 302
+    agent.refresh_from_db()
+    assert agent.team_id == other_team.pk
+    assert list(agent.user.team_memberships.values_list("team_id", flat=True)) == [other_team.pk]
+    assert Membership.objects.for_org(owner.organization).get(user=agent.user).decision_cap == 2
+    page = client.get(reverse("agent_detail", args=[agent.user_id])).content.decode()
+    assert "decides alone up to level 2" in page and "(its own cap)" in page
+    token, raw = make_agent_token(owner, agent)
+    assert client.post(reverse("agent_deactivate", args=[agent.user_id])).status_code == 302
+    assert (
+        token_actor(raw) is None
+        and "Deactivated" in client.get(reverse("agent_detail", args=[agent.user_id])).content.decode()
+    )
+    # changing an agent is for leaders and admins, as creating one is; not for its sponsor, a member
+    with pytest.raises(PermissionDenied):
+        services.agent_update(actor=sponsor, agent_id=agent.user_id, name="Mine")

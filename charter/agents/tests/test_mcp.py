@@ -5,10 +5,13 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.db import OperationalError
 from django.utils import timezone
 from mcp import Client
+from mcp.shared.exceptions import MCPError
 
-from charter.agents.mcp.auth import REFUSED
+from charter.agents.mcp import tools
+from charter.agents.mcp.auth import NOT_AUTHENTICATED, REFUSED
 from charter.agents.mcp.server import build_server
 from charter.notifications.models import Notification
 from charter.organizations.models import ApiToken, Organization, User
@@ -24,6 +27,7 @@ TOOLS = {
     "get_mission_brief",
     "list_my_goals",
     "get_goal",
+    "get_team_board",
     "record_check_in",
     "submit_back_brief",
     "record_decision",
@@ -33,7 +37,14 @@ TOOLS = {
     "add_comment",
     "search",
 }
-READ_ONLY = {"get_mission_brief", "list_my_goals", "get_goal", "search", "list_waiting_decisions"}
+READ_ONLY = {
+    "get_mission_brief",
+    "list_my_goals",
+    "get_goal",
+    "get_team_board",
+    "search",
+    "list_waiting_decisions",
+}
 
 
 @pytest.fixture
@@ -61,6 +72,31 @@ def call(token, name, **arguments):
     async def steps(client):
         result = await client.call_tool(name, arguments)
         return result.is_error, result.content[0].text
+
+    return session(token, steps)
+
+
+def fail(token, name, **arguments) -> dict:
+    """The structured error of a tool call that fails: the REST error body."""
+
+    async def steps(client):
+        return await client.call_tool(name, arguments)
+
+    result = session(token, steps)
+    assert result.is_error, result
+    assert json.loads(result.content[0].text) == result.structured_content
+    return result.structured_content
+
+
+def refused(token, name, **arguments) -> MCPError:
+    """The protocol error a tool call raises in the client (caught inside the session, as a client would)."""
+
+    async def steps(client):
+        try:
+            result = await client.call_tool(name, arguments)
+        except MCPError as error:
+            return error
+        raise AssertionError(f"{name} was not refused: {result}")
 
     return session(token, steps)
 
@@ -148,25 +184,35 @@ def test_decision_above_authority_becomes_a_proposal_and_the_leader_is_told(worl
     )
 
 
-def test_domain_errors_are_tool_errors_with_clear_text(world):
-    assert call(world["token"], "get_goal", goal_id=999_999) == (
-        True,
-        "Error executing tool get_goal: No such goal.",
+def test_domain_errors_are_tool_errors_with_the_rest_error_body(world, client):
+    """{code, detail, errors} as the structured content of an isError result, the same as REST answers."""
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {world['token']}"}
+    assert fail(world["token"], "get_goal", goal_id=999_999) == {
+        "code": "not_found",
+        "detail": "No such goal.",
+        "errors": {},
+    }
+    assert (
+        fail(world["token"], "get_goal", goal_id=999_999) == client.get("/api/v1/goals/999999", **auth).json()
     )
-    is_error, text = call(world["token"], "propose_idea", title=" ")
-    assert is_error and "An idea needs a title" in text
-    is_error, text = call(world["token"], "submit_back_brief", goal_id=world["goal_id"], intent="x")
-    assert is_error and "No back-brief" in text
+    by_mcp = fail(world["token"], "propose_idea", title=" ")
+    by_rest = client.post("/api/v1/ideas", {"title": " "}, content_type="application/json", **auth).json()
+    assert by_mcp == by_rest and by_mcp["code"] == "validation_error" and "title" in by_mcp["errors"]
+    assert (
+        "No back-brief"
+        in fail(world["token"], "submit_back_brief", goal_id=world["goal_id"], intent="x")["detail"]
+    )
 
 
 @pytest.mark.parametrize("how", ["revoked", "expired"])
-def test_revoked_or_expired_token_is_refused(world, how):
+def test_revoked_or_expired_token_is_an_authentication_error(world, how):
     change = (
         {"revoked_at": timezone.now()} if how == "revoked" else {"expires_at": timezone.now() - timedelta(1)}
     )
     ApiToken.objects.unscoped().filter(organization_id=world["org_id"]).update(**change)
-    is_error, text = call(world["token"], "list_my_goals")
-    assert is_error and REFUSED in text
+    error = refused(world["token"], "list_my_goals")
+    assert (error.code, error.message) == (NOT_AUTHENTICATED, REFUSED)
+    assert error.data == {"code": "not_authenticated", "detail": REFUSED, "errors": {}}
 
 
 def test_another_organization_sees_nothing(world):
@@ -177,12 +223,10 @@ def test_another_organization_sees_nothing(world):
         ("get_goal", {"goal_id": world["goal_id"]}),
         ("get_mission_brief", {"goal_id": world["goal_id"]}),
     ]:
-        is_error, text = call(token, name, **arguments)
-        assert is_error and text.endswith("No such goal."), text
-    is_error, text = call(
-        token, "record_check_in", key_result_id=world["key_result_id"], value=1, confidence=1
-    )
-    assert is_error and "No such key result" in text
+        assert fail(token, name, **arguments)["detail"] == "No such goal."
+    error = fail(token, "record_check_in", key_result_id=world["key_result_id"], value=1, confidence=1)
+    assert error["code"] == "not_found" and "No such key result" in error["detail"]
+    assert fail(token, "get_team_board", team_id=world["team_id"])["detail"] == "No such team."
 
 
 def test_mcp_and_rest_give_the_same_results(world, client):
@@ -263,3 +307,21 @@ def test_the_response_tools_check_the_scopes_rest_checks(world):
 def _actor(world, key):
     user = User.objects.get(pk=world[key])
     return refresh_actor(user, Organization.objects.get(pk=world["org_id"]))
+
+
+def test_database_out_of_reach_is_a_retryable_tool_error(world, monkeypatch):
+    """A lost connection is REST's 503 body with `retry_after`; a wrong query stays a fault (not hidden)."""
+
+    def lost(actor):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(tools, "list_my_goals", lost)
+    body = fail(world["token"], "list_my_goals")
+    assert body["code"] == "unavailable" and body["retry_after"] == 3 and "retry" in body["detail"]
+
+    def wrong(actor):
+        raise OperationalError("no such table: nowhere")
+
+    monkeypatch.setattr(tools, "list_my_goals", wrong)
+    is_error, text = call(world["token"], "list_my_goals")
+    assert is_error and "unavailable" not in text

@@ -19,10 +19,12 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.shared.exceptions import MCPError
 
-from charter.agents.mcp.auth import REFUSED
+from charter.agents.mcp.auth import NOT_AUTHENTICATED, REFUSED
 
 CHARTER = str(Path(sys.executable).with_name("charter"))
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +34,7 @@ def served(tmp_path_factory):
     # A scratch SQLite database of its own, whichever database the suite itself runs on.
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"CHARTER_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])  # this checkout's code
     subprocess.run([CHARTER, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=120)
     setup = "from charter.agents.tests.mcp_world import main; main()"
     out = subprocess.run([CHARTER, "shell", "-c", setup], env=env, check=True, capture_output=True, text=True)
@@ -94,7 +97,7 @@ def test_stdio(served):
 
     found, foreign = asyncio.run(run())
     _assert_scenario(found, served)
-    assert foreign.is_error and foreign.content[0].text.endswith("No such goal.")
+    assert foreign.is_error and foreign.structured_content["detail"] == "No such goal."
     for name in ("revoked_token", "expired_token"):
         refused = subprocess.run(
             [CHARTER, "mcp", "--token", world[name]],
@@ -147,10 +150,72 @@ def test_streamable_http(served, http_url):
 
     found, foreign = asyncio.run(run())
     _assert_scenario(found, served)
-    assert foreign.is_error and foreign.content[0].text.endswith("No such goal.")
+    assert foreign.is_error and foreign.structured_content["detail"] == "No such goal."
     for headers in (
         {},
         *({"Authorization": f"Bearer {world[k]}"} for k in ("revoked_token", "expired_token")),
     ):
         response = httpx2.post(http_url, headers=headers, json={})
         assert response.status_code == 401 and REFUSED in response.text
+        assert response.headers["WWW-Authenticate"].startswith('Bearer realm="charter"')
+        assert ("invalid_token" in response.headers["WWW-Authenticate"]) is bool(headers)
+
+
+def test_streamable_http_bad_token_is_an_authentication_error_in_the_sdk(served, http_url):
+    """Not -32603 "Server returned an error": the SDK raises the server's own error, code and REST body."""
+
+    async def run():
+        try:
+            async with _bearer(http_url, served["world"]["revoked_token"]) as client:
+                await client.list_tools()
+        except MCPError as error:
+            return error
+        except BaseExceptionGroup as group:  # the SDK's task group may wrap the handshake's failure
+            return next(e for e in _leaves(group) if isinstance(e, MCPError))
+
+    error = asyncio.run(run())
+    assert (error.code, error.message) == (NOT_AUTHENTICATED, REFUSED)
+    assert error.data == {"code": "not_authenticated", "detail": REFUSED, "errors": {}}
+
+
+def _leaves(group):
+    for error in group.exceptions:
+        yield from _leaves(error) if isinstance(error, BaseExceptionGroup) else [error]
+
+
+def test_an_agent_made_by_the_command_line_is_refused_over_http_once_its_token_is_revoked(served, http_url):
+    """`charter agent` creates the agent and its token; over streamable HTTP it acts, and the call after
+    `charter agent token revoke` (same session) is an authentication error the SDK raises as such."""
+    world = served["world"]
+
+    def charter(*args) -> str:
+        run = subprocess.run(
+            [CHARTER, "agent", *args, "--organization", world["org_slug"]],
+            env=served["env"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return run.stdout.strip()
+
+    agent_id = charter(
+        "create", "HTTP bot", "--team", "Platform", "--sponsor", world["lead_email"], "--cap", "0"
+    )
+    raw = charter("token", "create", agent_id, "--name", "http", "--scope", "read", "--scope", "propose")
+
+    async def run():
+        async with _bearer(http_url, raw) as client:
+            goals = await client.call_tool("list_my_goals", {})
+            board = await client.call_tool("get_team_board", {})
+            token_id = (await asyncio.to_thread(charter, "token", "list", agent_id)).split("\t")[0]
+            await asyncio.to_thread(charter, "token", "revoke", agent_id, token_id)
+            try:
+                await client.call_tool("list_my_goals", {})
+            except MCPError as error:
+                return goals, board, error
+        raise AssertionError("the revoked token was not refused")
+
+    goals, board, error = asyncio.run(run())
+    assert not goals.is_error and json.loads(board.content[0].text)["team"]["name"] == "Platform"
+    assert (error.code, error.message) == (NOT_AUTHENTICATED, REFUSED)

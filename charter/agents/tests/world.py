@@ -12,5 +12,6 @@ def add_to_world(world):
         sponsor=world.actors[Role.MEMBER],
         name=f"{world.owner.organization} bot",
     )
-    make_agent_token(world.owner, agent, scopes=["read", "check_in"])
+    token, _ = make_agent_token(world.owner, agent, scopes=["read", "check_in"])
     world.ids["agent_id"] = agent.user_id
+    world.ids["agent_token_id"] = token.pk
