@@ -32,6 +32,8 @@ WRITES = {
     "account": FORM(full_name="Swept name"),
     "account_email": {"email": "swept@example.org", "password": PASSWORD},
     "account_sign_out_everywhere": {},
+    "agent_deactivate": {},
+    "agent_edit": FORM(name="Swept agent"),
     "agent_create": lambda ids: FORM(name="Sweep agent", sponsor_id=ids["user_id"], team_id=ids["team_id"]),
     "agent_token_create": {"name": "sweep", "scopes": "read", "days": 30},
     "agent_token_revoke": {},
