@@ -15,7 +15,9 @@ from .forms import AgentForm, AgentTokenForm
 
 @requires("organization.view")
 def agent_list(request):
-    agents = selectors.agent_list(actor=request.actor)
+    agents = list(selectors.agent_list(actor=request.actor))
+    for agent in agents:
+        agent.effective_cap = selectors.effective_cap(request.actor, agent)
     return render(request, "agents/agent_list.html", {"agents": agents})
 
 

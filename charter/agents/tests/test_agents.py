@@ -126,6 +126,21 @@ def test_sponsor_revokes_from_the_agent_page(client, login, owner, agent, sponso
     assert token.revoked_at is not None
 
 
+def test_the_list_shows_what_each_agent_may_decide(client, login, owner, team, agent):
+    from charter.organizations.models import Membership, Organization
+
+    login(owner)
+    assert (
+        "only proposes decisions (the organization's cap)"
+        in client.get(reverse("agent_list")).content.decode()
+    )
+    Organization.objects.filter(pk=owner.organization.pk).update(agent_decision_cap=3)
+    Membership.objects.for_org(owner.organization).filter(user=agent.user).update(decision_cap=6)
+    # its own cap never lifts it above the organization's
+    listed = client.get(reverse("agent_list")).content.decode()
+    assert "decides alone up to level 3 (its own cap)" in listed
+
+
 def test_create_page_and_badges(client, login, owner, team, sponsor, agent):
     login(owner)
     response = client.post(
@@ -171,6 +186,8 @@ def test_change_cap_and_deactivate_from_the_agent_pages(client, login, owner, te
     assert Membership.objects.for_org(owner.organization).get(user=agent.user).decision_cap == 2
     page = client.get(reverse("agent_detail", args=[agent.user_id])).content.decode()
     assert "decides alone up to level 2" in page and "(its own cap)" in page
+    listed = client.get(reverse("agent_list")).content.decode()
+    assert "decides alone up to level 2 (its own cap)" in listed
     token, raw = make_agent_token(owner, agent)
     assert client.post(reverse("agent_deactivate", args=[agent.user_id])).status_code == 302
     assert (
