@@ -15,6 +15,11 @@ def is_agent(actor: Actor) -> bool:
     return getattr(actor.user, "kind", User.Kind.PERSON) == User.Kind.AGENT
 
 
+def may_act_for(actor: Actor) -> bool:
+    """Only owners and admins, people not agents, may stand in for a leader (explicitly, audited)."""
+    return actor.role in rules.ACT_FOR_ROLES and not is_agent(actor)
+
+
 def agent_cap_of(actor: Actor) -> int | None:
     """An agent's effective cap (its own, never above the organization's); None for a person. One query."""
     if not is_agent(actor):
@@ -92,7 +97,7 @@ def _acting_for(actor: Actor, acting_for_id, team: Team, lead_chain: list[set[in
     a team above it. Acting for oneself is acting as oneself."""
     if acting_for_id in (None, "", actor.user_id):
         return None
-    if actor.role not in rules.ACT_FOR_ROLES or is_agent(actor):
+    if not may_act_for(actor):
         raise PermissionDenied(
             f"Only owners and admins may act for a leader; your role ({actor.role}) acts as yourself."
         )

@@ -13,7 +13,7 @@ from charter.goals.models import Goal
 from charter.organizations.models import Team, TeamMembership
 
 from . import rules
-from .authority import authority_for, is_agent, parent_map
+from .authority import authority_for, may_act_for, parent_map
 from .models import Decision, DecisionDomain, DecisionEvent, DelegationChange, DelegationLevel
 
 # ---- domains --------------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def decision_preview(*, actor: Actor, team_id: int | None, domain_id: int | None
 def act_for_choices(*, actor: Actor, team_id: int | None = None) -> list[tuple[int, str]]:
     """Whom an owner or admin may act for: the leads of the team and of the teams above it (without a
     team: every team's lead). Empty for anyone else, who acts only as themselves."""
-    if actor.role not in rules.ACT_FOR_ROLES or is_agent(actor):
+    if not may_act_for(actor):
         return []
     leads = TeamMembership.objects.for_org(actor.organization).filter(is_lead=True)
     if team_id is not None:
