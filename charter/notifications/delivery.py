@@ -6,14 +6,18 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.tasks import task
 from django.utils import timezone
 
-from charter.organizations.models import Membership, Role
+from charter.core.events import publish
 
 from . import http
 from .models import Webhook, WebhookAttempt, WebhookDelivery
-from .webhooks import BACKOFF_SECONDS, DISABLE_AFTER, LEASE, MAX_ATTEMPTS
+
+MAX_ATTEMPTS = 6
+DISABLE_AFTER = 10  # failed attempts in a row
+BACKOFF_SECONDS = 30  # 30 s, 1 min, 2 min, 4 min, 8 min ... capped at an hour
+LEASE = timedelta(minutes=5)  # a delivery "sending" longer than this was lost with its worker
 
 S = WebhookDelivery.Status
 logger = logging.getLogger(__name__)
@@ -67,6 +71,18 @@ def _close_interrupted(delivery: WebhookDelivery) -> None:
     )
     delivery.status, delivery.next_attempt_at = S.FAILED, None
     delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
+
+
+# The task sits with the delivery it sends (not in tasks.py): a notification's fan-out queues it, and
+# tasks.py builds on `notify`, so a task here keeps the app free of import cycles.
+@task()
+def webhook_deliver(delivery_id: int) -> str:
+    return deliver(delivery_id)
+
+
+def enqueue_deliveries(delivery_ids: list[int]) -> None:
+    for pk in delivery_ids:
+        webhook_deliver.enqueue(delivery_id=pk)
 
 
 def deliver(delivery_id: int) -> str:
@@ -125,26 +141,9 @@ def _count_failure(webhook_id: int, *, ok: bool) -> None:
     if hook.consecutive_failures >= DISABLE_AFTER and hook.is_active:
         hook.is_active = False
         hook.disabled_reason = f"Turned off after {hook.consecutive_failures} failed attempts in a row."
-        _tell_admins(hook)
+        # The admins hear of it through `notify`, which builds on this module: handlers.py reacts.
+        publish("webhook.disabled", hook=hook)
     hook.save(update_fields=["consecutive_failures", "is_active", "disabled_reason"])
-
-
-def _tell_admins(hook: Webhook) -> None:
-    from .services import notify, system_actor
-
-    admins = Membership.objects.for_org(hook.organization).filter(
-        role__in=[Role.OWNER, Role.ADMIN], is_active=True
-    )
-    notify(
-        actor=system_actor(hook.organization),
-        event="webhook.disabled",
-        recipient_ids=admins.values_list("user_id", flat=True),
-        title=f"Webhook {hook.name} was turned off after repeated failures",
-        url=reverse("webhook_deliveries", args=[hook.pk]),
-        body=hook.disabled_reason,
-        object_type="webhook",
-        object_id=hook.pk,
-    )
 
 
 def retries_enqueue(*, now=None) -> int:
@@ -160,7 +159,5 @@ def retries_enqueue(*, now=None) -> int:
         WebhookDelivery.objects.unscoped().filter(pk__in=due).exclude(status=S.SENDING).update(
             next_attempt_at=timezone.now() + LEASE
         )
-    from .webhooks import enqueue_deliveries
-
     transaction.on_commit(lambda: enqueue_deliveries(due))
     return len(due)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -68,3 +69,10 @@ def digest_email(*, user, organization, notifications: list[Notification]) -> No
     }
     subject = f"[{organization.name}] Your week: {len(notifications)} unread"
     _send(user.email, subject, "digest", context)
+
+
+# The task sits with the email it sends (not in tasks.py): `services.notify` queues it, and tasks.py
+# builds on `notify`, so a task here keeps the app free of import cycles.
+@task()
+def notification_email_send(notification_id: int) -> bool:
+    return notification_email(notification_id)

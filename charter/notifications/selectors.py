@@ -1,5 +1,7 @@
 """Reads of one's own inbox and preferences, and of the organization's webhooks, scoped to the actor."""
 
+from collections.abc import Iterable
+
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from charter.core.actor import Actor
@@ -8,7 +10,22 @@ from charter.core.errors import NotFound
 
 from . import events as registry
 from .models import Notification, NotificationPreference, Webhook, WebhookAttempt, WebhookDelivery
-from .services import channels_for
+
+
+def channels_for(
+    *, organization_id: int, event: str, user_ids: Iterable[int]
+) -> dict[int, tuple[bool, bool]]:
+    """(in_app, email) per user for `event`: their preference, else the event's defaults. One query."""
+    user_ids = list(user_ids)
+    spec = registry.BY_CODE.get(event)
+    default = (spec.in_app, spec.email) if spec else (True, False)
+    chosen = {
+        p.user_id: (p.in_app, p.email)
+        for p in NotificationPreference.objects.for_org(organization_id).filter(
+            event=event, user_id__in=user_ids
+        )
+    }
+    return {u: chosen.get(u, default) for u in user_ids}
 
 
 def notification_list(*, actor: Actor, unread: bool | None = None, event: str | None = None):

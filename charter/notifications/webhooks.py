@@ -15,13 +15,9 @@ from charter.core.crypto import audited
 from charter.core.errors import ValidationError
 
 from . import events as registry
+from .delivery import enqueue_deliveries
 from .models import Webhook, WebhookDelivery
 from .selectors import webhook_get
-
-MAX_ATTEMPTS = 6
-DISABLE_AFTER = 10  # failed attempts in a row
-BACKOFF_SECONDS = 30  # 30 s, 1 min, 2 min, 4 min, 8 min ... capped at an hour
-LEASE = timedelta(minutes=5)  # a delivery "sending" longer than this was lost with its worker
 
 
 def _validated(*, name: str, url: str, events: list[str], allow_private: bool) -> dict:
@@ -188,10 +184,3 @@ def _queue(actor: Actor, hooks: list[Webhook], event: str, payload: dict) -> lis
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: enqueue_deliveries(ids))
     return deliveries
-
-
-def enqueue_deliveries(delivery_ids: list[int]) -> None:
-    from .tasks import webhook_deliver
-
-    for pk in delivery_ids:
-        webhook_deliver.enqueue(delivery_id=pk)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from charter.core import outbound
 from charter.core.errors import PermissionDenied, ValidationError
 from charter.notifications import delivery
+from charter.notifications.delivery import DISABLE_AFTER
 from charter.notifications.models import Notification, Webhook, WebhookDelivery
 from charter.notifications.services import notify
-from charter.notifications.webhooks import DISABLE_AFTER, webhook_create, webhook_test, webhook_update
+from charter.notifications.webhooks import webhook_create, webhook_test, webhook_update
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person
 
