@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from charter.core.events import publish
 
-from . import http
+from . import webhook_post
 from .models import Webhook, WebhookAttempt, WebhookDelivery
 
 MAX_ATTEMPTS = 6
@@ -93,21 +93,23 @@ def deliver(delivery_id: int) -> str:
     hook = delivery.webhook
     try:
         body = json.dumps(delivery.payload, separators=(",", ":")).encode()
-        outcome = http.post(
+        outcome = webhook_post.post(
             hook.url, body, secret=hook.secret, allow_private=hook.allow_private, delivery_id=delivery.pk
         )
     except Exception as exc:  # a fault of ours: recorded as a failed attempt, never left "sending"
         logger.exception("webhook delivery %s failed unexpectedly", delivery.pk)
-        outcome = http.Outcome(status=None, error=f"Internal error: {type(exc).__name__}", duration_ms=0)
+        outcome = webhook_post.Outcome(
+            status=None, error=f"Internal error: {type(exc).__name__}", duration_ms=0
+        )
     _record(delivery, outcome)
     return delivery.status
 
 
-def _retryable(outcome: http.Outcome) -> bool:
+def _retryable(outcome: webhook_post.Outcome) -> bool:
     return outcome.status is None or outcome.status >= 500 or outcome.status == 429
 
 
-def _record(delivery: WebhookDelivery, outcome: http.Outcome) -> None:
+def _record(delivery: WebhookDelivery, outcome: webhook_post.Outcome) -> None:
     now = timezone.now()
     with transaction.atomic():
         WebhookAttempt.objects.create(

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import events as registry
+from . import catalog
 from .models import Notification
 
 
@@ -54,7 +54,7 @@ def notification_email(notification_id: int) -> bool:
         # Marked before sending: a crash after this sends nothing rather than twice.
         n.emailed_at = timezone.now()
         n.save(update_fields=["emailed_at"])
-    context = {"n": n, "link": _absolute(n.url), "label": registry.label(n.event)}
+    context = {"n": n, "link": _absolute(n.url), "label": catalog.label(n.event)}
     _send(n.recipient.email, f"[{n.organization.name}] {n.title}", "notification", context)
     return True
 
@@ -63,9 +63,7 @@ def digest_email(*, user, organization, notifications: list[Notification]) -> No
     context = {
         "user": user,
         "organization": organization,
-        "items": [
-            {"n": n, "link": _absolute(n.url), "label": registry.label(n.event)} for n in notifications
-        ],
+        "items": [{"n": n, "link": _absolute(n.url), "label": catalog.label(n.event)} for n in notifications],
     }
     subject = f"[{organization.name}] Your week: {len(notifications)} unread"
     _send(user.email, subject, "digest", context)

@@ -10,7 +10,7 @@ from charter.core.actor import Actor
 from charter.core.audit import audit
 from charter.core.errors import NotFound, ValidationError
 
-from . import events as registry
+from . import catalog
 from .mail import notification_email_send
 from .models import Notification, NotificationPreference
 from .selectors import channels_for
@@ -114,7 +114,7 @@ def notification_mark_all_read(*, actor: Actor, event: str | None = None) -> int
 def preferences_set(*, actor: Actor, choices: dict[str, dict[str, bool]]) -> dict:
     """Set the actor's channels per event ({event: {"in_app", "email"}}); returns what changed."""
     actor.require("notification.manage", WRITE_REFUSED)
-    unknown = sorted(set(choices) - set(registry.BY_CODE))
+    unknown = sorted(set(choices) - set(catalog.BY_CODE))
     if unknown:
         raise ValidationError(f"Unknown events: {', '.join(unknown)}.", field="events")
     with transaction.atomic():

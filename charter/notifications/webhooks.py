@@ -14,7 +14,7 @@ from charter.core.audit import audit, changed_fields
 from charter.core.crypto import audited
 from charter.core.errors import ValidationError
 
-from . import events as registry
+from . import catalog
 from .delivery import enqueue_deliveries
 from .models import Webhook, WebhookDelivery
 from .selectors import webhook_get
@@ -28,7 +28,7 @@ def _validated(*, name: str, url: str, events: list[str], allow_private: bool) -
         outbound.check_url(url.strip(), allow_private=allow_private, resolve_host=False)
     except outbound.ForbiddenTarget as exc:
         errors["url"] = [str(exc)]
-    codes = {e.code for e in registry.WEBHOOK_EVENTS} | {"*"}
+    codes = {e.code for e in catalog.WEBHOOK_EVENTS} | {"*"}
     if unknown := sorted(set(events) - codes):
         errors["events"] = [f"Unknown events: {', '.join(unknown)}."]
     if errors:
@@ -125,7 +125,7 @@ def build_payload(
         }
     ]
     blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{registry.label(event)} · Charter"}]}
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{catalog.label(event)} · Charter"}]}
     )
     return {
         "text": _link(link, title) if link else _escape(title),  # the fallback of notifications
