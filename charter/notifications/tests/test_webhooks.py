@@ -196,7 +196,7 @@ def test_an_unexpected_fault_in_a_send_is_a_failed_attempt_not_a_delivery_left_s
     def broken(*args, **kwargs):
         raise RuntimeError("a bug of ours")
 
-    monkeypatch.setattr(delivery.http, "post", broken)
+    monkeypatch.setattr(delivery.webhook_post, "post", broken)
     d = webhook_test(actor=owner, webhook_id=hook.pk)
     assert delivery.deliver(d.pk) == "retrying"
     d.refresh_from_db()
