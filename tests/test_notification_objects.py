@@ -16,9 +16,10 @@ from charter.goals.tests.factories import make_goal
 from charter.ideas.services import idea_move
 from charter.ideas.tests.factories import make_idea
 from charter.notifications import delivery
+from charter.notifications.delivery import DISABLE_AFTER
 from charter.notifications.models import Notification, WebhookDelivery
 from charter.notifications.tasks import goal_at_risk_notify
-from charter.notifications.webhooks import DISABLE_AFTER, webhook_create, webhook_test
+from charter.notifications.webhooks import webhook_create, webhook_test
 from charter.organizations.models import Role
 from charter.organizations.services import token_create
 from charter.organizations.tests.factories import make_person, make_team

@@ -6,9 +6,8 @@ from django.utils import timezone
 from charter.backbriefs.selectors import back_brief_of_goal
 from charter.core.actor import Actor
 from charter.delegation import rules as delegation_rules
-from charter.delegation.authority import agent_cap_of
 from charter.delegation.models import Decision
-from charter.delegation.selectors import delegation_board
+from charter.delegation.selectors import agent_cap, delegation_board
 from charter.goals import rules as goal_rules
 from charter.goals import selectors as goal_selectors
 from charter.goals.models import CheckIn, Goal, KeyResult
@@ -18,7 +17,7 @@ from charter.mission.selectors import mission_get
 from charter.organizations.models import Membership, TeamMembership
 
 from . import schemas as s
-from .markdown import brief_markdown
+from .brief_markdown import brief_markdown
 
 RECENT_CHECK_INS, RECENT_DECISIONS = 5, 10
 
@@ -170,7 +169,7 @@ def _authority_context(actor: Actor) -> dict:
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
-    return {"board": board, "leads": leads, "parent_of": parent_of, "top": top, "cap": agent_cap_of(actor)}
+    return {"board": board, "leads": leads, "parent_of": parent_of, "top": top, "cap": agent_cap(actor=actor)}
 
 
 def _you(level: int, relation: str, cap: int | None) -> tuple[str, str]:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from charter.core.http import call_with_form, requires
-from charter.discussion.markdown import render as render_markdown
+from charter.core.markdown import render as render_markdown
 from charter.organizations import selectors as org_selectors
 
 from . import selectors, services

@@ -113,16 +113,6 @@ def effective_level(
     return DEFAULT_LEVEL, None
 
 
-def effective_levels(
-    parent_of: dict[int, int | None], set_levels: dict[tuple[int, int], int], domain_ids
-) -> dict[tuple[int, int], tuple[int, int | None]]:
-    return {
-        (team_id, domain_id): effective_level(team_id, domain_id, parent_of, set_levels)
-        for team_id in parent_of
-        for domain_id in domain_ids
-    }
-
-
 def ancestors(team_id: int, parent_of: dict[int, int | None]) -> list[int]:
     """The team itself, then its parent, up to the root."""
     chain, node = [], team_id

@@ -13,10 +13,16 @@ from charter.goals.models import Goal
 from charter.organizations.models import Team, TeamMembership
 
 from . import rules
-from .authority import authority_for, may_act_for, parent_map
+from .authority import agent_cap_of, authority_for, may_act_for, parent_map
 from .models import Decision, DecisionDomain, DecisionEvent, DelegationChange, DelegationLevel
 
 # ---- domains --------------------------------------------------------------------------------------
+
+
+def agent_cap(*, actor: Actor) -> int | None:
+    """The level up to which the actor, an agent, decides alone (never above the organization's cap);
+    None for a person. One query."""
+    return agent_cap_of(actor)
 
 
 def domain_list(*, actor: Actor):

@@ -234,17 +234,8 @@ def _render_detail(request, decision_id: int, form=None, status=200):
         "form": form or _respond_form(request, decision),
         "is_proposer": decision.recorded_by_id == request.actor.user_id,
         "may_respond": request.actor.can("decision.respond") and decision.is_open,
-        "comments": _comments_available(),
     }
     return render(request, "delegation/decision_detail.html", context, status=status)
-
-
-def _comments_available() -> bool:
-    try:
-        from charter.discussion.templatetags import discussion  # noqa: F401
-    except ImportError:  # the discussion app's tag has not landed yet
-        return False
-    return True
 
 
 @requires("organization.view")

@@ -32,10 +32,6 @@ def register_target(target_type: str, model: type, url_name: str, url_kwarg: str
     _targets[target_type] = Target(target_type, model, url_name, url_kwarg)
 
 
-def target_types() -> list[str]:
-    return sorted(_targets)
-
-
 def get_target(target_type: str) -> Target:
     target = _targets.get(target_type)
     if target is None:

@@ -25,7 +25,7 @@ class CommentOut(Schema):
 
     @staticmethod
     def resolve_body_html(obj) -> str:
-        from .markdown import render
+        from charter.core.markdown import render
 
         return str(render(obj.body))
 

@@ -6,12 +6,12 @@ from django.utils import timezone
 from charter.core.actor import Actor
 from charter.core.audit import audit
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
+from charter.core.markdown import mentioned_ids, plain
 from charter.notifications.services import notify
 from charter.organizations.models import Membership
 from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
 
 from . import registry
-from .markdown import mentioned_ids, plain
 from .models import Comment, Mention
 
 MAX_BODY = 10_000

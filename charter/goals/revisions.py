@@ -77,11 +77,6 @@ def _history(actor: Actor, goal_id: int) -> list:
     return sorted(rows, key=lambda r: (r.created_at, r.pk), reverse=True)
 
 
-def goal_history_of(*, actor: Actor, goal: Goal) -> list:
-    """The history of a goal already read (the goal page's panel): two queries."""
-    return _history(actor, goal.pk)
-
-
 def key_result_history(*, actor: Actor, key_result_id: int) -> list[KeyResultRevision]:
     if not KeyResult.objects.for_org(actor.organization).filter(pk=key_result_id).exists():
         raise NotFound("No such key result.")

@@ -47,7 +47,7 @@ class IdeaDetailOut(IdeaOut):
 
     @staticmethod
     def resolve_description_html(obj) -> str:
-        from charter.discussion.markdown import render
+        from charter.core.markdown import render
 
         return str(render(obj.description))
 

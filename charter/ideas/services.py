@@ -6,7 +6,6 @@ from django.urls import reverse
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
-from charter.core.events import publish
 from charter.goals.models import Goal, KeyResult
 from charter.notifications.services import notify
 from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
@@ -43,7 +42,6 @@ def idea_create(
         )
         idea.goals.set(goals)
         audit(actor, "idea.create", idea, {"title": idea.title, "goal_ids": [g.pk for g in goals]})
-        publish("idea.created", actor=actor, idea=idea)
     return idea
 
 
@@ -156,7 +154,6 @@ def idea_move(
         audit(actor, "idea.move", idea, {"status": [before, to_status], "reason": reason.strip()})
         if to_status == rules.ADOPTED:
             _announce_adoption(actor, idea)
-        publish("idea.moved", actor=actor, idea=idea, before=before, after=to_status)
     return idea
 
 

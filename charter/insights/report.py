@@ -10,7 +10,7 @@ from charter.core.actor import Actor
 from charter.goals.models import KeyResult
 from charter.organizations.models import Team
 
-from . import inputs, selectors, sources
+from . import figures, inputs, selectors
 
 CSV_HEADER = ["cycle", "scope", "team_id", "code", "label", "value", "unit", "detail"]
 
@@ -33,11 +33,11 @@ def cycle_report(*, actor: Actor, cycle_id: int | None = None, team_id: int | No
     krs: dict[int, list] = {g.pk: [] for g in goals}
     for kr in KeyResult.objects.for_org(actor.organization).filter(goal_id__in=list(krs)):
         krs[kr.goal_id].append(kr)
-    grades = {g.goal_id: g for g in sources.grade_rows(scope)}
+    grades = {g.goal_id: g for g in figures.grade_rows(scope)}
     return Report(
         insights=selectors.figures_for(actor, [cycle], team)[0],
         goals=[(g, krs[g.pk], grades.get(g.pk)) for g in goals],
-        reviews=sources.reviews(scope),
+        reviews=figures.reviews(scope),
     )
 
 

@@ -10,7 +10,7 @@ from charter.goals.models import Cycle
 from charter.goals.selectors import cycle_current, cycle_get
 from charter.organizations.models import Team
 
-from . import inputs, rules, sources, store
+from . import figures, inputs, rules, store
 
 TREND_CYCLES = 6
 
@@ -99,7 +99,7 @@ class _Raw:
     briefs: list
     members: set
     ideas: tuple[int, int]
-    pulse: sources.Pulse
+    pulse: figures.Pulse
     grades: list
 
 
@@ -115,8 +115,8 @@ def _gather(scope: inputs.Scope, now) -> _Raw:
         briefs=inputs.back_briefs(scope),
         members=members,
         ideas=inputs.ideas(scope, members),
-        pulse=sources.pulse(scope),
-        grades=sources.grades(scope),
+        pulse=figures.pulse(scope),
+        grades=figures.grades(scope),
     )
 
 

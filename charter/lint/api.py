@@ -5,7 +5,7 @@ from ninja import Router
 from charter.core.api import action
 from charter.core.errors import NotFound
 
-from . import rules, selectors, services
+from . import registry, selectors, services
 from .schemas import LintOut, LintSettingsIn, RuleOut
 
 router = Router(tags=["lint"])
@@ -38,7 +38,7 @@ def lint_findings(request, cycle_id: int | None = None):
     return {
         "cycle_id": cycle.pk,
         "cycle_name": cycle.name,
-        "counts": rules.severity_counts(found),
+        "counts": registry.severity_counts(found),
         "findings": [f.as_dict() for f in found],
     }
 

@@ -10,7 +10,8 @@ class LintConfig(AppConfig):
     def ready(self):
         from charter.core import panels
 
-        from . import views
+        # The rules register themselves in `registry` when `checks` is imported: once, here.
+        from . import checks, views  # noqa: F401
 
         panels.register_read("goal.detail")(views.goal_panel_read)
         panels.register("goal.detail", order=5, tab="Lint")(views.goal_panel)

@@ -1,9 +1,9 @@
-"""The rules themselves: goal quality (CH0xx) and micro-management smells (CH1xx); registered in `rules`."""
+"""The rules themselves: goal quality (CH0xx) and micro-management smells (CH1xx); in `registry`."""
 
 from collections import Counter
 from datetime import datetime, timedelta
 
-from .rules import ERROR, GOAL, INFO, NUMBER, ORG, TASK_VERBS, WARNING, rule
+from .registry import ERROR, GOAL, INFO, NUMBER, ORG, TASK_VERBS, WARNING, rule
 
 # ---- goal quality ---------------------------------------------------------------------------------
 

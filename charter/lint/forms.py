@@ -2,7 +2,7 @@
 
 from django import forms
 
-from . import rules
+from . import registry
 
 
 def threshold_field(code: str, name: str) -> str:
@@ -42,10 +42,10 @@ class LintSettingsForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         thresholds: dict = {}
-        for code, r in rules.RULES.items():
+        for code, r in registry.RULES.items():
             for name in r.thresholds:
                 thresholds.setdefault(code, {})[name] = data[threshold_field(code, name)]
         return {
-            "disabled": [code for code in rules.RULES if not data[f"on_{code}"]],
+            "disabled": [code for code in registry.RULES if not data[f"on_{code}"]],
             "thresholds": thresholds,
         }

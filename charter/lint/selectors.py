@@ -19,7 +19,7 @@ from charter.goals import selectors as goal_selectors
 from charter.goals.models import Cycle, Goal, KeyResult
 from charter.organizations.models import Team, TeamMembership
 
-from . import rules
+from . import registry
 from .models import LintSettings
 
 
@@ -38,7 +38,7 @@ def rule_list(*, actor: Actor) -> list[dict]:
             "enabled": r.code not in settings.disabled,
             "thresholds": {**r.thresholds, **settings.thresholds.get(r.code, {})},
         }
-        for r in rules.RULES.values()
+        for r in registry.RULES.values()
     ]
 
 
@@ -49,8 +49,8 @@ GOAL_FIELDS = (
 )  # fmt: skip
 
 
-def _goal_data(g: dict, key_results) -> rules.GoalData:
-    return rules.GoalData(
+def _goal_data(g: dict, key_results) -> registry.GoalData:
+    return registry.GoalData(
         id=g["id"],
         title=g["title"],
         owner_id=g["owner_id"],
@@ -71,7 +71,7 @@ def _goal_data(g: dict, key_results) -> rules.GoalData:
     )
 
 
-def _key_results_by_goal(actor: Actor, **where) -> dict[int, list[rules.KeyResultData]]:
+def _key_results_by_goal(actor: Actor, **where) -> dict[int, list[registry.KeyResultData]]:
     krs = defaultdict(list)
     for goal_id, *values in (
         KeyResult.objects.for_org(actor.organization)
@@ -79,11 +79,11 @@ def _key_results_by_goal(actor: Actor, **where) -> dict[int, list[rules.KeyResul
         .order_by("position", "id")
         .values_list("goal_id", "title", "kind", "start", "target", "weight", "owner_id")
     ):
-        krs[goal_id].append(rules.KeyResultData(*values))
+        krs[goal_id].append(registry.KeyResultData(*values))
     return krs
 
 
-def cycle_goal_data(*, actor: Actor, cycle: Cycle) -> list[rules.GoalData]:
+def cycle_goal_data(*, actor: Actor, cycle: Cycle) -> list[registry.GoalData]:
     """The cycle's goals as the rules see them, in two queries of plain values (no models: the lint page
     lints a whole cycle)."""
     goals = (
@@ -96,11 +96,11 @@ def cycle_goal_data(*, actor: Actor, cycle: Cycle) -> list[rules.GoalData]:
     return [_goal_data(g, krs[g["id"]]) for g in goals]
 
 
-def goal_data_of(goal: Goal) -> rules.GoalData:
+def goal_data_of(goal: Goal) -> registry.GoalData:
     """A goal instance as the rules see it, from what the goal page already loaded (owner, team and its
     parent, key results in their order), so linting it costs no query of its own."""
     krs = [
-        rules.KeyResultData(k.title, k.kind, k.start, k.target, k.weight, k.owner_id)
+        registry.KeyResultData(k.title, k.kind, k.start, k.target, k.weight, k.owner_id)
         for k in goal.key_results.all()
     ]
     team, owner = goal.team, goal.owner
@@ -116,7 +116,7 @@ def goal_data_of(goal: Goal) -> rules.GoalData:
     )
 
 
-def _team_data(actor: Actor) -> list[rules.TeamData]:
+def _team_data(actor: Actor) -> list[registry.TeamData]:
     org = actor.organization
     teams = list(Team.objects.for_org(org).order_by("name", "id"))
     leads = defaultdict(list)
@@ -133,7 +133,7 @@ def _team_data(actor: Actor) -> list[rules.TeamData]:
         decisions[team_id] += 1
         escalated[team_id] += int(was_escalated)
     return [
-        rules.TeamData(
+        registry.TeamData(
             id=t.pk,
             name=t.name,
             parent_id=t.parent_id,
@@ -148,28 +148,28 @@ def _team_data(actor: Actor) -> list[rules.TeamData]:
     ]
 
 
-def _waiting_back_briefs(actor: Actor, cycle: Cycle, goal_ids=None) -> tuple[rules.BackBriefData, ...]:
+def _waiting_back_briefs(actor: Actor, cycle: Cycle, goal_ids=None) -> tuple[registry.BackBriefData, ...]:
     waiting = BackBrief.objects.for_org(actor.organization).filter(
         state=BackBrief.State.SUBMITTED, goal__cycle=cycle
     )
     if goal_ids is not None:
         waiting = waiting.filter(goal_id__in=goal_ids)
     rows = waiting.values_list("goal_id", "goal__title", "team__name", "submitted_at")
-    return tuple(rules.BackBriefData(*row) for row in rows)
+    return tuple(registry.BackBriefData(*row) for row in rows)
 
 
-def org_data(*, actor: Actor, cycle: Cycle) -> rules.OrgData:
+def org_data(*, actor: Actor, cycle: Cycle) -> registry.OrgData:
     """Teams, delegation and back-briefs for the micro-management rules, in six queries."""
-    return rules.OrgData(teams=tuple(_team_data(actor)), back_briefs=_waiting_back_briefs(actor, cycle))
+    return registry.OrgData(teams=tuple(_team_data(actor)), back_briefs=_waiting_back_briefs(actor, cycle))
 
 
-def context_for(*, actor: Actor, cycle: Cycle, settings: LintSettings) -> rules.Context:
+def context_for(*, actor: Actor, cycle: Cycle, settings: LintSettings) -> registry.Context:
     now = timezone.now()
     running = cycle.state != Cycle.State.CLOSED and cycle.starts_on <= now.date() <= cycle.ends_on
-    return rules.Context(
+    return registry.Context(
         now=now,
         stale_days=actor.organization.stale_days,
-        cycle=rules.CycleData(cycle.starts_on, cycle.ends_on, running),
+        cycle=registry.CycleData(cycle.starts_on, cycle.ends_on, running),
         thresholds=settings.thresholds,
     )
 
@@ -179,7 +179,7 @@ def cycle_findings(*, actor: Actor, cycle_id: int) -> dict:
     cycle = goal_selectors.cycle_get(actor=actor, cycle_id=cycle_id)
     settings = lint_settings(actor=actor)
     goals = cycle_goal_data(actor=actor, cycle=cycle)
-    findings = rules.run(
+    findings = registry.run(
         goals,
         context_for(actor=actor, cycle=cycle, settings=settings),
         org_data(actor=actor, cycle=cycle),
@@ -222,7 +222,7 @@ def findings_of_goal(*, actor: Actor, goal: Goal, facts: dict | None = None) -> 
     )
     owners = facts["lint_owner_goals"]
     counts = Counter({goal.owner_id: owners}) if goal.owner_id and owners else Counter()
-    back_briefs = tuple(rules.BackBriefData(**row) for row in facts["lint_waiting"])
+    back_briefs = tuple(registry.BackBriefData(**row) for row in facts["lint_waiting"])
     found = _lint_grouped(
         actor, goal.cycle, [goal_data_of(goal)], partial=True, facts=(settings, counts, back_briefs)
     )
@@ -307,7 +307,7 @@ def findings_of_rows(*, actor: Actor, cycle_id: int, rows: list[dict]) -> dict:
     if not rows:
         return {}
     cycle = _cycle_of(cycle_id, rows[0])
-    goals = [_goal_data(g, (rules.KeyResultData(*_kr_row(kr)) for kr in g["key_results"])) for g in rows]
+    goals = [_goal_data(g, (registry.KeyResultData(*_kr_row(kr)) for kr in g["key_results"])) for g in rows]
     facts = _row_facts(actor, cycle_id, goals)
     return _lint_grouped(actor, cycle, goals, partial=True, facts=facts)
 
@@ -358,7 +358,7 @@ def _row_facts(actor: Actor, cycle_id: int, goals) -> tuple[LintSettings, Counte
         elif tag == "count":
             owner_counts[ref] = n
         else:
-            back_briefs.append(rules.BackBriefData(ref, title, team, read_at(at)))
+            back_briefs.append(registry.BackBriefData(ref, title, team, read_at(at)))
     return settings, owner_counts, tuple(back_briefs)
 
 
@@ -390,10 +390,10 @@ def _lint_grouped(actor: Actor, cycle: Cycle, goals: list, partial: bool = False
         back_briefs = () if "CH104" in off else _waiting_back_briefs(actor, cycle, ids)
     else:
         back_briefs = _waiting_back_briefs(actor, cycle)
-    findings = rules.run(
+    findings = registry.run(
         goals,
         context_for(actor=actor, cycle=cycle, settings=settings),
-        rules.OrgData(back_briefs=back_briefs),
+        registry.OrgData(back_briefs=back_briefs),
         disabled=off,
         owner_counts=owner_counts,
     )

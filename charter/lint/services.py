@@ -6,7 +6,7 @@ from charter.core.actor import Actor
 from charter.core.audit import audit
 from charter.core.errors import ValidationError
 
-from . import rules
+from . import registry
 from .models import LintSettings
 
 
@@ -14,7 +14,7 @@ def _threshold_errors(thresholds: dict) -> tuple[dict, dict]:
     """The overrides that differ from the defaults, and the problems (field `CODE.name`)."""
     clean, errors = {}, {}
     for code, values in (thresholds or {}).items():
-        rule = rules.RULES.get(code)
+        rule = registry.RULES.get(code)
         for name, value in (values or {}).items():
             field = f"{code}.{name}"
             if rule is None or name not in rule.thresholds:
@@ -34,10 +34,11 @@ def lint_settings_update(
 ) -> LintSettings:
     """Turn rules on or off and set thresholds for the whole organization."""
     actor.require("lint.configure")
-    unknown = sorted(set(disabled) - set(rules.RULES))
+    unknown = sorted(set(disabled) - set(registry.RULES))
     clean, errors = _threshold_errors(thresholds or {})
     if unknown:
-        errors["disabled"] = [f"Unknown rule {', '.join(unknown)}; the rules are {', '.join(rules.RULES)}."]
+        known = ", ".join(registry.RULES)
+        errors["disabled"] = [f"Unknown rule {', '.join(unknown)}; the rules are {known}."]
     if errors:
         raise ValidationError("The lint settings are not valid.", errors=errors)
     with transaction.atomic():

@@ -13,7 +13,7 @@ from charter.core import panels
 from charter.core.http import call_with_form, requires
 from charter.goals import selectors as goal_selectors
 
-from . import rules, selectors, services
+from . import registry, selectors, services
 from .forms import LintSettingsForm
 
 
@@ -43,8 +43,8 @@ def lint_page(request):
         context["findings"] = selectors.cycle_findings(actor=actor, cycle_id=cycle.pk)["findings"]
     findings = context["findings"]
     context.update(
-        counts=rules.severity_counts(findings),
-        by_rule=[(rules.RULES[code], items) for code, items in _grouped(findings, lambda f: f.code)],
+        counts=registry.severity_counts(findings),
+        by_rule=[(registry.RULES[code], items) for code, items in _grouped(findings, lambda f: f.code)],
         by_team=_grouped(findings, lambda f: f.team or "Whole organization"),
     )
     return render(request, "lint/lint_page.html", context)
@@ -135,7 +135,7 @@ def goal_badges(request, goal) -> str | None:
     findings = _goal_findings(request, goal)
     if not findings:
         return None
-    counts = {s: n for s, n in rules.severity_counts(findings).items() if n}
+    counts = {s: n for s, n in registry.severity_counts(findings).items() if n}
     codes = ", ".join(sorted({f.code for f in findings}))
     return badges_html(_id_and_cycle(goal)[0], _title(goal), counts, codes)
 

@@ -42,24 +42,6 @@ def metric_values(*, actor: Actor, metric_id: int, limit: int | None = None):
     return values[:limit] if limit else values
 
 
-def goal_metrics(*, actor: Actor, goal_id: int) -> list[Metric]:
-    return list(Metric.objects.for_org(actor.organization).filter(goals=goal_id).select_related("team"))
-
-
-def goal_sources(*, actor: Actor, goal_id: int, key_result_ids=None) -> list[DataSource]:
-    """Data sources feeding the goal's key results, for the goal page (their errors show there).
-
-    The page knows the goal's key results: given their ids, a goal without any reads nothing."""
-    sources = DataSource.objects.for_org(actor.organization)
-    if key_result_ids is None:
-        sources = sources.filter(key_result__goal_id=goal_id)
-    elif key_result_ids:
-        sources = sources.filter(key_result_id__in=list(key_result_ids))
-    else:
-        return []
-    return list(sources.select_related("key_result").order_by("name", "id"))
-
-
 def source_list(*, actor: Actor, metric_id: int | None = None, key_result_id: int | None = None):
     sources = DataSource.objects.for_org(actor.organization).select_related("metric", "key_result")
     if metric_id:
@@ -110,13 +92,6 @@ def goal_panel_objects(goal, columns: dict) -> tuple[list[Metric], list[DataSour
     key_results = {kr.pk: kr for kr in goal.key_results.all()}
     metrics = [_metric(r) for r in columns["metric_rows"]]
     return metrics, [_source(r, key_results) for r in columns["source_rows"]]
-
-
-def goal_panel_rows(*, actor: Actor, goal) -> tuple[list[Metric], list[DataSource]]:
-    """The goal page's panel for a goal already read, in one query of its own: the same rows and order as
-    `goal_metrics` and `goal_sources`."""
-    goals = Goal.objects.for_org(actor.organization).filter(pk=goal.pk)
-    return goal_panel_objects(goal, goals.values(**goal_panel_columns(actor=actor)).get())
 
 
 def _metric(r: dict) -> Metric:

@@ -6,14 +6,18 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.tasks import task
 from django.utils import timezone
 
-from charter.organizations.models import Membership, Role
+from charter.core.events import publish
 
-from . import http
+from . import webhook_post
 from .models import Webhook, WebhookAttempt, WebhookDelivery
-from .webhooks import BACKOFF_SECONDS, DISABLE_AFTER, LEASE, MAX_ATTEMPTS
+
+MAX_ATTEMPTS = 6
+DISABLE_AFTER = 10  # failed attempts in a row
+BACKOFF_SECONDS = 30  # 30 s, 1 min, 2 min, 4 min, 8 min ... capped at an hour
+LEASE = timedelta(minutes=5)  # a delivery "sending" longer than this was lost with its worker
 
 S = WebhookDelivery.Status
 logger = logging.getLogger(__name__)
@@ -69,6 +73,18 @@ def _close_interrupted(delivery: WebhookDelivery) -> None:
     delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
 
 
+# The task sits with the delivery it sends (not in tasks.py): a notification's fan-out queues it, and
+# tasks.py builds on `notify`, so a task here keeps the app free of import cycles.
+@task()
+def webhook_deliver(delivery_id: int) -> str:
+    return deliver(delivery_id)
+
+
+def enqueue_deliveries(delivery_ids: list[int]) -> None:
+    for pk in delivery_ids:
+        webhook_deliver.enqueue(delivery_id=pk)
+
+
 def deliver(delivery_id: int) -> str:
     """Send one delivery once; safe to run twice (a second run finds nothing to claim)."""
     delivery = _claim(delivery_id)
@@ -77,21 +93,23 @@ def deliver(delivery_id: int) -> str:
     hook = delivery.webhook
     try:
         body = json.dumps(delivery.payload, separators=(",", ":")).encode()
-        outcome = http.post(
+        outcome = webhook_post.post(
             hook.url, body, secret=hook.secret, allow_private=hook.allow_private, delivery_id=delivery.pk
         )
     except Exception as exc:  # a fault of ours: recorded as a failed attempt, never left "sending"
         logger.exception("webhook delivery %s failed unexpectedly", delivery.pk)
-        outcome = http.Outcome(status=None, error=f"Internal error: {type(exc).__name__}", duration_ms=0)
+        outcome = webhook_post.Outcome(
+            status=None, error=f"Internal error: {type(exc).__name__}", duration_ms=0
+        )
     _record(delivery, outcome)
     return delivery.status
 
 
-def _retryable(outcome: http.Outcome) -> bool:
+def _retryable(outcome: webhook_post.Outcome) -> bool:
     return outcome.status is None or outcome.status >= 500 or outcome.status == 429
 
 
-def _record(delivery: WebhookDelivery, outcome: http.Outcome) -> None:
+def _record(delivery: WebhookDelivery, outcome: webhook_post.Outcome) -> None:
     now = timezone.now()
     with transaction.atomic():
         WebhookAttempt.objects.create(
@@ -125,26 +143,9 @@ def _count_failure(webhook_id: int, *, ok: bool) -> None:
     if hook.consecutive_failures >= DISABLE_AFTER and hook.is_active:
         hook.is_active = False
         hook.disabled_reason = f"Turned off after {hook.consecutive_failures} failed attempts in a row."
-        _tell_admins(hook)
+        # The admins hear of it through `notify`, which builds on this module: handlers.py reacts.
+        publish("webhook.disabled", hook=hook)
     hook.save(update_fields=["consecutive_failures", "is_active", "disabled_reason"])
-
-
-def _tell_admins(hook: Webhook) -> None:
-    from .services import notify, system_actor
-
-    admins = Membership.objects.for_org(hook.organization).filter(
-        role__in=[Role.OWNER, Role.ADMIN], is_active=True
-    )
-    notify(
-        actor=system_actor(hook.organization),
-        event="webhook.disabled",
-        recipient_ids=admins.values_list("user_id", flat=True),
-        title=f"Webhook {hook.name} was turned off after repeated failures",
-        url=reverse("webhook_deliveries", args=[hook.pk]),
-        body=hook.disabled_reason,
-        object_type="webhook",
-        object_id=hook.pk,
-    )
 
 
 def retries_enqueue(*, now=None) -> int:
@@ -160,7 +161,5 @@ def retries_enqueue(*, now=None) -> int:
         WebhookDelivery.objects.unscoped().filter(pk__in=due).exclude(status=S.SENDING).update(
             next_attempt_at=timezone.now() + LEASE
         )
-    from .webhooks import enqueue_deliveries
-
     transaction.on_commit(lambda: enqueue_deliveries(due))
     return len(due)

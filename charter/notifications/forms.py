@@ -2,7 +2,7 @@
 
 from django import forms
 
-from . import events as registry
+from . import catalog
 
 
 class WebhookForm(forms.Form):
@@ -14,7 +14,7 @@ class WebhookForm(forms.Form):
         widget=forms.URLInput(attrs={"class": "form-control", "placeholder": "https://hooks.example.com/…"}),
     )
     events = forms.MultipleChoiceField(
-        choices=[(e.code, e.label) for e in registry.WEBHOOK_EVENTS],
+        choices=[(e.code, e.label) for e in catalog.WEBHOOK_EVENTS],
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
         help_text="The events this webhook receives.",
@@ -50,5 +50,5 @@ class PreferencesForm(forms.Form):
         data = self.cleaned_data
         return {
             e.code: {"in_app": data[f"{e.code}__in_app"], "email": data[f"{e.code}__email"]}
-            for e in registry.EVENTS
+            for e in catalog.EVENTS
         }

@@ -1,14 +1,31 @@
 """Reads of one's own inbox and preferences, and of the organization's webhooks, scoped to the actor."""
 
+from collections.abc import Iterable
+
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from charter.core.actor import Actor
 from charter.core.compiled import replay
 from charter.core.errors import NotFound
 
-from . import events as registry
+from . import catalog
 from .models import Notification, NotificationPreference, Webhook, WebhookAttempt, WebhookDelivery
-from .services import channels_for
+
+
+def channels_for(
+    *, organization_id: int, event: str, user_ids: Iterable[int]
+) -> dict[int, tuple[bool, bool]]:
+    """(in_app, email) per user for `event`: their preference, else the event's defaults. One query."""
+    user_ids = list(user_ids)
+    spec = catalog.BY_CODE.get(event)
+    default = (spec.in_app, spec.email) if spec else (True, False)
+    chosen = {
+        p.user_id: (p.in_app, p.email)
+        for p in NotificationPreference.objects.for_org(organization_id).filter(
+            event=event, user_id__in=user_ids
+        )
+    }
+    return {u: chosen.get(u, default) for u in user_ids}
 
 
 def notification_list(*, actor: Actor, unread: bool | None = None, event: str | None = None):
@@ -53,7 +70,7 @@ def notification_latest_unread(*, actor: Actor, limit: int = 5) -> list[Notifica
 
 def preference_table(*, actor: Actor) -> list[dict]:
     """Each event with the actor's channels (their choice or the default); one query."""
-    codes = [e.code for e in registry.EVENTS]
+    codes = [e.code for e in catalog.EVENTS]
     chosen = {
         p.event: p
         for p in NotificationPreference.objects.for_org(actor.organization).filter(
@@ -61,7 +78,7 @@ def preference_table(*, actor: Actor) -> list[dict]:
         )
     }
     rows = []
-    for event in registry.EVENTS:
+    for event in catalog.EVENTS:
         pref = chosen.get(event.code)
         in_app, email = (pref.in_app, pref.email) if pref else (event.in_app, event.email)
         rows.append({"event": event, "in_app": in_app, "email": email, "custom": pref is not None})

@@ -10,8 +10,11 @@ from charter.core.actor import Actor
 from charter.core.audit import audit
 from charter.core.errors import NotFound, ValidationError
 
-from . import events as registry
+from . import catalog
+from .mail import notification_email_send
 from .models import Notification, NotificationPreference
+from .selectors import channels_for
+from .webhooks import fan_out
 
 # Only a scoped token lacks the action (every role has it): the refusal says which scope it needs.
 WRITE_REFUSED = "Changing your notifications is a write: this token needs the inbox scope."
@@ -21,22 +24,6 @@ def system_actor(organization, user_id: int | None = None) -> Actor:
     """The actor of background work: one organization, and no person (reminders, digests) or the person
     whose change the work follows up (they are not told of their own change)."""
     return Actor(user=SimpleNamespace(pk=user_id), organization=organization, role="system", via="system")
-
-
-def channels_for(
-    *, organization_id: int, event: str, user_ids: Iterable[int]
-) -> dict[int, tuple[bool, bool]]:
-    """(in_app, email) per user for `event`: their preference, else the event's defaults. One query."""
-    user_ids = list(user_ids)
-    spec = registry.BY_CODE.get(event)
-    default = (spec.in_app, spec.email) if spec else (True, False)
-    chosen = {
-        p.user_id: (p.in_app, p.email)
-        for p in NotificationPreference.objects.for_org(organization_id).filter(
-            event=event, user_id__in=user_ids
-        )
-    }
-    return {u: chosen.get(u, default) for u in user_ids}
 
 
 def notify(
@@ -58,8 +45,6 @@ def notify(
     """
     if bool(object_type) != (object_id is not None):
         raise ValueError("notify takes object_type and object_id together, or neither")
-    from .webhooks import fan_out  # webhooks build on notify; imported here to keep one module each
-
     recipients = sorted({r for r in recipient_ids if r and r != actor.user_id})
     wanted = channels_for(organization_id=actor.organization_id, event=event, user_ids=recipients)
     rows = [
@@ -87,8 +72,6 @@ def notify(
 
 
 def _enqueue_emails(notification_ids: list[int]) -> None:
-    from .tasks import notification_email_send
-
     for pk in notification_ids:
         notification_email_send.enqueue(notification_id=pk)
 
@@ -131,7 +114,7 @@ def notification_mark_all_read(*, actor: Actor, event: str | None = None) -> int
 def preferences_set(*, actor: Actor, choices: dict[str, dict[str, bool]]) -> dict:
     """Set the actor's channels per event ({event: {"in_app", "email"}}); returns what changed."""
     actor.require("notification.manage", WRITE_REFUSED)
-    unknown = sorted(set(choices) - set(registry.BY_CODE))
+    unknown = sorted(set(choices) - set(catalog.BY_CODE))
     if unknown:
         raise ValidationError(f"Unknown events: {', '.join(unknown)}.", field="events")
     with transaction.atomic():

@@ -10,17 +10,8 @@ from charter.organizations.models import Membership, Organization, TeamMembershi
 
 from . import delivery, mail, scheduler
 from .models import Notification
-from .services import channels_for, notify, system_actor
-
-
-@task()
-def notification_email_send(notification_id: int) -> bool:
-    return mail.notification_email(notification_id)
-
-
-@task()
-def webhook_deliver(delivery_id: int) -> str:
-    return delivery.deliver(delivery_id)
+from .selectors import channels_for
+from .services import notify, system_actor
 
 
 @task(takes_context=True)

@@ -7,8 +7,7 @@ from django.views.decorators.http import require_POST
 
 from charter.core.http import call_with_form, requires
 
-from . import events as registry
-from . import selectors, services, webhooks
+from . import catalog, selectors, services, webhooks
 from .forms import PreferencesForm, WebhookForm
 
 PAGE_SIZE = 50
@@ -17,11 +16,11 @@ PAGE_SIZE = 50
 @requires("organization.view")
 def notification_list(request):
     actor, params = request.actor, request.GET
-    event = params.get("event") if params.get("event") in registry.BY_CODE else None
+    event = params.get("event") if params.get("event") in catalog.BY_CODE else None
     unread = {"1": True, "0": False}.get(params.get("unread", ""))
     rows = selectors.notification_list(actor=actor, unread=unread, event=event)
     page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
-    context = {"page": page, "event": event, "unread": unread, "events": registry.EVENTS}
+    context = {"page": page, "event": event, "unread": unread, "events": catalog.EVENTS}
     template = "notifications/notification_list.html"
     return render(request, f"{template}#inbox" if request.htmx else template, context)
 
@@ -38,7 +37,7 @@ def notification_read(request, notification_id: int):
 @requires("notification.manage")
 @require_POST
 def notification_read_all(request):
-    event = request.POST.get("event") if request.POST.get("event") in registry.BY_CODE else None
+    event = request.POST.get("event") if request.POST.get("event") in catalog.BY_CODE else None
     count = services.notification_mark_all_read(actor=request.actor, event=event)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
     return redirect("notification_list")

@@ -14,14 +14,10 @@ from charter.core.audit import audit, changed_fields
 from charter.core.crypto import audited
 from charter.core.errors import ValidationError
 
-from . import events as registry
+from . import catalog
+from .delivery import enqueue_deliveries
 from .models import Webhook, WebhookDelivery
 from .selectors import webhook_get
-
-MAX_ATTEMPTS = 6
-DISABLE_AFTER = 10  # failed attempts in a row
-BACKOFF_SECONDS = 30  # 30 s, 1 min, 2 min, 4 min, 8 min ... capped at an hour
-LEASE = timedelta(minutes=5)  # a delivery "sending" longer than this was lost with its worker
 
 
 def _validated(*, name: str, url: str, events: list[str], allow_private: bool) -> dict:
@@ -32,7 +28,7 @@ def _validated(*, name: str, url: str, events: list[str], allow_private: bool) -
         outbound.check_url(url.strip(), allow_private=allow_private, resolve_host=False)
     except outbound.ForbiddenTarget as exc:
         errors["url"] = [str(exc)]
-    codes = {e.code for e in registry.WEBHOOK_EVENTS} | {"*"}
+    codes = {e.code for e in catalog.WEBHOOK_EVENTS} | {"*"}
     if unknown := sorted(set(events) - codes):
         errors["events"] = [f"Unknown events: {', '.join(unknown)}."]
     if errors:
@@ -129,7 +125,7 @@ def build_payload(
         }
     ]
     blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{registry.label(event)} · Charter"}]}
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{catalog.label(event)} · Charter"}]}
     )
     return {
         "text": _link(link, title) if link else _escape(title),  # the fallback of notifications
@@ -188,10 +184,3 @@ def _queue(actor: Actor, hooks: list[Webhook], event: str, payload: dict) -> lis
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: enqueue_deliveries(ids))
     return deliveries
-
-
-def enqueue_deliveries(delivery_ids: list[int]) -> None:
-    from .tasks import webhook_deliver
-
-    for pk in delivery_ids:
-        webhook_deliver.enqueue(delivery_id=pk)

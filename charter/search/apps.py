@@ -19,6 +19,8 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self):
-        from . import panels  # noqa: F401 - registers the similar goals panel
+        from . import panels, registry, signals  # noqa: F401 - panels registers the similar goals panel
+
+        registry.on_register(signals.connect)
 
         post_migrate.connect(_drop_stale_keywords, sender=self, dispatch_uid="search.drop-stale-keywords")

@@ -42,14 +42,25 @@ def register(
     queryset: Callable | None = None,
     label: str = "",
 ) -> None:
-    """Make `model` searchable as `type`; its writes then keep the index current (see signals)."""
+    """Make `model` searchable as `type`; its writes then keep the index current (see `on_register`)."""
     reg = Registration(
         type, model, text, title, url, team_id, cycle_id, queryset, label or type.replace("_", " ")
     )
     _types[type] = reg
-    from .signals import connect
+    for listener in _listeners:
+        listener(reg)
 
-    connect(reg)
+
+# Who hears of each registration: the signals that keep the index current (connected in the app's
+# `ready`). A listener, not an import of signals, because signals queue the tasks built on this module.
+_listeners: list[Callable[[Registration], None]] = []
+
+
+def on_register(listener: Callable[[Registration], None]) -> None:
+    """Call `listener` with every registration, the ones made already and the ones to come."""
+    _listeners.append(listener)
+    for reg in registrations():
+        listener(reg)
 
 
 def get(type: str) -> Registration | None:

@@ -258,10 +258,3 @@ class MeaningStatus:
 def meaning_status() -> MeaningStatus:
     emb, reason = embedding.load()
     return MeaningStatus(True, emb.name) if emb is not None else MeaningStatus(False, reason=reason)
-
-
-def stored_meaning_status() -> MeaningStatus:
-    """`meaning_status` for pages that only read stored vectors (the similar goals): the model is not
-    loaded (~200 MB a process) when its files are there; it is taken as on until a load fails."""
-    model = embedding.identity()
-    return MeaningStatus(True, model[0]) if model is not None else meaning_status()

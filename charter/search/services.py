@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 
 from . import embedder as embedding
 from . import keyword, registry
@@ -111,14 +110,3 @@ def _drop_orphans(organization_id: int | None, keep: set[tuple[str, int]]) -> No
         if (type_, object_id) not in keep:
             with transaction.atomic():
                 _remove(type_, object_id)
-
-
-def needs_reindex(*, organization_id: int) -> bool:
-    """True when some document has no vector of the current model (a model or dimension change)."""
-    emb = embedding.get_embedder()
-    if emb is None:
-        return False
-    current = SearchVector.objects.for_org(organization_id).filter(
-        document=OuterRef("pk"), model=emb.name, dimension=emb.dimension
-    )
-    return SearchDocument.objects.for_org(organization_id).filter(~Exists(current)).exists()

@@ -5,12 +5,12 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from .tasks import index_item
+
 _connected: set[str] = set()
 
 
 def _enqueue(type_: str, object_id: int) -> None:
-    from .tasks import index_item
-
     index_item.enqueue(type_, object_id)
 
 

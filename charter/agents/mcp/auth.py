@@ -1,7 +1,7 @@
 """Who calls an MCP tool: the Charter API token (personal or agent), checked again on every call.
 
 A token that does not authenticate is a protocol error with its own code (`NOT_AUTHENTICATED`) and the
-REST API's error body as its data, on every transport; over HTTP it is also a 401 (see `http.py`).
+REST API's error body as its data, on every transport; over HTTP it is also a 401 (see `streamable_http.py`).
 """
 
 from contextvars import ContextVar

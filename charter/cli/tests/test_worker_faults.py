@@ -22,7 +22,7 @@ import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 
 from charter.notifications.delivery import INTERRUPTED
-from charter.notifications.http import DELIVERY_HEADER
+from charter.notifications.webhook_post import DELIVERY_HEADER
 
 CHARTER = str(Path(sys.executable).with_name("charter"))
 MAIL_FILE = "CHARTER_FAULT_MAIL_FILE"

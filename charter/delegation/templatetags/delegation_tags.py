@@ -12,7 +12,7 @@ register = template.Library()
 def markdown(text: str) -> str:
     """The discussion app's safe renderer when present; escaped paragraphs otherwise."""
     try:
-        from charter.discussion.markdown import render
+        from charter.core.markdown import render
     except ImportError:
         from django.utils.safestring import mark_safe
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from charter.discussion import markdown as md
+from charter.core import markdown as md
 from charter.discussion.rendering import thread_html
 
 register = template.Library()

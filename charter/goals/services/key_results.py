@@ -224,7 +224,6 @@ def check_in_record(
         goal = _rollup_chain(actor, kr.goal_id)  # the goal locked, with its new roll-up
         if goal.cycle_id == cycle.pk:
             goal.cycle = cycle  # read with the key result: its status needs no query
-        publish("check_in.recorded", actor=actor, check_in=check_in, goal=goal)
         if goal.status != status_before:
             publish("goal.status_changed", actor=actor, goal=goal, before=status_before, after=goal.status)
     return check_in

@@ -218,7 +218,7 @@ def test_events_announce_goals_and_status_changes(owner, cycle):
     from charter.core import events
 
     seen = []
-    names = ("goal.created", "goal.updated", "check_in.recorded", "goal.status_changed")
+    names = ("goal.created", "goal.updated", "goal.status_changed")
     handlers = {n: events.subscribe(n)(lambda n=n, **kw: seen.append((n, kw))) for n in names}
     try:
         goal = make_goal(owner, cycle)
@@ -300,11 +300,11 @@ def test_the_published_goal_is_the_locked_one_with_its_new_roll_up(owner, cycle,
     goal = make_goal(owner, cycle, "Leaf", parent_id=_chain(owner, cycle, 2).pk)
     kr = make_key_result(owner, goal, start=0, target=10)
     seen = []
-    handler = events.subscribe("check_in.recorded")(lambda **kw: seen.append(kw["goal"]))
+    handler = events.subscribe("goal.status_changed")(lambda **kw: seen.append(kw["goal"]))
     try:
         services.check_in_record(actor=owner, key_result_id=kr.pk, value=1, confidence=0)
     finally:
-        events._handlers["check_in.recorded"].remove(handler)
+        events._handlers["goal.status_changed"].remove(handler)
     (published,) = seen
     with django_assert_num_queries(0):  # its cycle and organization came with the key result
         assert (published.pk, published.progress, published.confidence) == (goal.pk, pytest.approx(0.1), 0)

@@ -4,8 +4,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from charter.lint import rules
-from charter.lint.rules import BackBriefData, Context, CycleData, GoalData, KeyResultData, OrgData, TeamData
+from charter.lint import registry
+from charter.lint.registry import (
+    BackBriefData,
+    Context,
+    CycleData,
+    GoalData,
+    KeyResultData,
+    OrgData,
+    TeamData,
+)
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
 RUNNING = CycleData(date(2026, 10, 1), date(2026, 12, 31), True)
@@ -28,7 +36,8 @@ def goal(**kwargs) -> GoalData:
 
 def codes(goals, org=None, disabled=(), thresholds=None, cycle=RUNNING) -> list[str]:
     context = Context(now=NOW, stale_days=14, cycle=cycle, thresholds=thresholds or {})
-    return [f.code for f in rules.run(goals if isinstance(goals, list) else [goals], context, org, disabled)]
+    goals = goals if isinstance(goals, list) else [goals]
+    return [f.code for f in registry.run(goals, context, org, disabled)]
 
 
 def test_a_good_goal_has_no_findings():
@@ -36,9 +45,9 @@ def test_a_good_goal_has_no_findings():
 
 
 def test_there_are_at_least_twelve_rules_with_codes_severities_messages_and_hints():
-    assert len(rules.RULES) >= 12
-    for code, r in rules.RULES.items():
-        assert code == r.code and r.severity in rules.SEVERITIES and r.message and r.hint and r.name
+    assert len(registry.RULES) >= 12
+    for code, r in registry.RULES.items():
+        assert code == r.code and r.severity in registry.SEVERITIES and r.message and r.hint and r.name
 
 
 @pytest.mark.parametrize(
@@ -147,7 +156,7 @@ def test_most_decisions_escalated():
 
 def test_back_brief_unconfirmed_for_too_long():
     waiting = OrgData(back_briefs=(BackBriefData(5, "Onboard in a day", "Growth", NOW - timedelta(days=8)),))
-    found = rules.run([], Context(now=NOW), waiting)
+    found = registry.run([], Context(now=NOW), waiting)
     assert [(f.code, f.goal_id) for f in found] == [("CH104", 5)]
     fresh = OrgData(back_briefs=(BackBriefData(5, "Onboard", "Growth", NOW - timedelta(days=6)),))
     assert codes([], fresh) == []

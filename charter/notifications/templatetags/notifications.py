@@ -2,7 +2,7 @@
 
 from django import template
 
-from charter.notifications import events
+from charter.notifications import catalog
 from charter.notifications.preview import plain_text
 
 register = template.Library()
@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def event_label(code: str) -> str:
-    return events.label(code)
+    return catalog.label(code)
 
 
 @register.filter

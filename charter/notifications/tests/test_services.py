@@ -57,7 +57,7 @@ def test_preferences_are_honoured(owner, django_capture_on_commit_callbacks):
 
 
 def test_an_email_is_sent_once_even_if_the_task_runs_twice(owner, django_capture_on_commit_callbacks):
-    from charter.notifications.tasks import notification_email_send
+    from charter.notifications.mail import notification_email_send
 
     member = make_person(owner)
     with django_capture_on_commit_callbacks(execute=True):

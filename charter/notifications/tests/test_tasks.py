@@ -12,8 +12,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from charter.notifications import scheduler
+from charter.notifications.mail import notification_email_send
 from charter.notifications.services import notify
-from charter.notifications.tasks import notification_email_send
 from charter.organizations.tests.factories import make_person
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -13,9 +13,10 @@ from django.utils import timezone
 from charter.core import outbound
 from charter.core.errors import PermissionDenied, ValidationError
 from charter.notifications import delivery
+from charter.notifications.delivery import DISABLE_AFTER
 from charter.notifications.models import Notification, Webhook, WebhookDelivery
 from charter.notifications.services import notify
-from charter.notifications.webhooks import DISABLE_AFTER, webhook_create, webhook_test, webhook_update
+from charter.notifications.webhooks import webhook_create, webhook_test, webhook_update
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person
 
@@ -195,7 +196,7 @@ def test_an_unexpected_fault_in_a_send_is_a_failed_attempt_not_a_delivery_left_s
     def broken(*args, **kwargs):
         raise RuntimeError("a bug of ours")
 
-    monkeypatch.setattr(delivery.http, "post", broken)
+    monkeypatch.setattr(delivery.webhook_post, "post", broken)
     d = webhook_test(actor=owner, webhook_id=hook.pk)
     assert delivery.deliver(d.pk) == "retrying"
     d.refresh_from_db()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from charter.cli.base import CharterCommand, organization_for, owner_actor
 from charter.cli.goalsfile import GoalsFileError, read_goals_file
 from charter.goals.models import Cycle
-from charter.lint import rules, selectors
+from charter.lint import registry, selectors
 
 
 class Command(CharterCommand):
@@ -32,7 +32,7 @@ class Command(CharterCommand):
             rows = [f.as_dict() for f in findings]
             lines = [f"{_where(f)}: {_describe(f)}" for f in findings]
         self.stdout.write(json.dumps(rows, indent=2, default=str) if format == "json" else "\n".join(lines))
-        errors = sum(f.severity == rules.ERROR for f in findings)
+        errors = sum(f.severity == registry.ERROR for f in findings)
         if errors:
             raise CommandError(f"{errors} error{'s' if errors != 1 else ''} found.", returncode=1)
 
@@ -68,10 +68,10 @@ class Command(CharterCommand):
         cycles = {c.name: c for c in doc.cycles}
         for name, goals in _goals_by_cycle(doc, cycle_name).items():
             cycle = _cycle_data(cycles.get(name))
-            context = rules.Context(
+            context = registry.Context(
                 now=timezone.now(), stale_days=stale_days, cycle=cycle, thresholds=thresholds
             )
-            findings += rules.run(goals, context, None, disabled=disabled)
+            findings += registry.run(goals, context, None, disabled=disabled)
         return sorted(findings, key=lambda f: (f.line, f.code))
 
 
@@ -85,12 +85,12 @@ def _where(f) -> str:
     return f'team "{f.team}"' if f.team else "organization"
 
 
-def _cycle_data(cycle) -> rules.CycleData:
+def _cycle_data(cycle) -> registry.CycleData:
     if cycle is None:
-        return rules.CycleData()
+        return registry.CycleData()
     today = timezone.localdate()
     running = cycle.state != "closed" and cycle.starts_on <= today <= cycle.ends_on
-    return rules.CycleData(cycle.starts_on, cycle.ends_on, running)
+    return registry.CycleData(cycle.starts_on, cycle.ends_on, running)
 
 
 def _goals_by_cycle(doc, cycle_name) -> dict:
@@ -115,10 +115,10 @@ def _moment(value) -> datetime:
     return timezone.make_aware(datetime.combine(value, datetime.min.time()))
 
 
-def _goal_data(goal, parent_of) -> rules.GoalData:
+def _goal_data(goal, parent_of) -> registry.GoalData:
     check_ins = [c.at for kr in goal.key_results for c in kr.check_ins if isinstance(c.at, date)]
     is_team = goal.team is not None and parent_of.get(goal.team) is not None
-    return rules.GoalData(
+    return registry.GoalData(
         id=goal.key,
         title=goal.title,
         owner_id=goal.owner.lower(),
@@ -132,7 +132,7 @@ def _goal_data(goal, parent_of) -> rules.GoalData:
         constraints=goal.constraints,
         freedoms=goal.freedoms,
         key_results=tuple(
-            rules.KeyResultData(kr.title, kr.kind, kr.start, kr.target, kr.weight, kr.owner, kr.line)
+            registry.KeyResultData(kr.title, kr.kind, kr.start, kr.target, kr.weight, kr.owner, kr.line)
             for kr in goal.key_results
         ),
         last_check_in_at=max(map(_moment, check_ins), default=None),

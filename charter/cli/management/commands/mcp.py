@@ -37,7 +37,7 @@ class Command(CharterCommand):
     def _serve_http(self, host, port, allowed_hosts):
         import uvicorn
 
-        from charter.agents.mcp.http import http_app
+        from charter.agents.mcp.streamable_http import http_app
 
         self.stderr.write(f"MCP over streamable HTTP at http://{host}:{port}/mcp (Bearer token per request).")
         uvicorn.run(http_app(host=host, port=port, allowed_hosts=allowed_hosts), host=host, port=port)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from charter.discussion.markdown import mentioned_ids, render
+from charter.core.markdown import mentioned_ids, render
 
 
 def test_script_tags_are_escaped_text():
@@ -66,6 +66,6 @@ def test_empty_text_renders_nothing():
 
 
 def test_plain_shows_mentions_as_names():
-    from charter.discussion.markdown import plain
+    from charter.core.markdown import plain
 
     assert plain("Thanks @[Maya Chen](user:1), see above") == "Thanks @Maya Chen, see above"

@@ -1,8 +1,10 @@
-"""The lint rules: pure functions over plain data, so the same rules run on the database and on a goals file.
+"""The lint rule registry: what the rules read, the `rule` decorator that registers one, and `run`.
 
-A goal rule sees one `GoalData` and the `Context` (settings, time, the cycle's owner counts); an
+The rules are pure functions over plain data, so the same rules run on the database and on a goals
+file. A goal rule sees one `GoalData` and the `Context` (settings, time, the cycle's owner counts); an
 organization rule sees the `OrgData` (teams, delegation levels, decisions, back-briefs). Each yields
-findings; `run` applies the enabled rules and sorts the result.
+findings; `run` applies the enabled rules and sorts the result. The rules themselves live in `checks`,
+which the app's `ready` imports (so this module never imports them back).
 """
 
 import re
@@ -226,6 +228,3 @@ def run(
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     counts = Counter(f.severity for f in findings)
     return {s: counts.get(s, 0) for s in SEVERITIES}
-
-
-from . import checks  # noqa: E402,F401  (registers the rules)
