@@ -1,6 +1,7 @@
 """`Idempotency-Key` on every API POST: a retried create makes one object and gets the first answer again.
 
-Wired once for the whole API (`install`), after authentication and the permission guard:
+Wired once for the whole API (`install`, with ninja's public decorators), after authentication, the
+parsing of the input and the permission guard:
 
 - no header: nothing changes;
 - a new key: the key is claimed (a row committed before the operation runs), the operation runs, and
@@ -198,16 +199,20 @@ def _finish(row: IdempotencyKey, response) -> None:
     )
 
 
-def decorate(run):
-    """The API-wide view decorator (added after the permission guard): POST operations only."""
-    operation = run.__self__
-    if "POST" not in operation.methods:
-        return run
-    view_func = operation.view_func
+def install(api) -> None:
+    """Wire the key into every operation of `api` with ninja's public decorators (see `main.install_checks`
+    for their order with the permission guard)."""
+    api.add_decorator(_stored, mode="view")
+    api.add_decorator(_claimed, mode="operation")
+
+
+def _claimed(view_func):
+    """Operation decorator: after authentication, the guard and the parsing of the input, a POST with a key
+    claims it (or is answered from it), and its body runs in one transaction with the key's `committed`."""
 
     @wraps(view_func)
     def claimed(request, *args, **kwargs):
-        key = request.headers.get(HEADER)
+        key = request.headers.get(HEADER) if request.method == "POST" else None
         if key is None:
             return view_func(request, *args, **kwargs)
         claim = _claim(request, key.strip())
@@ -221,7 +226,12 @@ def decorate(run):
             keys.update(committed=True)
         return result
 
-    operation.view_func = claimed
+    return claimed
+
+
+def _stored(run):
+    """View decorator: once ninja has made the response (an error too), store it with the claimed key, or
+    release the key. A request that claimed nothing passes through."""
 
     @wraps(run)
     def stored(request, *args, **kwargs):
@@ -234,7 +244,6 @@ def decorate(run):
             if claim is not None:
                 _finish(claim, response)
 
-    stored.__self__ = operation  # decorators after this one find the operation, as on a bound method
     return stored
 
 

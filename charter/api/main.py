@@ -1,7 +1,7 @@
 """The REST API at /api/v1: one NinjaAPI that collects the router of every domain app.
 
 Every operation declares its permission action (`x-charter-action`); it is checked here, once the
-caller is known, so a router cannot forget it.
+caller is known, so a router cannot forget it (`install_checks`).
 """
 
 from functools import wraps
@@ -53,16 +53,39 @@ class CharterAPI(NinjaAPI):
         return schema
 
 
-def _guard(run):
-    """Check the operation's declared action against the caller's role, right after authentication."""
+ACTION_ATTR = "api_action"  # the request's note of its operation's declared action
+
+
+def _declare(run):
+    """View decorator (the API's first): note the operation's declared action on the request.
+
+    A view decorator receives ninja's `Operation.run`, bound to its operation, and runs before anything
+    else: the action is read here once, when the API is built, and noted on each request for `_guard`.
+    """
     operation = getattr(run, "__self__", None)
     if operation is None:
-        raise ImproperlyConfigured("The action guard must be the first view decorator of the API.")
+        raise ImproperlyConfigured("The action's declaration must be the first view decorator of the API.")
     required = (operation.openapi_extra or {}).get(ACTION_KEY)
-    view_func = operation.view_func
+
+    @wraps(run)
+    def declared(request, *args, **kwargs):
+        setattr(request, ACTION_ATTR, required)
+        return run(request, *args, **kwargs)
+
+    return declared
+
+
+def _guard(view_func):
+    """Operation decorator (the API's outermost): check the declared action against the caller's role.
+
+    Ninja runs operation decorators after authentication and the parsing of the input, right before the
+    operation's body: here the caller is known, and nothing has been written yet (not even an
+    `Idempotency-Key`).
+    """
 
     @wraps(view_func)
     def checked(request, *args, **kwargs):
+        required = getattr(request, ACTION_ATTR, None)
         if not required:  # fail closed: an operation without an action is a bug, never open
             raise PermissionDenied("This operation declares no permission action.")
         request.auth.require(required)
@@ -70,8 +93,19 @@ def _guard(run):
             raise ValidationError(unstorable)
         return view_func(request, *args, **kwargs)
 
-    operation.view_func = checked
-    return run
+    return checked
+
+
+def install_checks(api: NinjaAPI) -> None:
+    """The checks every operation passes, through ninja's public decorators, in this order: the action
+    noted (before authentication), then after authentication and parsing the action checked, then the
+    `Idempotency-Key` claimed around the body (and its answer stored once ninja has made the response).
+
+    Ninja applies the decorators of one mode in the order they are added, each wrapping the previous:
+    the last added runs first. So the guard, which must run before the key is claimed, comes last."""
+    api.add_decorator(_declare, mode="view")  # first: it needs the bound `run`
+    idempotency.install(api)
+    api.add_decorator(_guard, mode="operation")
 
 
 def domain_routers():
@@ -94,8 +128,7 @@ def build() -> NinjaAPI:
     )
     errors.install(api)
     throttle.install(api)  # before the routers: they take the API's throttle when added
-    api.add_decorator(_guard, mode="view")
-    api.add_decorator(idempotency.decorate, mode="view")  # after the guard: it needs the bound run
+    install_checks(api)
     for _, router in domain_routers():
         api.add_router("", router)
     return api

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from charter.goals.forms import StyledForm
+from charter.core.forms import StyledForm
 
 
 def _text(label: str, help_text: str, rows: int = 3) -> forms.CharField:

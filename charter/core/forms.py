@@ -1,4 +1,4 @@
-"""Charter's own field messages, in the field's words, instead of Django's stock ones.
+"""`StyledForm`, the base of every Charter form, and its own field messages in the field's words.
 
 "This field is required." says neither what nor where; `CharterMessages` gives every field of a form a
 message built from its label and limits ("A goal needs a title.", "Keep the title to 200 characters or
@@ -72,21 +72,35 @@ class CharterMessages:
                     field.error_messages[code] = message
 
 
+def _style(widget: forms.Widget) -> None:
+    """Tabler's class for the widget's kind, unless the widget sets its own."""
+    if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+        widget.attrs.setdefault("class", "form-check-input")
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        widget.attrs.setdefault("class", "form-select")
+    else:
+        widget.attrs.setdefault("class", "form-control")
+
+
 class StyledForm(CharterMessages, forms.Form):
-    """Every Charter form's base: Tabler's classes on its widgets, Charter's own messages, and each invalid
-    field marked for sighted and assistive users alike. Errors from the services arrive through `add_error`
-    too (`core.http.call_with_form`), so they mark their widgets in the same way."""
+    """Every Charter form's base (the one: no app has its own): Tabler's classes on its widgets (a class a
+    widget sets itself is kept), Charter's own messages, each invalid field marked for sighted and assistive
+    users alike, a stale save's conflict shown beside each field that differs, and live validation. Errors
+    from the services arrive through `add_error` too (`core.http.call_with_form`), so they mark their
+    widgets in the same way."""
+
+    conflict = ""  # set by show_conflict after a stale save
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
+            _style(field.widget)
+
+    def __getitem__(self, name):
+        # A field added after `__init__` (one per question, per rule, per key result) is styled too: every
+        # field is drawn through here.
+        _style(self.fields[name].widget)
+        return super().__getitem__(name)
 
     def add_error(self, field, error):
         super().add_error(field, error)
@@ -96,3 +110,50 @@ class StyledForm(CharterMessages, forms.Form):
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
                 attrs.update({"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_error"})
+
+    def show_conflict(self, message: str, current: dict) -> None:
+        """A stale save: keep what the person typed, show what is saved now beside each field that differs.
+
+        The hidden `version` moves to the current one, so saving again (after reading) keeps the form.
+        """
+        self.conflict = message
+        data = self.data.copy()
+        data["version"] = current["version"]
+        self.data = data
+        for name, saved in current.items():
+            if name == "version" or name not in self.fields:
+                continue
+            if not _same(self.cleaned_data.get(name), saved):
+                self.fields[name].conflict_value = _shown(self.fields[name], saved)
+
+    def live(self, url: str) -> "StyledForm":
+        """Validate each field on the server when it changes (htmx); the page answers with the field."""
+        for name, field in self.fields.items():
+            if not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs.update(
+                    {
+                        "hx-post": url,
+                        "hx-trigger": "change",
+                        "hx-vals": '{"_validate": "1"}',
+                        "hx-target": f"#field-{name}",
+                        "hx-select": f"#field-{name}",
+                        "hx-swap": "outerHTML",
+                    }
+                )
+        return self
+
+
+def _same(mine, saved) -> bool:
+    if isinstance(mine, list | tuple) or isinstance(saved, list | tuple):
+        return sorted(mine or []) == sorted(saved or [])
+    if mine in (None, "") and saved in (None, ""):
+        return True
+    return mine == saved
+
+
+def _shown(field, value) -> str:
+    """A saved value as the form shows it: a choice by its label, empty as “(empty)”."""
+    labels = {str(k): str(v) for k, v in getattr(field, "choices", ())}
+    values = value if isinstance(value, list | tuple) else [value]
+    shown = [labels.get(str(v), str(v)) for v in values if v not in (None, "")]
+    return ", ".join(shown) or "(empty)"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from charter.goals.forms import StyledForm
+from charter.core.forms import StyledForm
 
 from . import rules
 
@@ -42,7 +42,7 @@ class DomainForm(StyledForm):
     )
 
 
-class LevelForm(forms.Form):
+class LevelForm(StyledForm):
     """A team's level in a domain, with the reason kept in the history; the "Inherit again" button
     (`inherit`) clears the team's own level instead."""
 
@@ -51,10 +51,10 @@ class LevelForm(forms.Form):
         empty_value=None,
         required=False,
         choices=[(n, f"{lv.label} — {lv.summary}") for n, lv in rules.LEVELS.items()],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why it changes: kept with the level in the history.",
         error_messages={"required": "Say why the level changes: the history keeps the reason."},
     )

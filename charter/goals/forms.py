@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from charter.core import forms as core_forms
+from charter.core.forms import StyledForm
 
 from . import rules
 from .models import Cycle, KeyResult
@@ -64,59 +64,6 @@ CONFIDENCE_HELP = (
     "How sure you are to reach the target by the end of the cycle: 0 no chance, 5 a coin toss, 10 certain. "
     "Good: 4 with a note on what blocks you. Bad: always 10."
 )
-
-
-class StyledForm(core_forms.StyledForm):
-    """Charter's form base, and a stale save's conflict shown beside each field that differs."""
-
-    conflict = ""  # set by show_conflict after a stale save
-
-    def show_conflict(self, message: str, current: dict) -> None:
-        """A stale save: keep what the person typed, show what is saved now beside each field that differs.
-
-        The hidden `version` moves to the current one, so saving again (after reading) keeps the form.
-        """
-        self.conflict = message
-        data = self.data.copy()
-        data["version"] = current["version"]
-        self.data = data
-        for name, saved in current.items():
-            if name == "version" or name not in self.fields:
-                continue
-            if not _same(self.cleaned_data.get(name), saved):
-                self.fields[name].conflict_value = _shown(self.fields[name], saved)
-
-    def live(self, url: str) -> "StyledForm":
-        """Validate each field on the server when it changes (htmx); the page answers with the field."""
-        for name, field in self.fields.items():
-            if not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs.update(
-                    {
-                        "hx-post": url,
-                        "hx-trigger": "change",
-                        "hx-vals": '{"_validate": "1"}',
-                        "hx-target": f"#field-{name}",
-                        "hx-select": f"#field-{name}",
-                        "hx-swap": "outerHTML",
-                    }
-                )
-        return self
-
-
-def _same(mine, saved) -> bool:
-    if isinstance(mine, list | tuple) or isinstance(saved, list | tuple):
-        return sorted(mine or []) == sorted(saved or [])
-    if mine in (None, "") and saved in (None, ""):
-        return True
-    return mine == saved
-
-
-def _shown(field, value) -> str:
-    """A saved value as the form shows it: a choice by its label, empty as “(empty)”."""
-    labels = {str(k): str(v) for k, v in getattr(field, "choices", ())}
-    values = value if isinstance(value, list | tuple) else [value]
-    shown = [labels.get(str(v), str(v)) for v in values if v not in (None, "")]
-    return ", ".join(shown) or "(empty)"
 
 
 def _optional_int(value):

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from charter.core.forms import StyledForm
+
 from . import registry
 
 
@@ -9,7 +11,7 @@ def threshold_field(code: str, name: str) -> str:
     return f"{code}.{name}"
 
 
-class LintSettingsForm(forms.Form):
+class LintSettingsForm(StyledForm):
     """Fields `on_CH001` (rule on) and `CH004.max_key_results` (a threshold), for every rule."""
 
     def __init__(self, *args, rule_rows: list[dict], **kwargs):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from charter.goals.forms import StyledForm
+from charter.core.forms import StyledForm
 
 from .models import DataSource, Metric
 

@@ -2,20 +2,22 @@
 
 from django import forms
 
+from charter.core.forms import StyledForm
+
 from . import catalog
 
 
-class WebhookForm(forms.Form):
-    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+class WebhookForm(StyledForm):
+    name = forms.CharField(max_length=100, widget=forms.TextInput)
     url = forms.CharField(
         label="URL",
         max_length=500,
         help_text="Where Charter POSTs each event (http or https; Slack incoming webhooks work as they are).",
-        widget=forms.URLInput(attrs={"class": "form-control", "placeholder": "https://hooks.example.com/…"}),
+        widget=forms.URLInput(attrs={"placeholder": "https://hooks.example.com/…"}),
     )
     events = forms.MultipleChoiceField(
         choices=[(e.code, e.label) for e in catalog.WEBHOOK_EVENTS],
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="The events this webhook receives.",
     )
@@ -23,18 +25,18 @@ class WebhookForm(forms.Form):
         label="Active",
         required=False,
         initial=True,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxInput,
     )
     allow_private = forms.BooleanField(
         label="Allow private network targets",
         required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxInput,
         help_text="Lets this webhook reach addresses of your private network or this machine. "
         "Only for trusted internal services: anyone who can edit it could probe your network.",
     )
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(StyledForm):
     """One checkbox per event and channel: `<code>__in_app`, `<code>__email`."""
 
     def __init__(self, *args, table: list[dict], **kwargs):

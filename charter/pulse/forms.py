@@ -2,20 +2,21 @@
 
 from django import forms
 
+from charter.core.forms import StyledForm
+
 from . import rules
 from .models import Question, Survey
 
 EXTRA_QUESTIONS = 3  # blank rows for custom questions on the creation form
-SELECT = {"class": "form-select"}
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(StyledForm):
     title = forms.CharField(
         max_length=120,
-        widget=forms.TextInput(attrs={"class": "form-control", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autofocus": True}),
         help_text="What people see on their home page, such as “Team pulse”.",
     )
-    recurrence = forms.ChoiceField(choices=Survey.Recurrence.choices, widget=forms.Select(attrs=SELECT))
+    recurrence = forms.ChoiceField(choices=Survey.Recurrence.choices, widget=forms.Select)
     audience = forms.ChoiceField(
         choices=Survey.Audience.choices,
         widget=forms.RadioSelect,
@@ -25,7 +26,7 @@ class SurveyForm(forms.Form):
         label="Teams",
         required=False,
         coerce=int,
-        widget=forms.SelectMultiple(attrs={**SELECT, "size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="When the audience is chosen teams.",
     )
     active = forms.BooleanField(
@@ -45,13 +46,13 @@ class SurveyForm(forms.Form):
                 required=False,
                 max_length=200,
                 initial=q["text"],
-                widget=forms.TextInput(attrs={"class": "form-control"}),
+                widget=forms.TextInput,
             )
             self.fields[f"q{i}_kind"] = forms.ChoiceField(
                 label=f"Answer of question {i + 1}",
                 choices=Question.Kind.choices,
                 initial=q["kind"],
-                widget=forms.Select(attrs=SELECT),
+                widget=forms.Select,
             )
             self.fields[f"q{i}_code"] = forms.CharField(
                 required=False, initial=q["code"], widget=forms.HiddenInput
@@ -75,7 +76,7 @@ class SurveyForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(StyledForm):
     """One field per question (radio buttons for scales), plus the team when the person has several."""
 
     def __init__(self, *args, questions=(), teams=(), **kwargs):
@@ -83,16 +84,14 @@ class AnswerForm(forms.Form):
         for q in questions:
             name = f"q{q.pk}"
             if q.kind == rules.TEXT:
-                self.fields[name] = forms.CharField(
-                    label=q.text, max_length=500, widget=forms.TextInput(attrs={"class": "form-control"})
-                )
+                self.fields[name] = forms.CharField(label=q.text, max_length=500, widget=forms.TextInput)
             else:
                 low, high = rules.RANGES[q.kind]
                 self.fields[name] = forms.TypedChoiceField(
                     label=q.text,
                     coerce=int,
                     choices=[(v, str(v)) for v in range(low, high + 1)],
-                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                    widget=forms.RadioSelect,
                 )
         if teams:
             self.fields["team_id"] = forms.TypedChoiceField(
@@ -101,7 +100,7 @@ class AnswerForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 choices=[("", "Prefer not to say")] + list(teams),
-                widget=forms.Select(attrs=SELECT),
+                widget=forms.Select,
                 help_text="Kept only for teams of 5 people or more, so that results can be shown per team.",
             )
         self.questions = list(questions)

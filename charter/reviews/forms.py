@@ -2,27 +2,27 @@
 
 from django import forms
 
+from charter.core.forms import StyledForm
+
 from .models import GoalGrade
 
 INTENT_FIELDS = ("purpose", "end_state", "constraints", "freedoms")
-_AREA = {"class": "form-control", "rows": 2}
+_AREA = {"rows": 2}
 
 
-class GradeForm(forms.Form):
+class GradeForm(StyledForm):
     grade = forms.FloatField(
         min_value=0,
         max_value=1,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.1", "min": 0, "max": 1}),
+        widget=forms.NumberInput(attrs={"step": "0.1", "min": 0, "max": 1}),
         help_text="0.0 (nothing achieved) to 1.0 (fully achieved).",
     )
 
 
-class AdaptForm(forms.Form):
+class AdaptForm(StyledForm):
     """What happens to a goal next; the revise fields start with the goal's current texts and targets."""
 
-    adaptation = forms.ChoiceField(
-        choices=GoalGrade.Adaptation.choices, widget=forms.Select(attrs={"class": "form-select"})
-    )
+    adaptation = forms.ChoiceField(choices=GoalGrade.Adaptation.choices, widget=forms.Select)
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs=_AREA),
@@ -33,7 +33,7 @@ class AdaptForm(forms.Form):
         coerce=int,
         empty_value=None,
         label="Carry over to",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select,
     )
     purpose = forms.CharField(required=False, widget=forms.Textarea(attrs=_AREA), label="Purpose (why)")
     end_state = forms.CharField(required=False, widget=forms.Textarea(attrs=_AREA), label="End state")
@@ -52,7 +52,7 @@ class AdaptForm(forms.Form):
                 required=False,
                 label=f"Target of “{kr.title}”",
                 initial=kr.target,
-                widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
+                widget=forms.NumberInput(attrs={"step": "any"}),
             )
 
     def service_kwargs(self) -> dict:
@@ -73,17 +73,15 @@ class AdaptForm(forms.Form):
         return kwargs
 
 
-class RetrospectiveForm(forms.Form):
-    what_worked = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 3})
-    )
+class RetrospectiveForm(StyledForm):
+    what_worked = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     what_did_not = forms.CharField(
         required=False,
         label="What did not",
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     what_we_change = forms.CharField(
         required=False,
         label="What we change",
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -1,12 +1,15 @@
 """The one error shape, whatever went wrong and wherever."""
 
+from itertools import count
 from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from ninja import NinjaAPI, Router
+from ninja.testing import TestClient
 
 from charter.api.errors import field_path
-from charter.api.main import _guard
+from charter.api.main import _guard, install_checks
 from charter.core.api import action
 from charter.core.errors import PermissionDenied
 from charter.organizations.models import Role
@@ -43,26 +46,42 @@ def test_signed_in_without_an_organization_is_403(db):
     assert response.json()["code"] == "permission_denied"
 
 
-class _Operation:
-    def __init__(self, openapi_extra):
-        self.openapi_extra = openapi_extra
-        self.view_func = lambda request: "ran"
+def _checked_api(actor):
+    """An API wired like /api/v1 (`install_checks`), signed in as `actor`, with one operation that declares
+    an action and one that declares none."""
+    api = NinjaAPI(urls_namespace=f"guard-test-{next(_apis)}", auth=lambda request: actor)
+    install_checks(api)
+    router = Router()
 
-    def run(self, request):
-        return self.view_func(request)
+    @router.get("/declared", openapi_extra=action("goal.create"))
+    def declared(request):
+        return {"ran": True}
+
+    @router.get("/undeclared")
+    def undeclared(request):
+        return {"ran": True}
+
+    api.add_router("", router)
+    return TestClient(api)
+
+
+_apis = count()
 
 
 def test_the_guard_checks_the_declared_action(owner):
     viewer = make_person(owner, Role.VIEWER)
-    operation = _Operation(action("goal.create"))
-    _guard(operation.run)
-    assert operation.run(SimpleNamespace(auth=owner)) == "ran"
+    assert _checked_api(owner).get("/declared").json() == {"ran": True}
     with pytest.raises(PermissionDenied):
-        operation.run(SimpleNamespace(auth=viewer))
+        _checked_api(viewer).get("/declared")
 
 
 def test_the_guard_fails_closed_without_an_action(owner):
-    operation = _Operation(None)
-    _guard(operation.run)
+    with pytest.raises(PermissionDenied, match="declares no permission action"):
+        _checked_api(owner).get("/undeclared")
+
+
+def test_the_guard_refuses_an_operation_whose_declaration_did_not_run(owner):
+    """Fail closed twice: had the declaring decorator not run, the guard finds no action and refuses."""
+    view = _guard(lambda request: "ran")
     with pytest.raises(PermissionDenied):
-        operation.run(SimpleNamespace(auth=owner))
+        view(SimpleNamespace(auth=owner))

@@ -278,3 +278,20 @@ def test_a_stored_answer_never_holds_a_one_time_secret(api, owner, path, body, s
     assert "shown only once" in error["detail"] and raw not in again.content.decode()
     if "Location" in first:
         assert first["Location"] in error["detail"]
+
+
+def test_the_permission_guard_answers_before_a_key_is_claimed(owner, cycle, monkeypatch):
+    """The guard runs first (`api.main.install_checks`): a caller whose role may not do this is refused
+    without the key being looked at, so a refusal never claims, waits on or replays a key."""
+    from charter.api import idempotency
+    from charter.organizations.models import Role
+    from charter.organizations.tests.factories import make_person
+
+    def never(request, key):
+        raise AssertionError("claimed a key for a refused request")
+
+    monkeypatch.setattr(idempotency, "_claim", never)
+    viewer = KeyClient(make_person(owner, Role.VIEWER))
+    refused = viewer.post("/goals", {"cycle_id": cycle.pk, "title": "Grow"}, key="viewer-1")
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    assert goals_of(owner).count() == 0

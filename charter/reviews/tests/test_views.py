@@ -46,7 +46,7 @@ def test_grade_adapt_and_retrospective_through_the_pages(login, rv):
 def test_bad_input_is_shown_beside_the_field_and_changes_nothing(login, rv):
     client = login(rv.member)
     response = client.post(reverse("goal_grade", args=[rv.goal.pk]), {f"g{rv.goal.pk}-grade": "3"})
-    assert response.status_code == 422 and "less than or equal to 1" in response.content.decode()
+    assert response.status_code == 422 and "The grade must be at most 1." in response.content.decode()
     prefix = f"adapt-{rv.goal.pk}-"
     response = client.post(reverse("goal_adapt", args=[rv.goal.pk]), {prefix + "adaptation": "drop"})
     assert response.status_code == 422 and "Say why" in response.content.decode()
