@@ -117,10 +117,12 @@ def database_config() -> dict:
             # not 8). `options` in DATABASE_URL come after, so they win.
             settings = ["-c random_page_cost=1.1"]
             if os.environ.get("CHARTER_PREPARED_STATEMENTS") != "0":
-                # The hot pages' queries compiled once per process (`charter.core.compiled`) are prepared
-                # on first use and planned once, for any ids (their plans are index lookups by id); Django's
-                # other queries bind on the client and never are. 0 turns it off, for a pooler in
-                # transaction mode that cannot keep prepared statements.
+                # Parameters bound on the server (Django's own `server_side_binding`), so that psycopg
+                # prepares each statement on its first use (`prepare_threshold` 0; it keeps the last 100 per
+                # connection) and PostgreSQL plans it once, for any ids: planning the goal page's query
+                # costs more than running it. 0 turns it off, for a pooler in transaction mode that cannot
+                # keep prepared statements: parameters are then bound on the client, as Django's default.
+                options["server_side_binding"] = True
                 options["prepare_threshold"] = 0
                 settings.append("-c plan_cache_mode=force_generic_plan")
             options["options"] = " ".join([*settings, options.get("options", "")]).strip()
