@@ -7,7 +7,6 @@ from datetime import date
 from django.db.models import Prefetch
 
 from charter.core.actor import Actor
-from charter.core.compiled import replay
 from charter.core.errors import NotFound
 from charter.goals.models import Goal
 from charter.organizations.models import Team, TeamMembership
@@ -193,19 +192,14 @@ def decision_get(*, actor: Actor, decision_id: int) -> Decision:
 
 def decisions_waiting_for(*, actor: Actor, limit: int = 20) -> list[Decision]:
     """Open proposals and escalations addressed to the actor, oldest first (longest waiting); the home
-    page's panel, its query compiled once per process."""
-
-    def build(a):
-        return (
-            waiting_for(Decision.objects.for_org(a.organization), a.user_id)
-            # The home panel shows these columns and the team's name: no other join, no long texts.
-            .select_related("team")
-            .only("title", "status", "awaiting", "proposed_at", "team__name")
-            .order_by("proposed_at", "id")[:limit]
-        )
-
-    ids = {"organization_id": actor.organization_id, "user_id": actor.user_id}
-    return list(replay(("decisions_waiting_for", limit), build, **ids))
+    page's panel."""
+    return list(
+        waiting_for(Decision.objects.for_org(actor.organization), actor.user_id)
+        # The home panel shows these columns and the team's name: no other join, no long texts.
+        .select_related("team")
+        .only("title", "status", "awaiting", "proposed_at", "team__name")
+        .order_by("proposed_at", "id")[:limit]
+    )
 
 
 def decision_preview(*, actor: Actor, team_id: int | None, domain_id: int | None) -> dict | None:
