@@ -16,7 +16,7 @@ database plans it once per connection.
 
 from collections.abc import Mapping
 
-from django.db import connection
+from django.db import connections
 
 ORGANIZATION = "%(organization_id)s"
 
@@ -47,10 +47,12 @@ def _tell(sql: str, params: Mapping, unscoped: str | None, rows: list) -> None:
         observer(sql, params, unscoped, rows)
 
 
-def fetch_all(sql: str, params: Mapping, *, unscoped: str | None = None) -> list[tuple]:
+def fetch_all(
+    sql: str, params: Mapping, *, unscoped: str | None = None, using: str = "default"
+) -> list[tuple]:
     """Every row of the query, as tuples."""
     checked(sql, params, unscoped)
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if _observers:
@@ -58,24 +60,30 @@ def fetch_all(sql: str, params: Mapping, *, unscoped: str | None = None) -> list
     return rows
 
 
-def fetch_one(sql: str, params: Mapping, *, unscoped: str | None = None) -> tuple | None:
+def fetch_one(
+    sql: str, params: Mapping, *, unscoped: str | None = None, using: str = "default"
+) -> tuple | None:
     """The query's first row, or None."""
-    rows = fetch_all(sql, params, unscoped=unscoped)
+    rows = fetch_all(sql, params, unscoped=unscoped, using=using)
     return rows[0] if rows else None
 
 
-def execute(sql: str, params: Mapping | None = None, *, unscoped: str | None = None) -> int:
+def execute(
+    sql: str, params: Mapping | None = None, *, unscoped: str | None = None, using: str = "default"
+) -> int:
     """A statement that writes (or sets up the transaction): the number of rows it touched."""
     params = {} if params is None else params
     checked(sql, params, unscoped)
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params or None)
         return cursor.rowcount
 
 
-def execute_many(sql: str, params_list: list[Mapping], *, unscoped: str | None = None) -> None:
+def execute_many(
+    sql: str, params_list: list[Mapping], *, unscoped: str | None = None, using: str = "default"
+) -> None:
     """The statement once for each of `params_list` (each checked as `execute`'s)."""
     for params in params_list:
         checked(sql, params, unscoped)
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.executemany(sql, params_list)
