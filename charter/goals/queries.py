@@ -330,3 +330,50 @@ def write_rollups(*, organization_id: int, goals: list[Goal]) -> None:
     where = f"organization_id = %(organization_id)s AND id IN ({ids})"
     sql = f"UPDATE {_q(_GOAL)} SET {', '.join(sets)} WHERE {where}"
     queries.execute(sql, params)
+
+
+# The goal page's alignment.
+
+
+@cache
+def _links_select(vendor: str, fields: tuple[str, ...]):
+    select, as_dict = plain_select(Goal, fields)
+    return select.removeprefix("SELECT "), as_dict
+
+
+def goal_links(
+    *, organization_id: int, goal_id: int, parent_id: int | None, fields: tuple[str, ...]
+) -> list[dict]:
+    """Rows of `fields` (as `.values()` names them) with their "side": the goal's "children", the goals it
+    "supports" and is "supported_by", and with `parent_id` the "ancestors" (the chain above it, itself
+    included), by title; one UNION ALL, each part on its index."""
+    columns_and_joins, as_dict = _links_select(connection.vendor, fields)
+    link = Goal.supports.through._meta
+    through, source, target = (
+        _q(link.db_table),
+        Goal.supports.field.m2m_column_name(),
+        Goal.supports.field.m2m_reverse_name(),
+    )
+    sides = {
+        "children": "m.parent_id = %(goal_id)s",
+        "supports": f"m.id IN (SELECT {_q(target)} FROM {through} WHERE {_q(source)} = %(goal_id)s)",
+        "supported_by": f"m.id IN (SELECT {_q(source)} FROM {through} WHERE {_q(target)} = %(goal_id)s)",
+    }
+    params = {"organization_id": organization_id, "goal_id": goal_id}
+    if parent_id:
+        sides["ancestors"], chain_params = chain_condition(organization_id, "m.id", parent_id)
+        params.update(chain_params)
+    title_at, id_at = fields.index("title") + 2, fields.index("id") + 2  # after the side, 1-based
+    sql = (
+        " UNION ALL ".join(
+            f"SELECT '{side}', {columns_and_joins} WHERE m.organization_id = %(organization_id)s AND {where}"
+            for side, where in sides.items()
+        )
+        + f" ORDER BY {title_at}, {id_at}"
+    )
+    rows = []
+    for side, *values in queries.fetch_all(sql, params):
+        row = as_dict(values)
+        row["side"] = side
+        rows.append(row)
+    return rows

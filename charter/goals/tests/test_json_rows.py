@@ -2,7 +2,6 @@
 one column come back as the ORM gives them (types, order, limit), and a panel's reader reads alone when the
 page did not read it."""
 
-import pytest
 from django.db import connection
 from django.db.models import OuterRef
 from django.test import RequestFactory
