@@ -34,7 +34,6 @@ NOT_RUN = {
     "charter.organizations.queries.token_with_actor": "the API's door: tests/test_api_security_sweeps.py",
     "charter.organizations.queries.rate_hit": "counts failed sign-ins and API calls, by IP address or token",
     "charter.search.queries.sqlite_drop_stale_keywords": "runs after migrate and flush",
-    "charter.search.queries.sqlite_keywords_clear": "runs when a backup is restored",
     "charter.search.queries.sqlite_keywords_remove": "runs when an indexed object is deleted",
     "charter.goals.queries.goal_list_count": "runs only for a goal list page past the last one",
 }

@@ -79,7 +79,3 @@ def sqlite_drop_stale_keywords(*, using: str = "default") -> None:
         using=using,
     )
 
-
-def sqlite_keywords_clear(*, using: str = "default") -> None:
-    """Empty SQLite's keyword table (a restore rebuilds it)."""
-    queries.execute("DELETE FROM search_fts", unscoped="a restore empties the keyword table", using=using)
