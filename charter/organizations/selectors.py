@@ -3,12 +3,9 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
-from django.utils.html import escape
-from django.utils.safestring import SafeString
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
-from charter.core.templatetags.charter import options
 
 from . import queries
 from .actors import actor_for, session_actor
@@ -39,18 +36,21 @@ TEAM_SEARCH_MAX = 100  # characters of a team search that count
 
 @dataclass(frozen=True)
 class Picker:
-    """What a bounded filter (of teams, of people) shows, drawn by `organizations/_picker.html`:
-    `options` (escaped `<option>`s by name, the chosen one selected); `partial` when they are not all of
-    the organization's `total` (then the page shows the search field); `q`, the search it answers."""
+    """What a bounded filter (of teams, of people) shows, drawn by `organizations/_picker.html` (its options
+    by `organizations/_picker_options.html`): `choices`, (id, label) pairs by name; `selected`, the chosen
+    id; `note`, the text of a last disabled option ("" for none); `partial` when they are not all of the
+    organization's `total` (then the page shows the search field); `q`, the search it answers."""
 
-    options: SafeString
+    choices: tuple[tuple[int, str], ...]
+    selected: int | None
+    note: str
     partial: bool
     total: int
     q: str = ""
 
 
 def picker_of_rows(rows, selected, q, *, shown: int, label, noun: str, searched: str) -> Picker:
-    """Draw a picker from its query's rows (id, two texts, the organization's count, `picked`: 0 the
+    """A picker from its query's rows (id, two texts, the organization's count, `picked`: 0 the
     chosen one, 1 a wanted one, 2 a row read only to carry the count; the place by name): at most
     `shown` options by name, `label(row)` each, with a last disabled option when more would have matched
     or when a search found none but the chosen one. Other apps' pickers (the decision log's goals) draw
@@ -60,12 +60,13 @@ def picker_of_rows(rows, selected, q, *, shown: int, label, noun: str, searched:
     rows = [row for row in rows if row[4] < 2]
     more = len(rows) > shown
     rows = sorted(rows[:shown], key=lambda row: row[5])  # by name, in the database's collation
-    html = options(((row[0], label(row)) for row in rows), selected)
+    note = ""
     if more:
-        html += f'<option value="" disabled>More {noun} match: type more of the name to find them</option>'
+        note = f"More {noun} match: type more of the name to find them"
     elif q and partial and all(row[0] == selected for row in rows):
-        html += f'<option value="" disabled>No other {searched} contains “{escape(q)}”</option>'
-    return Picker(SafeString(html), partial, count, q if partial else "")
+        note = f"No other {searched} contains “{q}”"
+    choices = tuple((row[0], label(row)) for row in rows)
+    return Picker(choices, selected, note, partial, count, q if partial else "")
 
 
 def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Picker:
