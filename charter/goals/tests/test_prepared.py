@@ -1,6 +1,6 @@
-"""The hot pages' replayed queries (`core.compiled`) and plain-SQL reads run as prepared statements on
-PostgreSQL, planned once for any ids; turned off (`prepare_threshold` None, as Django's default), they run as
-any other query."""
+"""On PostgreSQL the parameters are bound on the server (`server_side_binding`), so psycopg prepares the
+pages' statements, the ORM's and `core.queries`' alike, and each is planned once for any ids; turned off
+(`prepare_threshold` None, as psycopg's default), they run as any other query."""
 
 import re
 
@@ -40,9 +40,9 @@ def test_the_goal_page_queries_are_prepared_once_and_counted(owner, cycle, login
         pages = _goal_pages(client, goals)
     prepared = _prepared()
     goal_query = 'SELECT "goals_goal"."id", "goals_goal"."organization_id"'
-    replayed = [s for s in prepared if s.startswith(goal_query)]
-    assert len(replayed) == 1, prepared
-    generic, custom = prepared[replayed[0]]
+    goal_reads = [s for s in prepared if s.startswith(goal_query)]
+    assert len(goal_reads) == 1, prepared
+    generic, custom = prepared[goal_reads[0]]
     assert (generic, custom) == (3, 0)  # one plan for every goal: no planning per request
     # Every page's own reads in plain SQL (the session, its person with the actor) are prepared too.
     session_read = [s for s in prepared if s.startswith('SELECT "session_key"')]
