@@ -25,7 +25,7 @@ from tests.world import build_world
 
 # Functions that build SQL for others (they run none themselves), or that the sweep cannot reach, and why.
 NOT_RUN = {
-    "charter.goals.queries.severity_case": "builds the status CASE that goal_list_rows and home_goal_rows run",
+    "charter.goals.queries.severity_case": "builds the status CASE that goal_list_rows, home_goal_rows run",
     "charter.goals.queries.status_case": "builds an ORM expression (RawSQL) for a scoped queryset",
     "charter.goals.queries.chain_ids": "builds an ORM expression (RawSQL) for a scoped queryset",
     "charter.goals.queries.in_chain": "builds an ORM expression (RawSQL) for a scoped queryset",
