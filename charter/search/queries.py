@@ -78,4 +78,3 @@ def sqlite_drop_stale_keywords(*, using: str = "default") -> None:
         unscoped="upkeep of the whole keyword table after migrate or flush",
         using=using,
     )
-
