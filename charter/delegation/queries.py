@@ -8,8 +8,9 @@ from functools import cache
 from django.db import connection
 
 from charter.core import queries
-from charter.core.rows import plain_select
+from charter.core.rows import columns, plain_select, row_reader
 from charter.goals.models import Goal
+from charter.organizations.models import Team
 
 from .models import Decision
 
@@ -97,3 +98,31 @@ def goal_picker_rows(*, organization_id: int, chosen: int, q: str, shown: int) -
     if q:
         params["like"] = f"%{connection.ops.prep_for_like_query(q)}%"
     return queries.fetch_all(_goal_picker_query(bool(q), shown), params)
+
+
+@cache
+def _waiting_for_home(vendor: str):
+    q = connection.ops.quote_name
+    decision, team = q(Decision._meta.db_table), q(Team._meta.db_table)
+    sql = (
+        f"SELECT {columns(Decision, 'd')}, {columns(Team, 't')} FROM {decision} d"
+        f" JOIN {team} t ON t.id = d.team_id"
+        " WHERE d.organization_id = %(organization_id)s AND d.addressed_to_id = %(user_id)s"
+        " AND d.status IN (%(proposed)s, %(escalated)s) AND d.awaiting <> ''"
+        " ORDER BY d.proposed_at, d.id LIMIT %(limit)s"
+    )
+    return sql, row_reader(Decision), row_reader(Team)
+
+
+def waiting_for_home(*, organization_id: int, user_id: int, statuses: tuple[str, str], limit: int):
+    """The open records addressed to the person (`selectors.waiting_for`'s condition, `statuses` being
+    proposed and escalated), oldest first, each with its team."""
+    sql, (read_decision, width), (read_team, _) = _waiting_for_home(connection.vendor)
+    params = {"organization_id": organization_id, "user_id": user_id, "limit": limit}
+    params["proposed"], params["escalated"] = statuses
+    decisions = []
+    for row in queries.fetch_all(sql, params):
+        decision = read_decision(row[:width])
+        decision.team = read_team(row[width:])
+        decisions.append(decision)
+    return decisions

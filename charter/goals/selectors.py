@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.core.expressions import SQLOnce
 from charter.core.jsonrows import JSONRows
 from charter.mission.models import Mission
 from charter.organizations.models import User
@@ -218,7 +219,9 @@ def goal_get(
         key = (actor.organization_id, actor.user_id, with_links, with_mission, with_check_ins, reads[0])
         goals = _built.get(key)
         if goals is None:
-            goals = _goal_query(actor, with_links, with_mission, with_check_ins).annotate(**reads[1](actor))
+            goals = _goal_query(actor, with_links, with_mission, with_check_ins).annotate(
+                **{name: SQLOnce(read) for name, read in reads[1](actor).items()}
+            )
             _built.put(key, goals)
     else:
         goals = _goal_query(actor, with_links, with_mission, with_check_ins)
@@ -275,10 +278,10 @@ def _goal_query(actor: Actor, with_links: bool, with_mission: bool, with_check_i
     if with_mission:
         first = Mission.objects.for_org(actor.organization).order_by("pk").values("statement")[:1]
         goals = goals.annotate(
-            mission_statement=Coalesce(Subquery(first), Value(""), output_field=TextField())
+            mission_statement=SQLOnce(Coalesce(Subquery(first), Value(""), output_field=TextField()))
         )
     if with_check_ins:
-        goals = goals.annotate(check_in_rows=_check_in_rows(actor))
+        goals = goals.annotate(check_in_rows=SQLOnce(_check_in_rows(actor)))
     return goals
 
 

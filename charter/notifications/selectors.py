@@ -6,6 +6,7 @@ from charter.core.actor import Actor
 from charter.core.errors import NotFound
 
 from . import events as registry
+from . import queries
 from .models import Notification, NotificationPreference, Webhook, WebhookAttempt, WebhookDelivery
 from .services import channels_for
 
@@ -40,8 +41,8 @@ def notification_unread_count(*, actor: Actor) -> int:
 
 
 def notification_latest_unread(*, actor: Actor, limit: int = 5) -> list[Notification]:
-    """The newest unread `limit` (the home page's inbox panel)."""
-    return list(notification_list(actor=actor, unread=True)[:limit])
+    """The newest unread `limit` (the home page's inbox panel), in plain SQL (`queries.latest_unread`)."""
+    return queries.latest_unread(organization_id=actor.organization_id, user_id=actor.user_id, limit=limit)
 
 
 def preference_table(*, actor: Actor) -> list[dict]:
