@@ -1,19 +1,15 @@
 """Reads of back-briefs, scoped to the actor's organization."""
 
-from functools import cache
-
-from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q
 
 from charter.core.actor import Actor
-from charter.core.compiled import prepared_cursor
 from charter.core.errors import NotFound
 from charter.core.jsonrows import JSONRows
-from charter.core.rows import among, field_reader, values_param
 from charter.goals.models import Goal
 from charter.organizations.models import Team, User
 from charter.organizations.permissions import ROLES_THAT_EDIT_EVERYTHING
 
+from . import queries
 from .models import BackBrief, BackBriefEvent
 
 PENDING = "pending"  # a filter value: every open state
@@ -157,47 +153,25 @@ def back_briefs_for_home(*, actor: Actor, limit: int) -> tuple[list[BackBrief], 
     """The home panel's lists, to write (`back_briefs_to_write`) and to confirm (`back_briefs_to_confirm`),
     the newest `limit` of each, in one query: a row number per list (partitioned by "is it submitted",
     which tells the lists apart) keeps each list's first rows; only the goal's title and the team's name
-    are joined, as the panel shows. Plain SQL built once per process (every home page pays for it, and the
-    queryset cost ~4 ms to build), the conditions of the two lists as parameters."""
-    sql, read_times = _home_query(connection.vendor)
-    submitted, teams = BackBrief.State.SUBMITTED, values_param(actor.team_ids)
-    params = [
-        submitted, actor.organization_id, teams, values_param(BackBrief.TO_WRITE_STATES),
-        actor.can("back_brief.review"), submitted, actor.user_id, actor.user_id, teams,
-        actor.role in ROLES_THAT_EDIT_EVERYTHING, values_param(actor.lead_team_ids), limit,
-    ]  # fmt: skip
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    are joined, as the panel shows (`queries.home_rows`)."""
+    submitted = BackBrief.State.SUBMITTED
+    found = queries.home_rows(
+        organization_id=actor.organization_id,
+        user_id=actor.user_id,
+        team_ids=actor.team_ids,
+        lead_team_ids=actor.lead_team_ids,
+        may_review=actor.can("back_brief.review"),
+        edits_everything=actor.role in ROLES_THAT_EDIT_EVERYTHING,
+        limit=limit,
+    )
     to_write, to_confirm = [], []
     for pk, goal_id, team_id, state, *times, title, name in found:
         row = BackBrief(
             pk=pk, organization_id=actor.organization_id, goal_id=goal_id, team_id=team_id, state=state
         )
-        for field, read, value in zip(_HOME_TIMES, read_times, times, strict=True):
-            setattr(row, field, read(value))
+        for field, value in zip(queries.HOME_TIMES, times, strict=True):
+            setattr(row, field, value)
         row.goal = Goal(pk=goal_id, organization_id=actor.organization_id, title=title)
         row.team = Team(pk=team_id, organization_id=actor.organization_id, name=name)
         (to_confirm if state == submitted else to_write).append(row)
     return to_write, to_confirm
-
-
-_HOME_TIMES = ("requested_at", "submitted_at", "reviewed_at", "confirmed_at")
-
-
-@cache
-def _home_query(vendor: str):
-    q, among_ = connection.ops.quote_name, among(vendor)
-    briefs, goals, teams = (q(m._meta.db_table) for m in (BackBrief, Goal, Team))
-    times = ", ".join(f"b.{q(name)}" for name in _HOME_TIMES)
-    sql = (
-        f"SELECT id, goal_id, team_id, state, {', '.join(q(n) for n in _HOME_TIMES)}, title, name FROM ("
-        f" SELECT b.id, b.goal_id, b.team_id, b.state, {times}, g.title, t.name,"
-        "  ROW_NUMBER() OVER (PARTITION BY b.state = %s ORDER BY b.requested_at DESC, b.id DESC) AS n"
-        f" FROM {briefs} b JOIN {goals} g ON g.id = b.goal_id JOIN {teams} t ON t.id = b.team_id"
-        f" WHERE b.organization_id = %s AND ((b.team_id {among_} AND b.state {among_})"
-        "  OR (%s AND b.state = %s AND (b.submitted_by_id IS NULL OR b.submitted_by_id <> %s)"
-        f"   AND (g.owner_id = %s OR (NOT (b.team_id {among_}) AND (%s OR b.team_id {among_})))))"
-        ") x WHERE n <= %s ORDER BY requested_at DESC, id DESC"
-    )
-    return sql, [field_reader(BackBrief._meta.get_field(name)) for name in _HOME_TIMES]

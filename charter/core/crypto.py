@@ -109,18 +109,17 @@ def encrypt_existing(table: str, *columns: str):
     """
 
     def rewrite(schema_editor, convert):
-        connection = schema_editor.connection
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            names = ", ".join(quote(c) for c in columns)
-            cursor.execute(f"SELECT id, {names} FROM {quote(table)}")
-            rows = cursor.fetchall()
-            sets = ", ".join(f"{quote(c)} = %s" for c in columns)
-            for row_id, *values in rows:
-                cursor.execute(
-                    f"UPDATE {quote(table)} SET {sets} WHERE id = %s",
-                    [convert(v) if v else v for v in values] + [row_id],
-                )
+        from charter.core import queries
+
+        using, quote = schema_editor.connection.alias, schema_editor.connection.ops.quote_name
+        why = "a data migration rewrites every row of the table"
+        names = ", ".join(quote(c) for c in columns)
+        rows = queries.fetch_all(f"SELECT id, {names} FROM {quote(table)}", {}, unscoped=why, using=using)
+        sets = ", ".join(f"{quote(c)} = %(c{n})s" for n, c in enumerate(columns))
+        for row_id, *values in rows:
+            params = {f"c{n}": convert(v) if v else v for n, v in enumerate(values)}
+            sql = f"UPDATE {quote(table)} SET {sets} WHERE id = %(id)s"
+            queries.execute(sql, {**params, "id": row_id}, unscoped=why, using=using)
 
     def forward(apps, schema_editor):
         rewrite(schema_editor, lambda v: v if is_encrypted(v) else encrypt(v))

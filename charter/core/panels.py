@@ -17,8 +17,9 @@ query of that object instead of a query of its own: it registers `func(request) 
 `core.jsonrows.JSONRows`). The page annotates its query of the object with `reads(slot, request)`, so each
 value lands on the object as an attribute, and the panel takes its part with `part(request, obj, func)`,
 which reads it in one query of its own when the page did not (another page, a test). A reader gives the same
-names on every call, and its expressions depend on the actor's organization and person only: the goal page
-compiles its query once per process (`core.compiled.replay`).
+names on every call, and its expressions depend on the actor's organization and person only (not the time,
+nor a role): the goal page keeps its query, built with them, for the next requests of the same person
+(`goals.selectors.goal_get`).
 """
 
 from collections import defaultdict

@@ -5,30 +5,20 @@ as columns (one plain-SQL query, a row per linked goal) costs a fraction of buil
 per decision and prefetching their goals.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
 from django.db import connection
 from django.db.models import OuterRef
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.compiled import prepared_cursor
 from charter.core.jsonrows import JSONRows
-from charter.core.rows import plain_select
-from charter.goals.models import Goal
 from charter.organizations.selectors import TEAM_SEARCH_MAX, Picker, picker_of_rows, team_picker
 
-from . import rules
+from . import queries, rules
 from .models import Decision, DecisionDomain
 
-_LOG_FIELDS = (
-    "id", "title", "status", "level", "proposed_at", "decided_at", "team__name", "domain__name",
-    "recorded_by__full_name", "recorded_by__email", "recorded_by__kind",
-    "addressed_to__full_name", "addressed_to__email",
-)  # fmt: skip
 _STATUS_LABELS = dict(Decision.Status.choices)
 _OPEN = (rules.PROPOSED, rules.ESCALATED)
 
@@ -46,36 +36,6 @@ class Person:
 
 def _person(full_name: str | None, email: str | None, kind: str = "person") -> Person | None:
     return None if email is None else Person(full_name or email, kind)
-
-
-_LOG_WHERE = {  # a filter of `log_rows`: its condition on the decisions table
-    "team_id": "team_id = %s",
-    "domain_id": "domain_id = %s",
-    "status": "status = %s",
-    "goal_id": "id IN (SELECT decision_id FROM {link} WHERE goal_id = %s)",
-    "date_from": "proposed_at >= %s",
-    "date_to": "proposed_at < %s",
-    "addressed_to_id": "addressed_to_id = %s",
-}
-
-
-@cache
-def _log_query(vendor: str, filters: tuple[str, ...]) -> tuple[str, Callable]:
-    """The SQL of `log_rows` for these filters, built once per process (as a queryset it cost more to
-    compile, and PostgreSQL more to plan, than to run): the newest decisions by id first (one sort of the
-    decisions alone), then their names and people, and a row per linked goal with its title (by title)."""
-    q = connection.ops.quote_name
-    decision, link, goal = (q(m._meta.db_table) for m in (Decision, Decision.goals.through, Goal))
-    select, as_dict = plain_select(Decision, _LOG_FIELDS)
-    where = " AND ".join(["organization_id = %s", *(_LOG_WHERE[name].format(link=link) for name in filters)])
-    sql = (
-        f"SELECT g.title, {select.removeprefix('SELECT ')}"
-        f" LEFT JOIN {link} l ON l.decision_id = m.id LEFT JOIN {goal} g ON g.id = l.goal_id"
-        f" WHERE m.id IN (SELECT id FROM {decision} WHERE {where}"
-        " ORDER BY proposed_at DESC, id DESC LIMIT %s)"
-        " ORDER BY m.proposed_at DESC, m.id DESC, g.title, g.id"
-    )
-    return sql, as_dict
 
 
 def _day_start(day: date, after: int = 0):
@@ -102,16 +62,13 @@ def _log_filters(filters: dict) -> dict:
 def log_rows(*, actor: Actor, limit: int, **filters) -> list[dict]:
     """The newest `limit` decisions matching the filters (those of `selectors.decision_list`), each a
     dict with what the log shows: names, status label, level, openness and linked goals' titles. One
-    query in plain SQL (`_log_query`)."""
-    filters = _log_filters(filters)
-    sql, as_dict = _log_query(connection.vendor, tuple(filters))
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [actor.organization_id, *filters.values(), limit])
-        fetched = cursor.fetchall()
+    query in plain SQL (`queries.log_rows`)."""
+    fetched = queries.log_rows(
+        organization_id=actor.organization_id, limit=limit, filters=_log_filters(filters)
+    )
     rows: list[dict] = []
-    for title, *values in fetched:
-        if not rows or rows[-1]["id"] != values[0]:
-            row = as_dict(values)
+    for title, row in fetched:
+        if not rows or rows[-1]["id"] != row["id"]:
             row["pk"] = row["id"]
             row["status_label"] = _STATUS_LABELS.get(row["status"], row["status"])
             row["is_open"] = row["status"] in _OPEN
@@ -145,37 +102,6 @@ def filter_choices(
 GOAL_PICKER_SHOWN = 60
 
 
-@cache
-def _goal_picker_query(search: bool) -> str:
-    """The SQL of `goal_picker`, built once per process, with the rows of `picker_of_rows`: id, title,
-    NULL, the number of goals decisions are linked to, `picked` (0 the chosen goal, 1 a wanted one, 2 the
-    first linked goal: read only to carry the number) and the place by title. It reads the links (a few
-    per decision), and the titles of the goals it gives only (a search: of the linked goals)."""
-    q = connection.ops.quote_name
-    goal, decision, link = (q(m._meta.db_table) for m in (Goal, Decision, Decision.goals.through))
-    if search:  # every linked goal while they are few; LIKE's wildcards in the search are escaped
-        wanted = (
-            f"SELECT k.id FROM linked k JOIN {goal} t ON t.id = k.id"
-            f" WHERE (SELECT COUNT(*) FROM linked) <= {GOAL_PICKER_SHOWN}"
-            " OR UPPER(t.title) LIKE UPPER(%s) ESCAPE '\\'"
-        )
-    else:  # the goals decided about last (every linked goal while they are few)
-        wanted = f"SELECT id FROM linked ORDER BY newest DESC, id DESC LIMIT {GOAL_PICKER_SHOWN}"
-    return (
-        "WITH linked AS (SELECT l.goal_id AS id, MAX(d.proposed_at) AS newest"
-        f" FROM {link} l JOIN {decision} d ON d.id = l.decision_id"
-        " WHERE d.organization_id = %s GROUP BY l.goal_id),"
-        f" wanted AS ({wanted})"
-        " SELECT g.id, g.title, NULL, c.n,"
-        " CASE WHEN g.id = %s THEN 0 WHEN g.id IN (SELECT id FROM wanted) THEN 1 ELSE 2 END AS picked,"
-        " ROW_NUMBER() OVER (ORDER BY g.title, g.id)"
-        f" FROM {goal} g CROSS JOIN (SELECT COUNT(*) AS n FROM linked) c"
-        " WHERE g.organization_id = %s"
-        " AND g.id IN (SELECT id FROM wanted UNION ALL SELECT %s UNION ALL SELECT MIN(id) FROM linked)"
-        " ORDER BY picked, g.title, g.id LIMIT %s"
-    )
-
-
 def goal_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Picker:
     """The options of the log's goal filter, bounded whatever the number of goals, in one query: the goals
     that decisions are linked to (not every goal of every cycle), every one when at most
@@ -183,13 +109,9 @@ def goal_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Pi
     contains it; always the `selected` goal when it is one of the organization's (another's is never
     listed). By title; a last disabled option says when more would have matched."""
     q = " ".join(q.split())[:TEAM_SEARCH_MAX]
-    org_id, chosen = actor.organization_id, selected or 0
-    like = [f"%{connection.ops.prep_for_like_query(q)}%"] if q else []
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(
-            _goal_picker_query(bool(q)), [org_id, *like, chosen, org_id, chosen, GOAL_PICKER_SHOWN + 1]
-        )
-        rows = cursor.fetchall()
+    rows = queries.goal_picker_rows(
+        organization_id=actor.organization_id, chosen=selected or 0, q=q, shown=GOAL_PICKER_SHOWN
+    )
     return picker_of_rows(
         rows,
         selected,

@@ -7,12 +7,11 @@ from datetime import date
 from django.db.models import Prefetch
 
 from charter.core.actor import Actor
-from charter.core.compiled import replay
 from charter.core.errors import NotFound
 from charter.goals.models import Goal
 from charter.organizations.models import Team, TeamMembership
 
-from . import rules
+from . import queries, rules
 from .authority import agent_cap_of, authority_for, may_act_for, parent_map
 from .models import Decision, DecisionDomain, DecisionEvent, DelegationChange, DelegationLevel
 
@@ -198,20 +197,15 @@ def decision_get(*, actor: Actor, decision_id: int) -> Decision:
 
 
 def decisions_waiting_for(*, actor: Actor, limit: int = 20) -> list[Decision]:
-    """Open proposals and escalations addressed to the actor, oldest first (longest waiting); the home
-    page's panel, its query compiled once per process."""
-
-    def build(a):
-        return (
-            waiting_for(Decision.objects.for_org(a.organization), a.user_id)
-            # The home panel shows these columns and the team's name: no other join, no long texts.
-            .select_related("team")
-            .only("title", "status", "awaiting", "proposed_at", "team__name")
-            .order_by("proposed_at", "id")[:limit]
-        )
-
-    ids = {"organization_id": actor.organization_id, "user_id": actor.user_id}
-    return list(replay(("decisions_waiting_for", limit), build, **ids))
+    """Open proposals and escalations addressed to the actor, oldest first (longest waiting), each with its
+    team: the home page's panel, in plain SQL (`queries.waiting_for_home`, the condition of `waiting_for`;
+    a test compares them)."""
+    return queries.waiting_for_home(
+        organization_id=actor.organization_id,
+        user_id=actor.user_id,
+        statuses=(rules.PROPOSED, rules.ESCALATED),
+        limit=limit,
+    )
 
 
 def decision_preview(*, actor: Actor, team_id: int | None, domain_id: int | None) -> dict | None:

@@ -4,7 +4,6 @@ the decision log, the decision page with its responses, and the record form with
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -171,7 +170,7 @@ def decision_goal_options(request):
     picker = log.goal_picker(
         actor=request.actor, selected=_int(request.GET, "goal"), q=request.GET.get("goal_q", "")
     )
-    return HttpResponse(picker.options)
+    return render(request, "organizations/_picker_options.html", {"picker": picker})
 
 
 def _decision_form(request, data=None, initial=None):

@@ -1,12 +1,10 @@
 """Reads of cycles, goals, key results and check-ins, scoped to the actor's organization."""
 
-from functools import cache
+import threading
+from collections import OrderedDict
 
-from django.db import connection
 from django.db.models import (
-    BooleanField,
     Count,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -15,20 +13,20 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.compiled import prepared_cursor, replay
 from charter.core.errors import NotFound
+from charter.core.expressions import SQLOnce
 from charter.core.jsonrows import JSONRows
-from charter.core.rows import columns, plain_select, row_reader
 from charter.mission.models import Mission
-from charter.organizations.models import Organization, User
+from charter.organizations.models import User
 
+from . import queries
 from .models import CheckIn, Cycle, Goal, KeyResult
-from .rows import BY_SEVERITY, GOAL_OUT_FIELDS, JOINED_FIELDS, goal_out, severity_sql, status_of
+from .queries import chain_condition, severity_case  # noqa: F401 (other apps' SQL uses them)
+from .rows import BY_SEVERITY, GOAL_OUT_FIELDS, JOINED_FIELDS, goal_out, status_of
 from .trees import MAP_OUTLINE_ABOVE, alignment_tree, map_outline, map_tree  # noqa: F401 (the goals' reads)
 
 
@@ -36,32 +34,11 @@ def cycle_list(*, actor: Actor):
     return Cycle.objects.for_org(actor.organization)
 
 
-@cache
-def _mission_and_cycles_query(vendor: str):
-    """The SQL and row readers of `mission_and_cycles`, built once per process (they depend on the
-    database)."""
-    q = connection.ops.quote_name
-    m_cols, c_cols = columns(Mission, "m"), columns(Cycle, "c")
-    sql = (
-        f"SELECT {m_cols}, {c_cols} FROM {q(Organization._meta.db_table)} o"
-        f" LEFT JOIN {q(Mission._meta.db_table)} m ON m.organization_id = o.id"
-        f" LEFT JOIN {q(Cycle._meta.db_table)} c ON c.organization_id = o.id"
-        " WHERE o.id = %s ORDER BY c.starts_on DESC"  # `Cycle.Meta.ordering`, as `cycle_list`
-    )
-    return sql, row_reader(Mission), row_reader(Cycle)
-
-
 def mission_and_cycles(*, actor: Actor) -> tuple[Mission, list[Cycle]]:
     """The mission (an unsaved empty one when none was written, as `mission_get`) and the cycles, newest
     first as `cycle_list`, in one query: the mission is joined to every cycle row (one per organization)."""
-    sql, (read_mission, n_mission), (read_cycle, _) = _mission_and_cycles_query(connection.vendor)
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [actor.organization_id])
-        rows = cursor.fetchall()
-    found = rows and rows[0][0] is not None
-    mission = read_mission(rows[0][:n_mission]) if found else Mission(organization=actor.organization)
-    cycles = [read_cycle(row[n_mission:]) for row in rows if row[n_mission] is not None]
-    return mission, cycles
+    mission, cycles = queries.mission_and_cycles(organization_id=actor.organization_id)
+    return mission or Mission(organization=actor.organization), cycles
 
 
 def cycle_get(*, actor: Actor, cycle_id: int) -> Cycle:
@@ -137,36 +114,12 @@ def status_filter(actor: Actor, cycles, status: str, cycle_id: int | None = None
     """A filter on `Goal.status` computed by the database (`rows.severity_sql`): for the goals of
     `cycle_id` with that cycle's dates, else for every cycle of `cycles` (a CASE per cycle: the cycles
     of an organization are few), as an expression to `.alias()` and compare with the status's index."""
-    now, stale_days, table = timezone.now(), actor.organization.stale_days, Goal._meta.db_table
-    alias = connection.ops.quote_name(table)
     chosen = [c for c in cycles if c.pk == cycle_id] if cycle_id else list(cycles)
-    whens, params = [], []
-    for cycle in chosen:
-        severity, severity_params = severity_sql(cycle, now, stale_days, alias)
-        whens.append(f"WHEN {alias}.cycle_id = %s THEN ({severity})")
-        params += [cycle.pk, *severity_params]
-    sql = f"CASE {' '.join(whens)} END" if whens else "NULL"
-    return RawSQL(sql, params, output_field=IntegerField()), BY_SEVERITY.index(status)
+    severity = queries.status_case(chosen, timezone.now(), actor.organization.stale_days)
+    return severity, BY_SEVERITY.index(status)
 
 
-# What a row of the goal list page shows (`list_html.goal_rows`), read as `.values()` names them: the
-# goal's columns its status needs, its parent's title, its team's name and its owner's name.
-GOAL_LIST_FIELDS = (
-    "id", "title", "cycle_id", "progress", "confidence", "last_check_in_at", "created_at",
-    "parent__title", "team__name", "owner__full_name", "owner__email",
-)  # fmt: skip
-
-
-@cache
-def _goal_list_select(vendor: str) -> tuple[str, str, object]:
-    """The goal list's SELECT (GOAL_LIST_FIELDS, the page's total and each goal's number of key results)
-    and its joins, built once per process (`plain_select`), with its row reader."""
-    q = connection.ops.quote_name
-    goals, key_results = q(Goal._meta.db_table), q(KeyResult._meta.db_table)
-    select, as_dict = plain_select(Goal, GOAL_LIST_FIELDS)
-    head, joins = select.split(f" FROM {goals} m", 1)
-    head += f", p.total, (SELECT COUNT(*) FROM {key_results} k WHERE k.goal_id = m.id)"
-    return head, joins, as_dict
+GOAL_LIST_FIELDS = queries.GOAL_LIST_FIELDS
 
 
 def goal_list_page(
@@ -186,47 +139,32 @@ def goal_list_page(
     SQL, no models: the page's ids and the total (a window count) from the goals alone, the status filter
     computed by the database, joined to what the rows show. A page past the end: one more to count, and
     the last page."""
-    q = connection.ops.quote_name
-    goals = q(Goal._meta.db_table)
-    where, params = [f"{goals}.organization_id = %s"], [actor.organization_id]
-    for column, value in (("cycle_id", cycle_id), ("team_id", team_id), ("owner_id", owner_id)):
-        if value:
-            where.append(f"{goals}.{q(column)} = %s")
-            params.append(value)
+    filters = {"cycle_id": cycle_id, "team_id": team_id, "owner_id": owner_id}
+    severity = None
     if status:
-        severity, index = status_filter(actor, cycles, status, cycle_id)
-        where.append(f"({severity.sql}) = %s")
-        params += [*severity.params, index]
-    where = " AND ".join(where)
-    head, joins, as_dict = _goal_list_select(connection.vendor)
-    sql = (
-        f"{head} FROM (SELECT {goals}.id, COUNT(*) OVER () AS total FROM {goals} WHERE {where}"
-        f" ORDER BY {goals}.title, {goals}.id LIMIT %s OFFSET %s) p"
-        f" JOIN {goals} m ON m.id = p.id{joins} ORDER BY m.title, m.id"
-    )
+        now, stale_days = timezone.now(), actor.organization.stale_days
+        chosen = [c for c in cycles if c.pk == cycle_id] if cycle_id else list(cycles)
+        sql, params = queries.severity_case(chosen, now, stale_days)
+        severity = (sql, params, BY_SEVERITY.index(status))
     page = min(max(page, 1), GOAL_LIST_LAST_PAGE)  # an offset the databases take
-    # One cycle's page is planned once per connection (a generic plan: by index, 0.6 ms less at M); all
-    # cycles' is planned each time, as its generic plan reads every goal (L: 90 ms instead of 40).
-    cursor = prepared_cursor(connection) if cycle_id else connection.cursor()
-    with cursor:
-        cursor.execute(sql, [*params, per_page, (page - 1) * per_page])
-        rows = cursor.fetchall()
-        total = rows[0][-2] if rows else 0
-        if not rows and page > 1:
-            cursor.execute(f"SELECT COUNT(*) FROM {goals} WHERE {where}", params)
-            total = cursor.fetchone()[0]
-            page = max((total + per_page - 1) // per_page, 1)
-            if total:
-                cursor.execute(sql, [*params, per_page, (page - 1) * per_page])
-                rows = cursor.fetchall()
+    org = actor.organization_id
+    rows, total = queries.goal_list_rows(
+        organization_id=org, filters=filters, severity=severity, limit=per_page, offset=(page - 1) * per_page
+    )
+    if not rows and page > 1:
+        total = queries.goal_list_count(organization_id=org, filters=filters, severity=severity)
+        page = max((total + per_page - 1) // per_page, 1)
+        if total:
+            offset = (page - 1) * per_page
+            rows, _ = queries.goal_list_rows(
+                organization_id=org, filters=filters, severity=severity, limit=per_page, offset=offset
+            )
     now, stale_days = timezone.now(), actor.organization.stale_days
     by_id = {cycle.pk: cycle for cycle in cycles}
     shown = []
-    for row in rows:
-        goal = as_dict(row[:-2])
+    for goal in rows:
         cycle = by_id[goal["cycle_id"]]
         goal["status"] = status_of(goal, now, stale_days, cycle)
-        goal["key_result_count"] = row[-1]
         goal["cycle__name"] = cycle.name
         shown.append(goal)
     return shown, total, page
@@ -275,24 +213,51 @@ def goal_get(
     same query (the goal page's chain of intent ends there). `with_check_ins`: its check-ins as plain rows in
     the same query too (`goal_check_ins` then reads none). `reads`: (key, func(actor) -> {name: expression}),
     more columns of the same query (the goal page's panels' reads, `core.panels.reads`), set on the goal as
-    attributes; the query is then compiled once per process (`core.compiled.replay`), so they may depend on
-    the actor's organization and person only."""
-
-    def build(actor, goal_id):
-        goals = _goal_query(actor, with_links, with_mission, with_check_ins)
-        return goals.annotate(**reads[1](actor)) if reads else goals.filter(pk=goal_id)
+    attributes."""
 
     if reads:
-        key = ("goal_get", with_links, with_mission, with_check_ins, reads[0])
-        ids = {"organization_id": actor.organization_id, "user_id": actor.user_id, "goal_id": goal_id}
-        goals = replay(key, lambda a, goal_id: build(a, goal_id).filter(pk=goal_id), **ids)
+        key = (actor.organization_id, actor.user_id, with_links, with_mission, with_check_ins, reads[0])
+        goals = _built.get(key)
+        if goals is None:
+            goals = _goal_query(actor, with_links, with_mission, with_check_ins).annotate(
+                **{name: SQLOnce(read) for name, read in reads[1](actor).items()}
+            )
+            _built.put(key, goals)
     else:
-        goals = build(actor, goal_id)
-    goal = next(iter(goals), None)
+        goals = _goal_query(actor, with_links, with_mission, with_check_ins)
+    goal = next(iter(goals.filter(pk=goal_id)), None)
     if goal is None:
         raise NotFound("No such goal.")
     goal.organization = actor.organization
     return goal
+
+
+class _BuiltQueries:
+    """The goal page's queryset with every panel's reads, kept per process for the last BUILT_KEPT people:
+    building it (each panel's subqueries resolved, the queryset cloned at each annotation) costs ~20 ms of
+    CPU, more than the database takes to run it. The reads depend on the organization and the person only
+    (`core.panels`), so it is kept by their ids; it is never evaluated itself, each request filters a clone
+    of it by the goal's id (a queryset's clone shares nothing that evaluating it changes)."""
+
+    def __init__(self, size: int):
+        self.size, self.kept, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            goals = self.kept.get(key)
+            if goals is not None:
+                self.kept.move_to_end(key)
+            return goals
+
+    def put(self, key, goals) -> None:
+        with self.lock:
+            self.kept[key] = goals
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+
+
+BUILT_KEPT = 256
+_built = _BuiltQueries(BUILT_KEPT)
 
 
 def _goal_query(actor: Actor, with_links: bool, with_mission: bool, with_check_ins: bool):
@@ -313,10 +278,10 @@ def _goal_query(actor: Actor, with_links: bool, with_mission: bool, with_check_i
     if with_mission:
         first = Mission.objects.for_org(actor.organization).order_by("pk").values("statement")[:1]
         goals = goals.annotate(
-            mission_statement=Coalesce(Subquery(first), Value(""), output_field=TextField())
+            mission_statement=SQLOnce(Coalesce(Subquery(first), Value(""), output_field=TextField()))
         )
     if with_check_ins:
-        goals = goals.annotate(check_in_rows=_check_in_rows(actor))
+        goals = goals.annotate(check_in_rows=SQLOnce(_check_in_rows(actor)))
     return goals
 
 
@@ -371,12 +336,11 @@ def _check_in(actor: Actor, row: dict, key_results: dict) -> CheckIn:
 def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:
     """The goal page's alignment as rows, in one query (a UNION ALL, each part on its index): the
     `ancestors` it contributes to (nearest first, with their intent), its `children` (with progress and
-    status), the goals it `supports` and is `supported_by`; each with its team's name, by title. The query
-    is compiled once per process (`core.compiled.replay`)."""
-    ids = {"organization_id": actor.organization_id, "user_id": actor.user_id, "goal_id": goal.pk}
-    if goal.parent_id:
-        ids["parent_id"] = goal.parent_id
-    rows = replay(("goal_links", bool(goal.parent_id)), _links_query, **ids)
+    status), the goals it `supports` and is `supported_by`; each with its team's name, by title."""
+    fields = ("id", "title", "team__name", "parent_id", *INTENT_FIELDS, *_STATUS_FIELDS)
+    rows = queries.goal_links(
+        organization_id=actor.organization_id, goal_id=goal.pk, parent_id=goal.parent_id, fields=fields
+    )
     now, stale_days = timezone.now(), actor.organization.stale_days
     links = {"children": [], "supports": [], "supported_by": [], "ancestors": []}
     for row in rows:
@@ -385,19 +349,6 @@ def goal_links(*, actor: Actor, goal: Goal) -> dict[str, list[dict]]:
         links[row["side"]].append(row)
     links["ancestors"] = _chain({row["id"]: row for row in links["ancestors"]}, goal.parent_id)
     return links
-
-
-def _links_query(actor, goal_id: int, parent_id: int | None = None):
-    goals = Goal.objects.for_org(actor.organization)
-    fields = ("id", "title", "team__name", "parent_id", *INTENT_FIELDS, *_STATUS_FIELDS, "side")
-    sides = [("children", Q(parent_id=goal_id)), ("supports", Q(supported_by=goal_id))]
-    sides.append(("supported_by", Q(supports=goal_id)))
-    if parent_id:
-        sides.append(("ancestors", _in_chain(actor, parent_id)))
-    parts = [
-        goals.filter(where).annotate(side=Value(side)).values(*fields).order_by() for side, where in sides
-    ]
-    return parts[0].union(*parts[1:], all=True).order_by("title", "id")
 
 
 INTENT_FIELDS = ("purpose", "end_state", "constraints", "freedoms")
@@ -413,42 +364,11 @@ def goal_ancestors(*, actor: Actor, goal: Goal) -> list[Goal]:
         return []
     parents = (
         Goal.objects.for_org(actor.organization)
-        .filter(pk__in=_chain_ids(actor, goal.parent_id))
+        .filter(pk__in=queries.chain_ids(actor.organization_id, goal.parent_id))
         .only("id", "title", "parent_id", *INTENT_FIELDS, "team_id")
         .select_related("team")
     )
     return _chain({g.pk: g for g in parents}, goal.parent_id)
-
-
-def _chain_ids(actor: Actor, *parent_ids: int) -> RawSQL:
-    """Ids of `parent_ids` and the goals above them: a recursive subquery climbs the parent links; UNION
-    stops it should the links ever loop."""
-    table = connection.ops.quote_name(Goal._meta.db_table)
-    marks = ", ".join(["%s"] * len(parent_ids))
-    return RawSQL(
-        f"WITH RECURSIVE chain(id, parent_id) AS ("
-        f" SELECT id, parent_id FROM {table} WHERE id IN ({marks}) AND organization_id = %s"
-        f" UNION SELECT g.id, g.parent_id FROM {table} g JOIN chain c ON g.id = c.parent_id"
-        f" WHERE g.organization_id = %s"
-        f") SELECT id FROM chain",
-        (*parent_ids, actor.organization.pk, actor.organization.pk),
-    )
-
-
-def chain_condition(actor: Actor, column: str, *parent_ids: int) -> tuple[str, tuple]:
-    """SQL saying that `column` (a goal id) is in the chains above `parent_ids` (themselves included),
-    and its parameters. On PostgreSQL `column = ANY(ARRAY(chain))`: the planner then reads them by primary
-    key (an IN estimated at ~100 rows made it scan every goal of the organization)."""
-    chain = _chain_ids(actor, *parent_ids)
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(ARRAY({chain.sql}))", chain.params
-    return f"{column} IN ({chain.sql})", chain.params
-
-
-def _in_chain(actor: Actor, parent_id: int) -> RawSQL:
-    """`chain_condition` for a queryset of goals."""
-    table = connection.ops.quote_name(Goal._meta.db_table)
-    return RawSQL(*chain_condition(actor, f"{table}.id", parent_id), output_field=BooleanField())
 
 
 def _chain(by_id: dict, parent_id: int | None) -> list:

@@ -5,15 +5,11 @@ team's subtree and the goals above it, or the whole cycle's for an outline): no 
 intent and status by the same rules as the goal model's properties (`rows.goal_out`).
 """
 
-from functools import cache
-
-from django.db import connection
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.compiled import prepared_cursor
-from charter.core.rows import among, plain_select, values_param
 
+from . import queries
 from .models import Goal, KeyResult
 from .rows import GOAL_OUT_FIELDS, JOINED_FIELDS, KR_OUT_FIELDS, goal_out, status_of
 
@@ -123,34 +119,11 @@ def _attach_key_results(actor, fields, cycle_id: int, ids, goals: list[dict]) ->
 
 def _rows(actor, fields: tuple[str, ...], cycle_id: int, ids) -> list[dict]:
     """Goal rows of `fields` (one of the goal field sets above, by title) or key result rows (a key
-    result field set, by position) of the cycle, or of its goals `ids`, as `.values()` would read them,
-    in plain SQL built once per process."""
-    vendor = connection.vendor
-    select, as_dict = _select(vendor, fields)
-    of_goals = fields in GOAL_FIELD_SETS
-    goal_column, order = ("m.id", "m.title, m.id") if of_goals else ("m.goal_id", "m.position, m.id")
-    params = [actor.organization_id]
-    if ids is not None:
-        where = f"{goal_column} {among(vendor)}"
-        params.append(values_param(ids))
-    elif of_goals:
-        where = "m.cycle_id = %s"
-        params.append(cycle_id)
-    else:
-        goals = connection.ops.quote_name(Goal._meta.db_table)
-        where = f"m.goal_id IN (SELECT g.id FROM {goals} g WHERE g.organization_id = %s AND g.cycle_id = %s)"
-        params += [actor.organization_id, cycle_id]
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(f"{select} WHERE m.organization_id = %s AND {where} ORDER BY {order}", params)
-        return [as_dict(row) for row in cursor.fetchall()]
-
-
-@cache
-def _select(vendor: str, fields: tuple[str, ...]):
-    """The SELECT of goal or key result rows of `fields`, with its row reader, built once per process
-    (as querysets their compilation cost more CPU than the queries)."""
+    result field set, by position) of the cycle, or of its goals `ids`, as `.values()` would read them."""
     model = Goal if fields in GOAL_FIELD_SETS else KeyResult
-    return plain_select(model, fields)
+    return queries.tree_rows(
+        organization_id=actor.organization_id, model=model, fields=fields, cycle_id=cycle_id, ids=ids
+    )
 
 
 def _forest(goals: list[dict], links) -> list[dict]:
@@ -181,49 +154,14 @@ def _count_below(pk: int, children: dict) -> int:
 def _cycle_links(actor: Actor, cycle_id: int) -> list[tuple[int, int | None, int | None]]:
     """(id, parent id, team id) of the cycle's goals in title order: one light query, no models (plain
     SQL: integers need no converter, and the queryset cost more to compile than to run)."""
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(_cycle_links_sql(connection.vendor), [actor.organization_id, cycle_id])
-        return cursor.fetchall()
-
-
-@cache
-def _cycle_links_sql(vendor: str) -> str:
-    goals = connection.ops.quote_name(Goal._meta.db_table)
-    return (
-        f"SELECT id, parent_id, team_id FROM {goals}"
-        " WHERE organization_id = %s AND cycle_id = %s ORDER BY title, id"
-    )
+    return queries.cycle_links(organization_id=actor.organization_id, cycle_id=cycle_id)
 
 
 def _subtree_links(actor: Actor, cycle_id: int, team_id: int) -> list[tuple[int, int | None, bool]]:
     """(id, parent id, in the subtree) in title order of the team's subtree in the cycle (the team's goals
     and every goal below them) and of the goals above it (to order its roots as the whole cycle's walk
     would): one recursive query that reads those goals only, not the whole cycle's."""
-    with prepared_cursor(connection) as cursor:
-        params = [actor.organization_id, cycle_id, team_id, *[cycle_id] * 4, actor.organization_id]
-        cursor.execute(_subtree_sql(connection.vendor), params)
-        return cursor.fetchall()
-
-
-@cache
-def _subtree_sql(vendor: str) -> str:
-    goals = connection.ops.quote_name(Goal._meta.db_table)
-    return f"""
-WITH RECURSIVE sub(id, parent_id, cycle_id) AS (
-    SELECT id, parent_id, cycle_id FROM {goals} WHERE organization_id = %s AND cycle_id = %s AND team_id = %s
-    UNION
-    SELECT g.id, g.parent_id, g.cycle_id FROM {goals} g JOIN sub ON g.parent_id = sub.id AND sub.cycle_id = %s
-), up(id, parent_id, cycle_id) AS (
-    SELECT g.id, g.parent_id, g.cycle_id FROM {goals} g
-    WHERE g.id IN (SELECT parent_id FROM sub WHERE cycle_id = %s) AND g.id NOT IN (SELECT id FROM sub)
-    UNION
-    SELECT g.id, g.parent_id, g.cycle_id FROM {goals} g JOIN up ON g.id = up.parent_id AND up.cycle_id = %s
-)
-SELECT g.id, g.parent_id, s.inside FROM (
-    SELECT id, cycle_id, 1 AS inside FROM sub UNION ALL SELECT id, cycle_id, 0 FROM up
-) s JOIN {goals} g ON g.id = s.id
-WHERE s.cycle_id = %s AND g.organization_id = %s
-ORDER BY g.title, g.id"""
+    return queries.subtree_links(organization_id=actor.organization_id, cycle_id=cycle_id, team_id=team_id)
 
 
 def _in_subtree(links: list) -> list[int]:

@@ -12,42 +12,22 @@ from dataclasses import asdict
 from datetime import UTC, datetime, time, timedelta
 
 import orjson
-from django.db import connection
 from django.utils import timezone
 
-from charter.core.models import AuditEvent
 from charter.goals.rules import clamp
-from charter.pulse.models import RoundParticipation
 
+from . import queries
 from .models import StoredFigures
 from .rules import Figure
 
 # Audited writes that no figure reads; any other (an unknown kind too) outdates the stored figures.
 UNREAD = ("mission.mission", "organizations.apitoken", "discussion.comment")
-STAMP = ("audit_max", "audit_count", "pulse_count")
-
-
-def _stamp_sql(organization_id: int) -> tuple[list[str], list]:
-    """The three parts of the stamp as scalar subqueries (SQL shared by PostgreSQL and SQLite), with
-    their parameters."""
-    audit, pulse = AuditEvent._meta.db_table, RoundParticipation._meta.db_table
-    unread = ", ".join(["%s"] * len(UNREAD))
-    audit_rows = f"FROM {audit} WHERE organization_id = %s AND object_type NOT IN ({unread})"
-    parts = [
-        f"(SELECT COALESCE(MAX(id), 0) {audit_rows})",
-        f"(SELECT COUNT(*) {audit_rows})",
-        f"(SELECT COUNT(*) FROM {pulse} WHERE organization_id = %s)",
-    ]
-    params = [organization_id, *UNREAD, organization_id, *UNREAD, organization_id]
-    return parts, params
+STAMP = queries.STAMP
 
 
 def stamp(organization) -> dict:
     """The current stamp; read it before the inputs, so a write committing meanwhile outdates the result."""
-    parts, params = _stamp_sql(organization.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        return dict(zip(STAMP, cursor.fetchone(), strict=True))
+    return queries.stamp(organization_id=organization.pk, unread=UNREAD)
 
 
 def _team_key(team) -> int:
@@ -57,23 +37,18 @@ def _team_key(team) -> int:
 def load(organization, team, cycle_ids: list[int]) -> dict[int, tuple[list, list]]:
     """cycle id -> (indicators, factors) of the stored figures that still hold, in one query.
 
-    Plain SQL: building this query through the ORM cost more than running it, on every page view."""
+    Plain SQL (`queries.valid_figures`)."""
     if not cycle_ids:
         return {}
-    parts, stamp_params = _stamp_sql(organization.pk)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    ids = ", ".join(["%s"] * len(cycle_ids))
-    sql = (
-        f"SELECT cycle_id, indicators, factors FROM {StoredFigures._meta.db_table} "
-        f"WHERE organization_id = %s AND team_key = %s AND cycle_id IN ({ids}) "
-        "AND attainment_mark = %s AND stale_days = %s AND (valid_until IS NULL OR valid_until > %s) "
-        + "".join(f"AND {name} = {part} " for name, part in zip(STAMP, parts, strict=True))
+    rows = queries.valid_figures(
+        organization_id=organization.pk,
+        team_key=_team_key(team),
+        cycle_ids=cycle_ids,
+        attainment_mark=organization.attainment_mark,
+        stale_days=organization.stale_days,
+        now=timezone.now(),
+        unread=UNREAD,
     )
-    params = [organization.pk, _team_key(team), *cycle_ids]
-    params += [organization.attainment_mark, organization.stale_days, now, *stamp_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     return {cycle_id: (_figures(indicators), _figures(factors)) for cycle_id, indicators, factors in rows}
 
 

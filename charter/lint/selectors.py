@@ -1,25 +1,21 @@
 """Reads for lint: the plain data the rules need, in a constant number of queries, and the findings."""
 
 from collections import Counter, defaultdict
-from functools import cache
 from operator import itemgetter
 
-from django.db import connection
 from django.db.models import Count, JSONField, OuterRef, Subquery
 from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
 from charter.core.actor import Actor
-from charter.core.compiled import prepared_cursor
 from charter.core.jsonrows import JSONRows
-from charter.core.rows import among, field_reader, values_param
 from charter.delegation import rules as delegation_rules
 from charter.delegation.models import Decision, DecisionDomain, DelegationLevel
 from charter.goals import selectors as goal_selectors
 from charter.goals.models import Cycle, Goal, KeyResult
 from charter.organizations.models import Team, TeamMembership
 
-from . import registry
+from . import queries, registry
 from .models import LintSettings
 
 
@@ -312,53 +308,27 @@ def findings_of_rows(*, actor: Actor, cycle_id: int, rows: list[dict]) -> dict:
     return _lint_grouped(actor, cycle, goals, partial=True, facts=facts)
 
 
-@cache
-def _row_facts_query(vendor: str):
-    """The SQL of `_row_facts` and the readers of its JSON and time columns, built once per process: its
-    three parts cost more to compile as querysets than to run (a list of ids is one parameter: an array
-    on PostgreSQL, a JSON list on SQLite)."""
-    q = connection.ops.quote_name
-    settings, goal, brief, team = (q(m._meta.db_table) for m in (LintSettings, Goal, BackBrief, Team))
-    where_in = among(vendor)
-    # Typed NULLs: PostgreSQL resolves a UNION's column types part by part, and two untyped NULLs make text.
-    sql = (
-        "SELECT 'settings', CAST(NULL AS bigint), CAST(NULL AS bigint), s.disabled, s.thresholds,"
-        " CAST(NULL AS text), CAST(NULL AS text), CAST(NULL AS timestamptz)"
-        f" FROM {settings} s WHERE s.organization_id = %s"
-        " UNION ALL SELECT 'count', g.owner_id, COUNT(*), NULL, NULL, NULL, NULL, NULL"
-        f" FROM {goal} g WHERE g.organization_id = %s AND g.cycle_id = %s AND g.owner_id {where_in}"
-        " GROUP BY g.owner_id"
-        " UNION ALL SELECT 'back_brief', b.goal_id, NULL, NULL, NULL, g.title, t.name, b.submitted_at"
-        f" FROM {brief} b JOIN {goal} g ON g.id = b.goal_id JOIN {team} t ON t.id = b.team_id"
-        f" WHERE b.organization_id = %s AND b.state = %s AND g.cycle_id = %s AND b.goal_id {where_in}"
-    )
-    fields = LintSettings._meta.get_field
-    readers = (field_reader(fields("disabled")), field_reader(fields("thresholds")))
-    return sql, readers, field_reader(BackBrief._meta.get_field("submitted_at"))
-
-
 def _row_facts(actor: Actor, cycle_id: int, goals) -> tuple[LintSettings, Counter, tuple]:
     """The settings, the goals' owners' goal counts in the cycle and the goals' waiting back-briefs, in
     one query: a UNION ALL of the three reads, each part on its index, tagged by its first column (plain
-    SQL, `_row_facts_query`: as the queryset reads of `_lint_grouped` would give them)."""
+    SQL, `queries.row_facts`: as the queryset reads of `_lint_grouped` would give them)."""
     org = actor.organization
-    sql, (read_disabled, read_thresholds), read_at = _row_facts_query(connection.vendor)
-    owners = values_param(sorted({g.owner_id for g in goals if g.owner_id is not None}))
-    ids = values_param(g.id for g in goals)
-    params = [org.pk, org.pk, cycle_id, owners, org.pk, BackBrief.State.SUBMITTED, cycle_id, ids]
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    found = queries.row_facts(
+        organization_id=org.pk,
+        cycle_id=cycle_id,
+        owner_ids=sorted({g.owner_id for g in goals if g.owner_id is not None}),
+        goal_ids=[g.id for g in goals],
+    )
     settings = LintSettings(organization=org)
     owner_counts, back_briefs = Counter(), []
     for tag, ref, n, disabled, thresholds, title, team, at in found:
         if tag == "settings":
-            settings.disabled = read_disabled(disabled) or []
-            settings.thresholds = read_thresholds(thresholds) or {}
+            settings.disabled = disabled or []
+            settings.thresholds = thresholds or {}
         elif tag == "count":
             owner_counts[ref] = n
         else:
-            back_briefs.append(registry.BackBriefData(ref, title, team, read_at(at)))
+            back_briefs.append(registry.BackBriefData(ref, title, team, at))
     return settings, owner_counts, tuple(back_briefs)
 
 

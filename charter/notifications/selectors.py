@@ -5,10 +5,9 @@ from collections.abc import Iterable
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from charter.core.actor import Actor
-from charter.core.compiled import replay
 from charter.core.errors import NotFound
 
-from . import catalog
+from . import catalog, queries
 from .models import Notification, NotificationPreference, Webhook, WebhookAttempt, WebhookDelivery
 
 
@@ -58,14 +57,8 @@ def notification_unread_count(*, actor: Actor) -> int:
 
 
 def notification_latest_unread(*, actor: Actor, limit: int = 5) -> list[Notification]:
-    """The newest unread `limit` (the home page's inbox panel: its query compiled once per process)."""
-    rows = replay(
-        ("notification_latest_unread", limit),
-        lambda a: notification_list(actor=a, unread=True)[:limit],
-        organization_id=actor.organization_id,
-        user_id=actor.user_id,
-    )
-    return list(rows)
+    """The newest unread `limit` (the home page's inbox panel), in plain SQL (`queries.latest_unread`)."""
+    return queries.latest_unread(organization_id=actor.organization_id, user_id=actor.user_id, limit=limit)
 
 
 def preference_table(*, actor: Actor) -> list[dict]:

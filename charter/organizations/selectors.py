@@ -1,19 +1,13 @@
 """Reads about organizations, people and teams, always within the actor's organization."""
 
 from dataclasses import dataclass
-from functools import cache
 
-from django.db import connection
 from django.db.models import Count, Prefetch
-from django.utils.html import escape
-from django.utils.safestring import SafeString
 
 from charter.core.actor import Actor
-from charter.core.compiled import prepared_cursor
 from charter.core.errors import NotFound
-from charter.core.rows import among, values_param
-from charter.core.templatetags.charter import options
 
+from . import queries
 from .actors import actor_for, session_actor
 from .models import ApiToken, Invitation, Membership, Organization, Team, TeamMembership, User
 
@@ -42,68 +36,21 @@ TEAM_SEARCH_MAX = 100  # characters of a team search that count
 
 @dataclass(frozen=True)
 class Picker:
-    """What a bounded filter (of teams, of people) shows, drawn by `organizations/_picker.html`:
-    `options` (escaped `<option>`s by name, the chosen one selected); `partial` when they are not all of
-    the organization's `total` (then the page shows the search field); `q`, the search it answers."""
+    """What a bounded filter (of teams, of people) shows, drawn by `organizations/_picker.html` (its options
+    by `organizations/_picker_options.html`): `choices`, (id, label) pairs by name; `selected`, the chosen
+    id; `note`, the text of a last disabled option ("" for none); `partial` when they are not all of the
+    organization's `total` (then the page shows the search field); `q`, the search it answers."""
 
-    options: SafeString
+    choices: tuple[tuple[int, str], ...]
+    selected: int | None
+    note: str
     partial: bool
     total: int
     q: str = ""
 
 
-@cache
-def _team_picker_query(vendor: str, search: bool):
-    """The SQL of `team_picker`, built once per process (as a queryset it cost more to compile than to
-    run). Rows: id, name, parent's name, the organization's number of teams, `picked` (0 the chosen team, 1 a
-    wanted one, 2 the organization's first team: read only to carry the number when nothing is wanted),
-    and the place by name in the database's collation (names need no converter: text on every database)."""
-    q = connection.ops.quote_name
-    team = q(Team._meta.db_table)
-    if search:  # as the label reads, "Parent › Team"; LIKE's wildcards in the search are escaped
-        wanted = "UPPER(t.name) LIKE UPPER(%s) ESCAPE '\\' OR UPPER(p.name) LIKE UPPER(%s) ESCAPE '\\'"
-    else:
-        wanted = f"t.parent_id IS NULL OR t.id {among(vendor)}"
-    wanted = f"(c.n <= {TEAM_PICKER_SHOWN} OR {wanted})"
-    sql = (
-        "SELECT t.id, t.name, p.name, c.n,"
-        f" CASE WHEN t.id = %s THEN 0 WHEN {wanted} THEN 1 ELSE 2 END AS picked,"
-        " ROW_NUMBER() OVER (ORDER BY t.name, t.id)"
-        f" FROM {team} t LEFT JOIN {team} p ON p.id = t.parent_id"
-        f" CROSS JOIN (SELECT COUNT(*) AS n FROM {team} WHERE organization_id = %s) c"
-        f" WHERE t.organization_id = %s AND ({wanted} OR t.id = %s"
-        f" OR t.id = (SELECT MIN(id) FROM {team} WHERE organization_id = %s))"
-        " ORDER BY picked, t.name, t.id LIMIT %s"
-    )
-    return sql
-
-
-def _picker_wanted_params(q: str, otherwise: list) -> list:
-    """The parameters that say which rows a picker wants: the search's, else `otherwise`."""
-    if q:
-        like = f"%{connection.ops.prep_for_like_query(q)}%"
-        return [like, like]
-    return otherwise
-
-
-def _picker(
-    sql, actor, selected, q, wanted, *, shown: int, label, noun: str, searched: str, params=None
-) -> Picker:
-    """Run a picker's query (rows: id, two texts, the organization's count, `picked`, the place by name)
-    and draw its options: at most `shown`, by name, `label(row)` each, with a last disabled option when
-    more would have matched or when a search found none but the chosen one. The query's parameters are
-    `params` when given, else the team picker's layout (`wanted` twice: in the rank and the condition)."""
-    org_id, chosen = actor.organization_id, selected or 0
-    if params is None:
-        params = [chosen, *wanted, org_id, org_id, *wanted, chosen, org_id, shown + 1]
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return picker_of_rows(rows, selected, q, shown=shown, label=label, noun=noun, searched=searched)
-
-
 def picker_of_rows(rows, selected, q, *, shown: int, label, noun: str, searched: str) -> Picker:
-    """Draw a picker from its query's rows (id, two texts, the organization's count, `picked`: 0 the
+    """A picker from its query's rows (id, two texts, the organization's count, `picked`: 0 the
     chosen one, 1 a wanted one, 2 a row read only to carry the count; the place by name): at most
     `shown` options by name, `label(row)` each, with a last disabled option when more would have matched
     or when a search found none but the chosen one. Other apps' pickers (the decision log's goals) draw
@@ -113,12 +60,13 @@ def picker_of_rows(rows, selected, q, *, shown: int, label, noun: str, searched:
     rows = [row for row in rows if row[4] < 2]
     more = len(rows) > shown
     rows = sorted(rows[:shown], key=lambda row: row[5])  # by name, in the database's collation
-    html = options(((row[0], label(row)) for row in rows), selected)
+    note = ""
     if more:
-        html += f'<option value="" disabled>More {noun} match: type more of the name to find them</option>'
+        note = f"More {noun} match: type more of the name to find them"
     elif q and partial and all(row[0] == selected for row in rows):
-        html += f'<option value="" disabled>No other {searched} contains “{escape(q)}”</option>'
-    return Picker(SafeString(html), partial, count, q if partial else "")
+        note = f"No other {searched} contains “{q}”"
+    choices = tuple((row[0], label(row)) for row in rows)
+    return Picker(choices, selected, note, partial, count, q if partial else "")
 
 
 def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Picker:
@@ -128,12 +76,17 @@ def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Pi
     team (when it is one of the organization's), first in the query so the bound never drops it. Ordered
     by name; a last disabled option says when more teams would have matched."""
     q = " ".join(q.split())[:TEAM_SEARCH_MAX]
-    return _picker(
-        _team_picker_query(connection.vendor, bool(q)),
-        actor,
+    rows = queries.team_picker_rows(
+        organization_id=actor.organization_id,
+        chosen=selected or 0,
+        q=q,
+        team_ids=actor.team_ids,
+        shown=TEAM_PICKER_SHOWN,
+    )
+    return picker_of_rows(
+        rows,
         selected,
         q,
-        _picker_wanted_params(q, [values_param(actor.team_ids)]),
         shown=TEAM_PICKER_SHOWN,
         label=lambda row: f"{row[2]} › {row[1]}" if row[2] else row[1],
         noun="teams",
@@ -146,48 +99,6 @@ def team_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Pi
 PERSON_PICKER_SHOWN = 60
 
 
-@cache
-def _person_picker_query(vendor: str, search: bool) -> str:
-    """The SQL of `person_picker`, built once per process, as `_team_picker_query`. Rows: id, name,
-    email, the organization's number of members, `picked` (0 the chosen one, 1 a wanted one, 2 the
-    organization's first member: read only to carry the number) and the place by name. With a search, the
-    members whose name or email contains it (a scan, as any search of a substring; the parameters as the
-    team picker's); without, the candidates gathered by index first (the chosen one, the person, their team
-    mates, the first member; every member only when they are at most PERSON_PICKER_SHOWN, a branch the
-    database skips otherwise), so that a large organization's members are not all read and sorted:
-    parameters organization, chosen, person, their teams, organization, organization, limit."""
-    q = connection.ops.quote_name
-    user, member, team_member = (q(m._meta.db_table) for m in (User, Membership, TeamMembership))
-    if search:  # the name or the email contains it; LIKE's wildcards in the search are escaped
-        wanted = "UPPER(u.full_name) LIKE UPPER(%s) ESCAPE '\\' OR UPPER(u.email) LIKE UPPER(%s) ESCAPE '\\'"
-        wanted = f"(c.n <= {PERSON_PICKER_SHOWN} OR {wanted})"
-        return (
-            "SELECT u.id, u.full_name, u.email, c.n,"
-            f" CASE WHEN u.id = %s THEN 0 WHEN {wanted} THEN 1 ELSE 2 END AS picked,"
-            " ROW_NUMBER() OVER (ORDER BY u.full_name, u.email, u.id)"
-            f" FROM {member} m JOIN {user} u ON u.id = m.user_id"
-            f" CROSS JOIN (SELECT COUNT(*) AS n FROM {member} WHERE organization_id = %s AND is_active) c"
-            f" WHERE m.organization_id = %s AND m.is_active AND ({wanted} OR u.id = %s"
-            f" OR u.id = (SELECT MIN(user_id) FROM {member} WHERE organization_id = %s AND is_active))"
-            " ORDER BY picked, u.full_name, u.email, u.id LIMIT %s"
-        )
-    return (
-        f"WITH c AS (SELECT COUNT(*) AS n FROM {member} WHERE organization_id = %s AND is_active)"
-        " SELECT u.id, u.full_name, u.email, c.n, k.picked,"
-        " ROW_NUMBER() OVER (ORDER BY u.full_name, u.email, u.id)"
-        " FROM (SELECT user_id, MIN(picked) AS picked FROM ("
-        " SELECT %s AS user_id, 0 AS picked UNION ALL SELECT %s, 1"
-        f" UNION ALL SELECT user_id, 1 FROM {team_member} WHERE team_id {among(vendor)}"
-        f" UNION ALL SELECT user_id, 1 FROM (SELECT user_id FROM {member} WHERE organization_id = %s"
-        f" AND is_active AND (SELECT n FROM c) <= {PERSON_PICKER_SHOWN} LIMIT {PERSON_PICKER_SHOWN}) e"
-        f" UNION ALL SELECT MIN(user_id), 2 FROM {member} WHERE organization_id = %s AND is_active"
-        ") w GROUP BY user_id) k"
-        f" JOIN {member} m ON m.user_id = k.user_id AND m.organization_id = %s AND m.is_active"
-        f" JOIN {user} u ON u.id = k.user_id CROSS JOIN c"
-        " ORDER BY k.picked, u.full_name, u.email, u.id LIMIT %s"
-    )
-
-
 def person_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> Picker:
     """The options of a person filter (an owner, the accountable person), bounded whatever the number of
     members, in one query, as `team_picker`: every active member when the organization has at most
@@ -195,17 +106,18 @@ def person_picker(*, actor: Actor, selected: int | None = None, q: str = "") -> 
     name or email contains it; always the `selected` member (when one of the organization's). By name
     (the email when none); a last disabled option says when more would have matched."""
     q = " ".join(q.split())[:TEAM_SEARCH_MAX]
-    org_id, params = actor.organization_id, None
-    if not q:  # the candidates' query, its own parameters (`_person_picker_query`)
-        teams, bound = values_param(actor.team_ids), PERSON_PICKER_SHOWN + 1
-        params = [org_id, selected or 0, actor.user_id, teams, org_id, org_id, org_id, bound]
-    return _picker(
-        _person_picker_query(connection.vendor, bool(q)),
-        actor,
+    rows = queries.person_picker_rows(
+        organization_id=actor.organization_id,
+        chosen=selected or 0,
+        q=q,
+        user_id=actor.user_id,
+        team_ids=actor.team_ids,
+        shown=PERSON_PICKER_SHOWN,
+    )
+    return picker_of_rows(
+        rows,
         selected,
         q,
-        _picker_wanted_params(q, []),
-        params=params,
         shown=PERSON_PICKER_SHOWN,
         label=lambda row: row[1] or row[2],
         noun="people",

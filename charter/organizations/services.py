@@ -18,7 +18,7 @@ from charter.core.audit import audit, changed_fields
 from charter.core.errors import NotFound, PermissionDenied, ValidationError
 from charter.core.events import publish
 
-from . import invitations, throttle
+from . import invitations, queries, throttle
 from .actors import actor_from, token_with_actor
 from .invitations import InvitationUnusable
 from .models import ApiToken, Invitation, Membership, Organization, Role, Team, TeamMembership, User
@@ -118,10 +118,7 @@ def first_run_setup(
         raise ValidationError("Charter could not be set up yet.", errors=errors)
     with transaction.atomic():
         if connection.vendor == "postgresql":  # two first runs at once: the second waits, then is refused
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"LOCK TABLE {connection.ops.quote_name(User._meta.db_table)} IN EXCLUSIVE MODE"
-                )
+            queries.lock_users()
         if User.objects.exists():
             raise PermissionDenied("Charter is already set up: sign in instead.")
         user = User.objects.create_user(email, password, full_name=full_name.strip())

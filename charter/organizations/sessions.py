@@ -10,17 +10,14 @@ before any view runs (the database row may outlive it by that sixteenth, and is 
 """
 
 import time
-from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import logout, user_logged_in
 from django.contrib.sessions.backends import db
-from django.db import connection
 from django.dispatch import receiver
 from django.utils import timezone
 
-from charter.core.compiled import prepared_cursor
-from charter.core.rows import row_reader
+from . import queries
 
 LAST_SEEN = "_charter_last_seen"
 
@@ -51,31 +48,13 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-@cache
-def _session_query(vendor: str):
-    from django.contrib.sessions.models import Session
-
-    fields = Session._meta.concrete_fields
-    quote = connection.ops.quote_name
-    sql = (
-        f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(Session._meta.db_table)}"
-        f" WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
-    )
-    return sql, row_reader(Session)[0]
-
-
 class SessionStore(db.SessionStore):
     """Django's database sessions, the session read in plain SQL (every signed-in page pays for it, and
     the ORM spends longer building the query than the database answering it). Same rule: an expired
     session is no session."""
 
     def _get_session_from_db(self):
-        sql, read = _session_query(connection.vendor)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(sql, [self.session_key, now])
-            row = cursor.fetchone()
-        if row is None:
+        session = queries.session_row(session_key=self.session_key, now=timezone.now())
+        if session is None:
             self._session_key = None
-            return None
-        return read(row)
+        return session

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from . import queries
 from .models import RateCounter
 
 KEEP_SECONDS = 24 * 60 * 60  # keys idle this long are dropped
@@ -34,16 +34,7 @@ def hit(key: str, *, seconds: int, now: float | None = None) -> int:
     left from an earlier window starts again at 1.
     """
     now = time.time() if now is None else now
-    quote = connection.ops.quote_name
-    table, k, w, h = (quote(n) for n in (RateCounter._meta.db_table, "key", "window", "hits"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({k}, {w}, {h}) VALUES (%s, %s, 1) ON CONFLICT ({k}) DO UPDATE SET "
-            f"{h} = CASE WHEN {table}.{w} = excluded.{w} THEN {table}.{h} + 1 ELSE 1 END, {w} = excluded.{w} "
-            f"RETURNING {h}",
-            [key, window_start(now, seconds)],
-        )
-        return cursor.fetchone()[0]
+    return queries.rate_hit(key=key, window=window_start(now, seconds))
 
 
 def hits(key: str, *, seconds: int, now: float | None = None) -> int:

@@ -191,7 +191,8 @@ def _picker_options(request, picker, chosen: str, search: str) -> HttpResponse:
     page's own, only the organization's."""
     value = request.GET.get(chosen, "")
     selected = int(value) if value.isascii() and value.isdigit() else None
-    return HttpResponse(picker(actor=request.actor, selected=selected, q=request.GET.get(search, "")).options)
+    found = picker(actor=request.actor, selected=selected, q=request.GET.get(search, ""))
+    return render(request, "organizations/_picker_options.html", {"picker": found})
 
 
 @requires("organization.view")

@@ -2,20 +2,16 @@
 groups of at least 5 respondents; no read here returns a single response."""
 
 from dataclasses import dataclass, field
-from functools import cache
 
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.compiled import prepared_cursor
 from charter.core.errors import NotFound
-from charter.core.rows import columns, row_reader
 from charter.organizations.models import Team
 
-from . import answering, audience, rules
-from .models import Answer, Question, Response, RoundParticipation, Survey, SurveyRound
+from . import answering, audience, queries, rules
+from .models import Answer, Question, Response, Survey, SurveyRound
 
 
 def survey_list(*, actor: Actor) -> list[Survey]:
@@ -71,40 +67,16 @@ def has_answered(*, actor: Actor, round_id: int) -> bool:
 def rounds_to_answer(*, actor: Actor) -> list[SurveyRound]:
     """Open rounds in whose audience the actor is and that they have not answered (one query; two more for
     the surveys' questions and teams when there are any). The rounds with their surveys are read in plain
-    SQL built once per process (every home page asks; the queryset cost ~2 ms to build)."""
-    sql, read_round, read_survey = _rounds_query(connection.vendor)
-    today = connection.ops.adapt_datefield_value(timezone.localdate())
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [actor.organization_id, today, today, actor.user_id])
-        found = cursor.fetchall()
-    rounds = []
-    for row in found:
-        rnd = read_round(row[:_ROUND_COLUMNS])
-        rnd.survey = read_survey(row[_ROUND_COLUMNS:])
-        rounds.append(rnd)
+    SQL (`queries.open_rounds_unanswered`)."""
+    rounds = queries.open_rounds_unanswered(
+        organization_id=actor.organization_id, user_id=actor.user_id, today=timezone.localdate()
+    )
     prefetch_related_objects(
         rounds,
         Prefetch("survey__questions", queryset=Question.objects.order_by("position", "id")),
         "survey__teams",
     )
     return [r for r in rounds if audience.in_audience(actor, r.survey)]
-
-
-_ROUND_COLUMNS = len(SurveyRound._meta.concrete_fields)
-
-
-@cache
-def _rounds_query(vendor: str):
-    q = connection.ops.quote_name
-    rounds, surveys, taken = (q(m._meta.db_table) for m in (SurveyRound, Survey, RoundParticipation))
-    sql = (
-        f"SELECT {columns(SurveyRound, 'r')}, {columns(Survey, 's')} FROM {rounds} r"
-        f" JOIN {surveys} s ON s.id = r.survey_id"
-        " WHERE r.organization_id = %s AND r.opens_on <= %s AND r.closes_on >= %s AND s.active"
-        f" AND NOT EXISTS (SELECT 1 FROM {taken} p WHERE p.round_id = r.id AND p.user_id = %s)"
-        " ORDER BY r.closes_on, r.id"
-    )
-    return sql, row_reader(SurveyRound)[0], row_reader(Survey)[0]
 
 
 def answer_team_choices(*, actor: Actor, rnd: SurveyRound) -> list[tuple[int, str]]:

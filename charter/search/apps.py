@@ -10,8 +10,9 @@ def _drop_stale_keywords(using="default", **kwargs) -> None:
     connection = connections[using]
     if connection.vendor != "sqlite" or "search_fts" not in connection.introspection.table_names():
         return
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_searchdocument)")
+    from .queries import sqlite_drop_stale_keywords
+
+    sqlite_drop_stale_keywords(using=using)
 
 
 class SearchConfig(AppConfig):

@@ -7,7 +7,7 @@ registry and stores each document in the object's own organization.
 import logging
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from . import embedder as embedding
 from . import keyword, registry
@@ -36,8 +36,7 @@ def _remove(type_: str, object_id: int) -> None:
     docs = SearchDocument.objects.unscoped().filter(type=type_, object_id=object_id)
     rows = list(docs.values_list("id", "organization_id"))
     if rows:
-        with connection.cursor() as cursor:
-            keyword.backend().remove(cursor, [doc_id for doc_id, _ in rows])
+        keyword.backend().remove([doc_id for doc_id, _ in rows])
         docs.delete()
         touch({org_id for _, org_id in rows})
 
@@ -55,8 +54,7 @@ def _store(reg, obj, embedder, vector=None) -> SearchDocument:
     else:
         meaning = {"vector": pack(vector), "model": embedder.name, "dimension": embedder.dimension}
         vectors.update_or_create(document=doc, defaults={"organization_id": doc.organization_id, **meaning})
-    with connection.cursor() as cursor:
-        keyword.backend().write(cursor, doc.pk, doc.title, doc.body)
+    keyword.backend().write(doc.pk, doc.title, doc.body)
     return doc
 
 

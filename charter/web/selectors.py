@@ -1,29 +1,27 @@
 """Reads that compose several domains for the pages of charter.web: home, team page, first-run guide."""
 
 from datetime import timedelta
-from functools import cache
 
 from django.apps import apps
-from django.db import connection
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.compiled import prepared_cursor
-from charter.core.rows import field_reader
 from charter.goals import rules
 from charter.goals.models import CheckIn, Cycle, Goal, KeyResult
-from charter.goals.rows import BY_SEVERITY, severity_sql
+from charter.goals.rows import BY_SEVERITY
 from charter.goals.selectors import (
-    chain_condition,
     cycle_current,
     goal_list,
     mission_and_cycles,
+    severity_case,
 )
 from charter.mission.selectors import mission_get
-from charter.organizations.models import Membership, Team, TeamMembership, User
+from charter.organizations.models import Membership
 from charter.organizations.selectors import team_get
+
+from . import queries
 
 # A key result waits for its owner's check-in after this long: check-ins are weekly.
 CHECK_IN_DUE_DAYS = 7
@@ -62,46 +60,8 @@ def home_overview(*, actor: Actor) -> dict:
     }
 
 
-_HOME_COLUMNS = (
-    "id", "title", "parent_id", "team_id", "owner_id", "progress", "confidence", "last_check_in_at",
-    "created_at",
-)  # fmt: skip
+_HOME_COLUMNS = queries.HOME_COLUMNS
 _NEEDS_ATTENTION = BY_SEVERITY.index(rules.ON_TRACK)  # severities below this one need attention
-
-
-@cache
-def _home_rows_query(vendor: str):
-    """The SQL of `_home_goal_rows` (with a slot for the status CASE) and the goal columns' readers."""
-    q = connection.ops.quote_name
-    goal, team, user, membership, kr = (
-        q(m._meta.db_table) for m in (Goal, Team, User, TeamMembership, KeyResult)
-    )
-    krs_mine = f"SELECT k.goal_id FROM {kr} k WHERE k.organization_id = %s AND k.owner_id = %s"
-    g_cols = ", ".join(f"g.{q(c)}" for c in _HOME_COLUMNS)
-    # The names come from subqueries, read for the rows shown only (a join made PostgreSQL hash every
-    # person of the organization).
-    names = (
-        f"(SELECT t.name FROM {team} t WHERE t.id = g.team_id),"
-        f" (SELECT t.parent_id FROM {team} t WHERE t.id = g.team_id),"
-        f" (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {user} u WHERE u.id = g.owner_id)"
-    )
-    in_cycle = (
-        f"WITH s AS (SELECT {g_cols}, {{severity}} AS severity FROM {goal} g"
-        " WHERE g.organization_id = %s AND g.cycle_id = %s),"
-        f" urgent AS (SELECT id FROM s WHERE severity < {_NEEDS_ATTENTION}"
-        f" ORDER BY severity, title, id LIMIT {ATTENTION_SHOWN})"
-        f" SELECT g.*, {names}, g.id IN (SELECT id FROM urgent),"
-        f" (SELECT COUNT(*) FROM s WHERE severity < {_NEEDS_ATTENTION}), g.id IN ({krs_mine})"
-        f" FROM s g WHERE g.id IN (SELECT id FROM urgent) OR g.owner_id = %s OR g.id IN ({krs_mine})"
-        f" OR g.team_id IN (SELECT m.team_id FROM {membership} m"
-        " WHERE m.organization_id = %s AND m.user_id = %s)"
-        " ORDER BY g.title, g.id"
-    )
-    above = (
-        f"SELECT {g_cols}, NULL, {names}, NULL, NULL, NULL FROM {goal} g"
-        " WHERE g.organization_id = %s AND {chain}"
-    )
-    return in_cycle, above, [field_reader(Goal._meta.get_field(c)) for c in _HOME_COLUMNS]
 
 
 def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
@@ -111,25 +71,18 @@ def _home_goal_rows(actor: Actor, cycle) -> list[dict]:
     title); they come by title with their `status` and the cycle's `attention_count`, the goals above
     them (in any cycle) after them, without. Two queries: the database computes every goal's status,
     picks and counts the urgent ones; then it climbs the parent links of those shown."""
-    in_cycle, above, readers = _home_rows_query(connection.vendor)
-    severity, params = severity_sql(cycle, timezone.now(), actor.organization.stale_days)
-    org_id, user_id = actor.organization_id, actor.user_id
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(
-            in_cycle.format(severity=severity),
-            [*params, org_id, cycle.pk, org_id, user_id, user_id, org_id, user_id, org_id, user_id],
-        )
-        found = cursor.fetchall()
-        shown = {values[0] for values in found}
-        parents = {values[_HOME_COLUMNS.index("parent_id")] for values in found}
-        missing = sorted(parents - shown - {None})
-        if missing:
-            chain, chain_params = chain_condition(actor, "g.id", *missing)
-            cursor.execute(above.format(chain=chain), [org_id, *chain_params])
-            found += [values for values in cursor.fetchall() if values[0] not in shown]
+    severity = severity_case([cycle], timezone.now(), actor.organization.stale_days, alias="g")
+    found = queries.home_goal_rows(
+        organization_id=actor.organization_id,
+        user_id=actor.user_id,
+        cycle_id=cycle.pk,
+        severity=severity,
+        needs_attention=_NEEDS_ATTENTION,
+        shown=ATTENTION_SHOWN,
+    )
     n, rows = len(_HOME_COLUMNS), []
     for values in found:
-        row = {c: read(v) for c, read, v in zip(_HOME_COLUMNS, readers, values[:n], strict=True)}
+        row = dict(zip(_HOME_COLUMNS, values[:n], strict=True))
         severity, team_name, team_parent_id, owner_name, urgent, count, krs_mine = values[n:]
         row.update(
             pk=row["id"],

@@ -117,11 +117,15 @@ def database_config() -> dict:
             # not 8). `options` in DATABASE_URL come after, so they win.
             settings = ["-c random_page_cost=1.1"]
             if os.environ.get("CHARTER_PREPARED_STATEMENTS") != "0":
-                # The hot pages' queries compiled once per process (`charter.core.compiled`) are prepared
-                # on first use and planned once, for any ids (their plans are index lookups by id); Django's
-                # other queries bind on the client and never are. 0 turns it off, for a pooler in
-                # transaction mode that cannot keep prepared statements.
-                options["prepare_threshold"] = 0
+                # Parameters bound on the server (Django's own `server_side_binding`), so that psycopg
+                # prepares a statement the second time a connection runs it (`prepare_threshold` 1; it keeps
+                # the last 100) and PostgreSQL plans it once, for any ids: planning the goal page's query
+                # costs more than running it. Not on its first run: a migration's statement of several
+                # commands (Django's schema editor joins some) cannot be prepared, and runs once.
+                # CHARTER_PREPARED_STATEMENTS=0 turns it off, for a pooler in transaction mode that cannot
+                # keep prepared statements: parameters are then bound on the client, as Django's default.
+                options["server_side_binding"] = True
+                options["prepare_threshold"] = 1
                 settings.append("-c plan_cache_mode=force_generic_plan")
             options["options"] = " ".join([*settings, options.get("options", "")]).strip()
         return config

@@ -12,6 +12,7 @@ from charter.delegation.log import GOAL_PICKER_SHOWN, goal_picker
 from charter.delegation.models import Decision
 from charter.goals.models import Goal
 from charter.goals.tests.factories import make_cycle, make_goal
+from charter.organizations.tests.factories import drawn
 
 from .factories import make_cast, record
 
@@ -47,7 +48,7 @@ def test_a_few_linked_goals_are_all_listed_by_title_escaped_and_unlinked_ones_no
     record(cast.bob, cast.product, cast.domain, "Both", goal_ids=[grow.pk, keep.pk])
     picker = goal_picker(actor=cast.bob, selected=keep.pk)
     assert not picker.partial and picker.total == 2
-    assert picker.options == (
+    assert drawn(picker) == (
         f'<option value="{grow.pk}" >Grow &lt;fast&gt; &amp; far</option>'
         f'<option value="{keep.pk}" selected>Keep customers</option>'
     )
@@ -63,27 +64,27 @@ def test_many_linked_goals_give_a_bounded_list_with_the_newest_decisions_goals_a
     chosen = old[-1]
     picker = goal_picker(actor=cast.bob)
     assert picker.partial and picker.total == GOAL_PICKER_SHOWN + 21
-    values = _values(picker.options)
+    values = _values(drawn(picker))
     assert len(values) == GOAL_PICKER_SHOWN and str(fresh.pk) in values
     picker = goal_picker(actor=cast.bob, selected=chosen.pk)
-    values = _values(picker.options)
+    values = _values(drawn(picker))
     assert len([v for v in values if v]) == GOAL_PICKER_SHOWN and str(chosen.pk) in values
-    assert f'<option value="{chosen.pk}" selected>{chosen.title}</option>' in picker.options
+    assert f'<option value="{chosen.pk}" selected>{chosen.title}</option>' in drawn(picker)
 
 
 def test_a_search_finds_linked_goals_by_title_bounded_and_escapes_what_it_echoes(owner, cycle):
     cast = make_cast(owner)
     goals = _linked_goals(cast, cycle, GOAL_PICKER_SHOWN + 40)
     make_goal(owner, cycle, "Linked but not 042", team_id=cast.product.pk)  # not linked to any decision
-    assert _values(goal_picker(actor=cast.bob, q="  linked   042 ").options) == [str(goals[42].pk)]
+    assert _values(drawn(goal_picker(actor=cast.bob, q="  linked   042 "))) == [str(goals[42].pk)]
     every = goal_picker(actor=cast.bob, q="linked", selected=goals[-1].pk)
-    values = _values(every.options)
+    values = _values(drawn(every))
     assert len(values) == GOAL_PICKER_SHOWN + 1 and values[-1] == "" and str(goals[-1].pk) in values
-    assert "More goals match" in every.options and every.q == "linked"
+    assert "More goals match" in drawn(every) and every.q == "linked"
     for wildcard in ("%", "_"):
-        assert _values(goal_picker(actor=cast.bob, q=wildcard).options) == [""]
+        assert _values(drawn(goal_picker(actor=cast.bob, q=wildcard))) == [""]
     none = goal_picker(actor=cast.bob, q="<nothing>")
-    assert _values(none.options) == [""] and "&lt;nothing&gt;" in none.options and none.partial
+    assert _values(drawn(none)) == [""] and "&lt;nothing&gt;" in drawn(none) and none.partial
 
 
 def test_another_organizations_goal_is_never_listed(owner, other_owner, cycle):
@@ -94,7 +95,7 @@ def test_another_organizations_goal_is_never_listed(owner, other_owner, cycle):
     record(theirs.bob, theirs.product, theirs.domain, "Theirs", goal_ids=[stranger.pk])
     for q in ("", "linked", "stranger"):
         picker = goal_picker(actor=cast.bob, selected=stranger.pk, q=q)
-        assert str(stranger.pk) not in _values(picker.options), q
+        assert str(stranger.pk) not in _values(drawn(picker)), q
     assert goal_picker(actor=cast.bob).total == GOAL_PICKER_SHOWN + 5
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from charter.core.templatetags.charter import AGENT_BADGE
 from charter.delegation import log, log_html, views
 from charter.goals.tests.factories import make_goal
+from charter.organizations.tests.factories import drawn
 
 from .factories import make_cast, record
 
@@ -28,7 +29,7 @@ def test_goal_filter_offers_only_goals_with_decisions(owner, cycle, login):
     make_goal(cast.owner, cycle, "Quiet goal", team_id=cast.product.pk)
     record(cast.bob, cast.product, cast.domain, "About the linked goal", goal_ids=[linked.pk])
     response = login(cast.bob).get(reverse("decision_log"))
-    assert response.context["goal_picker"].options == f'<option value="{linked.pk}" >Linked goal</option>'
+    assert drawn(response.context["goal_picker"]) == f'<option value="{linked.pk}" >Linked goal</option>'
     assert "narrow the filters" not in response.content.decode()
 
 
@@ -172,7 +173,8 @@ def test_the_logs_queries_are_prepared_once_on_postgresql(owner, cycle, login):
     cast = make_cast(owner)
     record(cast.bob, cast.product, cast.domain, "A call")
     client = login(cast.bob)
-    assert client.get(reverse("decision_log")).status_code == 200
+    for _ in range(2):  # prepared the second time this connection runs them (`prepare_threshold` 1)
+        assert client.get(reverse("decision_log")).status_code == 200
     before = _prepared_plans(connection)
     for _ in range(3):
         assert client.get(reverse("decision_log")).status_code == 200

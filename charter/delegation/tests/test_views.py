@@ -233,3 +233,23 @@ def test_the_decision_log_reads_in_six_queries_filtered_or_not(cast, cycle, logi
     assert _count(client, filtered) == 6
     assert _count(client, f"{url}?goal_q=win&team_q=prod") == 6
     assert _count(client, f"{reverse('decision_goal_options')}?goal_q=win&goal={goal.pk}") == 3
+
+
+def test_home_panel_sql_gives_what_the_waiting_for_filter_gives(cast):
+    """`decisions_waiting_for` (plain SQL) and `waiting_for` (the queryset REST and MCP filter with) agree:
+    the same decisions, in the same order, for people with and without records waiting."""
+    from charter.delegation import selectors
+    from charter.delegation.models import Decision
+
+    record(cast.bob, cast.product, cast.domain, "Pick a price")
+    record(cast.bob, cast.product, cast.domain, "Pick a name")
+    record(cast.boss, cast.sales, cast.domain, "Decided alone")
+    withdrawn = record(cast.bob, cast.product, cast.domain, "Withdrawn").decision
+    Decision.objects.for_org(cast.owner.organization).filter(pk=withdrawn.pk).update(status="withdrawn")
+    for actor in (cast.ana, cast.bob, cast.boss, cast.carl, cast.owner):
+        decisions = Decision.objects.for_org(actor.organization)
+        expected = selectors.waiting_for(decisions, actor.user_id).order_by("proposed_at", "id")
+        got = selectors.decisions_waiting_for(actor=actor)
+        assert [(d.pk, d.team.name) for d in got] == [(d.pk, d.team.name) for d in expected]
+    titles = [d.title for d in selectors.decisions_waiting_for(actor=cast.ana)]
+    assert titles == ["Pick a price", "Pick a name"]

@@ -2,65 +2,31 @@
 
 from collections import defaultdict
 
-from django.db import connection
-
 from charter.core.actor import Actor
-from charter.core.rows import field_reader
 
-from .. import rules
+from .. import queries, rules
 from ..models import Goal, KeyResult
-
-MAX_DEPTH = 1000  # alignment is acyclic; the bound only keeps a corrupt loop from running forever
-
-_GOAL, _KR = Goal._meta.db_table, KeyResult._meta.db_table
-# The goal and every goal it contributes to, read and locked bottom up in one statement (the order the
-# level-by-level roll-up takes the locks in). MIN(depth) keeps each goal once should the links ever loop.
-_LOCKED_CHAIN_SQL = f"""
-WITH RECURSIVE chain(id, parent_id, depth) AS (
-    SELECT id, parent_id, 0 FROM {_GOAL} WHERE id = %s AND organization_id = %s
-    UNION ALL
-    SELECT g.id, g.parent_id, c.depth + 1 FROM {_GOAL} g
-    JOIN chain c ON g.id = c.parent_id
-    WHERE g.organization_id = %s AND c.depth < {MAX_DEPTH}
-)
-SELECT g.* FROM {_GOAL} g JOIN (SELECT id, MIN(depth) AS depth FROM chain GROUP BY id) c ON g.id = c.id
-ORDER BY c.depth"""
 
 
 def _locked_chain(organization, goal_id: int) -> list[Goal]:
     """The goal and the goals above it, locked bottom up (SQLite: the transaction holds the write lock)."""
-    sql = _LOCKED_CHAIN_SQL
-    if connection.features.has_select_for_update_of:
-        sql += " FOR UPDATE OF g"
-    elif connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    goals = list(Goal.objects.raw(sql, [goal_id, organization.pk, organization.pk]))
+    goals = queries.locked_chain(organization_id=organization.pk, goal_id=goal_id)
     for goal in goals:
         goal.organization = organization  # the same row the actor holds: no query for it later
     return goals
 
 
-# Plain SQL from here on: it runs while the chain is locked, and every other check-in under the same
-# top goal waits for that lock, so building querysets there (about 3 ms of CPU) is time others wait.
-_ROWS_BELOW_SQL = f"""
-SELECT 0, goal_id, NULL, progress, weight, confidence, last_check_in_at FROM {_KR}
-WHERE organization_id = %s AND goal_id IN ({{ids}})
-UNION ALL
-SELECT 1, parent_id, id, progress, weight, confidence, last_check_in_at FROM {_GOAL}
-WHERE organization_id = %s AND parent_id IN ({{ids}})"""
-ROLLUP_FIELDS = ("progress", "confidence", "last_check_in_at")
+# Plain SQL from here on (`queries`): it runs while the chain is locked, and every other check-in under the
+# same top goal waits for that lock, so building querysets there (about 3 ms of CPU) is time others wait.
 
 
 def _rows_below(organization, chain_ids: list[int]) -> tuple[dict, dict]:
     """The key results and the child goals of every goal in the chain, in one query."""
-    sql = _ROWS_BELOW_SQL.format(ids=", ".join(["%s"] * len(chain_ids)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [organization.pk, *chain_ids, organization.pk, *chain_ids])
-        rows = cursor.fetchall()
-    read_moment = field_reader(Goal._meta.get_field("last_check_in_at"))
     by_goal, children = defaultdict(list), defaultdict(list)
-    for child, parent_id, child_id, progress, weight, confidence, moment in rows:
-        row = (progress, weight, confidence, read_moment(moment))
+    for child, parent_id, child_id, progress, weight, confidence, moment in queries.rows_below(
+        organization_id=organization.pk, goal_ids=chain_ids
+    ):
+        row = (progress, weight, confidence, moment)
         if child:
             children[parent_id].append((child_id, *row))
         else:
@@ -69,20 +35,7 @@ def _rows_below(organization, chain_ids: list[int]) -> tuple[dict, dict]:
 
 
 def _write_rollups(organization, goals: list[Goal]) -> None:
-    """The changed roll-ups in one UPDATE: the statement `bulk_update` makes, without its expressions."""
-    quote = connection.ops.quote_name
-    sets, params = [], []
-    for field in (Goal._meta.get_field(name) for name in ROLLUP_FIELDS):
-        case = "CASE id " + " ".join(["WHEN %s THEN %s"] * len(goals)) + " END"
-        if connection.features.requires_casted_case_in_updates:
-            case = f"CAST({case} AS {field.cast_db_type(connection)})"
-        sets.append(f"{quote(field.column)} = {case}")
-        for goal in goals:
-            params += [goal.pk, field.get_db_prep_save(getattr(goal, field.attname), connection)]
-    ids = ", ".join(["%s"] * len(goals))
-    sql = f"UPDATE {_GOAL} SET {', '.join(sets)} WHERE organization_id = %s AND id IN ({ids})"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, organization.pk, *(goal.pk for goal in goals)])
+    queries.write_rollups(organization_id=organization.pk, goals=goals)
 
 
 def _rollup_chain(actor: Actor, goal_id: int | None) -> Goal | None:

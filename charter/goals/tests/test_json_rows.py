@@ -2,7 +2,6 @@
 one column come back as the ORM gives them (types, order, limit), and a panel's reader reads alone when the
 page did not read it."""
 
-import pytest
 from django.db import connection
 from django.db.models import OuterRef
 from django.test import RequestFactory
@@ -67,70 +66,3 @@ def test_a_panel_reads_with_the_page_or_alone(owner, cycle):
         assert len(queries) == 0
     finally:
         panels._readers.pop("test.read")
-
-
-def test_a_replayed_query_is_compiled_once_and_run_with_each_callers_ids(owner, other_owner, cycle):
-    from charter.core import compiled
-    from charter.goals.tests.factories import make_cycle
-
-    mine = make_goal(owner, cycle, "Mine")
-    theirs = make_goal(other_owner, make_cycle(other_owner, "Their cycle"), "Theirs")
-    built = []
-
-    def build(actor, goal_id):
-        built.append(actor)
-        return Goal.objects.for_org(actor.organization).filter(pk=goal_id).select_related("cycle")
-
-    def run(actor, goal_id):
-        ids = {"organization_id": actor.organization_id, "user_id": actor.user_id, "goal_id": goal_id}
-        with CaptureQueriesContext(connection) as queries:
-            found = list(compiled.replay("test", build, **ids))
-        assert len(queries) == 1
-        return found
-
-    assert [(g.title, g.cycle.name) for g in run(owner, mine.pk)] == [("Mine", "2026 Q4")]
-    assert [(g.title, g.cycle.name) for g in run(other_owner, theirs.pk)] == [("Theirs", "Their cycle")]
-    assert run(other_owner, mine.pk) == []  # another organization's goal stays out of reach
-    assert len(built) == 2  # once, and once more to check that only the ids vary
-
-    def needs_a_role(actor, goal_id):
-        return Goal.objects.for_org(actor.organization).filter(pk=goal_id, title=actor.role)
-
-    with pytest.raises(AttributeError, match="organization and the person only"):
-        compiled.replay("test role", needs_a_role, organization_id=1, user_id=1, goal_id=1)
-
-
-def test_a_query_compiled_in_one_thread_runs_on_the_connection_of_another(owner, cycle):
-    import threading
-
-    from charter.core import compiled
-
-    goal = make_goal(owner, cycle, "Mine")
-
-    def build(actor, goal_id):
-        return Goal.objects.for_org(actor.organization).filter(pk=goal_id)
-
-    def compile_elsewhere():
-        compiled.replay("thread test", build, organization_id=0, user_id=0, goal_id=0)
-        connection.close()
-
-    thread = threading.Thread(target=compile_elsewhere)
-    thread.start()
-    thread.join()
-    ids = {"organization_id": owner.organization_id, "user_id": owner.user_id, "goal_id": goal.pk}
-    assert list(compiled.replay("thread test", build, **ids)) == [goal]
-
-
-def test_a_query_that_depends_on_the_time_is_refused(owner):
-    from django.utils import timezone
-
-    from charter.core.compiled import replay
-    from charter.goals.models import Goal
-
-    def build(actor, goal_id):
-        return Goal.objects.for_org(actor.organization).filter(pk=goal_id, created_at__lt=timezone.now())
-
-    with pytest.raises(ValueError, match="depends on more than its ids"):
-        replay(
-            "time-dependent", build, organization_id=owner.organization_id, user_id=owner.user_id, goal_id=1
-        )

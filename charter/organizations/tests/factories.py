@@ -45,3 +45,10 @@ def refresh_actor(user, organization, via="web"):
 
 def make_team(owner_actor, name: str | None = None, parent=None):
     return team_create(actor=owner_actor, name=name or f"Team {next(_seq)}", parent_id=parent and parent.pk)
+
+
+def drawn(picker) -> str:
+    """A picker's options as the page draws them (`organizations/_picker_options.html`)."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("organizations/_picker_options.html", {"picker": picker})

@@ -1,0 +1,80 @@
+"""The search app's hand-written SQL, through `core.queries` (named parameters, the organization filter
+required): the keyword search of each database (SQLite FTS5, PostgreSQL full-text) and the upkeep of
+SQLite's keyword table, a virtual table no model describes (declared unscoped: it is keyed by document id,
+and the document carries the organization)."""
+
+from charter.core import queries
+
+# The organization's index token, read by the keyword statement itself (one uncorrelated subquery) so
+# that the meaning half of a search need not read it again: the token is still read before the vectors.
+TOKEN = "(SELECT s.token FROM search_searchindexstate s WHERE s.organization_id = %(organization_id)s)"
+_KEYED_BY_DOCUMENT = "SQLite's keyword table is keyed by document id; the document carries the organization"
+
+
+def _filters(types, team_id, cycle_id) -> tuple[str, dict]:
+    sql, params = "", {}
+    if types:
+        names = [f"type_{n}" for n in range(len(types))]
+        sql += f" AND d.type IN ({', '.join(f'%({name})s' for name in names)})"
+        params.update(zip(names, types, strict=True))
+    if team_id:
+        sql += " AND d.team_id = %(team_id)s"
+        params["team_id"] = team_id
+    if cycle_id:
+        sql += " AND d.cycle_id = %(cycle_id)s"
+        params["cycle_id"] = cycle_id
+    return sql, params
+
+
+def _ids_and_token(rows) -> tuple[list[int], str | None]:
+    return [row[0] for row in rows], (rows[0][1] if rows else None)
+
+
+def sqlite_keyword_search(*, organization_id: int, match: str, types, team_id, cycle_id, limit: int):
+    """(document ids best first by bm25, title weighted above body; the index token or None)."""
+    extra, params = _filters(types, team_id, cycle_id)
+    sql = (
+        f"SELECT d.id, {TOKEN} FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+        "WHERE search_fts MATCH %(match)s AND d.organization_id = %(organization_id)s" + extra + " "
+        "ORDER BY bm25(search_fts, 4.0, 1.0), d.id LIMIT %(limit)s"
+    )
+    params.update(organization_id=organization_id, match=match, limit=limit)
+    return _ids_and_token(queries.fetch_all(sql, params))
+
+
+def postgres_keyword_search(*, organization_id: int, words: str, types, team_id, cycle_id, limit: int):
+    """(document ids best first by ts_rank; the index token or None)."""
+    extra, params = _filters(types, team_id, cycle_id)
+    sql = (
+        f"SELECT d.id, {TOKEN} FROM search_searchdocument d, websearch_to_tsquery('english', %(words)s) q "
+        "WHERE d.tsv @@ q AND d.organization_id = %(organization_id)s" + extra + " "
+        "ORDER BY ts_rank(d.tsv, q) DESC, d.id LIMIT %(limit)s"
+    )
+    params.update(organization_id=organization_id, words=words, limit=limit)
+    return _ids_and_token(queries.fetch_all(sql, params))
+
+
+def sqlite_keywords_write(*, doc_id: int, title: str, body: str) -> None:
+    params = {"doc_id": doc_id}
+    queries.execute("DELETE FROM search_fts WHERE rowid = %(doc_id)s", params, unscoped=_KEYED_BY_DOCUMENT)
+    queries.execute(
+        "INSERT INTO search_fts(rowid, title, body) VALUES (%(doc_id)s, %(title)s, %(body)s)",
+        {**params, "title": title, "body": body},
+        unscoped=_KEYED_BY_DOCUMENT,
+    )
+
+
+def sqlite_keywords_remove(*, doc_ids: list[int]) -> None:
+    for doc_id in doc_ids:
+        queries.execute(
+            "DELETE FROM search_fts WHERE rowid = %(doc_id)s", {"doc_id": doc_id}, unscoped=_KEYED_BY_DOCUMENT
+        )
+
+
+def sqlite_drop_stale_keywords(*, using: str = "default") -> None:
+    """Drop every row of SQLite's keyword table whose search document is gone (`flush` leaves them)."""
+    queries.execute(
+        "DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_searchdocument)",
+        unscoped="upkeep of the whole keyword table after migrate or flush",
+        using=using,
+    )
