@@ -16,6 +16,8 @@ from django.utils.timesince import TIME_STRINGS, timesince
 
 from charter.core.templatetags.charter import agent_badge
 
+from .templatetags.delegation_tags import decision_status_html
+
 
 def rows_html(rows: list[dict]) -> SafeString:
     """The `<tr>`s of `log.log_rows` rows."""
@@ -64,10 +66,6 @@ class _Page:
         return html
 
 
-def _status(status: str, label) -> str:
-    return f'<span class="badge decision-{escape(status)}">{escape(str(label))}</span>'
-
-
 def _level(info) -> str:
     return f'<span class="badge level-badge level-{info.number}">{info.number} {escape(info.code)}</span>'
 
@@ -91,7 +89,7 @@ def _row(d: dict, page: _Page) -> str:
     return (
         f'<tr><td><a href="{page.before}{d["pk"]}{page.after}">{escape(d["title"])}</a>{goals}</td>'
         f"<td>{cell(('where', team, domain), lambda: f'{escape(team)} · {escape(domain)}')}</td>"
-        f"<td>{cell(('status', d['status']), lambda: _status(d['status'], d['status_label']))}{waiting}</td>"
+        f"<td>{decision_status_html(d['status'], str(d['status_label']))}{waiting}</td>"
         f"<td>{cell(('level', info.number), lambda: _level(info))}</td>"
         f"<td>{cell(('by', person), lambda: escape(str(person)) + agent_badge(person))}</td>"
         # An ISO moment has nothing to escape.

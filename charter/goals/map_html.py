@@ -12,18 +12,11 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from charter.core import panels
-from charter.core.templatetags.charter import AGENT_BADGE
+from charter.core.templatetags.charter import AGENT_BADGE, progress_html
 
 from . import rules
+from .templatetags.goal_widgets import badge_html
 
-STATUS_BADGE = {
-    rules.ON_TRACK: ("green", "On track"),
-    rules.AT_RISK: ("yellow", "At risk"),
-    rules.OFF_TRACK: ("red", "Off track"),
-    rules.STALE: ("secondary", "Stale"),
-    rules.NO_STATUS: ("secondary", "No status yet"),
-}
-assert {s: label for s, (_, label) in STATUS_BADGE.items()} == rules.STATUS_LABELS
 _CENT = Decimal("0.01")
 
 
@@ -39,25 +32,6 @@ def number(value: float | None) -> str:
         return f"{whole}.{decimals:0<2}"
     rounded = Decimal(text).quantize(_CENT, ROUND_HALF_UP)
     return str(rounded if rounded else abs(rounded))  # no "-0.00", as the filter
-
-
-def status_badge(status: str) -> str:
-    colour, label = STATUS_BADGE.get(status, STATUS_BADGE[rules.STALE])
-    return (
-        f'<span class="badge status-{status} bg-{colour}-lt text-nowrap">'
-        f'<span class="status-dot me-1" aria-hidden="true"></span>{label}</span>'
-    )
-
-
-def progress(value: float, label: str) -> str:
-    """A progress bar with its percent (raw progress, 1 = target; above 100% when exceeded)."""
-    percent = round(value * 100)
-    exceeded = " progress-exceeded" if value > 1 else ""
-    return (
-        f'<div class="progress-cell"><progress class="progress progress-sm flex-fill{exceeded}" '
-        f'value="{value:.3f}" max="1" aria-label="{label}">{percent}%</progress>'
-        f'<span class="progress-value">{percent}%</span></div>'
-    )
 
 
 def kr_value(kr: dict) -> str:
@@ -95,7 +69,7 @@ class MapRenderer:
         out.append(f'<li class="map-node"><div class="card card-sm mb-1 map-card{context}">')
         out.append('<div class="card-body py-2 map-row"><div class="map-title">')
         out.append(self._heading(goal, title) + "</div>")
-        out.append(status_badge(goal["status"]) + progress(goal["progress"], "Goal progress"))
+        out.append(badge_html(goal["status"]) + progress_html(goal["progress"], "Goal progress"))
         out.append('</div></div><details open class="map-goal"><summary class="map-toggle">')
         out.append(f'<span class="visually-hidden">Key results and contributing goals of {title}</span>')
         out.append('</summary><div class="map-body">')
@@ -131,9 +105,10 @@ class MapRenderer:
         out.append(f'<ul class="list-unstyled mb-2 map-krs" aria-label="Key results of {title}">')
         for kr in krs:
             kr_title = escape(kr["title"])
+            bar = progress_html(kr["progress"], kr_title)
             out.append(
                 f'<li class="map-kr"><span>{kr_title}</span>'
-                f'<span class="text-secondary">{kr_value(kr)}</span>{progress(kr["progress"], kr_title)}</li>'
+                f'<span class="text-secondary">{kr_value(kr)}</span>{bar}</li>'
             )
         out.append("</ul>")
 

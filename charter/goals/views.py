@@ -6,18 +6,18 @@ from django.contrib import messages
 from django.forms import MultipleChoiceField
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString
 
 from charter.core import panels
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
+from charter.core.templatetags.charter import progress_bar
 from charter.organizations.selectors import member_users, person_picker, team_list, team_picker
 
-from . import detail_html, list_html, map_html, rules, selectors, services
+from . import detail_html, list_html, rules, selectors, services
 from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm, NewCycleForm
 from .map_html import MapRenderer
 from .models import Cycle
+from .templatetags.goal_widgets import status_badge
 
 STATUS_CHOICES = list(rules.STATUS_LABELS.items())
 
@@ -162,9 +162,9 @@ def _drawn_links(goal, links: dict) -> dict:
     """Each key result's progress bar and each contributing goal's status badge drawn once in Python,
     not by a template include per row."""
     for kr in goal.key_results.all():
-        kr.bar = SafeString(map_html.progress(kr.progress, escape(kr.title)))
+        kr.bar = progress_bar(kr.progress, kr.title)
     for child in links["children"]:
-        child["badge"] = SafeString(map_html.status_badge(child["status"]))
+        child["badge"] = status_badge(child["status"])
     return links
 
 

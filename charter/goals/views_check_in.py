@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from charter.core.http import call_with_form, requires
+from charter.core.templatetags.charter import progress_bar
 
 from . import map_html, selectors, services
 from .check_in_html import check_in_row, check_in_rows
@@ -27,14 +27,13 @@ def _check_in_row(kr, form=None, saved=False) -> dict:
     """One row of the weekly page. A fresh row draws its inputs in the template from `initial` (Django's
     widget templates cost milliseconds a row); a refused one shows its bound `form` with the errors."""
     facts = {k: getattr(kr, k) for k in ("kind", "progress", "current", "target", "target_max", "unit")}
-    label = escape(f"Progress of {kr.title}")
     return {
         "kr": kr,
         "form": form,
         "initial": _check_in_initial(kr),
         "saved": saved,
         "now": SafeString(map_html.kr_value(facts)),
-        "bar": SafeString(map_html.progress(kr.progress, label)),
+        "bar": progress_bar(kr.progress, f"Progress of {kr.title}"),
     }
 
 

@@ -1,7 +1,11 @@
-"""Template helpers of the delegation pages: user text as Markdown, level badges."""
+"""Template helpers of the delegation pages: user text as Markdown, level and status badges."""
+
+from functools import cache
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks
+from django.utils.safestring import SafeString
 
 from charter.delegation import rules
 
@@ -28,3 +32,15 @@ def level_info(number: int) -> rules.Level | None:
 @register.filter
 def awaiting_words(code: str) -> str:
     return rules.AWAITING_WORDS.get(code, "")
+
+
+@register.simple_tag
+def decision_status(status: str, label) -> SafeString:
+    """A decision's status badge, the partial `delegation/_status.html`; also drawn by the log's rows."""
+    return SafeString(decision_status_html(status, str(label)))
+
+
+@cache  # a handful of statuses: the partial is rendered once for each, not once per row
+def decision_status_html(status: str, label: str) -> str:
+    """`decision_status`'s markup as a plain string, for the log's rows drawn in Python."""
+    return str(render_to_string("delegation/_status.html", {"status": status, "label": label}).strip())
