@@ -8,12 +8,12 @@ time zone, `timesince`, the agent badge), every text through `html.escape` (what
 
 from html import escape
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import TIME_STRINGS, timesince
 
+from charter.core.links import id_url_template
 from charter.core.templatetags.charter import agent_badge
 
 from .templatetags.delegation_tags import decision_status_html
@@ -23,9 +23,6 @@ def rows_html(rows: list[dict]) -> SafeString:
     """The `<tr>`s of `log.log_rows` rows."""
     page = _Page()
     return mark_safe("".join(_row(row, page) for row in rows))
-
-
-_MARK = 987654321
 
 
 class _Phrase:
@@ -50,9 +47,7 @@ class _Page:
     def __init__(self):
         # `date:"j M Y"` as Django's DateFormat writes it ("M" is the translated month's title case).
         self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
-        # One `reverse` for the page, not one per row: the decision's id is the path's only variable part.
-        before, after = reverse("decision_detail", args=[_MARK]).split(str(_MARK))
-        self.before, self.after = escape(before), escape(after)
+        self.link = escape(id_url_template("decision_detail"))
         self.now = timezone.now()
         self.units = {name: _Phrase(lazy) for name, lazy in TIME_STRINGS.items()}
         self.zone = timezone.get_current_timezone()
@@ -87,7 +82,7 @@ def _row(d: dict, page: _Page) -> str:
         latency = f'<span class="text-secondary">open {since}</span>'
     team, domain = d["team__name"], d["domain__name"]
     return (
-        f'<tr><td><a href="{page.before}{d["pk"]}{page.after}">{escape(d["title"])}</a>{goals}</td>'
+        f'<tr><td><a href="{page.link.format(d["pk"])}">{escape(d["title"])}</a>{goals}</td>'
         f"<td>{cell(('where', team, domain), lambda: f'{escape(team)} · {escape(domain)}')}</td>"
         f"<td>{decision_status_html(d['status'], str(d['status_label']))}{waiting}</td>"
         f"<td>{cell(('level', info.number), lambda: _level(info))}</td>"

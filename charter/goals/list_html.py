@@ -4,9 +4,9 @@ was most of the page's time. The status badge and progress bar are the shared wi
 
 from html import escape
 
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from charter.core.links import id_url_template
 from charter.core.templatetags.charter import progress_html
 
 from .templatetags.goal_widgets import badge_html
@@ -16,7 +16,7 @@ def goal_rows(goals: list[dict], all_cycles: bool) -> SafeString:
     """The table's rows: each goal (a row of `selectors.goal_list_page`) with its title linked, the goal
     it contributes to, team, accountable person, cycle (`all_cycles`), status, progress and number of key
     results; every text escaped."""
-    link = reverse("goal_detail", args=[0]).removesuffix("0/")
+    link = id_url_template("goal_detail")
     rows = []
     for goal in goals:
         title = escape(goal["title"])
@@ -28,7 +28,7 @@ def goal_rows(goals: list[dict], all_cycles: bool) -> SafeString:
         cycle = f"<td>{escape(goal['cycle__name'])}</td>" if all_cycles else ""
         rows.append(
             "\n        <tr>\n          <td>\n"
-            f'            <a href="{link}{goal["id"]}/" class="fw-bold">{title}</a>\n'
+            f'            <a href="{link.format(goal["id"])}" class="fw-bold">{title}</a>\n'
             f"            {parent}\n          </td>\n"
             f"          <td>{team}</td>\n"
             f"          <td>{owner}</td>\n"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from charter.core import panels
+from charter.core.links import id_url_template
 from charter.core.templatetags.charter import AGENT_BADGE, progress_html
 
 from . import rules
@@ -50,8 +51,8 @@ class MapRenderer:
     def __init__(self, request, status_filter: str | None):
         self.request = request
         self.status_filter = status_filter
-        self.goal_url = reverse("goal_detail", args=[0]).replace("/0/", "/{}/")
-        self.kr_create_url = reverse("key_result_create", args=[0]).replace("/0/", "/{}/")
+        self.goal_url = id_url_template("goal_detail")
+        self.kr_create_url = id_url_template("key_result_create")
         self.map_url = reverse("strategy_map")
 
     def forest(self, roots: list[dict]) -> SafeString:

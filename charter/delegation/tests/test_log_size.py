@@ -104,11 +104,11 @@ def test_log_rows_in_plain_sql_match_the_decision_list_filter_by_filter(
 
 
 _ROW_TEMPLATE = (
-    "{% load charter %}{% for d in rows %}"
+    "{% load charter delegation_tags %}{% for d in rows %}"
     "<tr><td><a href=\"{% url 'decision_detail' d.pk %}\">{{ d.title }}</a>"
     '{% for t in d.goal_titles %}<div class="small text-secondary">→ {{ t }}</div>{% endfor %}</td>'
     "<td>{{ d.team__name }} · {{ d.domain__name }}</td>"
-    '<td><span class="badge decision-{{ d.status }}">{{ d.status_label }}</span>'
+    "<td>{% decision_status d.status d.status_label %}"
     '{% if d.is_open and d.addressed_to %}<div class="small text-secondary">'
     "waiting for {{ d.addressed_to }}</div>"
     "{% endif %}</td>"
