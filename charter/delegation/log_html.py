@@ -80,11 +80,12 @@ def _row(d: dict, page: _Page) -> str:
     else:
         since = escape(timesince(proposed, page.now, time_strings=page.units))
         latency = f'<span class="text-secondary">open {since}</span>'
-    team, domain = d["team__name"], d["domain__name"]
+    team, domain, status = d["team__name"], d["domain__name"], d["status"]
+    badge = cell(("status", status), lambda: decision_status_html(status, str(d["status_label"])))
     return (
         f'<tr><td><a href="{page.link.format(d["pk"])}">{escape(d["title"])}</a>{goals}</td>'
         f"<td>{cell(('where', team, domain), lambda: f'{escape(team)} · {escape(domain)}')}</td>"
-        f"<td>{decision_status_html(d['status'], str(d['status_label']))}{waiting}</td>"
+        f"<td>{badge}{waiting}</td>"
         f"<td>{cell(('level', info.number), lambda: _level(info))}</td>"
         f"<td>{cell(('by', person), lambda: escape(str(person)) + agent_badge(person))}</td>"
         # An ISO moment has nothing to escape.
