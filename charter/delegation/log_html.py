@@ -41,7 +41,7 @@ class _Phrase:
 
 
 class _Page:
-    """What every row of a page shares, computed once: the link's parts, the months, the moment `open`
+    """What every row of a page shares, computed once: the link, the months, the moment `open`
     counts from, the units of `timesince`, and the escaped names and badges seen so far."""
 
     def __init__(self):
