@@ -3,10 +3,10 @@
 from functools import cache
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString
 
+from charter.core import jinja
 from charter.delegation import rules
 
 register = template.Library()
@@ -36,11 +36,11 @@ def awaiting_words(code: str) -> str:
 
 @register.simple_tag
 def decision_status(status: str, label) -> SafeString:
-    """A decision's status badge, the partial `delegation/_status.html`; also drawn by the log's rows."""
-    return SafeString(decision_status_html(status, str(label)))
+    """A decision's status badge, the partial `delegation/_status.jinja` (the log's rows draw it too)."""
+    return decision_status_html(status, str(label))
 
 
 @cache  # a handful of statuses: the partial is rendered once for each, not once per row
-def decision_status_html(status: str, label: str) -> str:
-    """`decision_status`'s markup as a plain string, for the log's rows drawn in Python."""
-    return str(render_to_string("delegation/_status.html", {"status": status, "label": label}).strip())
+def decision_status_html(status: str, label: str) -> SafeString:
+    """`decision_status`'s markup."""
+    return jinja.render("delegation/_status.jinja", status=status, label=label)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from charter.core.templatetags.charter import AGENT_BADGE
-from charter.delegation import log, log_html, views
+from charter.delegation import log, partials, views
 from charter.goals.tests.factories import make_goal
 
 from .factories import make_cast, record
@@ -51,7 +51,7 @@ def test_a_row_recorded_by_an_agent_carries_the_badge(owner, cycle):
     row = log.log_rows(actor=cast.bob, limit=1)[0]
     assert row["recorded_by"].kind == "person" and str(row["recorded_by"]) == "Bob Member"
     row["recorded_by"] = log.Person("Triage bot", "agent")
-    assert "<td>Triage bot" + AGENT_BADGE + "</td>" in log_html.rows_html([row])
+    assert "<td>Triage bot" + AGENT_BADGE + "</td>" in partials.decision_rows([row])
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland", "America/Los_Angeles"])
@@ -149,7 +149,7 @@ def test_log_rows_html_is_what_the_template_gave(owner, cycle, zone, settings):
     rows = log.log_rows(actor=cast.bob, limit=100)
     assert len(rows) == 2 * len(spans)
     expected = engines["django"].from_string(_ROW_TEMPLATE).render({"rows": rows})
-    assert log_html.rows_html(rows) == expected
+    assert partials.decision_rows(rows) == expected
 
 
 def _prepared_plans(connection) -> dict[str, tuple[int, int]]:
