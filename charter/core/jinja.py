@@ -10,12 +10,11 @@ unescaped (they have `__html__`)."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.template import engines
+from django.template.defaultfilters import linebreaksbr
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.utils.text import normalize_newlines
 from jinja2 import Environment, Template
-from markupsafe import Markup, escape
 
 _CENT = Decimal("0.01")
 
@@ -43,11 +42,6 @@ def progress_value(value: float) -> str:
     """Raw progress with three decimals, as a `<progress value>` (never "-0.000")."""
     shown = f"{value:.3f}"
     return "0.000" if shown == "-0.000" else shown
-
-
-def linebreaksbr(text: str) -> Markup:
-    """As Django's `linebreaksbr`: the text escaped, each line break a `<br>`."""
-    return Markup(str(escape(normalize_newlines(text))).replace("\n", "<br>"))
 
 
 def _url(name: str, *args) -> str:
