@@ -1,8 +1,8 @@
 """Every status badge and progress bar on every page that shows one is its widget's own markup: the goal
-status badge of `goals/_status.html` (`goal_widgets.badge_html`), the progress bar of
-`charter.progress_html`, the decision status badge of `delegation/_status.html`. Pages drawn by
-templates (`{% status_badge %}`, `{% progress_bar %}`, `{% decision_status %}`) and rows drawn in Python
-alike: a widget written a second time anywhere fails here."""
+status badge of `goals/_status.jinja` (`goal_widgets.badge_html`), the progress bar of
+`core/_progress.jinja` (`{% progress_bar %}`), the decision status badge of `delegation/_status.jinja`.
+Pages drawn by Django templates (`{% status_badge %}`, `{% progress_bar %}`, `{% decision_status %}`) and
+the Jinja2 row partials alike: a widget written a second time anywhere fails here."""
 
 import re
 from datetime import timedelta

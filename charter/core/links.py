@@ -1,4 +1,4 @@
-"""Links of the rows drawn in Python, reversed once per page rather than once per row."""
+"""Links of the row partials (and lint's badges), reversed once per page rather than once per row."""
 
 from django.urls import reverse
 

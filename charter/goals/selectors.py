@@ -149,7 +149,7 @@ def status_filter(actor: Actor, cycles, status: str, cycle_id: int | None = None
     return RawSQL(sql, params, output_field=IntegerField()), BY_SEVERITY.index(status)
 
 
-# What a row of the goal list page shows (`list_html.goal_rows`), read as `.values()` names them: the
+# What a row of the goal list page shows (`goals/_goal_rows.jinja`), read as `.values()` names them: the
 # goal's columns its status needs, its parent's title, its team's name and its owner's name.
 GOAL_LIST_FIELDS = (
     "id", "title", "cycle_id", "progress", "confidence", "last_check_in_at", "created_at",

@@ -1,6 +1,6 @@
-"""The goal list's rows drawn in Python: a goal with a parent and a team, one of the organization without,
-an owner without a name, all cycles' column, progress above 100% and below 0, every status, every text
-escaped; the badge and the bar are the shared widgets' own markup."""
+"""The goal list's rows (`goals/_goal_rows.jinja`): a goal with a parent and a team, one of the
+organization without, an owner without a name, all cycles' column, progress above 100% and below 0, every
+status, every text escaped; the badge and the bar are the shared widgets' own markup."""
 
 import re
 from datetime import timedelta

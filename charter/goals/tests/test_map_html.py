@@ -1,4 +1,5 @@
-"""The strategy map's cards are drawn in Python: their numbers read as the template filters wrote them."""
+"""The strategy map's cards (`goals/_map_cards.jinja`): their numbers read as Django's filters write
+them."""
 
 import pytest
 from django.template.defaultfilters import floatformat
