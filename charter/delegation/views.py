@@ -12,7 +12,7 @@ from charter.core.http import call_with_form, requires
 from charter.goals.selectors import goal_list
 from charter.organizations.selectors import team_list
 
-from . import log, log_html, rules, selectors, services
+from . import log, partials, rules, selectors, services
 from .forms import DecisionForm, DomainForm, LevelForm, RespondForm
 from .models import Decision
 
@@ -148,7 +148,7 @@ def decision_log(request):
     decisions = log.log_rows(actor=actor, limit=LOG_SHOWN + 1, **filters)
     context = {
         "decisions": decisions[:LOG_SHOWN],
-        "rows_html": log_html.rows_html(decisions[:LOG_SHOWN]),
+        "rows_html": partials.decision_rows(decisions[:LOG_SHOWN]),
         "more": len(decisions) > LOG_SHOWN,
         "filters": filters,
         **log.filter_choices(

@@ -6,18 +6,17 @@ from django.contrib import messages
 from django.forms import MultipleChoiceField
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString
 
 from charter.core import panels
 from charter.core.errors import Conflict, PermissionDenied
 from charter.core.http import call_with_form, requires
+from charter.core.templatetags.charter import progress_bar
 from charter.organizations.selectors import member_users, person_picker, team_list, team_picker
 
-from . import detail_html, list_html, map_html, rules, selectors, services
+from . import partials, rules, selectors, services
 from .forms import INTENT_HELP, KIND_HELP, CycleForm, GoalForm, KeyResultForm, NewCycleForm
-from .map_html import MapRenderer
 from .models import Cycle
+from .templatetags.goal_widgets import status_badge
 
 STATUS_CHOICES = list(rules.STATUS_LABELS.items())
 
@@ -84,7 +83,7 @@ def strategy_map(request):
     if context["status"]:
         tree = _prune_by_status(tree, context["status"])
     context.update(tree=bool(tree), filtered=filtered)
-    context["map_html"] = MapRenderer(request, context["status"]).forest(tree)
+    context["map_html"] = partials.map_cards(request, context["status"], tree)
     return render(request, "goals/strategy_map.html", context)
 
 
@@ -139,7 +138,7 @@ def goal_list(request):
             owner_id=context["owner_id"],
         )
     context["goals"] = bool(goals)
-    context["goal_rows"] = list_html.goal_rows(goals, all_cycles)
+    context["goal_rows"] = partials.goal_list_rows(goals, all_cycles)
     context["pager"] = _pager(params, page, total, selectors.GOAL_LIST_PAGE_SIZE)
     return render(request, "goals/goal_list.html", context)
 
@@ -162,9 +161,9 @@ def _drawn_links(goal, links: dict) -> dict:
     """Each key result's progress bar and each contributing goal's status badge drawn once in Python,
     not by a template include per row."""
     for kr in goal.key_results.all():
-        kr.bar = SafeString(map_html.progress(kr.progress, escape(kr.title)))
+        kr.bar = progress_bar(kr.progress, kr.title)
     for child in links["children"]:
-        child["badge"] = SafeString(map_html.status_badge(child["status"]))
+        child["badge"] = status_badge(child["status"])
     return links
 
 
@@ -192,7 +191,7 @@ def goal_detail(request, goal_id: int):
         "ancestors": list(reversed(links["ancestors"])),
         "mission": {"statement": goal.mission_statement},
         "check_ins": check_ins,
-        "check_in_rows": detail_html.check_in_rows(check_ins),
+        "check_in_rows": partials.check_in_history_rows(check_ins),
         "may_edit": may_edit,
         "may_delete": may_edit and actor.can("goal.delete"),
         "chart": {"series": _progress_series(goal, check_ins)},

@@ -4,13 +4,12 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from charter.core.http import call_with_form, requires
+from charter.core.templatetags.charter import progress_bar
 
-from . import map_html, selectors, services
-from .check_in_html import check_in_row, check_in_rows
+from . import partials, selectors, services
 from .forms import CONFIDENCE_HELP, CheckInForm
 
 
@@ -27,21 +26,24 @@ def _check_in_row(kr, form=None, saved=False) -> dict:
     """One row of the weekly page. A fresh row draws its inputs in the template from `initial` (Django's
     widget templates cost milliseconds a row); a refused one shows its bound `form` with the errors."""
     facts = {k: getattr(kr, k) for k in ("kind", "progress", "current", "target", "target_max", "unit")}
-    label = escape(f"Progress of {kr.title}")
     return {
         "kr": kr,
         "form": form,
         "initial": _check_in_initial(kr),
         "saved": saved,
-        "now": SafeString(map_html.kr_value(facts)),
-        "bar": SafeString(map_html.progress(kr.progress, label)),
+        "now": escape(partials.kr_value(facts)),
+        "bar": progress_bar(kr.progress, f"Progress of {kr.title}"),
     }
 
 
 @requires("check_in.create")
 def check_in_week(request):
     rows = [_check_in_row(kr) for kr in selectors.my_key_results(actor=request.actor)]
-    context = {"rows": rows, "rows_html": check_in_rows(request, rows), "confidence_help": CONFIDENCE_HELP}
+    context = {
+        "rows": rows,
+        "rows_html": partials.check_in_rows(request, rows),
+        "confidence_help": CONFIDENCE_HELP,
+    }
     return render(request, "goals/check_in_week.html", context)
 
 
@@ -61,7 +63,7 @@ def check_in_create(request, key_result_id: int):
     if saved:  # the row shows the new current value, progress and confidence
         kr = selectors.key_result_get(actor=actor, key_result_id=kr.pk)
     return HttpResponse(
-        check_in_row(request, _check_in_row(kr, form=None if saved else form, saved=bool(saved)))
+        partials.check_in_rows(request, [_check_in_row(kr, form=None if saved else form, saved=bool(saved))])
     )
 
 

@@ -7,10 +7,11 @@ from html import escape  # what django.utils.html.escape calls, without its lazy
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 
 from charter.core import panels
 from charter.core.http import call_with_form, requires
+from charter.core.links import id_url_template
 from charter.goals import selectors as goal_selectors
 
 from . import registry, selectors, services
@@ -162,7 +163,7 @@ def badges_html(goal_id: int, title: str, counts: dict, codes: str) -> str:
 def _goal_url(script_prefix: str, urlconf) -> str:
     """The goal page's URL with a `{}` for the id, reversed once per script prefix and URL configuration
     (the map draws dozens of badges; a reverse() each cost more than the badge)."""
-    return reverse("goal_detail", args=[0], urlconf=urlconf).replace("/0/", "/{}/")
+    return id_url_template("goal_detail", urlconf=urlconf)
 
 
 def _title(goal) -> str:

@@ -102,7 +102,15 @@ TEMPLATES = [
                 "charter.organizations.context_processors.current_organization",
             ],
         },
-    }
+    },
+    {
+        # The widget partials (status badge, progress bar, the rows of the map, lists and logs): compiled
+        # Jinja2 templates, `<app>/jinja2/<app>/*.jinja`, which the Django engine above never looks in.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "charter.core.jinja.environment"},
+    },
 ]
 
 

@@ -2,8 +2,9 @@
 
 from django import template
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
+from charter.core import jinja
 from charter.core import panels as panel_registry
 
 register = template.Library()
@@ -53,3 +54,10 @@ AGENT_BADGE = mark_safe(
 def agent_badge(user):
     """Marks an AI agent wherever a person is named (users of kind "agent")."""
     return AGENT_BADGE if getattr(user, "kind", "person") == "agent" else ""
+
+
+@register.simple_tag
+def progress_bar(value: float, label: str = "Progress") -> SafeString:
+    """The one progress bar, the macro of `core/_progress.jinja`: `{% progress_bar goal.progress "Overall
+    progress" %}`; `value` is raw progress (1 = target), `label` (text) names it for screen readers."""
+    return SafeString(jinja.macro("core/_progress.jinja", "progress_bar")(value, label))

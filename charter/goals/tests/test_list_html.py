@@ -1,45 +1,32 @@
-"""The goal list's rows drawn in Python are the markup the template's row drew: a goal with a parent and
-a team, one of the organization without, an owner without a name, all cycles' column, progress above
-100% and below 0, every status, every text escaped."""
-# ruff: noqa: E501  (the template's row as it was, line for line)
+"""The goal list's rows (`goals/_goal_rows.jinja`): a goal with a parent and a team, one of the
+organization without, an owner without a name, all cycles' column, progress above 100% and below 0, every
+status, every text escaped; the badge and the bar are the shared widgets' own markup."""
 
+import re
 from datetime import timedelta
 
 import pytest
-from django.db.models import Count
-from django.template import Context, Template
-from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
+from markupsafe import escape
 
-from charter.goals.list_html import goal_rows, three_places
+from charter.core.templatetags.charter import progress_bar
 from charter.goals.models import Goal
+from charter.goals.partials import goal_list_rows as goal_rows
 from charter.goals.selectors import goal_list_page
+from charter.goals.templatetags.goal_widgets import status_badge
 from charter.goals.tests.factories import make_goal, make_key_result
 from charter.organizations.models import User
 from charter.organizations.tests.factories import make_team
 
 pytestmark = pytest.mark.django_db
 
-# The rows goal_list.html held, kept here to compare with.
-ROWS = Template(
-    """{% for goal in goals %}
-        <tr>
-          <td>
-            <a href="{% url 'goal_detail' goal.pk %}" class="fw-bold">{{ goal.title }}</a>
-            {% if goal.parent %}<div class="small text-secondary">→ {{ goal.parent.title }}</div>{% endif %}
-          </td>
-          <td>{% if goal.team %}{{ goal.team.name }}{% else %}<span class="text-secondary">Organization</span>{% endif %}</td>
-          <td>{{ goal.owner.full_name|default:goal.owner.email }}</td>
-          {% if all_cycles %}<td>{{ goal.cycle.name }}</td>{% endif %}
-          <td>{% include "goals/_status.html" with status=goal.status %}</td>
-          <td>{% include "goals/_progress.html" with value=goal.progress label="Progress of "|add:goal.title %}</td>
-          <td class="text-end">{{ goal.key_result_count }}</td>
-        </tr>
-        {% endfor %}"""
-)
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
 
 
-def test_the_rows_are_the_templates(owner, cycle):
+def test_each_row_shows_its_goal(owner, cycle):
     cycle.name = "Q4 <b>&</b>"
     cycle.save()
     team = make_team(owner, "Team <i>\"x\"</i> & 'y'")
@@ -59,25 +46,50 @@ def test_the_rows_are_the_templates(owner, cycle):
         )
     goals, total, _ = goal_list_page(actor=owner, cycles=[cycle], cycle_id=cycle.pk)
     assert total == 9 and {g["status"] for g in goals} >= {"on_track", "off_track"}
-    # The template drew model instances, read as the page read them before.
-    models = list(
-        Goal.objects.for_org(owner.organization)
-        .select_related("cycle", "team", "owner", "organization", "parent")
-        .annotate(key_result_count=Count("key_results"))
-        .order_by("title", "id")
-    )
-    assert [g["id"] for g in goals] == [g.pk for g in models]
-    assert [g["status"] for g in goals] == [g.status for g in models]
     for all_cycles in (False, True):
-        expected = ROWS.render(Context({"goals": models, "all_cycles": all_cycles}))
-        assert goal_rows(goals, all_cycles) == expected
+        rows = goal_rows(goals, all_cycles).split("</tr>")[:-1]
+        assert len(rows) == len(goals)
+        for goal, row in zip(goals, rows, strict=True):
+            cells = _cells(row)
+            link = f'<a href="{reverse("goal_detail", args=[goal["id"]])}" class="fw-bold">'
+            assert cells[0].startswith(link + str(escape(goal["title"])) + "</a>")
+            parent = goal["parent__title"]
+            assert ("→ " in cells[0]) == (parent is not None)
+            assert parent is None or "→ " + str(escape(parent)) in cells[0]
+            assert cells[1] == (
+                str(escape(goal["team__name"]))
+                if goal["team__name"]
+                else '<span class="text-secondary">Organization</span>'
+            )
+            assert cells[2] == escape(owner.user.email)
+            if all_cycles:
+                assert cells.pop(3) == str(escape("Q4 <b>&</b>"))
+            assert cells[3] == status_badge(goal["status"])
+            assert cells[4] == progress_bar(goal["progress"], f"Progress of {goal['title']}")
+            assert cells[5] == str(goal["key_result_count"])
     assert "&lt;script&gt;" in goal_rows(goals, True) and "<script>" not in goal_rows(goals, True)
     assert goal_rows([], False) == ""
 
 
-def test_three_places_is_floatformat():
-    values = [0.0, -0.0, 0.0005, -0.0005, 0.0004999, 0.4995, 0.125, 1.0, 1.25, -0.1, 2 / 3, 1e-9]
-    values.append(123456.78951)
-    values += [i / 7919 for i in range(-200, 12000, 7)] + [float("inf"), float("nan")]
+def test_progress_bar_value_has_three_places():
+    values = [
+        0.0,
+        -0.0,
+        0.0005,
+        -0.0005,
+        0.0004999,
+        0.4995,
+        0.125,
+        1.0,
+        1.25,
+        -0.1,
+        2 / 3,
+        1e-9,
+        123456.78951,
+    ]
+    values += [i / 7919 for i in range(-200, 12000, 7)]
     for value in values:
-        assert three_places(value) == floatformat(value, "3u"), value
+        shown = re.search(r'value="([^"]*)"', progress_bar(value)).group(1)
+        assert re.fullmatch(r"-?\d+\.\d{3}", shown) and shown != "-0.000", (value, shown)
+        assert abs(float(shown) - value) <= 0.0005 + 1e-12, (value, shown)
+        assert f">{round(value * 100)}%</progress>" in progress_bar(value)

@@ -1,0 +1,74 @@
+"""The Jinja2 engine of the widget partials: one partial per widget (status badge, progress bar, map card,
+goal-list row, check-in row, decision row), in `<app>/jinja2/<app>/*.jinja`.
+
+Pages are Django templates; a widget drawn hundreds of times a page is a Jinja2 partial, compiled once and
+rendered for a whole list of rows in one call (a Django include costs ~25 µs a row). The Django tags
+`{% status_badge %}`, `{% progress_bar %}` and `{% decision_status %}` render the same partials, so each
+widget's markup exists once. Autoescaping is on (Django's backend sets it); Django's safe strings pass
+unescaped (they have `__html__`)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.template import engines
+from django.template.defaultfilters import linebreaksbr
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from jinja2 import Environment, Template
+
+_CENT = Decimal("0.01")
+
+
+def number(value: float | None) -> str:
+    """As Django's `floatformat:"-2"`: whole numbers without decimals, others with two (half up)."""
+    if value is None:
+        return ""
+    if value == int(value):
+        return str(int(value))
+    text = repr(value)
+    whole, _, decimals = text.partition(".")
+    if len(decimals) <= 2 and "e" not in text:  # nothing to round (the common case): skip Decimal
+        return f"{whole}.{decimals:0<2}"
+    rounded = Decimal(text).quantize(_CENT, ROUND_HALF_UP)
+    return str(rounded if rounded else abs(rounded))  # no "-0.00", as the filter
+
+
+def percent(value: float) -> int:
+    """Raw progress (1 = target) as a whole percent."""
+    return round(value * 100)
+
+
+def progress_value(value: float) -> str:
+    """Raw progress with three decimals, as a `<progress value>` (never "-0.000")."""
+    shown = f"{value:.3f}"
+    return "0.000" if shown == "-0.000" else shown
+
+
+def _url(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+def environment(**options) -> Environment:
+    """The environment Django's Jinja2 backend builds (settings `TEMPLATES`, `OPTIONS["environment"]`)."""
+    env = Environment(**options)
+    env.globals.update(url=_url, static=static)
+    env.filters.update(
+        number=number, percent=percent, progress_value=progress_value, linebreaksbr=linebreaksbr
+    )
+    return env
+
+
+def partial(name: str) -> Template:
+    """The compiled partial `name` (the environment caches it; `auto_reload` is off outside DEBUG)."""
+    return engines["jinja2"].env.get_template(name)
+
+
+def render(name: str, **context) -> SafeString:
+    """Partial `name` rendered with `context` (no request context processors: partials get what they
+    show), as a safe string for a Django template."""
+    return SafeString(partial(name).render(context))
+
+
+def macro(name: str, macro_name: str):
+    """A macro of partial `name`, callable from Python (it returns safe markup)."""
+    return getattr(partial(name).module, macro_name)
