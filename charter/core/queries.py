@@ -15,6 +15,7 @@ database plans it once per connection.
 """
 
 from collections.abc import Mapping
+from functools import cache
 
 from django.db import connections
 
@@ -52,7 +53,12 @@ def fetch_all(
 ) -> list[tuple]:
     """Every row of the query, as tuples."""
     checked(sql, params, unscoped)
-    with connections[using].cursor() as cursor:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and connection.timezone_name == "UTC":
+            # psycopg's own loader, in C, gives the aware UTC datetimes that Django's wrapper of it gives
+            # after replacing each one's tzinfo in Python (a few ms for the whole cycle's tree).
+            cursor.cursor.adapters.register_loader("timestamptz", _utc_timestamps())
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if _observers:
@@ -87,3 +93,11 @@ def execute_many(
         checked(sql, params, unscoped)
     with connections[using].cursor() as cursor:
         cursor.executemany(sql, params_list)
+
+
+@cache
+def _utc_timestamps():
+    import psycopg
+
+    oid = psycopg.postgres.types["timestamptz"].oid
+    return psycopg.postgres.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
