@@ -25,8 +25,8 @@ def terms(query: str) -> list[str]:
 class SqliteKeywords:
     """FTS5 with the porter stemmer, ranked by bm25 (title weighted above body)."""
 
-    def write(self, doc_id: int, title: str, body: str) -> None:
-        queries.sqlite_keywords_write(doc_id=doc_id, title=title, body=body)
+    def write(self, doc_id: int, title: str, body: str, using: str = "default") -> None:
+        queries.sqlite_keywords_write(doc_id=doc_id, title=title, body=body, using=using)
 
     def remove(self, doc_ids: list[int]) -> None:
         queries.sqlite_keywords_remove(doc_ids=doc_ids)
@@ -48,7 +48,7 @@ class PostgresKeywords:
     """`to_tsvector` in a generated column, `websearch_to_tsquery` with OR between the words. The GIN index
     has no pending list (migration `0004`): the statement reads the matching rows only, by the index."""
 
-    def write(self, doc_id: int, title: str, body: str) -> None:
+    def write(self, doc_id: int, title: str, body: str, using: str = "default") -> None:
         """Nothing to do: the generated column follows the row."""
 
     def remove(self, doc_ids: list[int]) -> None:

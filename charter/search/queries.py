@@ -54,13 +54,15 @@ def postgres_keyword_search(*, organization_id: int, words: str, types, team_id,
     return _ids_and_token(queries.fetch_all(sql, params))
 
 
-def sqlite_keywords_write(*, doc_id: int, title: str, body: str) -> None:
+def sqlite_keywords_write(*, doc_id: int, title: str, body: str, using: str = "default") -> None:
     params = {"doc_id": doc_id}
-    queries.execute("DELETE FROM search_fts WHERE rowid = %(doc_id)s", params, unscoped=_KEYED_BY_DOCUMENT)
+    delete = "DELETE FROM search_fts WHERE rowid = %(doc_id)s"
+    queries.execute(delete, params, unscoped=_KEYED_BY_DOCUMENT, using=using)
     queries.execute(
         "INSERT INTO search_fts(rowid, title, body) VALUES (%(doc_id)s, %(title)s, %(body)s)",
         {**params, "title": title, "body": body},
         unscoped=_KEYED_BY_DOCUMENT,
+        using=using,
     )
 
 

@@ -292,8 +292,8 @@ def _rebuild_derived(connection, using: str) -> None:
     docs = SearchDocument.all_objects.db_manager(using).order_by("pk").values_list("pk", "title", "body")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_fts")
-        for doc_id, title, body in docs.iterator(chunk_size=2000):
-            keywords.write(cursor, doc_id, title, body)
+    for doc_id, title, body in docs.iterator(chunk_size=2000):
+        keywords.write(doc_id, title, body, using=using)
 
 
 def _check_foreign_keys(tables: list[Table], connection) -> None:
