@@ -14,7 +14,8 @@ from django.template.defaultfilters import linebreaksbr
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from jinja2 import Environment, Template
+from jinja2 import Environment, Template, nodes
+from jinja2.ext import Extension
 
 _CENT = Decimal("0.01")
 
@@ -48,8 +49,40 @@ def _url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
+PROGRESS_BAR = "core/_progress.jinja"
+
+
+class ProgressBar(Extension):
+    """`{% progress_bar value, label %}`: the progress bar partial's markup put in place when a partial is
+    compiled, with `bar_value` and `bar_label` set, instead of a macro call per bar. A map of a few hundred
+    goals draws a thousand bars, and a Jinja2 macro call costs more than the bar's markup (~4.5 µs each)."""
+
+    tags = {"progress_bar"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        value = parser.parse_expression()
+        parser.stream.expect("comma")
+        label = parser.parse_expression()
+        source, _, _ = self.environment.loader.get_source(self.environment, PROGRESS_BAR)
+        markup = self.environment.parse(source, PROGRESS_BAR).body  # nodes made anew for each use
+        assigns = [
+            nodes.Assign(nodes.Name("bar_value", "store"), value),
+            nodes.Assign(nodes.Name("bar_label", "store"), label),
+        ]
+        for node in (*assigns, *markup):
+            node.set_lineno(lineno)
+        return [*assigns, *markup]
+
+
+def progress_bar(value: float, label: str) -> SafeString:
+    """The progress bar partial rendered for one bar (Django templates' `{% progress_bar %}`)."""
+    return render(PROGRESS_BAR, bar_value=value, bar_label=label)
+
+
 def environment(**options) -> Environment:
     """The environment Django's Jinja2 backend builds (settings `TEMPLATES`, `OPTIONS["environment"]`)."""
+    options["extensions"] = [*options.get("extensions", ()), ProgressBar]
     env = Environment(**options)
     env.globals.update(url=_url, static=static)
     env.filters.update(
@@ -67,8 +100,3 @@ def render(name: str, **context) -> SafeString:
     """Partial `name` rendered with `context` (no request context processors: partials get what they
     show), as a safe string for a Django template."""
     return SafeString(partial(name).render(context))
-
-
-def macro(name: str, macro_name: str):
-    """A macro of partial `name`, callable from Python (it returns safe markup)."""
-    return getattr(partial(name).module, macro_name)

@@ -58,6 +58,6 @@ def agent_badge(user):
 
 @register.simple_tag
 def progress_bar(value: float, label: str = "Progress") -> SafeString:
-    """The one progress bar, the macro of `core/_progress.jinja`: `{% progress_bar goal.progress "Overall
+    """The one progress bar, the partial `core/_progress.jinja`: `{% progress_bar goal.progress "Overall
     progress" %}`; `value` is raw progress (1 = target), `label` (text) names it for screen readers."""
-    return SafeString(jinja.macro("core/_progress.jinja", "progress_bar")(value, label))
+    return jinja.progress_bar(value, label)
