@@ -85,16 +85,6 @@ def execute(
         return cursor.rowcount
 
 
-def execute_many(
-    sql: str, params_list: list[Mapping], *, unscoped: str | None = None, using: str = "default"
-) -> None:
-    """The statement once for each of `params_list` (each checked as `execute`'s)."""
-    for params in params_list:
-        checked(sql, params, unscoped)
-    with connections[using].cursor() as cursor:
-        cursor.executemany(sql, params_list)
-
-
 @cache
 def _utc_timestamps():
     import psycopg

@@ -3,6 +3,8 @@ required): the keyword search of each database (SQLite FTS5, PostgreSQL full-tex
 SQLite's keyword table, a virtual table no model describes (declared unscoped: it is keyed by document id,
 and the document carries the organization)."""
 
+import json
+
 from charter.core import queries
 
 # The organization's index token, read by the keyword statement itself (one uncorrelated subquery) so
@@ -67,10 +69,12 @@ def sqlite_keywords_write(*, doc_id: int, title: str, body: str, using: str = "d
 
 
 def sqlite_keywords_remove(*, doc_ids: list[int]) -> None:
-    for doc_id in doc_ids:
-        queries.execute(
-            "DELETE FROM search_fts WHERE rowid = %(doc_id)s", {"doc_id": doc_id}, unscoped=_KEYED_BY_DOCUMENT
-        )
+    """One statement for every document, not one per id."""
+    queries.execute(
+        "DELETE FROM search_fts WHERE rowid IN (SELECT value FROM json_each(%(doc_ids)s))",
+        {"doc_ids": json.dumps(list(doc_ids))},
+        unscoped=_KEYED_BY_DOCUMENT,
+    )
 
 
 def sqlite_drop_stale_keywords(*, using: str = "default") -> None:
