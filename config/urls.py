@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("charter.insights.urls")),
     path("", include("charter.search.urls")),
     path("", include("charter.agents.urls")),
+    path("", include("charter.lessons.urls")),
     path("api/v1/", include("charter.api.urls")),
 ]
 

@@ -8,7 +8,7 @@ from charter.core.http import PUBLIC
 from charter.organizations.models import Role
 from charter.organizations.permissions import MATRIX
 from charter.organizations.tests.factories import PASSWORD
-from tests.world import build_world
+from tests.world import build_world, names_an_object
 
 MISSING = 987654321
 # Routes that take no action row, each with its reason.
@@ -28,7 +28,9 @@ def _walk(patterns, prefix=""):
 ROUTES = sorted({p.name: p for p in _walk(get_resolver().url_patterns)}.values(), key=lambda p: p.name)
 # Public routes name their object by a secret in the link (a password reset), not an id of an organization.
 OBJECT_ROUTES = [
-    p for p in ROUTES if p.pattern.converters and getattr(p.callback, "charter_action", None) != PUBLIC
+    p
+    for p in ROUTES
+    if names_an_object(p.pattern.converters) and getattr(p.callback, "charter_action", None) != PUBLIC
 ]
 
 

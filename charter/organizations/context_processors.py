@@ -9,7 +9,7 @@ from .selectors import organizations_of
 _NAV = (
     "account", "agent_list", "back_brief_list", "check_in_week", "cycle_list", "decision_domain_list",
     "decision_log", "delegation_board", "goal_list", "guide", "help", "home", "idea_board", "insights",
-    "lint", "logout", "metric_list", "mission", "notification_badge", "notification_list",
+    "lesson_list", "lint", "logout", "metric_list", "mission", "notification_badge", "notification_list",
     "notification_preferences", "organization_create", "organization_settings", "person_list", "pulse_home",
     "review_home", "search", "strategy_map", "team_list", "token_list", "webhook_list",
 )  # fmt: skip
@@ -31,7 +31,10 @@ _GROUPS = (
         ("team_list", "Teams", ""), ("person_list", "People", ""), ("agent_list", "AI agents", ""),
         ("pulse_home", "Pulse surveys", ""),
     )),
-    ("Learn", (("guide", "Getting started guide", ""), ("help", "Help and playbook", ""))),
+    ("Learn", (
+        ("guide", "Getting started guide", ""), ("help", "Help and playbook", ""),
+        ("lesson_list", "Lessons for leaders", ""),
+    )),
 )  # fmt: skip
 
 

@@ -46,6 +46,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "lint.configure": _ADMINS,
     # AI agents under mission command
     "agent.manage": _LEADERS,  # create agent members; sponsors revoke their agents' tokens
+    # training: the lessons' exercises change goals, back-briefs and ideas
+    "lesson.take": _CONTRIBUTORS,
 }
 
 ROLES_THAT_EDIT_EVERYTHING = _LEADERS

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "charter.insights",
     "charter.search",
     "charter.agents",
+    "charter.lessons",
     "charter.web",
     "charter.cli",
 ]

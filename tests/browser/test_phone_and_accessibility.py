@@ -83,6 +83,8 @@ def _main_pages(demo) -> dict[str, str]:
         "insights": "/insights/",
         "insights-profile": "/insights/profile/",
         "people": "/people/",
+        "lessons": "/help/lessons/",
+        "lesson": "/help/lessons/delegation/",
     }
 
 
