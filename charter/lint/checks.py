@@ -3,7 +3,9 @@
 from collections import Counter
 from datetime import datetime, timedelta
 
-from .registry import ERROR, GOAL, INFO, NUMBER, ORG, TASK_VERBS, WARNING, rule
+from charter.goals import rules as goal_rules
+
+from .registry import ERROR, GOAL, INFO, ORG, WARNING, rule
 
 # ---- goal quality ---------------------------------------------------------------------------------
 
@@ -31,10 +33,7 @@ def key_result_without_numbers(r, goal, ctx):
 
 
 def _is_task(kr) -> bool:
-    words = kr.title.lower().replace("-", " ").split()
-    if not words or words[0] not in TASK_VERBS:
-        return False
-    return kr.kind == "milestone" or (kr.kind in ("increase", "decrease") and not NUMBER.search(kr.title))
+    return goal_rules.is_task_like(kr.title, kr.kind)
 
 
 @rule(

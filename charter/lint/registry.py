@@ -14,46 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from charter.goals import rules as goal_rules
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 GOAL, ORG = "goal", "org"
 
-# A key result worded as work to do, not an outcome to reach.
-TASK_VERBS = frozenset(
-    {
-        "launch",
-        "implement",
-        "build",
-        "create",
-        "migrate",
-        "deliver",
-        "develop",
-        "write",
-        "design",
-        "deploy",
-        "ship",
-        "release",
-        "set",
-        "setup",
-        "introduce",
-        "roll",
-        "install",
-        "integrate",
-        "hire",
-        "organize",
-        "organise",
-        "run",
-        "complete",
-        "finish",
-        "prepare",
-        "define",
-        "establish",
-        "add",
-        "update",
-        "upgrade",
-        "refactor",
-    }
-)
+# A key result worded as work to do, not an outcome to reach: the goals' rule, shared with insights.
+TASK_VERBS = goal_rules.TASK_VERBS
 NUMBER = re.compile(r"\d")
 
 
