@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
@@ -236,3 +237,13 @@ goals:
     org = Organization.objects.get(name="Fresh")
     asked = set(BackBrief.objects.for_org(org).values_list("team__name", flat=True))
     assert asked == {"Growth"}  # the importer gave Leadership's goal to its own team: no back-brief
+
+
+def test_the_formulas_are_on_the_how_is_this_computed_panel(owner, cycle, login):
+    goal = make_goal(owner, cycle, "Clinics love the booking flow")
+    make_key_result(owner, goal, "Launch the mobile app", kind="milestone")
+    client = login(owner)
+    page = client.get(reverse("insights_profile"), {"cycle": cycle.pk}).content.decode()
+    assert "How is this computed?" in page and "key results that measure an outcome" in page
+    page = client.get(reverse("insights"), {"cycle": cycle.pk}).content.decode()
+    assert "proposed and escalated ones still waiting at their age so far" in page
