@@ -156,14 +156,19 @@ def _waiting_back_briefs(actor: Actor, cycle: Cycle, goal_ids=None) -> tuple[reg
     return tuple(registry.BackBriefData(*row) for row in rows)
 
 
-def org_data(*, actor: Actor, cycle: Cycle) -> registry.OrgData:
+MEANING_RULES = ("CH201", "CH202", "CH203")
+
+
+def org_data(*, actor: Actor, cycle: Cycle, meaning: bool = True) -> registry.OrgData:
     """Teams, delegation and back-briefs for the micro-management rules, in six queries; the goals' and
-    the mission's vectors for the meaning rules, in three more (none without an embedder)."""
+    the mission's vectors for the meaning rules, in two more (none when those rules are off)."""
     teams = tuple(_team_data(actor))
     return registry.OrgData(
         teams=teams,
         back_briefs=_waiting_back_briefs(actor, cycle),
-        meaning=meaning_data(actor=actor, cycle=cycle, team_parents={t.id: t.parent_id for t in teams}),
+        meaning=meaning_data(actor=actor, cycle=cycle, team_parents={t.id: t.parent_id for t in teams})
+        if meaning
+        else None,
     )
 
 
@@ -207,7 +212,7 @@ def cycle_findings(*, actor: Actor, cycle_id: int) -> dict:
     findings = registry.run(
         goals,
         context_for(actor=actor, cycle=cycle, settings=settings),
-        org_data(actor=actor, cycle=cycle),
+        org_data(actor=actor, cycle=cycle, meaning=not set(MEANING_RULES) <= set(settings.disabled)),
         disabled=settings.disabled,
     )
     return {"cycle": cycle, "goals": goals, "findings": findings}

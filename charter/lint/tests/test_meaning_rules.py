@@ -11,6 +11,7 @@ import yaml
 from charter.goals.services import goal_update
 from charter.goals.tests.factories import make_goal
 from charter.lint import registry, selectors
+from charter.lint.services import lint_settings_update
 from charter.mission.services import mission_update
 from charter.organizations.tests.factories import make_team
 from charter.search import embedder
@@ -193,6 +194,15 @@ def test_meaning_rules_on_an_indexed_cycle(owner, cycle, django_capture_on_commi
         goal_update(actor=owner, goal_id=fast.pk, parent_id=top.pk)
     codes = [f.code for f in selectors.cycle_findings(actor=owner, cycle_id=cycle.pk)["findings"]]
     assert "CH202" not in codes and "CH203" not in codes and codes.count("CH201") == 1
+
+    # A threshold of the organization's own changes what is found; rules switched off read no vectors.
+    lint_settings_update(actor=owner, disabled=[], thresholds={"CH201": {"max_similarity": 0.0}})
+    codes = [f.code for f in selectors.cycle_findings(actor=owner, cycle_id=cycle.pk)["findings"]]
+    assert "CH201" not in codes
+    lint_settings_update(actor=owner, disabled=["CH201", "CH202", "CH203"])
+    assert selectors.org_data(actor=owner, cycle=cycle, meaning=False).meaning is None
+    codes = [f.code for f in selectors.cycle_findings(actor=owner, cycle_id=cycle.pk)["findings"]]
+    assert not [c for c in codes if c.startswith("CH2")]
 
 
 def test_no_model_no_meaning_findings(owner, cycle, django_capture_on_commit_callbacks):
