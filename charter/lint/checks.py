@@ -344,23 +344,26 @@ def may_duplicate(r, org, ctx, goals):
 )  # fmt: skip
 def may_belong_under(r, org, ctx, goals):
     meaning = org.meaning
-    if meaning is None:
+    known = [g for g in goals if meaning is not None and g.id in meaning.vectors]
+    orphans = [i for i, g in enumerate(known) if not g.has_parent and g.level == "team"]
+    if not orphans:
         return []
     limit, findings = ctx.threshold(r, "min_similarity"), []
-    for goal in goals:
-        vector = meaning.vectors.get(goal.id)
-        if goal.has_parent or goal.level != "team" or vector is None:
+    matrix = np.vstack([meaning.vectors[g.id] for g in known]).astype(np.float32)
+    rows_by_team: dict = {}  # the rows of the goals above each team, found once per team
+    for i in orphans:
+        goal = known[i]
+        if goal.team_id not in rows_by_team:
+            above = _above(goal.team_id, meaning.team_parents)
+            rows_by_team[goal.team_id] = np.array([j for j, g in enumerate(known) if g.team_id in above], int)
+        rows = rows_by_team[goal.team_id]
+        rows = rows[rows != i]
+        if not len(rows):
             continue
-        above = _above(goal.team_id, meaning.team_parents)
-        candidates = [
-            (_cos(vector, meaning.vectors[g.id]), g)
-            for g in goals
-            if g.id != goal.id and g.id in meaning.vectors and g.team_id in above
-        ]
-        if not candidates:
-            continue
-        score, best = max(candidates, key=lambda c: (c[0], str(c[1].id)))
-        if score >= limit:
-            detail = f"“{best.title}” of {_where(best)} (similarity {score:.2f})"
+        scores = matrix[rows] @ matrix[i]
+        best = int(np.argmax(scores))  # the first of equals: goals come in a stable order
+        if scores[best] >= limit:
+            found = known[rows[best]]
+            detail = f"“{found.title}” of {_where(found)} (similarity {scores[best]:.2f})"
             findings.append(r.finding(goal, goal.line_of("title"), detail))
     return findings
