@@ -141,6 +141,9 @@ class KeyResult(OrgScopedModel):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Since when check-ins are expected (check-in participation): its creation unless a goals file said
+    # otherwise (an imported key result was created at the import, but its check-ins go back further).
+    tracked_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

@@ -1,5 +1,6 @@
 """Progress and status rules: pure functions, no ORM, the same for web, API and command line."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -179,3 +180,25 @@ def would_create_cycle(goal_id: int, new_parent_id: int | None, parent_of: dict[
         seen.add(node)
         node = parent_of.get(node)
     return False
+
+
+# A key result worded as work to do, not an outcome to reach ("Launch the app", "Implement SSO"): lint's
+# CH003 flags it, and the leadership profile's Focus counts it against the outcomes.
+TASK_VERBS = frozenset(
+    {
+        "launch", "implement", "build", "create", "migrate", "deliver", "develop", "write", "design",
+        "deploy", "ship", "release", "set", "setup", "introduce", "roll", "install", "integrate", "hire",
+        "organize", "organise", "run", "complete", "finish", "prepare", "define", "establish", "add",
+        "update", "upgrade", "refactor",
+    }
+)  # fmt: skip
+_DIGIT = re.compile(r"\d")
+
+
+def is_task_like(title: str, kind: str) -> bool:
+    """A key result that starts with a task verb and measures nothing: a milestone, or an increase or
+    decrease whose title holds no number."""
+    words = title.lower().replace("-", " ").split()
+    if not words or words[0] not in TASK_VERBS:
+        return False
+    return kind == MILESTONE or (kind in (INCREASE, DECREASE) and not _DIGIT.search(title))

@@ -23,7 +23,7 @@ def _team_ids(scope):
 def pulse(scope) -> Pulse:
     s = pulse_summary(
         organization=scope.actor.organization,
-        team_id=scope.team.pk if scope.team else None,
+        team_ids=_team_ids(scope),  # the team with its sub-teams: their answers are the team's too
         since=scope.cycle.starts_on,
         until=scope.cycle.ends_on,
     )

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from charter.backbriefs.models import BackBrief
@@ -105,6 +106,14 @@ def parent_chains(scope: Scope) -> dict[int, tuple[int | None, int | None]]:
     return scope.shared["chains"]
 
 
+def key_result_kinds(scope: Scope) -> list[tuple[str, str]]:
+    """(title, kind) of the key results of the scope's goals of the cycle: Focus counts the task-like ones."""
+    krs = KeyResult.objects.for_org(scope.actor.organization).filter(
+        goal__cycle_id=scope.cycle.pk, **scope.team_filter("goal__team_id")
+    )
+    return list(krs.order_by().values_list("title", "kind"))
+
+
 LATE = 1_000_000  # the week of a moment after today's week: outside every count
 
 
@@ -118,7 +127,8 @@ def _week_of(field: str, ends: list[datetime], since: datetime, before: int) -> 
 
 def check_in_weeks(scope: Scope, today: date) -> tuple[int, int]:
     """(key-result weeks with a check-in, key-result weeks expected) of the cycle up to today's week,
-    each key result from the week it was created: `rules.check_in_participation`, counted in SQL."""
+    each key result from the week it is tracked from (its creation, or the start a goals file gave it):
+    `rules.check_in_participation`, counted in SQL."""
     starts_on, since = scope.cycle.starts_on, scope.since
     current = rules.week_index(today, starts_on)
     if current < 0:
@@ -131,13 +141,15 @@ def check_in_weeks(scope: Scope, today: date) -> tuple[int, int]:
     krs = KeyResult.objects.for_org(org).filter(
         goal__cycle_id=scope.cycle.pk, **scope.team_filter("goal__team_id")
     )
-    firsts = krs.order_by().values(first=_week_of("created_at", ends, since, 0)).annotate(n=Count("id"))
+    krs = krs.alias(tracked_from=Coalesce("tracked_since", "created_at"))
+    firsts = krs.order_by().values(first=_week_of("tracked_from", ends, since, 0)).annotate(n=Count("id"))
     expected = sum(r["n"] * (current - r["first"] + 1) for r in firsts if r["first"] <= current)
     check_ins = CheckIn.objects.for_org(org).filter(
         key_result__in=krs, checked_at__gte=since, checked_at__lt=ends[-1]
     )
+    check_ins = check_ins.alias(kr_from=Coalesce("key_result__tracked_since", "key_result__created_at"))
     weeks = check_ins.annotate(
-        week=_week_of("checked_at", ends, since, -1), first=_week_of("key_result__created_at", ends, since, 0)
+        week=_week_of("checked_at", ends, since, -1), first=_week_of("kr_from", ends, since, 0)
     )
     # Weeks counted per key result, then summed: a DISTINCT over (key result, week) pairs is hashed on an
     # estimate of a few thousand groups, and at 240,000 pairs PostgreSQL's spilling hash took minutes.
@@ -159,6 +171,20 @@ def decisions(scope: Scope) -> list:
 
 
 DECISION_FIELDS = ("id", "status", "escalated", "proposed_at", "decided_at", "relation", "level", "team_id")
+
+
+def wait_of(decision) -> rules.Wait:
+    """A decision as its latency sees it (`rules.decision_waits`)."""
+    leader_alone = (
+        decision.relation not in (delegation_rules.MEMBER, delegation_rules.LEAD)
+        and decision.decided_at is not None
+        and decision.decided_at == decision.proposed_at
+    )
+    waiting = decision.decided_at is None and decision.status in (
+        delegation_rules.PROPOSED,
+        delegation_rules.ESCALATED,
+    )
+    return rules.Wait(decision.proposed_at, decision.decided_at, waiting, leader_alone)
 
 
 def within_authority(decision) -> bool:

@@ -7,6 +7,7 @@ faked, and a missing factor is drawn as missing, never as 0.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from statistics import median
+from typing import NamedTuple
 
 ON_TRACK, AT_RISK, OFF_TRACK, STALE, NO_STATUS = "on_track", "at_risk", "off_track", "stale", "none"
 STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, STALE, NO_STATUS)
@@ -94,7 +95,8 @@ def week_index(day: date, starts_on: date) -> int:
 def check_in_participation(
     key_results: list[tuple[date, list[date]]], starts_on: date, today: date
 ) -> Figure:
-    """`key_results`: (the day it was created, the days of its check-ins), for the cycle's key results."""
+    """`key_results`: (the day it is tracked from: its creation, or the start a goals file gave it; the days
+    of its check-ins), for the cycle's key results."""
     current = week_index(today, starts_on)
     expected = hits = 0
     for created_on, days in key_results:
@@ -111,8 +113,8 @@ def participation(hits: int, expected: int) -> Figure:
         "check_in_participation",
         "Check-in participation",
         _pct(_share(hits, expected)),
-        "Key-result weeks of the cycle so far (from the key result's creation) that got at least one "
-        "check-in ÷ key-result weeks expected.",
+        "Key-result weeks of the cycle so far (from the key result's creation, or the date a goals file "
+        "says it was tracked from) that got at least one check-in ÷ key-result weeks expected.",
         "%",
         f"{hits} of {_count(expected, 'key-result week')}",
     )
@@ -134,14 +136,42 @@ def status_distribution(statuses: list[str]) -> Figure:
     )
 
 
-def decision_latency(hours: list[float]) -> Figure:
+class Wait(NamedTuple):
+    """A decision as its latency sees it."""
+
+    proposed_at: datetime
+    decided_at: datetime | None
+    waiting: bool  # proposed or escalated, not decided yet
+    leader_alone: bool  # a leader (or someone above the team) recorded it decided at once: no one waited
+
+
+def decision_waits(decisions: list[Wait], now: datetime) -> list[float]:
+    """Hours each decision waited for its decision: a decided one from proposed to decided, a waiting one
+    (proposed or escalated) from proposed to `now` (its age so far; the caller bounds `now` by the cycle's
+    end); a leader's decision taken alone is no wait (it counts against the team's share within authority
+    instead), and a withdrawn one (neither waiting nor decided) is left out."""
+    hours = []
+    for d in decisions:
+        if d.decided_at is not None and not d.leader_alone:
+            hours.append(hours_between(d.proposed_at, d.decided_at))
+        elif d.decided_at is None and d.waiting:
+            hours.append(max(0.0, hours_between(d.proposed_at, now)))
+    return hours
+
+
+def decision_latency(hours: list[float], waiting: int = 0) -> Figure:
+    """`hours`: `decision_waits`; `waiting`: how many of them are still waiting."""
+    decided = len(hours) - waiting
     return Figure(
         "decision_latency",
         "Decision latency",
         round(median(hours), 1) if hours else None,
-        "Median hours from proposed to decided, over the decisions of the cycle that were decided.",
+        "Median hours from proposed to decided, over the decisions of the cycle: decided ones to their "
+        "decision, proposed and escalated ones still waiting at their age so far (up to the cycle's end). "
+        "A decision a leader took alone at once is not counted as a fast one (no one waited: it counts "
+        "against the share decided within the team's authority); withdrawn ones are left out.",
         "h",
-        f"{_count(len(hours), 'decided decision')}",
+        _count(decided, "decided decision") + (f", {waiting} still waiting" if waiting else ""),
     )
 
 
@@ -214,15 +244,21 @@ def _factor(code: str, value: float | None, formula: str, detail: str) -> Figure
     return Figure(code, FACTOR_NAMES[code], None if value is None else round(value, 1), formula, "", detail)
 
 
-def focus(aligned: int, with_intent: int, goals: int) -> Figure:
+def focus(aligned: int, with_intent: int, goals: int, outcomes: int = 0, key_results: int = 0) -> Figure:
+    """`outcomes`: key results of those goals that measure an outcome, not a task (`goals.rules.is_task_like`)
+    of `key_results`; without key results that part is left out."""
     aligned_share, intent_share = _share(aligned, goals), _share(with_intent, goals)
-    value = None if not goals else 100 * (aligned_share + intent_share) / 2
+    outcome_share = _share(outcomes, key_results)
+    value = None if not goals else 100 * _mean([aligned_share, intent_share, outcome_share])
     return _factor(
         FOCUS,
         value,
-        "Mean of (goals aligned through their parents to a strategic goal ÷ goals) and (goals with a "
-        "complete intent: purpose and end state ÷ goals), × 100.",
-        f"{aligned} of {_count(goals, 'goal')} aligned, {with_intent} with a complete intent",
+        "Mean of (goals aligned through their parents to a strategic goal ÷ goals), (goals with a "
+        "complete intent: purpose and end state ÷ goals) and (key results that measure an outcome ÷ key "
+        "results; a task such as “Implement …” or “Launch …” with no number, "
+        "lint's CH003, is not one; left out without key results), × 100.",
+        f"{aligned} of {_count(goals, 'goal')} aligned, {with_intent} with a complete intent, "
+        f"{outcomes} of {_count(key_results, 'key result')} outcomes",
     )
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.goals import rules as goal_rules
 from charter.goals.models import Cycle
 from charter.goals.selectors import cycle_current, cycle_get
 from charter.organizations.models import Team
@@ -83,9 +84,10 @@ def _compute(actor: Actor, cycle, team, shared: dict | None = None) -> tuple[Ins
     now = timezone.now()
     scope = inputs.make_scope(actor, cycle, team, shared)
     raw = _gather(scope, now)
-    indicators = _indicators(raw, actor.organization.attainment_mark)
+    indicators = _indicators(raw, actor.organization.attainment_mark, min(now, scope.until))
     result = Insights(cycle=cycle, team=team, indicators=indicators, factors=_factors(raw, scope, indicators))
-    return result, store.valid_until(cycle, raw.goals, actor.organization.stale_days, now)
+    waiting = any(inputs.wait_of(d).waiting for d in raw.decisions)
+    return result, store.valid_until(cycle, raw.goals, actor.organization.stale_days, now, waiting=waiting)
 
 
 @dataclass
@@ -93,6 +95,7 @@ class _Raw:
     """What one scope's figures are computed from."""
 
     goals: list  # plain rows, `inputs.goal_rows`
+    key_results: list  # (title, kind), `inputs.key_result_kinds`
     statuses: list[str]
     check_ins: tuple[int, int]  # (key-result weeks with a check-in, expected)
     decisions: list
@@ -109,6 +112,7 @@ def _gather(scope: inputs.Scope, now) -> _Raw:
     today = min(timezone.localdate(now), scope.cycle.ends_on)
     return _Raw(
         goals=goals,
+        key_results=inputs.key_result_kinds(scope),
         statuses=[inputs.goal_status(g, scope, now) for g in goals],
         check_ins=inputs.check_in_weeks(scope, today),
         decisions=inputs.decisions(scope),
@@ -120,7 +124,9 @@ def _gather(scope: inputs.Scope, now) -> _Raw:
     )
 
 
-def _indicators(raw: _Raw, mark: float) -> list:
+def _indicators(raw: _Raw, mark: float, until) -> list:
+    """`until`: the moment still-waiting decisions are aged to (now, or the cycle's end when it is over)."""
+    waits = [inputs.wait_of(d) for d in raw.decisions]
     confirmed = [b for b in raw.briefs if b.confirmed_at]
     pulse, (submitted, adopted), members = raw.pulse, raw.ideas, len(raw.members)
     return [
@@ -128,7 +134,7 @@ def _indicators(raw: _Raw, mark: float) -> list:
         rules.participation(*raw.check_ins),
         rules.status_distribution(raw.statuses),
         rules.decision_latency(
-            [rules.hours_between(d.proposed_at, d.decided_at) for d in raw.decisions if d.decided_at]
+            rules.decision_waits(waits, until), sum(1 for w in waits if w.waiting and w.decided_at is None)
         ),
         rules.escalation_rate([d.escalated for d in raw.decisions]),
         rules.back_brief_confirmation_time(
@@ -151,7 +157,13 @@ def _factors(raw: _Raw, scope: inputs.Scope, indicators: list) -> list:
     within = sum(1 for d in raw.decisions if inputs.within_authority(d))
     pulse = raw.pulse
     return [
-        rules.focus(aligned, sum(1 for g in raw.goals if inputs.has_intent(g)), len(raw.goals)),
+        rules.focus(
+            aligned,
+            sum(1 for g in raw.goals if inputs.has_intent(g)),
+            len(raw.goals),
+            sum(1 for title, kind in raw.key_results if not goal_rules.is_task_like(title, kind)),
+            len(raw.key_results),
+        ),
         rules.engagement(by_code["check_in_participation"].value, pulse.engagement if pulse.enough else None),
         rules.decision_making(
             within, len(raw.decisions), inputs.mean_level(scope), by_code["decision_latency"].value

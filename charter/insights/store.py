@@ -79,11 +79,12 @@ def save(organization, team, cycle, current: dict, result, until: datetime | Non
     )
 
 
-def valid_until(cycle, goals: list, stale_days: int, now: datetime) -> datetime | None:
+def valid_until(cycle, goals: list, stale_days: int, now: datetime, waiting: bool = False) -> datetime | None:
     """When time alone changes the figures; None once the cycle is over (by the local and the UTC date).
 
-    Until then: the next midnight (a new week of participation, expected progress), and the moments the
-    cycle's unfinished goals that had a check-in go stale, as `goals.rules.status` says.
+    Until then: the next midnight (a new week of participation, expected progress), the moments the
+    cycle's unfinished goals that had a check-in go stale, as `goals.rules.status` says, and, while
+    decisions wait (their age counts in the latency), the next hour.
     """
     local_today, utc_today = timezone.localdate(now), now.astimezone(UTC).date()
     if cycle.ends_on < min(local_today, utc_today):
@@ -92,6 +93,8 @@ def valid_until(cycle, goals: list, stale_days: int, now: datetime) -> datetime 
         timezone.make_aware(datetime.combine(local_today + timedelta(days=1), time.min)),
         datetime.combine(utc_today + timedelta(days=1), time.min, UTC),
     ]
+    if waiting:
+        moments.append(now + timedelta(hours=1))
     if cycle.starts_on <= utc_today <= cycle.ends_on:
         for goal in goals:  # a goal never checked in has no status yet, whatever the time
             if clamp(goal.progress) < 1.0 and goal.last_check_in_at is not None:

@@ -3,7 +3,11 @@
 from collections import Counter
 from datetime import datetime, timedelta
 
-from .registry import ERROR, GOAL, INFO, NUMBER, ORG, TASK_VERBS, WARNING, rule
+import numpy as np
+
+from charter.goals import rules as goal_rules
+
+from .registry import ERROR, GOAL, INFO, ORG, WARNING, rule
 
 # ---- goal quality ---------------------------------------------------------------------------------
 
@@ -31,10 +35,7 @@ def key_result_without_numbers(r, goal, ctx):
 
 
 def _is_task(kr) -> bool:
-    words = kr.title.lower().replace("-", " ").split()
-    if not words or words[0] not in TASK_VERBS:
-        return False
-    return kr.kind == "milestone" or (kr.kind in ("increase", "decrease") and not NUMBER.search(kr.title))
+    return goal_rules.is_task_like(kr.title, kr.kind)
 
 
 @rule(
@@ -254,3 +255,115 @@ def back_brief_unconfirmed(r, org, ctx, goals):
         for b in org.back_briefs
         if ctx.now - b.submitted_at > timedelta(days=limit)
     ]
+
+
+# ---- alignment by meaning (the search index's vectors, CH2xx) -------------------------------------
+# Cosine similarity of the goals' meaning (title and intent, as the search index embeds them). The
+# thresholds were chosen on the labelled set `lint/tests/alignment_set.yaml` (aligned, misaligned and
+# duplicate pairs), each the one with the best F0.5 (precision weighed above recall: a false alarm costs
+# a leader's trust); `lint/tests/test_meaning_rules.py` reports precision and recall at them.
+
+
+def _cos(a, b) -> float:
+    return float(np.dot(a, b))
+
+
+def _where(goal) -> str:
+    return goal.team or "the organization"
+
+
+def _above(team_id, team_parents: dict) -> set:
+    """The teams above `team_id` (its parent, theirs ...), and None: the organization."""
+    found, node, seen = {None}, team_parents.get(team_id), set()
+    while node is not None and node not in seen:
+        seen.add(node)
+        found.add(node)
+        node = team_parents.get(node)
+    return found
+
+
+@rule(
+    "CH201", "may-not-serve-parent", WARNING, ORG,
+    "The goal may not serve its parent",
+    "say in its intent how it moves the goal above, or align it to the goal it really serves",
+    max_similarity=0.22,
+)  # fmt: skip
+def may_not_serve_parent(r, org, ctx, goals):
+    meaning = org.meaning
+    if meaning is None:
+        return []
+    limit, by_id, findings = ctx.threshold(r, "max_similarity"), {g.id: g for g in goals}, []
+    for goal in goals:
+        parent = by_id.get(goal.parent_id)
+        vector = meaning.vectors.get(goal.id)
+        if parent is None or vector is None or parent.id not in meaning.vectors:
+            continue
+        to_parent = _cos(vector, meaning.vectors[parent.id])
+        to_mission = _cos(vector, meaning.mission) if meaning.mission is not None else None
+        if max(to_parent, to_mission if to_mission is not None else -1.0) >= limit:
+            continue
+        mission = f", to the mission {to_mission:.2f}" if to_mission is not None else ""
+        detail = f"“{parent.title}” (similarity {to_parent:.2f}{mission}; below {limit:g})"
+        findings.append(r.finding(goal, goal.line_of("parent"), detail))
+    return findings
+
+
+def _linked(a, b) -> bool:
+    return a.parent_id == b.id or b.parent_id == a.id or b.id in a.supports or a.id in b.supports
+
+
+@rule(
+    "CH202", "may-duplicate", INFO, ORG,
+    "The goal may duplicate another team's goal",
+    "if both teams mean the same, make one goal contribute to or support the other, or merge them",
+    min_similarity=0.66,
+)  # fmt: skip
+def may_duplicate(r, org, ctx, goals):
+    meaning = org.meaning
+    known = [g for g in goals if meaning is not None and g.id in meaning.vectors]
+    if len(known) < 2:
+        return []
+    limit, findings = ctx.threshold(r, "min_similarity"), []
+    matrix = np.vstack([meaning.vectors[g.id] for g in known]).astype(np.float32)
+    for start in range(0, len(known), 512):  # a block of rows at a time: 512 x n cosines, not n x n
+        block = matrix[start : start + 512] @ matrix.T
+        for i, j in zip(*np.nonzero(block >= limit), strict=True):
+            a, b = known[start + i], known[j]
+            if start + i == j or a.team_id == b.team_id or _linked(a, b):
+                continue
+            detail = f"“{b.title}” of {_where(b)} (similarity {block[i, j]:.2f})"
+            findings.append(r.finding(a, a.line_of("title"), detail))
+    return findings
+
+
+@rule(
+    "CH203", "may-belong-under", INFO, ORG,
+    "The goal may belong under a goal above",
+    "if it serves that goal, make it contribute to it",
+    min_similarity=0.35,
+)  # fmt: skip
+def may_belong_under(r, org, ctx, goals):
+    meaning = org.meaning
+    known = [g for g in goals if meaning is not None and g.id in meaning.vectors]
+    orphans = [i for i, g in enumerate(known) if not g.has_parent and g.level == "team"]
+    if not orphans:
+        return []
+    limit, findings = ctx.threshold(r, "min_similarity"), []
+    matrix = np.vstack([meaning.vectors[g.id] for g in known]).astype(np.float32)
+    rows_by_team: dict = {}  # the rows of the goals above each team, found once per team
+    for i in orphans:
+        goal = known[i]
+        if goal.team_id not in rows_by_team:
+            above = _above(goal.team_id, meaning.team_parents)
+            rows_by_team[goal.team_id] = np.array([j for j, g in enumerate(known) if g.team_id in above], int)
+        rows = rows_by_team[goal.team_id]
+        rows = rows[rows != i]
+        if not len(rows):
+            continue
+        scores = matrix[rows] @ matrix[i]
+        best = int(np.argmax(scores))  # the first of equals: goals come in a stable order
+        if scores[best] >= limit:
+            found = known[rows[best]]
+            detail = f"“{found.title}” of {_where(found)} (similarity {scores[best]:.2f})"
+            findings.append(r.finding(goal, goal.line_of("title"), detail))
+    return findings

@@ -14,46 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from charter.goals import rules as goal_rules
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 GOAL, ORG = "goal", "org"
 
-# A key result worded as work to do, not an outcome to reach.
-TASK_VERBS = frozenset(
-    {
-        "launch",
-        "implement",
-        "build",
-        "create",
-        "migrate",
-        "deliver",
-        "develop",
-        "write",
-        "design",
-        "deploy",
-        "ship",
-        "release",
-        "set",
-        "setup",
-        "introduce",
-        "roll",
-        "install",
-        "integrate",
-        "hire",
-        "organize",
-        "organise",
-        "run",
-        "complete",
-        "finish",
-        "prepare",
-        "define",
-        "establish",
-        "add",
-        "update",
-        "upgrade",
-        "refactor",
-    }
-)
+# A key result worded as work to do, not an outcome to reach: the goals' rule, shared with insights.
+TASK_VERBS = goal_rules.TASK_VERBS
 NUMBER = re.compile(r"\d")
 
 
@@ -95,6 +63,8 @@ class GoalData(NamedTuple):
     progress: float = 0.0  # a finished goal is never stale
     line: int = 0
     lines: dict | None = None  # field name -> line in a goals file
+    parent_id: object = None  # the goal it contributes to (id or file key)
+    supports: tuple = ()  # the goals it supports
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, self.line) if self.lines else self.line
@@ -120,11 +90,22 @@ class BackBriefData:
 
 
 @dataclass(frozen=True)
+class MeaningData:
+    """What the meaning rules (CH2xx) read: each goal's unit vector from the search index (a goal without
+    one is left out), the mission's, and the team tree (a goal's likely parent sits in a team above)."""
+
+    vectors: dict = field(default_factory=dict)  # goal id -> unit vector (numpy float32)
+    mission: object = None  # unit vector, or None
+    team_parents: dict = field(default_factory=dict)  # team id -> parent team id
+
+
+@dataclass(frozen=True)
 class OrgData:
     """What the micro-management rules read; empty for a goals file."""
 
     teams: tuple[TeamData, ...] = ()
     back_briefs: tuple[BackBriefData, ...] = ()  # submitted, not yet confirmed
+    meaning: MeaningData | None = None  # None: no vectors (no model, or only part of a cycle linted)
 
 
 @dataclass(frozen=True)

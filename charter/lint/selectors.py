@@ -14,6 +14,7 @@ from charter.delegation.models import Decision, DecisionDomain, DelegationLevel
 from charter.goals import selectors as goal_selectors
 from charter.goals.models import Cycle, Goal, KeyResult
 from charter.organizations.models import Team, TeamMembership
+from charter.search import selectors as search_selectors
 
 from . import queries, registry
 from .models import LintSettings
@@ -64,6 +65,7 @@ def _goal_data(g: dict, key_results) -> registry.GoalData:
         last_check_in_at=g["last_check_in_at"],
         created_at=g["created_at"],
         progress=g["progress"],
+        parent_id=g["parent_id"],
     )
 
 
@@ -154,9 +156,41 @@ def _waiting_back_briefs(actor: Actor, cycle: Cycle, goal_ids=None) -> tuple[reg
     return tuple(registry.BackBriefData(*row) for row in rows)
 
 
-def org_data(*, actor: Actor, cycle: Cycle) -> registry.OrgData:
-    """Teams, delegation and back-briefs for the micro-management rules, in six queries."""
-    return registry.OrgData(teams=tuple(_team_data(actor)), back_briefs=_waiting_back_briefs(actor, cycle))
+MEANING_RULES = ("CH201", "CH202", "CH203")
+
+
+def org_data(*, actor: Actor, cycle: Cycle, meaning: bool = True) -> registry.OrgData:
+    """Teams, delegation and back-briefs for the micro-management rules, in six queries; the goals' and
+    the mission's vectors for the meaning rules, in two more (none when those rules are off)."""
+    teams = tuple(_team_data(actor))
+    return registry.OrgData(
+        teams=teams,
+        back_briefs=_waiting_back_briefs(actor, cycle),
+        meaning=meaning_data(actor=actor, cycle=cycle, team_parents={t.id: t.parent_id for t in teams})
+        if meaning
+        else None,
+    )
+
+
+def meaning_data(*, actor: Actor, cycle: Cycle, team_parents: dict) -> registry.MeaningData | None:
+    """The cycle's goal vectors and the mission's, stored by the search index; None when it holds none
+    (no embedder, or nothing indexed yet): then the meaning rules say nothing."""
+    vectors = search_selectors.stored_vectors(actor=actor, type="goal", cycle_id=cycle.pk)
+    if not vectors:
+        return None
+    mission = search_selectors.stored_vectors(actor=actor, type="mission")
+    return registry.MeaningData(
+        vectors=vectors, mission=next(iter(mission.values()), None), team_parents=team_parents
+    )
+
+
+def _with_supports(actor: Actor, cycle: Cycle, goals: list) -> list:
+    """The goals with the goals each supports (the duplicate rule leaves linked goals alone), one query."""
+    supports = defaultdict(list)
+    through = Goal.supports.through.objects.filter(from_goal__organization=actor.organization)
+    for from_id, to_id in through.filter(from_goal__cycle=cycle).values_list("from_goal_id", "to_goal_id"):
+        supports[from_id].append(to_id)
+    return [g._replace(supports=tuple(supports[g.id])) if g.id in supports else g for g in goals]
 
 
 def context_for(*, actor: Actor, cycle: Cycle, settings: LintSettings) -> registry.Context:
@@ -174,11 +208,11 @@ def cycle_findings(*, actor: Actor, cycle_id: int) -> dict:
     """A cycle of the organization with its goals' and teams' findings; NotFound for a foreign cycle."""
     cycle = goal_selectors.cycle_get(actor=actor, cycle_id=cycle_id)
     settings = lint_settings(actor=actor)
-    goals = cycle_goal_data(actor=actor, cycle=cycle)
+    goals = _with_supports(actor, cycle, cycle_goal_data(actor=actor, cycle=cycle))
     findings = registry.run(
         goals,
         context_for(actor=actor, cycle=cycle, settings=settings),
-        org_data(actor=actor, cycle=cycle),
+        org_data(actor=actor, cycle=cycle, meaning=not set(MEANING_RULES) <= set(settings.disabled)),
         disabled=settings.disabled,
     )
     return {"cycle": cycle, "goals": goals, "findings": findings}

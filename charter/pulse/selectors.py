@@ -144,28 +144,32 @@ def _as_date(value):
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def pulse_summary(*, organization, team_id: int | None = None, since=None, until=None) -> PulseSummary:
+def pulse_summary(
+    *, organization, team_id: int | None = None, since=None, until=None, team_ids=None
+) -> PulseSummary:
     """For the insights engineer: respondents, response rate, engagement and satisfaction (four queries),
-    of the rounds that have closed."""
+    of the rounds that have closed. `team_ids` (a team with its sub-teams) counts the answers kept for any
+    of them, from the rounds that asked the organization or any of them; `team_id` is one team alone."""
     # Closed rounds only: a figure that moved with each answer would tell one person's answers.
     answering.seal_closed(getattr(organization, "pk", organization))
+    teams = None if team_ids is None and team_id is None else sorted(set(team_ids or ()) | {team_id} - {None})
     rounds = SurveyRound.objects.for_org(organization).filter(closes_on__lt=timezone.localdate())
     if since is not None:
         rounds = rounds.filter(opens_on__gte=_as_date(since))
     if until is not None:
         rounds = rounds.filter(opens_on__lte=_as_date(until))
-    if team_id is not None:
-        rounds = rounds.filter(Q(survey__audience=Survey.Audience.ORGANIZATION) | Q(survey__teams=team_id))
+    if teams is not None:
+        rounds = rounds.filter(Q(survey__audience=Survey.Audience.ORGANIZATION) | Q(survey__teams__in=teams))
     rounds = list(rounds.distinct().values_list("pk", "audience_size"))
     responses = Response.objects.for_org(organization).filter(round_id__in=[pk for pk, _ in rounds])
-    if team_id is not None:
-        responses = responses.filter(team_id=team_id)
+    if teams is not None:
+        responses = responses.filter(team_id__in=teams)
     respondents = responses.count()
     if not rules.enough(respondents):
         return PulseSummary(respondents, None, None, None, None, False)
-    if team_id is not None:
-        asked = audience.team_sizes(getattr(organization, "pk", organization), [team_id]).get(team_id, 0)
-        asked *= len(rounds)
+    if teams is not None:
+        sizes = audience.team_sizes(getattr(organization, "pk", organization), teams)
+        asked = sum(sizes.values()) * len(rounds)
     else:
         asked = sum(size for _, size in rounds)
     counts = _code_counts(organization, responses)

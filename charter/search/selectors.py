@@ -258,3 +258,31 @@ class MeaningStatus:
 def meaning_status() -> MeaningStatus:
     emb, reason = embedding.load()
     return MeaningStatus(True, emb.name) if emb is not None else MeaningStatus(False, reason=reason)
+
+
+def stored_vectors(*, actor: Actor, type: str, object_ids=None, cycle_id: int | None = None) -> dict:
+    """object id -> the stored unit vector (float32) of the organization's documents of `type` (of
+    `object_ids`, or of the cycle), made by the current embedder; empty without one. Stored vectors only:
+    the model is not loaded (the lint's meaning rules read the goals' and the mission's)."""
+    model = embedding.identity()
+    if model is None:
+        return {}
+    name, dimension = model
+    rows = SearchDocument.objects.for_org(actor.organization).filter(
+        type=type, embedding__model=name, embedding__dimension=dimension
+    )
+    if object_ids is not None:
+        rows = rows.filter(object_id__in=list(object_ids))
+    if cycle_id is not None:
+        rows = rows.filter(cycle_id=cycle_id)
+    return {
+        object_id: np.frombuffer(bytes(data), dtype=np.float32, count=dimension)
+        for object_id, data in rows.order_by().values_list("object_id", "embedding__vector")
+    }
+
+
+def embed_texts(texts: list[str]) -> np.ndarray | None:
+    """Unit vectors (one row per text) of texts that are not in the index (a goals file, a labelled set),
+    by the current embedder; None without one."""
+    emb = embedding.get_embedder()
+    return None if emb is None else emb.embed(list(texts))

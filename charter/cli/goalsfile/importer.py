@@ -2,6 +2,7 @@
 
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, time
 
 from django.utils import timezone
@@ -58,6 +59,7 @@ class GoalsImport:
         self._people()
         self._cycles()
         self._teams()
+        self._refresh_teams()
         self._goals()
         self._finish()
         return self.counts
@@ -149,6 +151,13 @@ class GoalsImport:
                         is_lead=member.lead,
                     )
 
+    def _refresh_teams(self):
+        """The importer's teams as the file left them: a goal it gives a team it belongs to asks that
+        team for no back-brief (a new organization's owner was in no team when the import began)."""
+        fresh = actor_for(user=self.actor.user, organization=self.actor.organization, via=self.actor.via)
+        if fresh is not None:
+            self.actor = replace(self.actor, team_ids=fresh.team_ids, lead_team_ids=fresh.lead_team_ids)
+
     def team(self, item: Item, field: str, name: str | None):
         if name is None:
             return None
@@ -215,6 +224,7 @@ class GoalsImport:
                 weight=kr.weight,
                 owner_id=owner and owner.pk,
                 current=kr.current,
+                tracked_since=_tracked_since(kr),
             )
         self.counts["key_results"] += 1
         self.advance()
@@ -269,6 +279,16 @@ class GoalsImport:
                         title=person.title,
                         is_active=False,
                     )
+
+
+def _tracked_since(kr: KeyResultIn) -> datetime | None:
+    """Since when the key result's check-ins are expected: the file's `since`, else its first check-in
+    (an older file), else None (from the import); so an export and re-import keep participation."""
+    if kr.since is not None:
+        return _moment(kr.since)
+    moments = [_moment(c.at) for c in kr.check_ins]
+    earliest = min(moments, default=None)
+    return earliest if earliest is not None and earliest < timezone.now() else None
 
 
 def _moment(value: datetime | date) -> datetime:

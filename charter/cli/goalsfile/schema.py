@@ -116,6 +116,9 @@ class KeyResultIn(Item):
     current: float | None = None
     weight: float = Field(default=1.0, gt=0, le=100)
     owner: str | None = None
+    # Since when check-ins are expected (check-in participation); without it, from the first check-in
+    # listed, else from the import.
+    since: Moment | None = None
     check_ins: list[CheckInIn] = []
 
     @model_validator(mode="after")

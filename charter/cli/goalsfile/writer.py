@@ -166,6 +166,7 @@ def _key_result(kr) -> dict:
         "current": kr.current,
         "weight": kr.weight,
         "owner": kr.owner and kr.owner.email,
+        "since": _moment(kr.tracked_since or kr.created_at),
         "check_ins": [_check_in(c) for c in kr.check_ins.all()],
     }
 

@@ -13,6 +13,7 @@ from charter.cli.base import owner_actor
 from charter.goals.models import Goal
 from charter.lint.services import lint_settings_update
 from charter.organizations.models import Organization
+from charter.search import embedder
 
 TODAY = timezone.localdate()
 GOALS = f"""\
@@ -74,6 +75,11 @@ EXPECTED = [
     (_line("    title: Nothing measured"), "CH001"),
     (_line("    title: Nothing measured"), "CH006"),
 ]
+if embedder.identity() is not None:  # the meaning rules: "Grow fast" fits "Customers stay" (0.50), and
+    EXPECTED += [  # "Nothing measured" says nothing of its parent (0.06)
+        (_line("    title: Grow fast"), "CH203"),
+        (_line("    parent: root"), "CH201"),
+    ]
 
 
 @pytest.fixture

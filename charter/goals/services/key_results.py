@@ -75,7 +75,10 @@ def key_result_create(
     weight: float = 1.0,
     owner_id: int | None = None,
     current: float | None = None,
+    tracked_since: datetime | None = None,
 ) -> KeyResult:
+    """`tracked_since`: since when check-ins are expected, when earlier than now (a goals file's key
+    result with older check-ins); None: from its creation."""
     actor.require("key_result.edit")
     values = _normalized_kr(
         {
@@ -92,6 +95,8 @@ def key_result_create(
     errors = _kr_errors(actor, values)
     if _not_finite(current):
         errors["current"] = ["Use a finite number (not NaN or infinity)."]
+    if tracked_since is not None and tracked_since > timezone.now() + timedelta(minutes=5):
+        errors["tracked_since"] = ["A key result cannot be tracked from the future."]
     if errors:
         raise ValidationError("The key result is not valid.", errors=errors)
     with transaction.atomic():
@@ -101,6 +106,7 @@ def key_result_create(
             organization=actor.organization, goal=goal, position=goal.key_results.count(), **values
         )
         kr.current = values["start"] if current is None else current
+        kr.tracked_since = tracked_since
         kr.progress = kr.progress_of(kr.current)
         kr.save()
         audit(actor, "key_result.create", kr, {"goal_id": goal.pk, "title": kr.title})

@@ -57,8 +57,8 @@ def test_team_figures(owner, cycle, team_data):
     assert result.figure("decision_latency").value == 0.0  # level 7: decided when recorded
     assert result.figure("ideas_submitted_per_member").value == round(2 / 6, 2)
     assert result.figure("ideas_adopted_per_member").value == round(1 / 6, 2)
-    # 2 team goals: 1 aligned; 1 with intent -> (0.5 + 0.5) / 2
-    assert result.figure("focus").value == 50.0
+    # 2 team goals: 1 aligned; 1 with intent; 1 key result, an outcome -> (0.5 + 0.5 + 1) / 3
+    assert result.figure("focus").value == 66.7
     assert result.figure("decision_making").value == 100.0
     assert result.figure("satisfaction").value is not None
     assert result.figure("pulse_engagement").value == 75.0  # 4 on 1-5 -> 75

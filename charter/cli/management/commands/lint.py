@@ -11,6 +11,7 @@ from charter.cli.base import CharterCommand, organization_for, owner_actor
 from charter.cli.goalsfile import GoalsFileError, read_goals_file
 from charter.goals.models import Cycle
 from charter.lint import registry, selectors
+from charter.search.selectors import embed_texts
 
 
 class Command(CharterCommand):
@@ -71,8 +72,37 @@ class Command(CharterCommand):
             context = registry.Context(
                 now=timezone.now(), stale_days=stale_days, cycle=cycle, thresholds=thresholds
             )
-            findings += registry.run(goals, context, None, disabled=disabled)
+            meaning = _meaning(doc, goals)
+            org = registry.OrgData(meaning=meaning) if meaning is not None else None
+            findings += registry.run(goals, context, org, disabled=disabled)
         return sorted(findings, key=lambda f: (f.line, f.code))
+
+
+def _meaning(doc, goals) -> registry.MeaningData | None:
+    """The meaning rules' data for a file's goals: their texts embedded as the search index embeds a goal
+    (title, then intent and description), and the mission's; None without an embedding model."""
+    by_key = {g.key: g for g in doc.goals}
+    texts = [_goal_text(by_key[g.id]) for g in goals]
+    mission = doc.mission
+    mission_text = ""
+    if mission is not None:
+        values = [f"{v.name}: {v.meaning}" for v in mission.values]
+        mission_text = "\n".join(t for t in (mission.statement, mission.vision, *values) if t)
+    found = embed_texts(texts + ([f"Mission. {mission_text}"] if mission_text else []))
+    if found is None:
+        return None
+    return registry.MeaningData(
+        vectors={g.id: found[i] for i, g in enumerate(goals)},
+        mission=found[len(goals)] if mission_text else None,
+        team_parents={t.name: t.parent for t in doc.teams},
+    )
+
+
+def _goal_text(goal) -> str:
+    body = "\n".join(
+        t for t in (goal.purpose, goal.end_state, goal.constraints, goal.freedoms, goal.description) if t
+    )
+    return f"{goal.title}. {body}".strip()
 
 
 def _describe(f) -> str:
@@ -127,6 +157,8 @@ def _goal_data(goal, parent_of) -> registry.GoalData:
         team=goal.team or "",
         level="team" if is_team else "strategic",
         has_parent=goal.parent is not None,
+        parent_id=goal.parent,
+        supports=tuple(goal.supports),
         purpose=goal.purpose,
         end_state=goal.end_state,
         constraints=goal.constraints,
