@@ -4,7 +4,7 @@ The input of every rule is (level, relation): the same for people and agents, so
 is the one place that enforces authority, whatever interface calls it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 PROPOSED, DECIDED, ESCALATED, SUPERSEDED = "proposed", "decided", "escalated", "superseded"
 WITHDRAWN = "withdrawn"
@@ -466,8 +466,13 @@ THRESHOLD_WORDS = {
 
 def advice_thresholds(overrides: dict | None = None) -> AdviceThresholds:
     """The defaults with an organization's overrides (unknown names are ignored)."""
-    known = {k: v for k, v in (overrides or {}).items() if k in AdviceThresholds.__dataclass_fields__}
-    return AdviceThresholds(**known)
+    defaults = AdviceThresholds()
+    known = {
+        k: type(getattr(defaults, k))(v)
+        for k, v in (overrides or {}).items()
+        if k in AdviceThresholds.__dataclass_fields__ and not threshold_errors({k: v})
+    }
+    return replace(defaults, **known)
 
 
 def threshold_errors(values: dict) -> dict[str, list[str]]:
