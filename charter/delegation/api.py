@@ -10,7 +10,6 @@ from .schemas import (
     AdviceAnswerOut,
     AdviceDismissIn,
     AdviceFilters,
-    AdviceKind,
     AdviceOut,
     AdviceThresholdsIn,
     AdviceThresholdsOut,
@@ -148,9 +147,9 @@ def delegation_cell_advice(request, team_id: int, domain_id: int):
     operation_id="delegation_advice_accept",
     openapi_extra=action("delegation.set"),
 )
-def delegation_advice_accept(request, team_id: int, domain_id: int, kind: AdviceKind):
-    """Accept the advice: the level changes to the suggested one, the evidence is the recorded reason.
-    409 when the advice no longer holds."""
+def delegation_advice_accept(request, team_id: int, domain_id: int, kind: str):
+    """Accept the advice (`kind`: raise, clarify or bottleneck; another: 404): the level changes to the
+    suggested one, the evidence is the recorded reason. 409 when the advice no longer holds."""
     return services.advice_accept(actor=request.auth, team_id=team_id, domain_id=domain_id, kind=kind)
 
 
@@ -161,7 +160,7 @@ def delegation_advice_accept(request, team_id: int, domain_id: int, kind: Advice
     openapi_extra=action("delegation.set"),
 )
 def delegation_advice_dismiss(
-    request, team_id: int, domain_id: int, kind: AdviceKind, payload: AdviceDismissIn
+    request, team_id: int, domain_id: int, kind: str, payload: AdviceDismissIn
 ):
     """Dismiss the advice with a reason; the level stays. 409 when the advice no longer holds."""
     return services.advice_dismiss(

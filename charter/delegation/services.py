@@ -139,9 +139,9 @@ def delegation_set(
 
 
 def _advice_now(actor: Actor, team_id: int, domain_id: int, kind: str):
+    cell = selectors.cell_advice(actor=actor, team_id=team_id, domain_id=domain_id)  # NotFound: foreign
     if kind not in rules.ADVICE_KINDS:
         raise NotFound(f"No such kind of advice: {kind!r}.")
-    cell = selectors.cell_advice(actor=actor, team_id=team_id, domain_id=domain_id)  # NotFound: foreign
     item = next((a for a in cell["advice"] if a.kind == kind), None)
     if item is None:
         raise Conflict(

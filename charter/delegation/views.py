@@ -102,7 +102,7 @@ def _back(team_id: int, domain_id: int):
 @requires("delegation.set")
 def advice_accept(request, team_id: int, domain_id: int, kind: str):
     if request.method != "POST":
-        return _back(team_id, domain_id)
+        return _render_history(request, team_id, domain_id)
     try:
         answer = services.advice_accept(actor=request.actor, team_id=team_id, domain_id=domain_id, kind=kind)
     except DomainError as exc:
@@ -120,7 +120,7 @@ def advice_accept(request, team_id: int, domain_id: int, kind: str):
 @requires("delegation.set")
 def advice_dismiss(request, team_id: int, domain_id: int, kind: str):
     if request.method != "POST":
-        return _back(team_id, domain_id)
+        return _render_history(request, team_id, domain_id)
     reason = request.POST.get("reason", "")
     try:
         services.advice_dismiss(

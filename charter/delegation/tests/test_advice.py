@@ -195,7 +195,7 @@ def test_rest_lists_accepts_and_dismisses_like_the_web(client, world):
     refused = _api(client, w["lea"], "POST", cell + "/advice/raise/dismiss", {"reason": ""})
     assert refused.status_code == 422 and "reason" in refused.json()["errors"]
     unknown = _api(client, w["lea"], "POST", cell + "/advice/sideways/accept")
-    assert unknown.status_code == 422
+    assert unknown.status_code == 404
     accepted = _api(client, w["lea"], "POST", cell + "/advice/raise/accept")
     assert accepted.status_code == 200 and accepted.json()["answer"] == "accepted"
     assert accepted.json()["change_id"] is not None
