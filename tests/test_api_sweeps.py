@@ -40,6 +40,8 @@ def _valid_body(operation_id: str, ids: dict) -> dict | None:
         "comment_update": {"body": "Swept"},
         "decision_domain_create": {"name": "Sweep domain"},
         "delegation_set": {"level": 5, "reason": "sweep"},
+        "delegation_advice_dismiss": {"reason": "sweep"},
+        "delegation_advice_settings_update": {"thresholds": {"min_history": 1}},
         "decision_create": {
             "team_id": ids["team_id"],
             "domain_id": ids["domain_id"],

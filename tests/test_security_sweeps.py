@@ -54,6 +54,8 @@ WRITES = {
     "decision_domain_edit": FORM(name="Swept domain"),
     "decision_respond": {"action": "decide", "note": "sweep"},
     "delegation_edit": {"level": 5, "reason": "sweep"},
+    "delegation_advice_accept": {},
+    "delegation_advice_dismiss": {"reason": "sweep"},
     "goal_adapt": lambda ids: {
         f"adapt-{ids['goal_id']}-adaptation": "drop",
         f"adapt-{ids['goal_id']}-reason": "x",
@@ -142,7 +144,8 @@ NOT_AUDITED = {
 READS = {
     "agent_detail", "agent_list", "back_brief_list", "check_in_week", "cycle_list", "cycle_review",
     "decision_detail", "decision_domain_list", "decision_goal_options", "decision_log", "decision_preview",
-    "delegation_board", "delegation_history", "goal_brief", "goal_detail", "goal_list", "guide", "help",
+    "delegation_advice", "delegation_advice_mine", "delegation_board", "delegation_history", "goal_brief",
+    "goal_detail", "goal_list", "guide", "help",
     "home", "password_reset_done",
     "idea_board", "idea_detail", "idea_list", "insights", "insights_csv", "insights_profile",
     "insights_report", "insights_report_markdown", "key_result_comments", "lesson_detail", "lesson_list",

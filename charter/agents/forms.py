@@ -12,6 +12,7 @@ SCOPE_WORDS = {
     "decide": "Decide: respond to proposals addressed to it",
     "comment": "Comment",
     "inbox": "Inbox: mark its notifications read, choose their channels",
+    "delegate": "Delegate: set delegation levels, accept or dismiss delegation advice (leaders)",
 }
 
 

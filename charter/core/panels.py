@@ -4,7 +4,8 @@ A higher app registers `func(request, obj) -> str | None` (rendered HTML, or Non
 named slot in its AppConfig.ready(); the lower app's template renders the slot with `{% panels "slot" obj %}`.
 Slots in use: "goal.detail" (the goal page, below the key results; a panel registered with `tab="…"`
 shows in that tab of the page, one without in the page's main column), "goal.badges" (beside each goal on the
-strategy map), "home" (the home page's side column) and "account" (the account page: cards of their own).
+strategy map), "home" (the home page's side column), "leadership.profile" (the leadership profile, below
+its pickers) and "account" (the account page: cards of their own).
 
 A slot rendered once per object of a page may also take a batch step, `func(request, objs)`, registered
 with `register_prepare`: the page calls `prepare(slot, request, objs)` (or `{% prepare_panels %}`) with

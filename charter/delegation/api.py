@@ -7,7 +7,14 @@ from charter.core.api import Paginated, action
 
 from . import rules, selectors, services
 from .schemas import (
+    AdviceAnswerOut,
+    AdviceDismissIn,
+    AdviceFilters,
+    AdviceOut,
+    AdviceThresholdsIn,
+    AdviceThresholdsOut,
     BoardOut,
+    CellAdviceOut,
     DecisionFilters,
     DecisionIn,
     DecisionOut,
@@ -105,3 +112,80 @@ def decision_respond(request, decision_id: int, payload: RespondIn):
     for you or an agent would decide above its cap (with why). Owners and admins may act for a leader of
     the team's chain (`acting_for_id`)."""
     return services.decision_respond(actor=request.auth, decision_id=decision_id, **payload.model_dump())
+
+
+# ---- delegation advice ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/delegation-advice", response=list[AdviceOut], operation_id="delegation_advice_list", openapi_extra=READ
+)
+def delegation_advice_list(request, filters: Query[AdviceFilters]):
+    """The advice the decision history gives now: raise a level, clarify intent or lower it, a bottleneck.
+    `for_me=true`: the advice for you as the team's leader."""
+    return selectors.advice_list(actor=request.auth, **filters.model_dump())
+
+
+@router.get(
+    CELL + "/advice", response=CellAdviceOut, operation_id="delegation_cell_advice", openapi_extra=READ
+)
+def delegation_cell_advice(request, team_id: int, domain_id: int):
+    """One cell's advice, what its history says (or why there is not enough of it), and past answers."""
+    cell = selectors.cell_advice(actor=request.auth, team_id=team_id, domain_id=domain_id)
+    verdict = cell["verdict"]
+    return {
+        "advice": cell["advice"],
+        "history": verdict.history.as_dict(),
+        "not_enough_history": verdict.not_enough,
+        "answers": cell["answers"],
+    }
+
+
+@router.post(
+    CELL + "/advice/{kind}/accept",
+    response=AdviceAnswerOut,
+    operation_id="delegation_advice_accept",
+    openapi_extra=action("delegation.set"),
+)
+def delegation_advice_accept(request, team_id: int, domain_id: int, kind: str):
+    """Accept the advice (`kind`: raise, clarify or bottleneck; another: 404): the level changes to the
+    suggested one, the evidence is the recorded reason. 409 when the advice no longer holds."""
+    return services.advice_accept(actor=request.auth, team_id=team_id, domain_id=domain_id, kind=kind)
+
+
+@router.post(
+    CELL + "/advice/{kind}/dismiss",
+    response=AdviceAnswerOut,
+    operation_id="delegation_advice_dismiss",
+    openapi_extra=action("delegation.set"),
+)
+def delegation_advice_dismiss(
+    request, team_id: int, domain_id: int, kind: str, payload: AdviceDismissIn
+):
+    """Dismiss the advice with a reason; the level stays. 409 when the advice no longer holds."""
+    return services.advice_dismiss(
+        actor=request.auth, team_id=team_id, domain_id=domain_id, kind=kind, reason=payload.reason
+    )
+
+
+@router.get(
+    "/delegation-advice/settings",
+    response=AdviceThresholdsOut,
+    operation_id="delegation_advice_settings",
+    openapi_extra=READ,
+)
+def delegation_advice_settings(request):
+    """The thresholds of the advice rules in force (the defaults with the organization's overrides)."""
+    return selectors.advice_thresholds(actor=request.auth).__dict__
+
+
+@router.put(
+    "/delegation-advice/settings",
+    response=AdviceThresholdsOut,
+    operation_id="delegation_advice_settings_update",
+    openapi_extra=action("organization.manage"),
+)
+def delegation_advice_settings_update(request, payload: AdviceThresholdsIn):
+    """Override thresholds of the advice rules (owners and admins); the ones not given keep their defaults."""
+    services.advice_settings_update(actor=request.auth, thresholds=payload.thresholds)
+    return selectors.advice_thresholds(actor=request.auth).__dict__

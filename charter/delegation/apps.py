@@ -14,6 +14,8 @@ class DelegationConfig(AppConfig):
         panels.register_read("goal.detail")(mine.goal_decisions_read)
         panels.register("goal.detail", order=50, tab="Decisions")(mine.goal_decisions)
         panels.register("home", order=20)(mine.decisions_waiting)
+        panels.register("home", order=21)(mine.advice_for_me)
+        panels.register("leadership.profile", order=10)(mine.advice_for_me)
         try:
             from charter.discussion.registry import register_target
         except ImportError:  # the discussion app's registry has not landed yet

@@ -168,3 +168,50 @@ class DecisionEvent(OrgScopedModel):
 
     def __str__(self):
         return f"{self.kind} → {self.status}"
+
+
+class AdviceSettings(OrgScopedModel):
+    """An organization's overrides of the advice rules' thresholds (`rules.AdviceThresholds`)."""
+
+    thresholds = models.JSONField(default=dict, blank=True, help_text="{name: value} overrides.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="advice_settings_unique")]
+
+
+class AdviceAnswer(OrgScopedModel):
+    """A leader's answer to delegation advice: accepted (the level changed, `change` holds it) or dismissed
+    with a reason; the evidence as it was shown is kept. A dismissal makes the cell's rule of that kind read
+    only the records made after it."""
+
+    class Answer(models.TextChoices):
+        ACCEPTED = rules.ACCEPTED, "Accepted"
+        DISMISSED = rules.DISMISSED, "Dismissed"
+
+    team = models.ForeignKey("organizations.Team", on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(DecisionDomain, on_delete=models.CASCADE, related_name="advice_answers")
+    kind = models.CharField(max_length=16, choices=[(k, rules.ADVICE_NAMES[k]) for k in rules.ADVICE_KINDS])
+    answer = models.CharField(max_length=16, choices=Answer.choices)
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
+    suggested_level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
+    evidence = models.TextField()
+    figures = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    change = models.ForeignKey(
+        DelegationChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "team", "domain"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.answer}"

@@ -32,3 +32,12 @@ def decisions_waiting(request, _obj=None) -> str | None:
         return None
     decisions = selectors.decisions_waiting_for(actor=actor)
     return render_to_string("delegation/_home_panel.html", {"decisions": decisions}, request=request)
+
+
+def advice_for_me(request, _obj=None) -> str | None:
+    """The leader's delegation advice on home and the leadership profile: a slot that loads it after the
+    page (it reads the decision history), shown to those who may set levels only."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.can("delegation.set"):
+        return None
+    return render_to_string("delegation/_advice_slot.html", {}, request=request)

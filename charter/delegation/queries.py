@@ -8,7 +8,7 @@ from functools import cache
 from django.db import connection
 
 from charter.core import queries
-from charter.core.rows import columns, plain_select, row_reader
+from charter.core.rows import columns, field_reader, plain_select, row_reader
 from charter.goals.models import Goal
 from charter.organizations.models import Team
 
@@ -126,3 +126,48 @@ def waiting_for_home(*, organization_id: int, user_id: int, statuses: tuple[str,
         decision.team = read_team(row[width:])
         decisions.append(decision)
     return decisions
+
+
+ADVICE_FIELDS = (
+    "id", "team_id", "domain_id", "level", "relation", "status", "awaiting", "proposed_at", "decided_at",
+    "advised_at", "escalated", "escalated_at", "decided_by_id", "advised_by_id", "recorded_by_id",
+    "addressed_to_id",
+)  # fmt: skip
+
+
+@cache
+def _advice_query(vendor: str) -> tuple[str, list]:
+    """Per team, domain and level its newest `window` records, plus every record since `since` and every
+    open one; each with the relation of the record that superseded it (the first decided one)."""
+    q = connection.ops.quote_name
+    decision = q(Decision._meta.db_table)
+    fields = [
+        Decision._meta.get_field(name.removesuffix("_id") if name != "id" else name) for name in ADVICE_FIELDS
+    ]
+    cols = ", ".join(f"d.{q(f.column)}" for f in fields)
+    sql = (
+        f"SELECT * FROM (SELECT {cols},"
+        f" (SELECT s.relation FROM {decision} s WHERE s.supersedes_id = d.id AND s.decided_at IS NOT NULL"
+        "  AND s.organization_id = %(organization_id)s ORDER BY s.decided_at, s.id LIMIT 1) AS superseded_by,"
+        " ROW_NUMBER() OVER (PARTITION BY d.team_id, d.domain_id, d.level"
+        " ORDER BY d.proposed_at DESC, d.id DESC) AS place"
+        f" FROM {decision} d WHERE d.organization_id = %(organization_id)s) x"
+        " WHERE x.place <= %(window)s OR x.proposed_at >= %(since)s"
+        " OR x.status IN (%(proposed)s, %(escalated)s)"
+        " ORDER BY x.proposed_at, x.id"
+    )
+    return sql, [field_reader(f) for f in fields]
+
+
+def advice_rows(*, organization_id: int, window: int, since, statuses: tuple[str, str]) -> list[dict]:
+    """The records the advice rules read (`rules.record_fact`'s rows): each cell's newest `window` per
+    level, every record proposed since `since`, every open one (`statuses`: proposed, escalated)."""
+    sql, readers = _advice_query(connection.vendor)
+    params = {"organization_id": organization_id, "window": window, "since": since}
+    params["proposed"], params["escalated"] = statuses
+    rows = []
+    for values in queries.fetch_all(sql, params):
+        row = {name: read(v) for name, read, v in zip(ADVICE_FIELDS, readers, values, strict=False)}
+        row["superseded_by"] = values[len(ADVICE_FIELDS)]
+        rows.append(row)
+    return rows

@@ -4,7 +4,7 @@ The input of every rule is (level, relation): the same for people and agents, so
 is the one place that enforces authority, whatever interface calls it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 PROPOSED, DECIDED, ESCALATED, SUPERSEDED = "proposed", "decided", "escalated", "superseded"
 WITHDRAWN = "withdrawn"
@@ -412,3 +412,369 @@ def _forward(action: str, awaiting: str, p: str) -> Step:
         words = AWAITING_WORDS[awaiting]
         return _refuse(p + f"this decision waits for {words}; answer with decide (or escalate).")
     return Step(True, "Decided.", DECIDED, notify=DECIDED_EVENT)
+
+
+# ---- delegation advice from the decision history ---------------------------------------------------
+#
+# What a team × domain's decisions say, turned into advice by stated thresholds (`AdviceThresholds`, each
+# organization may change them): raise the level (the leader approves the team's proposals as they are),
+# clarify the intent or lower the level (the team's own decisions are superseded, or records escalate,
+# again and again), relieve a bottleneck (a leader whose waiting queue and waits stand out). A cell counts
+# only the records made at its current level (after a level change the history starts again) and, after
+# advice of a kind was dismissed, only the records made since. Too few records: no advice, said so.
+
+RAISE, CLARIFY, BOTTLENECK = "raise", "clarify", "bottleneck"
+ADVICE_KINDS = (RAISE, CLARIFY, BOTTLENECK)
+ADVICE_NAMES = {
+    RAISE: "Raise the level",
+    CLARIFY: "Clarify intent or lower the level",
+    BOTTLENECK: "Bottleneck",
+}
+ACCEPTED, DISMISSED = "accepted", "dismissed"
+DAY_SECONDS = 86400.0
+
+
+@dataclass(frozen=True)
+class AdviceThresholds:
+    """The stated thresholds of the advice rules; an organization overrides any of them."""
+
+    window: int = 15  # a cell reads its last `window` records at its current level
+    min_history: int = 8  # fewer records (raise: fewer answered proposals) in the window: no advice
+    raise_share: float = 0.8  # approved unchanged / answered proposals, at least: raise by one level
+    clarify_share: float = 0.3  # superseded / the team's own decisions, at least: clarify or lower
+    clarify_min: int = 3  # ... and at least this many superseded (or escalated) records
+    escalate_share: float = 0.4  # escalated / records in the window, at least: clarify or lower
+    bottleneck_queue: int = 4  # records waiting for one leader, at least
+    bottleneck_wait_days: float = 3.0  # the leader's median wait, at least
+    bottleneck_factor: float = 2.0  # ... and at least this many times the other leaders' median
+    bottleneck_days: int = 90  # a leader's waits count the records of the last days (and all open ones)
+
+
+THRESHOLD_WORDS = {
+    "window": "Records read per team and domain (the newest, at the current level)",
+    "min_history": "Records needed before any advice (raise: answered proposals)",
+    "raise_share": "Share of proposals approved unchanged to advise raising the level",
+    "clarify_share": "Share of the team's decisions superseded to advise clarifying intent or lowering",
+    "clarify_min": "Superseded (or escalated) records needed to advise clarifying",
+    "escalate_share": "Share of records escalated to advise clarifying intent or lowering",
+    "bottleneck_queue": "Records waiting for one leader to call it a bottleneck",
+    "bottleneck_wait_days": "A bottleneck leader's median wait, in days, at least",
+    "bottleneck_factor": "... and this many times the other leaders' median wait",
+    "bottleneck_days": "Days of answered records a leader's waits read (open ones always count)",
+}
+
+
+def advice_thresholds(overrides: dict | None = None) -> AdviceThresholds:
+    """The defaults with an organization's overrides (unknown names are ignored)."""
+    defaults = AdviceThresholds()
+    known = {
+        k: type(getattr(defaults, k))(v)
+        for k, v in (overrides or {}).items()
+        if k in AdviceThresholds.__dataclass_fields__ and not threshold_errors({k: v})
+    }
+    return replace(defaults, **known)
+
+
+def threshold_errors(values: dict) -> dict[str, list[str]]:
+    """Why each given threshold is refused (an unknown name, a wrong type, out of range)."""
+    errors: dict[str, list[str]] = {}
+    defaults = AdviceThresholds()
+    for name, value in values.items():
+        if name not in AdviceThresholds.__dataclass_fields__:
+            errors[name] = [f"There is no advice threshold called {name!r}."]
+            continue
+        default = getattr(defaults, name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            errors[name] = ["A number, please."]
+        elif isinstance(default, int) and not float(value).is_integer():
+            errors[name] = ["A whole number, please."]
+        elif name.endswith("_share") and not 0 < value <= 1:
+            errors[name] = ["A share between 0 and 1 (0.8 is 80%)."]
+        elif value <= 0 or (name == "bottleneck_factor" and value < 1):
+            errors[name] = ["Above zero, please (a factor: 1 or more)."]
+    return errors
+
+
+@dataclass(frozen=True)
+class RecordFact:
+    """One decision record as the advice rules read it (`record_fact` makes it from a stored row)."""
+
+    id: int
+    team_id: int
+    domain_id: int
+    level: int
+    relation: str
+    status: str
+    proposed_at: object  # datetime
+    waited: bool = False  # it waited for a leader: a team's proposal, an escalation, an agent's capped record
+    decided: bool = False  # it was decided (also when superseded later)
+    escalated: bool = False
+    answered_at: object = None  # the leader's first answer: advice, agreement, decision, escalation
+    answered_by: int | None = None  # the leader who gave it (None: unknown, such as an escalation)
+    waiting_for: int | None = None  # open and waiting for this leader's answer now
+    superseded_by: str = ""  # the relation of the record that superseded it ("" when not superseded)
+
+    @property
+    def team_side(self) -> bool:
+        return self.relation in (MEMBER, LEAD)
+
+    @property
+    def approved_unchanged(self) -> bool:
+        """A team's proposal the leader let through as proposed: decided, never escalated."""
+        return self.team_side and self.waited and self.decided and not self.escalated
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None or self.status not in (PROPOSED, ESCALATED)
+
+    def wait_days(self, now) -> float | None:
+        """Proposed to the leader's first answer, or to now while it waits; None when it never waited."""
+        if not self.waited:
+            return None
+        end = self.answered_at or (now if self.waiting_for else None)
+        return (end - self.proposed_at).total_seconds() / DAY_SECONDS if end else None
+
+
+def record_fact(row: dict) -> RecordFact:
+    """A stored decision (a dict of the model's fields, plus `superseded_by`: the relation of the record
+    that superseded it) as the rules read it."""
+    proposed, decided_at, advised_at = row["proposed_at"], row["decided_at"], row["advised_at"]
+    status, relation = row["status"], row["relation"]
+    decided = decided_at is not None
+    waited = relation != LEADER_ABOVE and (not decided or decided_at > proposed or advised_at is not None)
+    answers = []
+    if advised_at is not None:
+        answers.append((advised_at, row["advised_by_id"]))
+    if row["escalated_at"] is not None and row["escalated_at"] > proposed:
+        answers.append((row["escalated_at"], None))
+    if decided and decided_at > proposed and row["decided_by_id"] != row["recorded_by_id"]:
+        answers.append((decided_at, row["decided_by_id"]))
+    answered_at, answered_by = min(answers, key=lambda a: a[0]) if answers else (None, None)
+    open_for_leader = status in (PROPOSED, ESCALATED) and row["awaiting"].startswith("leader")
+    return RecordFact(
+        id=row["id"],
+        team_id=row["team_id"],
+        domain_id=row["domain_id"],
+        level=row["level"],
+        relation=relation,
+        status=status,
+        proposed_at=proposed,
+        waited=waited,
+        decided=decided,
+        escalated=bool(row["escalated"]),
+        answered_at=answered_at if waited else None,
+        answered_by=answered_by if waited else None,
+        waiting_for=row["addressed_to_id"] if open_for_leader else None,
+        superseded_by=(row.get("superseded_by") or "") if status == SUPERSEDED else "",
+    )
+
+
+def median(values) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def days_text(days: float | None) -> str:
+    if days is None:
+        return "no wait measured"
+    return "1 day" if round(days, 1) == 1 else f"{days:.1f} days"
+
+
+def window_of(facts, *, team_id: int, domain_id: int, level: int, since=None, size: int) -> list[RecordFact]:
+    """The cell's newest `size` records made at `level` (and after `since`, when given), newest first."""
+    mine = [
+        f
+        for f in facts
+        if (f.team_id, f.domain_id, f.level) == (team_id, domain_id, level)
+        and (since is None or f.proposed_at > since)
+    ]
+    mine.sort(key=lambda f: (f.proposed_at, f.id), reverse=True)
+    return mine[:size]
+
+
+@dataclass(frozen=True)
+class CellHistory:
+    """What a team × domain's records in the window say."""
+
+    records: int = 0
+    proposals: int = 0  # the team's proposals that waited for a leader and were answered
+    approved: int = 0  # ... of them approved unchanged
+    median_wait: float | None = None  # days, the team's proposals (answered, or waiting so far)
+    team_decisions: int = 0  # decisions the team took itself (or got decided), its own records
+    superseded: int = 0  # ... of them superseded since
+    reversed: int = 0  # ... of those, superseded by a leader's or an outsider's record
+    escalated: int = 0  # records escalated
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def cell_history(window: list[RecordFact], now) -> CellHistory:
+    proposals = [f for f in window if f.team_side and f.waited and f.answered and f.status != WITHDRAWN]
+    waits = [w for f in window if f.team_side for w in [f.wait_days(now)] if w is not None]
+    own = [f for f in window if f.team_side and f.decided]
+    superseded = [f for f in own if f.status == SUPERSEDED]
+    return CellHistory(
+        records=len(window),
+        proposals=len(proposals),
+        approved=sum(f.approved_unchanged for f in proposals),
+        median_wait=median(waits),
+        team_decisions=len(own),
+        superseded=len(superseded),
+        reversed=sum(f.superseded_by in (LEADER_ABOVE, OUTSIDER) for f in superseded),
+        escalated=sum(f.escalated for f in window),
+    )
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One piece of advice for a team × domain: its kind, the level now and the one suggested, the leader
+    it is for, and the evidence (`text` with {team}, {domain}, {leader} to fill in; `figures` in numbers)."""
+
+    kind: str
+    team_id: int
+    domain_id: int
+    level: int
+    suggested_level: int
+    text: str
+    figures: dict
+    leader_id: int | None = None
+
+    def render(self, *, team: str, domain: str, leader: str = "") -> str:
+        return self.text.format(team=team, domain=domain, leader=leader or "the leader")
+
+
+@dataclass(frozen=True)
+class CellVerdict:
+    """The advice for one cell, or why there is none (`not_enough`: the plain sentence)."""
+
+    history: CellHistory
+    advice: tuple[Advice, ...] = ()
+    not_enough: str = ""
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def clarify_reason(h: CellHistory, t: AdviceThresholds) -> str:
+    """Why the cell's team should get a clearer intent (or a lower level); '' when nothing says so."""
+    if h.superseded >= t.clarify_min and _share(h.superseded, h.team_decisions) >= t.clarify_share:
+        by_leader = f" ({h.reversed} reversed by a leader)" if h.reversed else ""
+        return f"{h.superseded} of the team's last {h.team_decisions} decisions superseded{by_leader}"
+    if h.escalated >= t.clarify_min and _share(h.escalated, h.records) >= t.escalate_share:
+        return f"{h.escalated} of the last {h.records} records escalated"
+    return ""
+
+
+def cell_advice(
+    window: list[RecordFact], *, team_id: int, domain_id: int, level: int, now, t: AdviceThresholds
+) -> CellVerdict:
+    """Raise or clarify advice for one cell from its window (`window_of`), or why there is none."""
+    h = cell_history(window, now)
+    if h.records < t.min_history:
+        return CellVerdict(
+            h, not_enough=f"Not enough history for advice: {h.records} record(s) at level {level}, "
+            f"{t.min_history} needed.",
+        )  # fmt: skip
+    base = {"team_id": team_id, "domain_id": domain_id, "level": level, "figures": h.as_dict()}
+    why = clarify_reason(h, t)
+    if why:
+        lower = max(level - 1, 1)
+        tail = f"clarify the intent, or consider level {lower}" if lower < level else "clarify the intent"
+        text = "{domain}, {team}: " + why + f": {tail}."
+        return CellVerdict(h, (Advice(CLARIFY, suggested_level=lower, text=text, **base),))
+    if level <= 5:
+        if h.proposals < t.min_history:
+            return CellVerdict(
+                h, not_enough=f"Not enough history for advice: {h.proposals} answered proposal(s) at level "
+                f"{level}, {t.min_history} needed.",
+            )  # fmt: skip
+        if _share(h.approved, h.proposals) >= t.raise_share:
+            text = (
+                "{domain}, {team}: "
+                + f"{h.approved} of the last {h.proposals} proposals approved unchanged, median wait "
+                + f"{days_text(h.median_wait)}: consider level {level + 1}."
+            )
+            return CellVerdict(h, (Advice(RAISE, suggested_level=level + 1, text=text, **base),))
+    return CellVerdict(h)
+
+
+@dataclass(frozen=True)
+class LeaderLoad:
+    """What waits for one leader and how long their answers take."""
+
+    leader_id: int
+    queue: int
+    median_wait: float | None
+    waits: int
+    queue_cells: tuple[tuple[tuple[int, int], int], ...]  # ((team, domain), records waiting), most first
+
+
+def leader_loads(facts, *, now, since) -> dict[int, LeaderLoad]:
+    """Per leader: the records waiting for them now, and the waits of the records they answered since
+    `since` plus the open ones' ages so far."""
+    waits: dict[int, list[float]] = {}
+    queues: dict[int, dict[tuple[int, int], int]] = {}
+    for f in facts:
+        if f.waiting_for is not None:
+            cells = queues.setdefault(f.waiting_for, {})
+            cells[(f.team_id, f.domain_id)] = cells.get((f.team_id, f.domain_id), 0) + 1
+            waits.setdefault(f.waiting_for, []).append(f.wait_days(now))
+        elif f.answered_by is not None and f.proposed_at >= since:
+            waits.setdefault(f.answered_by, []).append(f.wait_days(now))
+    loads = {}
+    for leader, values in waits.items():
+        cells = sorted(queues.get(leader, {}).items(), key=lambda c: (-c[1], c[0]))
+        loads[leader] = LeaderLoad(
+            leader, sum(n for _, n in cells), median(v for v in values if v is not None), len(values),
+            tuple(cells),
+        )  # fmt: skip
+    return loads
+
+
+def bottleneck_advice(
+    loads: dict[int, LeaderLoad], *, levels: dict[tuple[int, int], int], t: AdviceThresholds
+) -> list[Advice]:
+    """A leader whose queue and median wait stand out: advice to raise the level of the cell where most
+    of their queue waits (`levels`: each cell's current level), so the team decides without waiting."""
+    found = []
+    for load in loads.values():
+        others = [o.median_wait for o in loads.values() if o.leader_id != load.leader_id and o.median_wait]
+        usual = median(others)
+        if load.queue < t.bottleneck_queue or load.median_wait is None:
+            continue
+        if load.median_wait < t.bottleneck_wait_days:
+            continue
+        if usual is not None and load.median_wait < t.bottleneck_factor * usual:
+            continue
+        for (team_id, domain_id), waiting in load.queue_cells:
+            level = levels.get((team_id, domain_id))
+            if level is None or level >= 7:
+                continue
+            compared = f" (other leaders: {days_text(usual)})" if usual is not None else ""
+            text = (
+                "{leader}: "
+                + f"{load.queue} records waiting, median wait {days_text(load.median_wait)}{compared}; "
+                + f"{waiting} of them wait in {{domain}}, {{team}}: consider level {level + 1} there, so "
+                + "the team decides without waiting."
+            )
+            figures = {"queue": load.queue, "median_wait": load.median_wait, "others_median_wait": usual}
+            figures |= {"waiting_in_cell": waiting, "waits": load.waits}
+            found.append(
+                Advice(BOTTLENECK, team_id, domain_id, level, level + 1, text, figures, load.leader_id)
+            )
+            break
+    return found
+
+
+def usual_leader(window: list[RecordFact]) -> int | None:
+    """The leader who answered most of the window's records (the newest on a tie); None: nobody did."""
+    counts: dict[int, int] = {}
+    for f in window:
+        if f.answered_by is not None:
+            counts[f.answered_by] = counts.get(f.answered_by, 0) + 1
+    return max(counts, key=lambda leader: counts[leader]) if counts else None

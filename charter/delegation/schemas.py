@@ -184,3 +184,89 @@ class DecisionFilters(Schema):
     goal_id: int | None = None
     date_from: date | None = Field(None, description="Proposed on or after this day.")
     date_to: date | None = Field(None, description="Proposed on or before this day.")
+
+
+AdviceKind = Literal["raise", "clarify", "bottleneck"]
+assert set(AdviceKind.__args__) == set(rules.ADVICE_KINDS)
+
+
+class AdviceOut(Schema):
+    kind: AdviceKind = Field(
+        description="raise (the level), clarify (the intent, or lower the level), bottleneck (a leader "
+        "whose queue and waits stand out)."
+    )
+    name: str
+    team_id: int
+    team_name: str
+    domain_id: int
+    domain_name: str
+    level: int = Field(ge=1, le=7, description="The cell's level now.")
+    suggested_level: int = Field(ge=1, le=7, description="The level accepting the advice sets.")
+    leader_id: int | None = Field(description="The leader the advice is for.")
+    leader_name: str
+    evidence: str = Field(description="What the history says, in words; the reason recorded on accept.")
+    figures: dict = Field(description="The evidence in numbers (counts, median waits in days).")
+
+
+class CellHistoryOut(Schema):
+    records: int
+    proposals: int
+    approved: int
+    median_wait: float | None = Field(description="Days, the team's proposals (answered or waiting).")
+    team_decisions: int
+    superseded: int
+    reversed: int
+    escalated: int
+
+
+class AdviceAnswerOut(Schema):
+    id: int
+    team_id: int
+    domain_id: int
+    kind: AdviceKind
+    answer: Literal["accepted", "dismissed"]
+    level: int
+    suggested_level: int
+    evidence: str
+    reason: str
+    leader_id: int | None
+    change_id: int | None = Field(description="The level change an accepted advice made.")
+    author_id: int | None
+    created_at: datetime
+
+
+class CellAdviceOut(Schema):
+    advice: list[AdviceOut]
+    history: CellHistoryOut = Field(description="What the cell's records at its current level say.")
+    not_enough_history: str = Field(description="Why there is no advice yet, in words ('' when there is).")
+    answers: list[AdviceAnswerOut] = Field(description="Advice accepted or dismissed before, newest first.")
+
+
+class AdviceDismissIn(InSchema):
+    reason: str = Field(description="Why the advice is dismissed; kept with it and audited.")
+
+
+class AdviceThresholdsOut(Schema):
+    window: int
+    min_history: int
+    raise_share: float
+    clarify_share: float
+    clarify_min: int
+    escalate_share: float
+    bottleneck_queue: int
+    bottleneck_wait_days: float
+    bottleneck_factor: float
+    bottleneck_days: int
+
+
+class AdviceThresholdsIn(InSchema):
+    thresholds: dict[str, float] = Field(
+        description="Overrides by name (window, min_history, raise_share ...); the others keep their "
+        "defaults."
+    )
+
+
+class AdviceFilters(Schema):
+    for_me: bool = Field(False, description="Only the advice for you, as the team's leader.")
+    team_id: int | None = None
+    domain_id: int | None = None

@@ -1,19 +1,28 @@
 """Reads of decision domains, the delegation board, level history and decision records, scoped to the
 actor's organization."""
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
 from charter.goals.models import Goal
-from charter.organizations.models import Team, TeamMembership
+from charter.organizations.models import Membership, Team, TeamMembership
 
 from . import queries, rules
 from .authority import agent_cap_of, authority_for, may_act_for, parent_map
-from .models import Decision, DecisionDomain, DecisionEvent, DelegationChange, DelegationLevel
+from .models import (
+    AdviceAnswer,
+    AdviceSettings,
+    Decision,
+    DecisionDomain,
+    DecisionEvent,
+    DelegationChange,
+    DelegationLevel,
+)
 
 # ---- domains --------------------------------------------------------------------------------------
 
@@ -237,3 +246,156 @@ def act_for_choices(*, actor: Actor, team_id: int | None = None) -> list[tuple[i
         leads = leads.filter(team_id__in=rules.ancestors(team_id, parent_map(actor)))
     people = {m.user_id: str(m.user) for m in leads.select_related("user") if m.user_id != actor.user_id}
     return sorted(people.items(), key=lambda item: (item[1].lower(), item[0]))
+
+
+# ---- delegation advice ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdviceItem:
+    """Advice with the names it speaks of: for the pages, the API and MCP alike."""
+
+    advice: rules.Advice
+    team_name: str
+    domain_name: str
+    leader_name: str
+    evidence: str
+
+    def __getattr__(self, name):  # kind, team_id, domain_id, level, suggested_level, figures, leader_id
+        return getattr(self.advice, name)
+
+    @property
+    def name(self) -> str:
+        return rules.ADVICE_NAMES[self.advice.kind]
+
+
+def advice_thresholds(*, actor: Actor) -> rules.AdviceThresholds:
+    """The organization's thresholds of the advice rules (the defaults with its overrides). One query."""
+    overrides = (
+        AdviceSettings.objects.for_org(actor.organization).values_list("thresholds", flat=True).first()
+    )
+    return rules.advice_thresholds(overrides)
+
+
+def _dismissed(actor: Actor) -> dict[tuple[int, int, str], object]:
+    """When advice of each kind was last dismissed, per cell."""
+    rows = AdviceAnswer.objects.for_org(actor.organization).filter(answer=rules.DISMISSED)
+    latest: dict[tuple[int, int, str], object] = {}
+    for team_id, domain_id, kind, at in rows.values_list("team_id", "domain_id", "kind", "created_at"):
+        key = (team_id, domain_id, kind)
+        latest[key] = max(at, latest.get(key, at))
+    return latest
+
+
+def _names(actor: Actor, user_ids: set[int]) -> dict[int, str]:
+    members = Membership.objects.for_org(actor.organization).filter(user_id__in=user_ids)
+    return {m.user_id: str(m.user) for m in members.select_related("user")}
+
+
+def delegation_advice(*, actor: Actor, board: dict | None = None, now=None) -> dict:
+    """Every piece of advice the decision history gives now, and per cell its verdict (its figures, or
+    why there is no advice). A constant number of queries: the board's three (or none, given `board`),
+    the thresholds, the dismissals, the records, the teams' leads and the leaders' names."""
+    now = now or timezone.now()
+    board = board or delegation_board(actor=actor)
+    t = advice_thresholds(actor=actor)
+    dismissed = _dismissed(actor)
+    since = now - timedelta(days=t.bottleneck_days)
+    rows = queries.advice_rows(
+        organization_id=actor.organization_id,
+        window=t.window,
+        since=since,
+        statuses=(rules.PROPOSED, rules.ESCALATED),
+    )
+    facts = [rules.record_fact(row) for row in rows]
+    levels = {(c.team_id, c.domain_id): c.level for row in board["rows"] for c in row["cells"]}
+    verdicts, found = {}, []
+    for (team_id, domain_id), level in levels.items():
+        cell = {"team_id": team_id, "domain_id": domain_id, "level": level}
+        window = rules.window_of(facts, **cell, size=t.window)
+        verdict = rules.cell_advice(window, **cell, now=now, t=t)
+        kept = []
+        for advice in verdict.advice:
+            at = dismissed.get((team_id, domain_id, advice.kind))
+            if at is not None:  # dismissed: only the records made since count for this kind
+                newer = rules.window_of(facts, **cell, since=at, size=t.window)
+                again = rules.cell_advice(newer, **cell, now=now, t=t).advice
+                advice = next((a for a in again if a.kind == advice.kind), None)
+            if advice is not None:
+                kept.append(replace(advice, leader_id=rules.usual_leader(window)))
+        verdicts[(team_id, domain_id)] = replace(verdict, advice=tuple(kept))
+        found.extend(kept)
+    for advice in rules.bottleneck_advice(
+        rules.leader_loads(facts, now=now, since=since), levels=levels, t=t
+    ):
+        at = dismissed.get((advice.team_id, advice.domain_id, rules.BOTTLENECK))
+        if at is not None:
+            newer = [f for f in facts if f.proposed_at > at]
+            again = rules.bottleneck_advice(
+                rules.leader_loads(newer, now=now, since=max(at, since)), levels=levels, t=t
+            )
+            advice = next((a for a in again if a.leader_id == advice.leader_id), None)
+        if advice is not None:
+            found.append(advice)
+    leads = TeamMembership.objects.for_org(actor.organization).filter(is_lead=True)
+    lead_of = {}
+    for team_id, user_id in leads.order_by("team_id", "id").values_list("team_id", "user_id"):
+        lead_of.setdefault(team_id, user_id)
+    found = [a if a.leader_id else replace(a, leader_id=lead_of.get(a.team_id)) for a in found]
+    names = _names(actor, {a.leader_id for a in found if a.leader_id})
+    team_names = {t.pk: t.name for t in board["teams"]}
+    domain_names = {d.pk: d.name for d in board["domains"]}
+    items = []
+    for a in sorted(found, key=lambda a: (team_names[a.team_id], domain_names[a.domain_id], a.kind)):
+        words = {"team": team_names[a.team_id], "domain": domain_names[a.domain_id]}
+        leader = names.get(a.leader_id, "")
+        items.append(AdviceItem(a, words["team"], words["domain"], leader, a.render(**words, leader=leader)))
+    return {"advice": items, "verdicts": verdicts, "thresholds": t}
+
+
+def advice_list(
+    *, actor: Actor, team_id: int | None = None, domain_id: int | None = None, for_me: bool = False
+) -> list[AdviceItem]:
+    """The advice now, narrowed to a team, a domain, or the advice for the actor (as its leader)."""
+    items = delegation_advice(actor=actor)["advice"]
+    return [
+        a for a in items
+        if (team_id is None or a.team_id == team_id)
+        and (domain_id is None or a.domain_id == domain_id)
+        and (not for_me or a.leader_id == actor.user_id)
+    ]  # fmt: skip
+
+
+def advice_get(*, actor: Actor, team_id: int, domain_id: int, kind: str) -> AdviceItem | None:
+    """The advice of this kind for this cell now; None when the history gives none."""
+    return next(
+        (a for a in advice_list(actor=actor, team_id=team_id, domain_id=domain_id) if a.kind == kind), None
+    )
+
+
+def cell_advice(*, actor: Actor, team_id: int, domain_id: int) -> dict:
+    """One cell's advice, its verdict (figures, or why there is none) and the answers given before."""
+    result = delegation_advice(actor=actor)
+    key = (team_id, domain_id)
+    if key not in result["verdicts"]:
+        raise NotFound("No such team or decision domain.")
+    answers = (
+        AdviceAnswer.objects.for_org(actor.organization)
+        .filter(team_id=team_id, domain_id=domain_id)
+        .select_related("author")[:20]
+    )
+    return {
+        "advice": [a for a in result["advice"] if (a.team_id, a.domain_id) == key],
+        "verdict": result["verdicts"][key],
+        "thresholds": result["thresholds"],
+        "answers": list(answers),
+    }
+
+
+def advice_answers(*, actor: Actor, limit: int = 50):
+    """The answers given to advice, newest first."""
+    return (
+        AdviceAnswer.objects.for_org(actor.organization)
+        .select_related("team", "domain", "author")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -7,9 +7,9 @@ from charter.core.audit import audit, changed_fields
 from charter.core.errors import Conflict, NotFound, ValidationError
 from charter.organizations.models import Team
 
-from . import rules
+from . import rules, selectors
 from .decisions import decision_record, decision_respond  # noqa: F401 - the one service module to call
-from .models import DecisionDomain, DelegationChange, DelegationLevel
+from .models import AdviceAnswer, AdviceSettings, DecisionDomain, DelegationChange, DelegationLevel
 
 # ---- decision domains -----------------------------------------------------------------------------
 
@@ -133,3 +133,100 @@ def delegation_set(
             author=actor.user,
         )
     return current
+
+
+# ---- delegation advice ----------------------------------------------------------------------------
+
+
+def _advice_now(actor: Actor, team_id: int, domain_id: int, kind: str):
+    cell = selectors.cell_advice(actor=actor, team_id=team_id, domain_id=domain_id)  # NotFound: foreign
+    if kind not in rules.ADVICE_KINDS:
+        raise NotFound(f"No such kind of advice: {kind!r}.")
+    item = next((a for a in cell["advice"] if a.kind == kind), None)
+    if item is None:
+        raise Conflict(
+            "This advice no longer holds: the level or the history changed since it was shown. Open the "
+            "cell again to see what its history says now."
+        )
+    return item
+
+
+def _answer(actor: Actor, item, answer: str, reason: str, change=None) -> AdviceAnswer:
+    return AdviceAnswer.objects.create(
+        organization=actor.organization,
+        team_id=item.team_id,
+        domain_id=item.domain_id,
+        kind=item.kind,
+        answer=answer,
+        level=item.level,
+        suggested_level=item.suggested_level,
+        evidence=item.evidence,
+        figures=item.figures,
+        reason=reason,
+        leader_id=item.leader_id,
+        change=change,
+        author=actor.user,
+    )
+
+
+def advice_accept(*, actor: Actor, team_id: int, domain_id: int, kind: str) -> AdviceAnswer:
+    """Accept advice: the cell's level changes to the suggested one through `delegation_set`, with the
+    evidence as the recorded reason; the answer is kept and audited."""
+    actor.require("delegation.set")
+    with transaction.atomic():
+        item = _advice_now(actor, team_id, domain_id, kind)
+        reason = f"Delegation advice accepted ({rules.ADVICE_NAMES[kind].lower()}): {item.evidence}"
+        delegation_set(
+            actor=actor, team_id=team_id, domain_id=domain_id, level=item.suggested_level, reason=reason
+        )
+        change = DelegationChange.objects.for_org(actor.organization).filter(
+            team_id=team_id, domain_id=domain_id
+        )
+        answer = _answer(actor, item, rules.ACCEPTED, "", change.first())
+        audit(
+            actor,
+            "delegation_advice.accept",
+            answer,
+            {"kind": kind, "level": [item.level, item.suggested_level], "evidence": item.evidence},
+        )
+    return answer
+
+
+def advice_dismiss(*, actor: Actor, team_id: int, domain_id: int, kind: str, reason: str) -> AdviceAnswer:
+    """Dismiss advice with a reason: the level stays; the rule of this kind for this cell then reads only
+    the records made after the dismissal. Kept and audited."""
+    actor.require("delegation.set")
+    if not (reason or "").strip():
+        raise ValidationError(
+            "Say why you dismiss the advice: the reason is kept with it.",
+            errors={"reason": ["Say why you dismiss the advice: the reason is kept with it."]},
+        )
+    with transaction.atomic():
+        item = _advice_now(actor, team_id, domain_id, kind)
+        answer = _answer(actor, item, rules.DISMISSED, reason.strip())
+        audit(
+            actor,
+            "delegation_advice.dismiss",
+            answer,
+            {"kind": kind, "level": item.level, "evidence": item.evidence, "reason": reason.strip()},
+        )
+    return answer
+
+
+def advice_settings_update(*, actor: Actor, thresholds: dict) -> AdviceSettings:
+    """Set the organization's thresholds of the advice rules (the ones not given keep their defaults)."""
+    actor.require("organization.manage")
+    errors = rules.threshold_errors(thresholds)
+    if errors:
+        raise ValidationError("The advice thresholds are not valid.", errors=errors)
+    with transaction.atomic():
+        row, _ = (
+            AdviceSettings.objects.for_org(actor.organization)
+            .select_for_update()
+            .get_or_create(organization=actor.organization)
+        )
+        before = dict(row.thresholds)
+        row.thresholds = dict(thresholds)
+        row.save()
+        audit(actor, "delegation_advice.settings", row, {"thresholds": [before, row.thresholds]})
+    return row

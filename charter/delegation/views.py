@@ -37,15 +37,105 @@ def _date(params, name) -> date | None:
 @requires("organization.view")
 def delegation_board(request):
     board = selectors.delegation_board(actor=request.actor)
+    advice = selectors.delegation_advice(actor=request.actor, board=board)
+    by_cell: dict[tuple[int, int], list] = {}
+    for item in advice["advice"]:
+        by_cell.setdefault((item.team_id, item.domain_id), []).append(item)
+    for row in board["rows"]:
+        row["entries"] = [
+            {"cell": cell, "advice": by_cell.get((cell.team_id, cell.domain_id), [])} for cell in row["cells"]
+        ]
     context = {**board, "levels": LEVELS, "may_set": request.actor.can("delegation.set")}
+    context["advice_count"] = len(advice["advice"])
     return render(request, "delegation/board.html", context)
+
+
+def _render_history(request, team_id: int, domain_id: int, dismiss_errors=None, status=200):
+    actor = request.actor
+    cell = selectors.delegation_cell(actor=actor, team_id=team_id, domain_id=domain_id)
+    advice = selectors.cell_advice(actor=actor, team_id=team_id, domain_id=domain_id)
+    context = {**cell, **advice, "levels": rules.LEVELS, "may_set": actor.can("delegation.set")}
+    context["dismiss_errors"] = dismiss_errors or {}
+    return render(request, "delegation/history.html", context, status=status)
 
 
 @requires("organization.view")
 def delegation_history(request, team_id: int, domain_id: int):
-    cell = selectors.delegation_cell(actor=request.actor, team_id=team_id, domain_id=domain_id)
-    context = {**cell, "levels": rules.LEVELS, "may_set": request.actor.can("delegation.set")}
-    return render(request, "delegation/history.html", context)
+    return _render_history(request, team_id, domain_id)
+
+
+# ---- delegation advice ----------------------------------------------------------------------------
+
+
+@requires("organization.view")
+def advice_list(request):
+    """Every piece of advice the decision history gives now, with the thresholds that gave it."""
+    result = selectors.delegation_advice(actor=request.actor)
+    verdicts = result["verdicts"].values()
+    context = {
+        "advice": result["advice"],
+        "thresholds": [
+            (name, rules.THRESHOLD_WORDS[name], value)
+            for name, value in result["thresholds"].__dict__.items()
+        ],
+        "not_enough": sum(1 for v in verdicts if v.not_enough),
+        "cells": len(result["verdicts"]),
+        "answers": selectors.advice_answers(actor=request.actor, limit=20),
+        "may_set": request.actor.can("delegation.set"),
+    }
+    return render(request, "delegation/advice_list.html", context)
+
+
+@requires("organization.view")
+def advice_mine(request):
+    """htmx: the advice for the signed-in leader (home and the leadership profile load it after the page)."""
+    items = (
+        selectors.advice_list(actor=request.actor, for_me=True) if request.actor.can("delegation.set") else []
+    )
+    return render(request, "delegation/_advice_panel.html", {"advice": items})
+
+
+def _back(team_id: int, domain_id: int):
+    return redirect(reverse("delegation_history", args=[team_id, domain_id]) + "#advice")
+
+
+@requires("delegation.set")
+def advice_accept(request, team_id: int, domain_id: int, kind: str):
+    if request.method != "POST":
+        return _render_history(request, team_id, domain_id)
+    try:
+        answer = services.advice_accept(actor=request.actor, team_id=team_id, domain_id=domain_id, kind=kind)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, exc.message)
+        return _back(team_id, domain_id)
+    info = rules.LEVELS[answer.suggested_level]
+    messages.success(
+        request, f"Advice accepted: {answer.team} is now at level {info.label} for {answer.domain}."
+    )
+    return _back(team_id, domain_id)
+
+
+@requires("delegation.set")
+def advice_dismiss(request, team_id: int, domain_id: int, kind: str):
+    if request.method != "POST":
+        return _render_history(request, team_id, domain_id)
+    reason = request.POST.get("reason", "")
+    try:
+        services.advice_dismiss(
+            actor=request.actor, team_id=team_id, domain_id=domain_id, kind=kind, reason=reason
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        if exc.status == 422:
+            errors = {kind: (exc.errors or {}).get("reason", [exc.message])[0]}
+            return _render_history(request, team_id, domain_id, dismiss_errors=errors, status=422)
+        messages.error(request, exc.message)
+        return _back(team_id, domain_id)
+    messages.success(request, "Advice dismissed; your reason is kept with it.")
+    return _back(team_id, domain_id)
 
 
 @requires("delegation.set")

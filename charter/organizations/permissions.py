@@ -66,6 +66,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "decide": frozenset({"decision.respond"}),
     "comment": frozenset({"comment.create"}),
     "inbox": frozenset({"notification.manage"}),  # mark one's notifications read, set one's channels
+    "delegate": frozenset({"delegation.set"}),  # a leader's token: set levels, accept or dismiss advice
 }
 
 

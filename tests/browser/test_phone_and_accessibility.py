@@ -80,6 +80,7 @@ def _main_pages(demo) -> dict[str, str]:
         "check-in": "/check-in/",
         "decision-log": "/decisions/",
         "delegation-board": "/delegation/",
+        "delegation-advice": "/delegation/advice/",
         "insights": "/insights/",
         "insights-profile": "/insights/profile/",
         "people": "/people/",

@@ -29,7 +29,7 @@ from charter.core import unavailable
 from charter.core.api import declared_action
 from charter.core.errors import DomainError, ValidationError
 from charter.delegation import api as delegation_api
-from charter.delegation.schemas import DecisionIn, RespondIn
+from charter.delegation.schemas import AdviceDismissIn, AdviceFilters, DecisionIn, RespondIn
 from charter.discussion import api as discussion_api
 from charter.discussion.schemas import CommentIn
 from charter.goals import api as goals_api
@@ -307,6 +307,39 @@ class CharterMCP:
             "you decide above your authority or your cap.",
             WRITE,
             Rest(delegation_api.router, "decision_respond"),
+        )
+        self._add(
+            "list_delegation_advice",
+            tools.list_delegation_advice,
+            _fields(AdviceFilters),
+            "Delegation advice from the decision history: raise a team's level (its proposals are approved "
+            "unchanged), clarify intent or lower it (its decisions are superseded), a bottleneck leader.",
+            READ_ONLY,
+            Rest(delegation_api.router, "delegation_advice_list"),
+        )
+        cell = [
+            inspect.Parameter("team_id", inspect.Parameter.KEYWORD_ONLY, annotation=int),
+            inspect.Parameter("domain_id", inspect.Parameter.KEYWORD_ONLY, annotation=int),
+            inspect.Parameter(
+                "kind", inspect.Parameter.KEYWORD_ONLY, annotation=Literal["raise", "clarify", "bottleneck"]
+            ),
+        ]
+        self._add(
+            "accept_delegation_advice",
+            tools.accept_delegation_advice,
+            cell,
+            "Accept delegation advice: the team's level changes to the suggested one and the evidence is "
+            "the recorded reason. Refused when the advice no longer holds.",
+            WRITE,
+            Rest(delegation_api.router, "delegation_advice_accept"),
+        )
+        self._add(
+            "dismiss_delegation_advice",
+            tools.dismiss_delegation_advice,
+            [*cell, *_fields(AdviceDismissIn)],
+            "Dismiss delegation advice with a reason; the level stays.",
+            WRITE,
+            Rest(delegation_api.router, "delegation_advice_dismiss"),
         )
         self._add(
             "propose_idea",

@@ -13,7 +13,7 @@ from charter.core.errors import NotFound, ValidationError
 from charter.delegation import rules as delegation_rules
 from charter.delegation import selectors as delegation_selectors
 from charter.delegation import services as delegation_services
-from charter.delegation.schemas import DecisionOut, DecisionResultOut
+from charter.delegation.schemas import AdviceAnswerOut, AdviceOut, DecisionOut, DecisionResultOut
 from charter.discussion import selectors as discussion_selectors
 from charter.discussion import services as discussion_services
 from charter.discussion.schemas import CommentOut
@@ -130,6 +130,25 @@ def respond_to_decision(actor, *, decision_id: int, **values) -> dict:
     """Agree, advise, decide, escalate or withdraw: REST's `POST /decisions/{id}/respond` (scope: decide)."""
     result = delegation_services.decision_respond(actor=actor, decision_id=decision_id, **values)
     return _dump(DecisionResultOut, result)
+
+
+def list_delegation_advice(actor, **filters) -> list[dict]:
+    """The delegation advice the decision history gives now: REST's `GET /delegation-advice` (read)."""
+    return [_dump(AdviceOut, a) for a in delegation_selectors.advice_list(actor=actor, **filters)]
+
+
+def accept_delegation_advice(actor, *, team_id: int, domain_id: int, kind: str) -> dict:
+    """Accept advice: the level changes, the evidence is the reason (REST's `POST …/advice/{kind}/accept`)."""
+    answer = delegation_services.advice_accept(actor=actor, team_id=team_id, domain_id=domain_id, kind=kind)
+    return _dump(AdviceAnswerOut, answer)
+
+
+def dismiss_delegation_advice(actor, *, team_id: int, domain_id: int, kind: str, reason: str) -> dict:
+    """Dismiss advice with a reason (REST's `POST …/advice/{kind}/dismiss`)."""
+    answer = delegation_services.advice_dismiss(
+        actor=actor, team_id=team_id, domain_id=domain_id, kind=kind, reason=reason
+    )
+    return _dump(AdviceAnswerOut, answer)
 
 
 def propose_idea(actor, **values) -> dict:

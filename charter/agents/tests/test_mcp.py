@@ -32,6 +32,9 @@ TOOLS = {
     "submit_back_brief",
     "record_decision",
     "list_waiting_decisions",
+    "list_delegation_advice",
+    "accept_delegation_advice",
+    "dismiss_delegation_advice",
     "respond_to_decision",
     "propose_idea",
     "add_comment",
@@ -44,6 +47,7 @@ READ_ONLY = {
     "get_team_board",
     "search",
     "list_waiting_decisions",
+    "list_delegation_advice",
 }
 
 

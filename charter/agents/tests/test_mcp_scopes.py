@@ -39,6 +39,20 @@ REQUIRED = {
     ),
     "list_waiting_decisions": ("read", lambda w: {}),
     "respond_to_decision": ("decide", lambda w: {"decision_id": 999_999, "action": "agree"}),
+    "list_delegation_advice": ("read", lambda w: {}),
+    "accept_delegation_advice": (
+        "delegate",
+        lambda w: {"team_id": w["team_id"], "domain_id": w["held_domain_id"], "kind": "raise"},
+    ),
+    "dismiss_delegation_advice": (
+        "delegate",
+        lambda w: {
+            "team_id": w["team_id"],
+            "domain_id": w["held_domain_id"],
+            "kind": "raise",
+            "reason": "No",
+        },
+    ),
     "propose_idea": ("propose", lambda w: {"title": "Canary deploys"}),
     "add_comment": ("comment", lambda w: {"target_type": "goal", "target_id": w["goal_id"], "body": "Hi"}),
     "charter://mission": ("read", lambda w: {}),
@@ -55,8 +69,11 @@ def world():
     return world
 
 
-def _token(world, scopes) -> str:
-    actor = world["actor"]
+LEADERS_ONLY = {"delegate"}  # scopes whose actions a member's role lacks: tried with the team's lead
+
+
+def _token(world, scopes, actor=None) -> str:
+    actor = actor or world["actor"]
     return token_issue(actor=actor, user=actor.user, name="sweep", days=1, scopes=sorted(scopes))[1]
 
 
@@ -115,8 +132,12 @@ def test_the_scope_in_the_table_is_what_the_rest_counterpart_needs(client):
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_refused_without_the_scope_and_allowed_with_it(world, name):
     scope, arguments = REQUIRED[name]
-    without = _attempt(_token(world, set(SCOPES) - {scope}), name, arguments(world))
+    actor, role = world["actor"], "member"
+    if scope in LEADERS_ONLY:
+        lead = Membership.objects.unscoped().get(organization_id=world["org_id"], user_id=world["lead_id"])
+        actor, role = actor_for(user=lead.user, organization=lead.organization), "leader"
+    without = _attempt(_token(world, set(SCOPES) - {scope}, actor), name, arguments(world))
     assert without is not None and without["code"] == "permission_denied", without
-    assert without["detail"].startswith("Your role (member) may not"), without
-    with_it = _attempt(_token(world, {scope}), name, arguments(world))
+    assert without["detail"].startswith(f"Your role ({role}) may not"), without
+    with_it = _attempt(_token(world, {scope}, actor), name, arguments(world))
     assert with_it is None or with_it["code"] != "permission_denied", with_it

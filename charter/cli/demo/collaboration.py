@@ -16,6 +16,7 @@ from charter.discussion.services import comment_add
 from charter.ideas import services as ideas
 from charter.notifications.services import notification_mark_all_read
 
+from . import advice_history
 from .backbrief_data import BACK_BRIEFS
 from .delegation_data import DECISIONS, DOMAINS, LEVELS, MAYA
 from .idea_data import COMMENTS, IDEAS
@@ -57,6 +58,7 @@ class Collaboration:
     def build(self):
         self.board()
         self.record_decisions()
+        advice_history.play(self)
         self.back_briefs()
         self.ideas()
         self.comments()

@@ -78,7 +78,7 @@ def test_demo_has_a_delegation_board_with_overrides_and_a_decision_log(served):
     overrides = [lv for lv in levels if lv.team.parent_id is not None]
     assert len(overrides) >= 5 and len({lv.level for lv in levels}) >= 5
     decisions = Decision.objects.for_org(org)
-    assert 10 <= decisions.count() <= 15
+    assert 10 <= decisions.count() <= 60  # the log, and the history the delegation advice reads
     statuses = set(decisions.values_list("status", flat=True))
     r = delegation_rules
     assert statuses == {r.PROPOSED, r.DECIDED, r.ESCALATED, r.SUPERSEDED}

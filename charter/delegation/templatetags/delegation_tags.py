@@ -44,3 +44,9 @@ def decision_status(status: str, label) -> SafeString:
 def decision_status_html(status: str, label: str) -> SafeString:
     """`decision_status`'s markup."""
     return jinja.render("delegation/_status.jinja", status=status, label=label)
+
+
+@register.filter
+def get_advice_error(errors: dict, kind: str) -> str:
+    """The dismiss form's error for this kind of advice ('' when none)."""
+    return (errors or {}).get(kind, "")
