@@ -13,7 +13,8 @@ from charter.organizations.models import Team, TeamMembership
 
 from . import queries, rules
 from .authority import agent_cap_of, authority_for, may_act_for, parent_map
-from .models import Decision, DecisionDomain, DecisionEvent, DelegationChange, DelegationLevel
+from .models import Decision, DecisionDomain, DecisionEvent, DelegationChange, DelegationLevel, PokerItem
+from .poker_reads import poker_get, poker_links, poker_list, poker_version  # noqa: F401 - delegation poker
 
 # ---- domains --------------------------------------------------------------------------------------
 
@@ -99,6 +100,8 @@ def delegation_cell(*, actor: Actor, team_id: int, domain_id: int) -> dict:
         DelegationChange.objects.for_org(actor.organization)
         .filter(team=team, domain=domain)
         .select_related("author")
+        # A change set from a delegation poker session links to it.
+        .prefetch_related(Prefetch("poker_items", queryset=PokerItem.objects.select_related("session")))
     )
     source = Team.objects.for_org(actor.organization).filter(pk=auth.source_team_id).first()
     cell = Cell(team.pk, domain.pk, auth.level, source, auth.source_team_id != team.pk)

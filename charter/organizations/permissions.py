@@ -27,7 +27,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "organization.manage": _ADMINS,
     # empowerment: decisions, delegation, back-briefs, ideas, comments, notifications
     "decision_domain.manage": _LEADERS,
-    "delegation.set": _LEADERS,  # leaders set each team's level per domain
+    "delegation.set": _LEADERS,  # leaders set each team's level per domain (and run delegation poker)
+    "delegation_poker.pick": _CONTRIBUTORS,  # lay one's card in a session one is invited to
     "decision.record": _CONTRIBUTORS,  # the delegation level then decides what the record becomes
     "decision.respond": _CONTRIBUTORS,  # agree, advise, decide a proposal: only the one it is addressed to
     "back_brief.submit": _CONTRIBUTORS,  # members of the goal's team
