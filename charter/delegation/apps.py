@@ -19,4 +19,4 @@ class DelegationConfig(AppConfig):
         except ImportError:  # the discussion app's registry has not landed yet
             return
         register_target("decision", Decision, "decision_detail", "decision_id")
-        register_target("poker_session", PokerSession, "poker_detail", "session_id")
+        register_target("poker_session", PokerSession, "poker_detail", "poker_id")

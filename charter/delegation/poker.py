@@ -167,24 +167,33 @@ def poker_pick(*, actor: Actor, session_id: int, domain_id: int, level: int) -> 
             .exists()
         ):
             raise PermissionDenied("You are not invited to this delegation poker session.")
-        if settle_deadline(actor, session):
-            raise Conflict("The cards are turned: picks are closed.")
-        pick, created = PokerPick.objects.for_org(actor.organization).update_or_create(
-            item=item,
-            user_id=actor.user_id,
-            defaults={"level": level},
-            create_defaults={"organization": actor.organization, "session": session, "level": level},
-        )
-        # The audit keeps that a card was laid, never its level before the reveal.
-        audit(actor, "delegation_poker.pick", session, {"domain": domain_id, "changed": not created})
-        session.version = F("version") + 1
-        session.save(update_fields=["version"])
-        session.refresh_from_db(fields=["version"])
-        participants = PokerParticipant.objects.for_org(actor.organization).filter(session=session).count()
-        items = PokerItem.objects.for_org(actor.organization).filter(session=session).count()
-        picks = PokerPick.objects.for_org(actor.organization).filter(session=session).count()
-        if rules.poker_all_picked(participants, items, picks):
-            _turn(actor, session, rules.REVEAL_ALL_PICKED)
+        # A deadline that passed turns the cards (kept); the pick is refused once that is committed.
+        turned = settle_deadline(actor, session)
+        pick = None if turned else _lay(actor, session, item, level)
+    if turned:
+        raise Conflict("The cards are turned: picks are closed.")
+    return pick
+
+
+def _lay(actor: Actor, session: PokerSession, item: PokerItem, level: int) -> PokerPick:
+    """Lay or change the card; the last card of the last participant turns them all."""
+    org = actor.organization
+    pick, created = PokerPick.objects.for_org(org).update_or_create(
+        item=item,
+        user_id=actor.user_id,
+        defaults={"level": level},
+        create_defaults={"organization": org, "session": session, "level": level},
+    )
+    # The audit keeps that a card was laid, never its level before the reveal.
+    audit(actor, "delegation_poker.pick", session, {"domain": item.domain_id, "changed": not created})
+    session.version = F("version") + 1
+    session.save(update_fields=["version"])
+    session.refresh_from_db(fields=["version"])
+    participants = PokerParticipant.objects.for_org(org).filter(session=session).count()
+    items = PokerItem.objects.for_org(org).filter(session=session).count()
+    picks = PokerPick.objects.for_org(org).filter(session=session).count()
+    if rules.poker_all_picked(participants, items, picks):
+        _turn(actor, session, rules.REVEAL_ALL_PICKED)
     return pick
 
 
@@ -193,7 +202,9 @@ def poker_reveal(*, actor: Actor, session_id: int) -> PokerSession:
     actor.require("delegation.set", "Only leaders turn the cards.")
     with transaction.atomic():
         session = locked(actor, session_id)
-        if settle_deadline(actor, session):
-            raise Conflict("The cards are already turned.")
-        _turn(actor, session, rules.REVEAL_LEADER)
+        already = session.state == rules.POKER_REVEALED or settle_deadline(actor, session)
+        if not already:
+            _turn(actor, session, rules.REVEAL_LEADER)
+    if already:
+        raise Conflict("The cards are already turned.")
     return session

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
-from charter.organizations.models import Team
+from charter.organizations.models import Membership, Role, Team, User
 
 from . import rules
 from .models import DelegationLevel, PokerItem, PokerParticipant, PokerPick, PokerSession
@@ -124,7 +124,10 @@ def poker_get(*, actor: Actor, session_id: int) -> PokerView:
         raise NotFound("No such delegation poker session.")
     revealed = _revealed(session)
     items = list(
-        PokerItem.objects.for_org(org).filter(session=session).select_related("domain", "set_by").order_by("id")
+        PokerItem.objects.for_org(org)
+        .filter(session=session)
+        .select_related("domain", "set_by")
+        .order_by("id")
     )
     people = [
         (p.user_id, p.user.get_full_name() or p.user.email)
@@ -184,3 +187,16 @@ def poker_links(*, actor: Actor, change_ids: list[int]) -> dict[int, PokerSessio
         .select_related("session")
     )
     return {i.change_id: i.session for i in items}
+
+
+def poker_people(*, actor: Actor, limit: int = 300) -> list[tuple[int, str]]:
+    """Who may be invited to pick: the organization's active people, not agents, not viewers."""
+    memberships = (
+        Membership.objects.for_org(actor.organization)
+        .filter(is_active=True)
+        .exclude(role=Role.VIEWER)
+        .exclude(user__kind=User.Kind.AGENT)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")[:limit]
+    )
+    return [(m.user_id, m.user.get_full_name() or m.user.email) for m in memberships]

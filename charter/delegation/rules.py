@@ -133,6 +133,11 @@ class Spread:
         return sum(self.counts.values())
 
     @property
+    def width(self) -> int:
+        """How many levels apart the highest and the lowest card are."""
+        return 0 if self.low is None else self.high - self.low
+
+    @property
     def agreed(self) -> bool:
         """The cards lie within one level of each other: little to discuss."""
         return self.low is not None and self.high - self.low <= 1

@@ -14,7 +14,7 @@ from charter.organizations.models import Team, TeamMembership
 from . import queries, rules
 from .authority import agent_cap_of, authority_for, may_act_for, parent_map
 from .models import Decision, DecisionDomain, DecisionEvent, DelegationChange, DelegationLevel, PokerItem
-from .poker_reads import poker_get, poker_links, poker_list, poker_version  # noqa: F401 - delegation poker
+from .poker_reads import poker_get, poker_links, poker_list, poker_people, poker_version  # noqa: F401
 
 # ---- domains --------------------------------------------------------------------------------------
 
