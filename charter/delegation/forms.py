@@ -148,7 +148,10 @@ class PokerOpenForm(StyledForm):
     title = forms.CharField(max_length=200, required=False, help_text="Empty: “Delegation poker: <team>”.")
     team_id = forms.TypedChoiceField(label="Team", coerce=int, help_text="Whose levels are played.")
     domain_ids = forms.TypedMultipleChoiceField(
-        label="Decision domains", coerce=int, widget=forms.CheckboxSelectMultiple
+        label="Decision domains",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one decision domain to play."},
     )
     participant_ids = forms.TypedMultipleChoiceField(
         label="People who pick",

@@ -64,9 +64,14 @@ def _table_context(request, poker_id: int, error: str = "") -> dict:
     }
 
 
+def _page(request, poker_id: int, status: int = 200):
+    context = _table_context(request, poker_id)  # NotFound for a missing or foreign session
+    return render(request, "delegation/poker_detail.html", context, status=status)
+
+
 @requires("organization.view")
 def poker_detail(request, poker_id: int):
-    return render(request, "delegation/poker_detail.html", _table_context(request, poker_id))
+    return _page(request, poker_id)
 
 
 @requires("organization.view")
@@ -83,9 +88,7 @@ def _answer(request, poker_id: int, error: str = "", status: int = 200):
         return render(request, "delegation/_poker_table.html", _table_context(request, poker_id, error))
     if error:
         messages.error(request, error)
-        return render(
-            request, "delegation/poker_detail.html", _table_context(request, poker_id), status=status
-        )
+        return _page(request, poker_id, status)
     return redirect("poker_detail", poker_id=poker_id)
 
 
@@ -102,7 +105,7 @@ def _run(request, poker_id: int, service, **kwargs):
 @requires("delegation_poker.pick")
 def poker_pick(request, poker_id: int):
     if request.method != "POST":
-        return redirect("poker_detail", poker_id=poker_id)
+        return _page(request, poker_id)
     level, domain_id = _int(request.POST, "level"), _int(request.POST, "domain_id")
     if level is None or domain_id is None:
         return _answer(request, poker_id, "Choose a card: a level from 1 to 7 for a domain.", 422)
@@ -112,14 +115,14 @@ def poker_pick(request, poker_id: int):
 @requires("delegation.set")
 def poker_reveal(request, poker_id: int):
     if request.method != "POST":
-        return redirect("poker_detail", poker_id=poker_id)
+        return _page(request, poker_id)
     return _run(request, poker_id, services.poker_reveal, session_id=poker_id)
 
 
 @requires("delegation.set")
 def poker_set_level(request, poker_id: int, domain_id: int):
     if request.method != "POST":
-        return redirect("poker_detail", poker_id=poker_id)
+        return _page(request, poker_id)
     form = PokerLevelForm(request.POST)
     if not form.is_valid():
         return _answer(request, poker_id, "Choose the level to set, 1 to 7.", 422)

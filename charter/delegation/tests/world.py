@@ -2,6 +2,8 @@
 
 from charter.organizations.models import Role, Team
 
+from charter.delegation import services
+
 from .factories import make_domain, record
 
 
@@ -11,3 +13,6 @@ def add_to_world(world) -> None:
     result = record(world.actors[Role.MEMBER], team, domain, "Sweep decision")
     world.ids["domain_id"] = domain.pk
     world.ids["decision_id"] = result.decision.pk
+    # A delegation poker session of the team, picking; the team's contributors and the owner play.
+    session = services.poker_open(actor=world.owner, team_id=team.pk, domain_ids=[domain.pk])
+    world.ids["poker_id"] = session.pk
