@@ -149,7 +149,8 @@ READS = {
     "idea_board", "idea_detail", "idea_list", "insights", "insights_csv", "insights_profile",
     "insights_report", "insights_report_markdown", "key_result_comments", "lint", "mention_people",
     "metric_detail", "metric_list", "mission", "notification_badge", "notification_list",
-    "person_list", "person_options", "poker_detail", "poker_list", "poker_live", "pulse_home", "review_detail", "review_home", "search", "search_align",
+    "person_list", "person_options", "poker_detail", "poker_list", "poker_live",
+    "pulse_home", "review_detail", "review_home", "search", "search_align",
     "source_detail", "strategy_map", "survey_results", "survey_team_results", "team_authority",
     "team_detail", "team_list", "team_options", "token_list", "webhook_deliveries", "webhook_list",
 }  # fmt: skip

@@ -61,7 +61,7 @@ def allowed_actions(role: str) -> frozenset[str]:
 SCOPES: dict[str, frozenset[str]] = {
     "read": frozenset({"organization.view"}),
     "check_in": frozenset({"check_in.create"}),
-    "propose": frozenset({"decision.record", "idea.create", "back_brief.submit"}),
+    "propose": frozenset({"decision.record", "idea.create", "back_brief.submit", "delegation_poker.pick"}),
     "decide": frozenset({"decision.respond"}),
     "comment": frozenset({"comment.create"}),
     "inbox": frozenset({"notification.manage"}),  # mark one's notifications read, set one's channels

@@ -10,8 +10,8 @@ from charter.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from charter.core.models import AuditEvent
 from charter.delegation import rules, selectors, services
 from charter.delegation.models import DelegationChange, DelegationLevel, PokerSession
-from charter.organizations.models import Role
-from charter.organizations.tests.factories import make_person
+from charter.organizations.models import Role, User
+from charter.organizations.tests.factories import make_person, make_team
 
 from .factories import make_cast, make_domain
 
@@ -62,10 +62,15 @@ def _open(cast, *domains, **kwargs):
     )
 
 
-def test_opening_invites_the_teams_people_and_the_leader_never_agents_or_viewers(cast, hiring):
-    from charter.agents.tests.factories import make_agent
+def _agent(cast, name):
+    """A team member of kind agent (the agents app, above this one, makes them for real)."""
+    agent = make_person(cast.owner, Role.MEMBER, team=cast.product, full_name=name)
+    User.objects.filter(pk=agent.user_id).update(kind=User.Kind.AGENT)
+    return agent
 
-    make_agent(cast.owner, cast.product.pk, name="Pricing bot")
+
+def test_opening_invites_the_teams_people_and_the_leader_never_agents_or_viewers(cast, hiring):
+    _agent(cast, "Pricing bot")
     make_person(cast.owner, Role.VIEWER, team=cast.product, full_name="Vera Viewer")
     session = _open(cast, cast.domain, hiring)
     view = selectors.poker_get(actor=cast.owner, session_id=session.pk)
@@ -87,12 +92,10 @@ def test_opening_refuses_what_it_cannot_play(cast, other_owner):
     with pytest.raises(ValidationError) as past:
         _open(cast, cast.domain, deadline=timezone.now() - timedelta(minutes=1))
     assert "deadline" in past.value.errors
-    from charter.agents.tests.factories import make_agent
-
-    bot = make_agent(cast.owner, cast.product.pk, name="Bot")
+    bot = _agent(cast, "Bot")
     with pytest.raises(ValidationError, match="not agents"):
         _open(cast, cast.domain, participant_ids=[cast.bob.user_id, bot.user_id])
-    empty = make_cast.__globals__["make_team"](cast.owner, "Empty")
+    empty = make_team(cast.owner, "Empty")
     with pytest.raises(ValidationError, match="at least two people"):
         services.poker_open(actor=cast.owner, team_id=empty.pk, domain_ids=[cast.domain.pk])
     with pytest.raises(NotFound):

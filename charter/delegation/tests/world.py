@@ -1,8 +1,7 @@
 """The delegation app's objects in the sweeps' world: a decision domain and an open decision."""
 
-from charter.organizations.models import Role, Team
-
 from charter.delegation import services
+from charter.organizations.models import Role, Team
 
 from .factories import make_domain, record
 
