@@ -132,3 +132,39 @@ def test_five_people_pick_in_private_the_cards_turn_at_once_and_the_level_is_set
     for page in people.values():
         page.context.close()
     assert not violations, "CSP violations in the console:\n" + "\n".join(violations)
+
+
+def test_a_session_fits_a_phone_works_by_keyboard_and_passes_axe(browser, live_server, shot, owner):
+    """At 390 px the session (picking, then turned) does not scroll sideways and axe-core finds no serious
+    or critical violation; a card is laid with the keyboard alone."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from charter.delegation import services
+
+    cast = make_cast(owner)
+    session = services.poker_open(actor=owner, team_id=cast.product.pk, domain_ids=[cast.domain.pk])
+    services.poker_pick(actor=cast.ana, session_id=session.pk, domain_id=cast.domain.pk, level=5)
+    violations: list[str] = []
+    page = _person_page(browser, live_server, cast.bob, violations)
+    page.set_viewport_size({"width": 390, "height": 844})
+    problems = []
+    page.goto(f"/delegation/poker/{session.pk}/")
+    card = page.locator(f"#poker-row-{cast.domain.pk} button[name=level][value='6']")
+    card.focus()
+    page.keyboard.press("Enter")
+    page.locator(".poker-mine").wait_for()
+    for name in ("picking", "turned"):
+        if name == "turned":
+            services.poker_reveal(actor=owner, session_id=session.pk)
+            page.get_by_text("The cards are turned").wait_for()  # live, without reloading
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{name} scrolls sideways at 390 px: {widths}"
+        for v in Axe().run(page).response["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                problems.append(f"{name}: {v['id']} {v['help']} {[n['target'] for n in v['nodes'][:3]]}")
+        shot(page, f"phone-delegation-poker-{name}")
+    page.goto("/delegation/poker/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.context.close()
+    assert not problems, "\n".join(problems)
+    assert not violations, "CSP violations in the console:\n" + "\n".join(violations)
