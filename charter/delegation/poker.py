@@ -10,11 +10,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.audit import audit
 from charter.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from charter.notifications.services import notify
 from charter.organizations.models import Membership, Role, Team, TeamMembership, User
 
 from . import rules
@@ -107,6 +109,13 @@ def poker_open(
         PokerParticipant.objects.bulk_create(
             PokerParticipant(organization=org, session=session, user_id=u) for u in people
         )
+        _tell(
+            actor,
+            session,
+            people,
+            "poker.invited",
+            f"Delegation poker: pick your levels in “{session.title}”",
+        )
         audit(
             actor,
             "delegation_poker.open",
@@ -114,6 +123,19 @@ def poker_open(
             {"team": team.pk, "domains": wanted, "participants": people, "deadline": deadline},
         )
     return session
+
+
+def _tell(actor: Actor, session: PokerSession, user_ids, event: str, title: str) -> None:
+    url = reverse("poker_detail", kwargs={"poker_id": session.pk})
+    notify(
+        actor=actor,
+        event=event,
+        recipient_ids=user_ids,
+        title=title,
+        url=url,
+        object_type="poker_session",
+        object_id=session.pk,
+    )
 
 
 def locked(actor: Actor, session_id: int) -> PokerSession:
@@ -134,6 +156,11 @@ def _turn(actor: Actor, session: PokerSession, how: str, at=None) -> None:
     session.save(update_fields=["state", "revealed_at", "revealed_how", "revealed_by", "version"])
     session.refresh_from_db(fields=["version"])
     audit(actor, "delegation_poker.reveal", session, {"how": how})
+    people = (
+        PokerParticipant.objects.for_org(actor.organization).filter(session=session).values_list("user_id")
+    )
+    title = f"The cards turned in “{session.title}”: {rules.REVEAL_WORDS[how]}"
+    _tell(actor, session, [u for (u,) in people], "poker.revealed", title)
 
 
 def settle_deadline(actor: Actor, session: PokerSession) -> bool:

@@ -10,6 +10,7 @@ from charter.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from charter.core.models import AuditEvent
 from charter.delegation import rules, selectors, services
 from charter.delegation.models import DelegationChange, DelegationLevel, PokerSession
+from charter.notifications.models import Notification
 from charter.organizations.models import Role, User
 from charter.organizations.tests.factories import make_person, make_team
 
@@ -78,6 +79,8 @@ def test_opening_invites_the_teams_people_and_the_leader_never_agents_or_viewers
     assert [r.domain_name for r in view.rows] == ["Pricing", "Hiring"]
     assert session.title == "Delegation poker: Product" and not view.revealed
     assert AuditEvent.objects.for_org(cast.owner.organization).filter(action="delegation_poker.open").exists()
+    invited = Notification.objects.for_org(cast.owner.organization).filter(event="poker.invited")
+    assert sorted(invited.values_list("recipient_id", flat=True)) == [cast.ana.user_id, cast.bob.user_id]
 
 
 def test_opening_refuses_what_it_cannot_play(cast, other_owner):
@@ -128,6 +131,9 @@ def test_the_last_card_turns_them_all(cast, hiring):
         services.poker_pick(actor=actor, session_id=session.pk, domain_id=hiring.pk, level=hire)
     view = selectors.poker_get(actor=cast.carl, session_id=session.pk)
     assert view.revealed and view.revealed_how == rules.REVEAL_ALL_PICKED
+    told = Notification.objects.for_org(cast.owner.organization).filter(event="poker.revealed")
+    assert set(told.values_list("recipient_id", flat=True)) == {cast.ana.user_id, cast.bob.user_id}
+    assert set(told.values_list("object_type", "object_id")) == {("poker_session", session.pk)}
     assert sorted(c.level for c in view.rows[0].cards) == [3, 4, 6]
     assert (view.rows[0].spread.low, view.rows[0].spread.high, view.rows[0].spread.median) == (3, 6, 4)
     with pytest.raises(Conflict, match="turned"):
