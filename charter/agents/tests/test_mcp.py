@@ -36,6 +36,9 @@ TOOLS = {
     "propose_idea",
     "add_comment",
     "search",
+    "list_poker_sessions",
+    "get_poker_session",
+    "pick_in_poker",
 }
 READ_ONLY = {
     "get_mission_brief",
@@ -44,6 +47,8 @@ READ_ONLY = {
     "get_team_board",
     "search",
     "list_waiting_decisions",
+    "list_poker_sessions",
+    "get_poker_session",
 }
 
 
