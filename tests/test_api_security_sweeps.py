@@ -126,6 +126,11 @@ def _prepare(op_id: str, world, client, monkeypatch) -> str:
         assert _call(client, "POST", path, world.ids, owner, body).status_code == 200
         writer = refresh_actor(User.objects.get(full_name="Acme writer"), world.owner.organization)
         return token_create(actor=writer, name="writer")[1]
+    elif op_id == "poker_set_level":  # the level is set from turned cards
+        assert (
+            _call(client, "POST", "/api/v1/delegation-poker/{poker_id}/reveal", world.ids, owner).status_code
+            == 200
+        )
     elif op_id == "idea_unvote":
         assert _call(client, "POST", "/api/v1/ideas/{idea_id}/vote", world.ids, owner).status_code == 200
     elif op_id == "pulse_round_open":

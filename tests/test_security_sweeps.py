@@ -56,6 +56,10 @@ WRITES = {
     "delegation_edit": {"level": 5, "reason": "sweep"},
     "delegation_advice_accept": {},
     "delegation_advice_dismiss": {"reason": "sweep"},
+    "poker_create": lambda ids: {"team_id": ids["team_id"], "domain_ids": [ids["domain_id"]]},
+    "poker_pick": lambda ids: {"domain_id": ids["domain_id"], "level": 4},
+    "poker_reveal": {},
+    "poker_set_level": {"level": 4, "reason": "sweep"},
     "goal_adapt": lambda ids: {
         f"adapt-{ids['goal_id']}-adaptation": "drop",
         f"adapt-{ids['goal_id']}-reason": "x",
@@ -151,7 +155,8 @@ READS = {
     "insights_report", "insights_report_markdown", "key_result_comments", "lesson_detail", "lesson_list",
     "lesson_progress", "lint", "mention_people",
     "metric_detail", "metric_list", "mission", "notification_badge", "notification_list",
-    "person_list", "person_options", "pulse_home", "review_detail", "review_home", "search", "search_align",
+    "person_list", "person_options", "poker_detail", "poker_list", "poker_live",
+    "pulse_home", "review_detail", "review_home", "search", "search_align",
     "source_detail", "strategy_map", "survey_results", "survey_team_results", "team_authority",
     "team_detail", "team_list", "team_options", "token_list", "webhook_deliveries", "webhook_list",
 }  # fmt: skip
@@ -313,6 +318,10 @@ def _prepare(name, world, monkeypatch):
         from charter.organizations.models import Organization
 
         Organization.objects.filter(pk=owner.organization_id).update(signup_domain="signup.example")
+    elif name == "poker_set_level":  # the level is set from turned cards
+        from charter.delegation.services import poker_reveal
+
+        poker_reveal(actor=owner, session_id=world.ids["poker_id"])
     elif name == "back_brief_submit":
         from charter.backbriefs.services import back_brief_request_clarification
 

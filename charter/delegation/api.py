@@ -23,7 +23,13 @@ from .schemas import (
     DomainOut,
     LevelChangeOut,
     LevelIn,
+    PokerIn,
+    PokerLevelIn,
+    PokerOut,
+    PokerPickIn,
+    PokerSummaryOut,
     RespondIn,
+    poker_out,
 )
 
 router = Router(tags=["delegation"])
@@ -159,9 +165,7 @@ def delegation_advice_accept(request, team_id: int, domain_id: int, kind: str):
     operation_id="delegation_advice_dismiss",
     openapi_extra=action("delegation.set"),
 )
-def delegation_advice_dismiss(
-    request, team_id: int, domain_id: int, kind: str, payload: AdviceDismissIn
-):
+def delegation_advice_dismiss(request, team_id: int, domain_id: int, kind: str, payload: AdviceDismissIn):
     """Dismiss the advice with a reason; the level stays. 409 when the advice no longer holds."""
     return services.advice_dismiss(
         actor=request.auth, team_id=team_id, domain_id=domain_id, kind=kind, reason=payload.reason
@@ -189,3 +193,90 @@ def delegation_advice_settings_update(request, payload: AdviceThresholdsIn):
     """Override thresholds of the advice rules (owners and admins); the ones not given keep their defaults."""
     services.advice_settings_update(actor=request.auth, thresholds=payload.thresholds)
     return selectors.advice_thresholds(actor=request.auth).__dict__
+
+
+# ---- delegation poker -----------------------------------------------------------------------------
+
+POKER = "/delegation-poker/{poker_id}"
+
+
+def poker_detail(actor, poker_id: int) -> dict:
+    return poker_out(selectors.poker_get(actor=actor, session_id=poker_id))
+
+
+@router.get(
+    "/delegation-poker", response=list[PokerSummaryOut], operation_id="poker_list", openapi_extra=READ
+)
+def poker_list(request):
+    """The organization's delegation poker sessions, newest first (the latest 100)."""
+    return [
+        {
+            "id": row["session"].pk,
+            "title": row["session"].title,
+            "team_id": row["session"].team_id,
+            "state": rules.POKER_REVEALED if row["revealed"] else rules.POKER_PICKING,
+            "deadline": row["session"].deadline,
+            "created_at": row["session"].created_at,
+            "invited": row["invited"],
+        }
+        for row in selectors.poker_list(actor=request.auth)
+    ]
+
+
+@router.post(
+    "/delegation-poker",
+    response={201: PokerOut},
+    operation_id="poker_open",
+    openapi_extra=action("delegation.set"),
+)
+def poker_open(request, payload: PokerIn):
+    """Open a session for a team and chosen domains; without `participant_ids` the team's people pick
+    (agents and viewers never do), and you play too."""
+    session = services.poker_open(actor=request.auth, **payload.model_dump())
+    return 201, poker_detail(request.auth, session.pk)
+
+
+@router.get(POKER, response=PokerOut, operation_id="poker_get", openapi_extra=READ)
+def poker_get(request, poker_id: int):
+    """A session: who has picked, your own cards; everyone's cards and the spread once they turn."""
+    return poker_detail(request.auth, poker_id)
+
+
+@router.put(
+    POKER + "/domains/{domain_id}/pick",
+    response=PokerOut,
+    operation_id="poker_pick",
+    openapi_extra=action("delegation_poker.pick"),
+)
+def poker_pick(request, poker_id: int, domain_id: int, payload: PokerPickIn):
+    """Lay (or change) your card for a domain; 403 when you are not invited, 409 once the cards turned.
+    The last card of the last participant turns them all."""
+    services.poker_pick(actor=request.auth, session_id=poker_id, domain_id=domain_id, level=payload.level)
+    return poker_detail(request.auth, poker_id)
+
+
+@router.post(
+    POKER + "/reveal",
+    response=PokerOut,
+    operation_id="poker_reveal",
+    openapi_extra=action("delegation.set"),
+)
+def poker_reveal(request, poker_id: int):
+    """Turn all cards at once; 409 when they are already turned."""
+    services.poker_reveal(actor=request.auth, session_id=poker_id)
+    return poker_detail(request.auth, poker_id)
+
+
+@router.put(
+    POKER + "/domains/{domain_id}/level",
+    response=PokerOut,
+    operation_id="poker_set_level",
+    openapi_extra=action("delegation.set"),
+)
+def poker_set_level(request, poker_id: int, domain_id: int, payload: PokerLevelIn):
+    """Set the team's level on the board from the turned cards (409 before), through the board's own
+    service: the history keeps a reason naming the session and its spread, and the row links the change."""
+    services.poker_set_level(
+        actor=request.auth, session_id=poker_id, domain_id=domain_id, **payload.model_dump()
+    )
+    return poker_detail(request.auth, poker_id)

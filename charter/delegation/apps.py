@@ -9,7 +9,7 @@ class DelegationConfig(AppConfig):
         from charter.core import panels
 
         from . import panels as mine
-        from .models import Decision
+        from .models import Decision, PokerSession
 
         panels.register_read("goal.detail")(mine.goal_decisions_read)
         panels.register("goal.detail", order=50, tab="Decisions")(mine.goal_decisions)
@@ -21,3 +21,4 @@ class DelegationConfig(AppConfig):
         except ImportError:  # the discussion app's registry has not landed yet
             return
         register_target("decision", Decision, "decision_detail", "decision_id")
+        register_target("poker_session", PokerSession, "poker_detail", "poker_id")

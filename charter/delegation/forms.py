@@ -140,3 +140,48 @@ class RespondForm(StyledForm):
     def __init__(self, *args, act_for=(), **kwargs):
         super().__init__(*args, **kwargs)
         _act_for_choices(self, act_for)
+
+
+class PokerOpenForm(StyledForm):
+    """A delegation poker session: the team, the domains to play, who picks, an optional deadline."""
+
+    title = forms.CharField(max_length=200, required=False, help_text="Empty: “Delegation poker: <team>”.")
+    team_id = forms.TypedChoiceField(label="Team", coerce=int, help_text="Whose levels are played.")
+    domain_ids = forms.TypedMultipleChoiceField(
+        label="Decision domains",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one decision domain to play."},
+    )
+    participant_ids = forms.TypedMultipleChoiceField(
+        label="People who pick",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None chosen: the team's people. You play too. Agents and viewers do not pick.",
+    )
+    deadline = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="For a session played over days: the cards turn by themselves then. Empty: when all "
+        "have picked, or when you turn them.",
+    )
+
+    def __init__(self, *args, teams=(), domains=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team_id"].choices = [(t.pk, t.name) for t in teams]
+        self.fields["domain_ids"].choices = [(d.pk, d.name) for d in domains]
+        self.fields["participant_ids"].choices = list(people)
+
+
+class PokerLevelForm(StyledForm):
+    """The level a leader sets from a turned session; the reason is added to the session's own."""
+
+    level = forms.TypedChoiceField(
+        coerce=int, choices=[(n, f"{lv.label}") for n, lv in rules.LEVELS.items()], label="Level"
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        help_text="Added to the reason kept on the board, which names this session and its spread.",
+    )

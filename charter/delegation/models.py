@@ -215,3 +215,96 @@ class AdviceAnswer(OrgScopedModel):
 
     def __str__(self):
         return f"{self.kind} {self.answer}"
+
+
+# ---- delegation poker -----------------------------------------------------------------------------
+
+
+class PokerSession(OrgScopedModel):
+    """A delegation poker session (Management 3.0): invited people pick a level per domain in private,
+    all cards turn at once, the spread is discussed, a leader sets the team's level from it."""
+
+    class State(models.TextChoices):
+        PICKING = rules.POKER_PICKING, "Picking"
+        REVEALED = rules.POKER_REVEALED, "Revealed"
+
+    title = models.CharField(max_length=200)
+    team = models.ForeignKey("organizations.Team", on_delete=models.CASCADE, related_name="+")
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PICKING)
+    deadline = models.DateTimeField(null=True, blank=True, help_text="The cards turn by themselves then.")
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    # Why the cards turned: everyone picked, a leader turned them, or the deadline passed (rules.REVEAL_*).
+    revealed_how = models.CharField(max_length=16, blank=True)
+    revealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bumped by every change a participant should see (a pick made, the reveal, a level set): the live
+    # page asks for it every few seconds and redraws only when it moved.
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "state"])]
+
+    def __str__(self):
+        return self.title
+
+
+class PokerItem(OrgScopedModel):
+    """One domain played in a session, and the level a leader set from it (linked to the board's change)."""
+
+    session = models.ForeignKey(PokerSession, on_delete=models.CASCADE, related_name="items")
+    domain = models.ForeignKey(DecisionDomain, on_delete=models.CASCADE, related_name="+")
+    level_set = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES, null=True, blank=True)
+    change = models.ForeignKey(
+        DelegationChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="poker_items"
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["session", "domain"], name="poker_item_unique")]
+
+    def __str__(self):
+        return f"{self.session_id}/{self.domain_id}"
+
+
+class PokerParticipant(OrgScopedModel):
+    """A person invited to pick in a session."""
+
+    session = models.ForeignKey(PokerSession, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="poker_participant_unique")]
+
+    def __str__(self):
+        return f"{self.session_id}/{self.user_id}"
+
+
+class PokerPick(OrgScopedModel):
+    """A participant's card for one domain: private until the cards turn."""
+
+    session = models.ForeignKey(PokerSession, on_delete=models.CASCADE, related_name="picks")
+    item = models.ForeignKey(PokerItem, on_delete=models.CASCADE, related_name="picks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
+    picked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="poker_pick_unique"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=7), name="poker_pick_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id}/{self.user_id}"

@@ -96,6 +96,71 @@ def level_of(number: int) -> Level:
     return LEVELS[number]
 
 
+# ---- delegation poker -----------------------------------------------------------------------------
+
+POKER_PICKING, POKER_REVEALED = "picking", "revealed"
+# Why the cards turned: every participant picked every domain, a leader turned them, the deadline passed.
+REVEAL_ALL_PICKED, REVEAL_LEADER, REVEAL_DEADLINE = "all_picked", "leader", "deadline"
+REVEAL_WORDS = {
+    REVEAL_ALL_PICKED: "everyone had picked",
+    REVEAL_LEADER: "a leader turned the cards",
+    REVEAL_DEADLINE: "the deadline passed",
+}
+
+
+def poker_revealed(state: str, deadline, now) -> bool:
+    """Whether a session's cards are turned: revealed, or picking past its deadline (the deadline turns
+    them even before anyone writes it down: every read and write asks this rule)."""
+    return state == POKER_REVEALED or (deadline is not None and now >= deadline)
+
+
+def poker_all_picked(participants: int, items: int, picks: int) -> bool:
+    """Every participant has a card on every domain (picks are unique per person and domain)."""
+    return participants > 0 and items > 0 and picks >= participants * items
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The turned cards of one domain: how many of each level, the range and the median."""
+
+    counts: dict[int, int]
+    low: int | None
+    high: int | None
+    median: float | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def width(self) -> int:
+        """How many levels apart the highest and the lowest card are."""
+        return 0 if self.low is None else self.high - self.low
+
+    @property
+    def agreed(self) -> bool:
+        """The cards lie within one level of each other: little to discuss."""
+        return self.low is not None and self.high - self.low <= 1
+
+    @property
+    def suggestion(self) -> int | None:
+        """The median rounded down (to the level that keeps more with the leader): a starting point only."""
+        return None if self.median is None else int(self.median)
+
+
+def spread(levels: list[int]) -> Spread:
+    """The spread of the picks of one domain."""
+    counts = dict.fromkeys(LEVELS, 0)
+    for level in levels:
+        counts[level] += 1
+    ordered = sorted(levels)
+    if not ordered:
+        return Spread(counts, None, None, None)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return Spread(counts, ordered[0], ordered[-1], median)
+
+
 # ---- inheritance ----------------------------------------------------------------------------------
 
 

@@ -270,3 +270,131 @@ class AdviceFilters(Schema):
     for_me: bool = Field(False, description="Only the advice for you, as the team's leader.")
     team_id: int | None = None
     domain_id: int | None = None
+
+
+# ---- delegation poker -----------------------------------------------------------------------------
+
+PokerState = Literal["picking", "revealed"]
+assert set(PokerState.__args__) == {rules.POKER_PICKING, rules.POKER_REVEALED}
+
+
+class PokerIn(InSchema):
+    team_id: int = Field(description="The team whose levels are played.")
+    domain_ids: list[int] = Field(min_length=1, max_length=20, description="The decision domains to play.")
+    title: str = Field("", max_length=200, description="Empty: “Delegation poker: <team>”.")
+    participant_ids: list[int] | None = Field(
+        None,
+        max_length=50,
+        description="People who pick (not agents, not viewers); empty: the team's people. You play too.",
+    )
+    deadline: datetime | None = Field(
+        None, description="The cards turn by themselves then (a session played over days)."
+    )
+
+
+class PokerPickIn(InSchema):
+    level: int = Field(ge=1, le=7, description="Your card: 1 tell … 7 delegate. Pick again to change it.")
+
+
+class PokerLevelIn(InSchema):
+    level: int = Field(ge=1, le=7)
+    reason: str = Field(
+        "", max_length=1000, description="Added to the reason the board keeps (it names the session)."
+    )
+
+
+class PokerCardOut(Schema):
+    user_id: int
+    name: str
+    picked: bool
+    level: int | None = Field(description="Null until the cards turn.")
+
+
+class PokerSpreadOut(Schema):
+    counts: dict[str, int] = Field(description="Cards per level, keyed 1 to 7.")
+    low: int | None
+    high: int | None
+    median: float | None
+    agreed: bool = Field(description="The cards lie within one level of each other.")
+
+
+class PokerRowOut(Schema):
+    domain_id: int
+    domain_name: str
+    current_level: int = Field(description="The team's effective level on the board now.")
+    current_inherited: bool
+    picked: int = Field(description="How many cards are laid on this domain.")
+    my_level: int | None = Field(description="Your own card (only you see it before the reveal).")
+    cards: list[PokerCardOut]
+    spread: PokerSpreadOut | None = Field(description="Null until the cards turn.")
+    level_set: int | None = Field(description="The level a leader set on the board from this session.")
+    change_id: int | None = Field(description="That change in the board's history.")
+
+
+class PokerParticipantOut(Schema):
+    user_id: int
+    name: str
+    picked: int = Field(description="Domains this person has picked (never which level, before the reveal).")
+    done: bool
+
+
+class PokerOut(Schema):
+    id: int
+    title: str
+    team_id: int
+    state: PokerState = Field(description="revealed also once the deadline passed.")
+    revealed_how: str = Field(description="all_picked, leader or deadline; empty while picking.")
+    deadline: datetime | None
+    revealed_at: datetime | None
+    facilitator_id: int | None
+    invited: bool = Field(description="Whether you pick in this session.")
+    version: str = Field(description="Changes whenever something visible changes: poll it cheaply.")
+    participants: list[PokerParticipantOut]
+    rows: list[PokerRowOut]
+
+
+class PokerSummaryOut(Schema):
+    id: int
+    title: str
+    team_id: int
+    state: PokerState
+    deadline: datetime | None
+    created_at: datetime
+    invited: bool
+
+
+def poker_out(view) -> dict:
+    """A session as `PokerOut`, from the read that already hid what the reader may not see."""
+    s = view.session
+    rows = []
+    for row in view.rows:
+        spread = row.spread
+        rows.append(
+            {
+                **{k: getattr(row, k) for k in ("domain_id", "domain_name", "current_level", "picked")},
+                **{k: getattr(row, k) for k in ("current_inherited", "my_level", "level_set", "change_id")},
+                "cards": [vars(c) for c in row.cards],
+                "spread": spread
+                and {
+                    "counts": {str(n): c for n, c in spread.counts.items()},
+                    "low": spread.low,
+                    "high": spread.high,
+                    "median": spread.median,
+                    "agreed": spread.agreed,
+                },
+            }
+        )
+    return {
+        "id": s.pk,
+        "title": s.title,
+        "team_id": s.team_id,
+        "state": rules.POKER_REVEALED if view.revealed else rules.POKER_PICKING,
+        "revealed_how": view.revealed_how,
+        "deadline": s.deadline,
+        "revealed_at": s.revealed_at or (s.deadline if view.revealed else None),
+        "facilitator_id": s.facilitator_id,
+        "invited": view.invited,
+        "version": view.version,
+        "participants": view.participants,
+        "rows": rows,
+    }

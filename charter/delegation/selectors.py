@@ -22,7 +22,9 @@ from .models import (
     DecisionEvent,
     DelegationChange,
     DelegationLevel,
+    PokerItem,
 )
+from .poker_reads import poker_get, poker_links, poker_list, poker_people, poker_version  # noqa: F401
 
 # ---- domains --------------------------------------------------------------------------------------
 
@@ -108,6 +110,8 @@ def delegation_cell(*, actor: Actor, team_id: int, domain_id: int) -> dict:
         DelegationChange.objects.for_org(actor.organization)
         .filter(team=team, domain=domain)
         .select_related("author")
+        # A change set from a delegation poker session links to it.
+        .prefetch_related(Prefetch("poker_items", queryset=PokerItem.objects.select_related("session")))
     )
     source = Team.objects.for_org(actor.organization).filter(pk=auth.source_team_id).first()
     cell = Cell(team.pk, domain.pk, auth.level, source, auth.source_team_id != team.pk)

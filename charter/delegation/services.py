@@ -1,15 +1,26 @@
 """Every write on decision domains and the delegation board; decision records are in `decisions`."""
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
 from charter.core.errors import Conflict, NotFound, ValidationError
 from charter.organizations.models import Team
 
-from . import rules, selectors
+from . import poker, rules, selectors
 from .decisions import decision_record, decision_respond  # noqa: F401 - the one service module to call
-from .models import AdviceAnswer, AdviceSettings, DecisionDomain, DelegationChange, DelegationLevel
+from .models import (
+    AdviceAnswer,
+    AdviceSettings,
+    DecisionDomain,
+    DelegationChange,
+    DelegationLevel,
+    PokerItem,
+    PokerPick,
+)
+from .poker import poker_open, poker_pick, poker_reveal  # noqa: F401 - delegation poker's writes
 
 # ---- decision domains -----------------------------------------------------------------------------
 
@@ -230,3 +241,51 @@ def advice_settings_update(*, actor: Actor, thresholds: dict) -> AdviceSettings:
         row.save()
         audit(actor, "delegation_advice.settings", row, {"thresholds": [before, row.thresholds]})
     return row
+
+
+# ---- delegation poker: the level set from a session (the other writes are in `poker`) --------------
+
+
+def poker_set_level(
+    *, actor: Actor, session_id: int, domain_id: int, level: int, reason: str = ""
+) -> PokerItem:
+    """Set the team's level in a domain from a turned session, through the board's own service: the change
+    is kept with a reason that names the session and its spread, and the session links to that change."""
+    actor.require("delegation.set")
+    with transaction.atomic():
+        session = poker.locked(actor, session_id)
+        item = (
+            PokerItem.objects.for_org(actor.organization)
+            .select_related("domain")
+            .filter(session=session, domain_id=domain_id)
+            .first()
+        )
+        if item is None:
+            raise NotFound("This session does not play that decision domain.")
+        if not poker.settle_deadline(actor, session):
+            raise Conflict("Turn the cards first: the level is set from the spread.")
+        if level not in rules.LEVELS:
+            raise ValidationError(
+                f"A delegation level is 1 (tell) to 7 (delegate), not {level!r}.", field="level"
+            )
+        levels = list(
+            PokerPick.objects.for_org(actor.organization).filter(item=item).values_list("level", flat=True)
+        )
+        spread = rules.spread(levels)
+        said = f"picks {spread.low}–{spread.high}, median {spread.median:g}" if levels else "no picks"
+        full = f"Delegation poker “{session.title}” (session {session.pk}): {said}."
+        if (reason or "").strip():
+            full += " " + reason.strip()
+        delegation_set(actor=actor, team_id=session.team_id, domain_id=domain_id, level=level, reason=full)
+        change = (
+            DelegationChange.objects.for_org(actor.organization)
+            .filter(team_id=session.team_id, domain_id=domain_id, author=actor.user)
+            .order_by("-id")
+            .first()
+        )
+        item.level_set, item.change, item.set_by, item.set_at = level, change, actor.user, timezone.now()
+        item.save(update_fields=["level_set", "change", "set_by", "set_at"])
+        session.version = F("version") + 1
+        session.save(update_fields=["version"])
+        audit(actor, "delegation_poker.set_level", session, {"domain": domain_id, "level": level})
+    return item

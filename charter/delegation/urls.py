@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_poker
 
 CELL = "delegation/teams/<int:team_id>/domains/<int:domain_id>/"
 
@@ -15,6 +15,17 @@ urlpatterns = [
     path("delegation/advice/", views.advice_list, name="delegation_advice"),
     path("delegation/advice/mine/", views.advice_mine, name="delegation_advice_mine"),
     path("teams/<int:team_id>/authority/", views.team_authority, name="team_authority"),
+    path("delegation/poker/", views_poker.poker_list, name="poker_list"),
+    path("delegation/poker/new/", views_poker.poker_create, name="poker_create"),
+    path("delegation/poker/<int:poker_id>/", views_poker.poker_detail, name="poker_detail"),
+    path("delegation/poker/<int:poker_id>/live/", views_poker.poker_live, name="poker_live"),
+    path("delegation/poker/<int:poker_id>/pick/", views_poker.poker_pick, name="poker_pick"),
+    path("delegation/poker/<int:poker_id>/reveal/", views_poker.poker_reveal, name="poker_reveal"),
+    path(
+        "delegation/poker/<int:poker_id>/domains/<int:domain_id>/level/",
+        views_poker.poker_set_level,
+        name="poker_set_level",
+    ),
     path("domains/", views.domain_list, name="decision_domain_list"),
     path("domains/new/", views.domain_create, name="decision_domain_create"),
     path("domains/<int:domain_id>/edit/", views.domain_edit, name="decision_domain_edit"),

@@ -35,6 +35,13 @@ EVENTS: tuple[Event, ...] = (
     ),
     Event("decision.told", "Decision told", "A team decided and tells you, as its delegation level asks."),
     Event("decision.decided", "Decision decided", "A decision you proposed or took part in was decided."),
+    Event(
+        "poker.invited",
+        "Delegation poker",
+        "A leader invites you to pick delegation levels in a delegation poker session.",
+        email=True,
+    ),
+    Event("poker.revealed", "Poker cards turned", "The cards turned in a delegation poker session you play."),
     Event("mention", "Mention", "Someone mentioned you in a comment.", email=True),
     Event("idea.adopted", "Idea adopted", "An idea of yours was adopted."),
     Event("webhook.disabled", "Webhook disabled", "A webhook was switched off after repeated failures."),

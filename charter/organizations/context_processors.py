@@ -10,7 +10,8 @@ _NAV = (
     "account", "agent_list", "back_brief_list", "check_in_week", "cycle_list", "decision_domain_list",
     "decision_log", "delegation_board", "goal_list", "guide", "help", "home", "idea_board", "insights",
     "lesson_list", "lint", "logout", "metric_list", "mission", "notification_badge", "notification_list",
-    "notification_preferences", "organization_create", "organization_settings", "person_list", "pulse_home",
+    "notification_preferences", "organization_create", "organization_settings", "person_list", "poker_list",
+    "pulse_home",
     "review_home", "search", "strategy_map", "team_list", "token_list", "webhook_list",
 )  # fmt: skip
 
@@ -23,7 +24,8 @@ _GROUPS = (
     )),
     ("Lead", (
         ("decision_log", "Decisions", "d"), ("decision_domain_list", "Decision domains", ""),
-        ("delegation_board", "Delegation board", ""), ("back_brief_list", "Back-briefs", ""), None,
+        ("delegation_board", "Delegation board", ""), ("poker_list", "Delegation poker", ""),
+        ("back_brief_list", "Back-briefs", ""), None,
         ("idea_board", "Ideas", ""), ("review_home", "Cycle reviews", ""), ("insights", "Insights", ""),
         ("lint", "Goal lint", ""),
     )),

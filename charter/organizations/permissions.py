@@ -27,7 +27,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "organization.manage": _ADMINS,
     # empowerment: decisions, delegation, back-briefs, ideas, comments, notifications
     "decision_domain.manage": _LEADERS,
-    "delegation.set": _LEADERS,  # leaders set each team's level per domain
+    "delegation.set": _LEADERS,  # leaders set each team's level per domain (and run delegation poker)
+    "delegation_poker.pick": _CONTRIBUTORS,  # lay one's card in a session one is invited to
     "decision.record": _CONTRIBUTORS,  # the delegation level then decides what the record becomes
     "decision.respond": _CONTRIBUTORS,  # agree, advise, decide a proposal: only the one it is addressed to
     "back_brief.submit": _CONTRIBUTORS,  # members of the goal's team
@@ -62,7 +63,7 @@ def allowed_actions(role: str) -> frozenset[str]:
 SCOPES: dict[str, frozenset[str]] = {
     "read": frozenset({"organization.view"}),
     "check_in": frozenset({"check_in.create"}),
-    "propose": frozenset({"decision.record", "idea.create", "back_brief.submit"}),
+    "propose": frozenset({"decision.record", "idea.create", "back_brief.submit", "delegation_poker.pick"}),
     "decide": frozenset({"decision.respond"}),
     "comment": frozenset({"comment.create"}),
     "inbox": frozenset({"notification.manage"}),  # mark one's notifications read, set one's channels

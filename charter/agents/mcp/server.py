@@ -29,7 +29,7 @@ from charter.core import unavailable
 from charter.core.api import declared_action
 from charter.core.errors import DomainError, ValidationError
 from charter.delegation import api as delegation_api
-from charter.delegation.schemas import AdviceDismissIn, AdviceFilters, DecisionIn, RespondIn
+from charter.delegation.schemas import AdviceDismissIn, AdviceFilters, DecisionIn, PokerPickIn, RespondIn
 from charter.discussion import api as discussion_api
 from charter.discussion.schemas import CommentIn
 from charter.goals import api as goals_api
@@ -340,6 +340,34 @@ class CharterMCP:
             "Dismiss delegation advice with a reason; the level stays.",
             WRITE,
             Rest(delegation_api.router, "delegation_advice_dismiss"),
+        )
+        self._add(
+            "list_poker_sessions",
+            tools.list_poker_sessions,
+            [],
+            "Delegation poker sessions of your organization, newest first, and whether you pick in each.",
+            READ_ONLY,
+            Rest(delegation_api.router, "poker_list"),
+        )
+        poker = inspect.Parameter("poker_id", inspect.Parameter.KEYWORD_ONLY, annotation=int)
+        self._add(
+            "get_poker_session",
+            tools.get_poker_session,
+            [poker],
+            "A delegation poker session: who has picked and your own cards; everyone's cards and the "
+            "spread only once they turn (all picked, a leader turned them, or the deadline passed).",
+            READ_ONLY,
+            Rest(delegation_api.router, "poker_get"),
+        )
+        domain = inspect.Parameter("domain_id", inspect.Parameter.KEYWORD_ONLY, annotation=int)
+        self._add(
+            "pick_in_poker",
+            tools.pick_in_poker,
+            [poker, domain, *_fields(PokerPickIn)],
+            "Lay (or change) your card for a domain in a delegation poker session you are invited to "
+            "(people only: agents are not invited). Refused once the cards are turned.",
+            WRITE,
+            Rest(delegation_api.router, "poker_pick"),
         )
         self._add(
             "propose_idea",

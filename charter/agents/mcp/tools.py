@@ -13,7 +13,14 @@ from charter.core.errors import NotFound, ValidationError
 from charter.delegation import rules as delegation_rules
 from charter.delegation import selectors as delegation_selectors
 from charter.delegation import services as delegation_services
-from charter.delegation.schemas import AdviceAnswerOut, AdviceOut, DecisionOut, DecisionResultOut
+from charter.delegation.schemas import (
+    AdviceAnswerOut,
+    AdviceOut,
+    DecisionOut,
+    DecisionResultOut,
+    PokerOut,
+    poker_out,
+)
 from charter.discussion import selectors as discussion_selectors
 from charter.discussion import services as discussion_services
 from charter.discussion.schemas import CommentOut
@@ -165,3 +172,31 @@ def search(actor, *, query: str, types: list[str] | None) -> dict:
     """Keyword and meaning search over everything the actor may see (the REST API's `/search`)."""
     results = search_selectors.search(actor=actor, q=query, types=types or None, limit=SEARCH_LIMIT)
     return search_schemas.results_out(results)
+
+
+def list_poker_sessions(actor) -> list[dict]:
+    """REST's `GET /delegation-poker`: the organization's sessions, newest first."""
+    rows = delegation_selectors.poker_list(actor=actor)
+    return [
+        {
+            "id": row["session"].pk,
+            "title": row["session"].title,
+            "team_id": row["session"].team_id,
+            "state": "revealed" if row["revealed"] else "picking",
+            "deadline": row["session"].deadline,
+            "invited": row["invited"],
+        }
+        for row in rows
+    ]
+
+
+def get_poker_session(actor, *, poker_id: int) -> dict:
+    """REST's `GET /delegation-poker/{id}`: nobody's card but one's own before the cards turn."""
+    view = delegation_selectors.poker_get(actor=actor, session_id=poker_id)
+    return PokerOut(**poker_out(view)).model_dump()
+
+
+def pick_in_poker(actor, *, poker_id: int, domain_id: int, level: int) -> dict:
+    """REST's `PUT /delegation-poker/{id}/domains/{domain_id}/pick` (scope: propose)."""
+    delegation_services.poker_pick(actor=actor, session_id=poker_id, domain_id=domain_id, level=level)
+    return get_poker_session(actor, poker_id=poker_id)

@@ -39,6 +39,9 @@ TOOLS = {
     "propose_idea",
     "add_comment",
     "search",
+    "list_poker_sessions",
+    "get_poker_session",
+    "pick_in_poker",
 }
 READ_ONLY = {
     "get_mission_brief",
@@ -48,6 +51,8 @@ READ_ONLY = {
     "search",
     "list_waiting_decisions",
     "list_delegation_advice",
+    "list_poker_sessions",
+    "get_poker_session",
 }
 
 

@@ -18,3 +18,6 @@ def add_to_world(world) -> None:
     world.ids["domain_id"] = domain.pk
     world.ids["decision_id"] = result.decision.pk
     world.ids["kind"] = "raise"
+    # A delegation poker session of the team, picking; the team's contributors and the owner play.
+    session = services.poker_open(actor=world.owner, team_id=team.pk, domain_ids=[domain.pk])
+    world.ids["poker_id"] = session.pk
