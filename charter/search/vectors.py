@@ -41,15 +41,18 @@ class Matrix:
     vectors: np.ndarray  # (n, dimension), unit rows
     blocks: dict = field(default_factory=dict)  # type -> slice of its rows (rows sorted by type)
     codes: np.ndarray | None = None  # (words, n) uint64: the sign bits of each row (`sign_codes`)
+    means: dict = field(default_factory=dict)  # type -> the mean of its rows, made on first use
 
-    def nearest(self, query: np.ndarray, *, limit: int, types=None, team_id=None, cycle_id=None):
-        """(document id, cosine) of the `limit` closest rows of the filters, best first (ties by id)."""
+    def nearest(self, query: np.ndarray, *, limit: int, types=None, team_id=None, cycle_id=None, exact=False):
+        """(document id, score) of the `limit` rows of the filters whose dot product with `query` is
+        highest (the cosine for a unit query), best first (ties by id). `exact`: score every row, also
+        above `EXACT_ROWS` (a query that is not a text's vector, whose signs say little)."""
         rows = [self.blocks[t] for t in sorted(set(types)) if t in self.blocks] if types else [slice(None)]
         if not rows:
             return []
         kept = [self._kept(b, team_id, cycle_id) for b in rows]
         total = sum(len(range(*b.indices(len(self.ids)))) if k is None else len(k) for b, k in kept)
-        if total > EXACT_ROWS and self.codes is not None:
+        if total > EXACT_ROWS and self.codes is not None and not exact:
             idx = self._candidates(query, kept, candidates(limit))
             scores = _dot(self.vectors[idx], query)
         else:
@@ -62,6 +65,26 @@ class Matrix:
         best = np.argpartition(-scores, top - 1)[:top]
         best = best[np.lexsort((self.ids[idx[best]], -scores[best]))]
         return [(int(self.ids[idx[i]]), float(scores[i])) for i in best]
+
+    def mean(self, type_: str) -> np.ndarray | None:
+        """The mean of the rows of a type (None when it has none), kept with the matrix."""
+        if type_ not in self.means:
+            rows = self.vectors[self.blocks[type_]] if type_ in self.blocks else self.vectors[:0]
+            self.means[type_] = rows.mean(axis=0, dtype=np.float64).astype(np.float32) if len(rows) else None
+        return self.means[type_]
+
+    def count(self, type_: str) -> int:
+        return len(self.ids[self.blocks[type_]]) if type_ in self.blocks else 0
+
+    def cosines(self, type_: str, doc_ids, query: np.ndarray) -> dict[int, float]:
+        """The dot product of each document of a type with `query` (documents not in it left out)."""
+        rows = self.blocks.get(type_)
+        if rows is None:
+            return {}
+        ids = self.ids[rows]
+        hits = np.flatnonzero(np.isin(ids, np.asarray(list(doc_ids), dtype=np.int64)))
+        scores = _dot(self.vectors[rows][hits], query)
+        return {int(ids[i]): float(s) for i, s in zip(hits, scores, strict=True)}
 
     def _kept(self, rows: slice, team_id, cycle_id) -> tuple[slice, np.ndarray | None]:
         """One block and the row numbers of it that pass the team and cycle filters (None: all of them)."""
