@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import F, OuterRef, Subquery
 
 from charter.core.actor import Actor
-from charter.core.errors import ValidationError
+from charter.core.errors import NotFound, ValidationError
 from charter.core.jsonrows import JSONRows
 from charter.organizations.models import Team
 
@@ -194,6 +194,18 @@ def _goal_hits(
 def similar_goals(*, actor: Actor, goal_id: int, limit: int = 5) -> list[tuple[SearchDocument, float]]:
     """Near-duplicates of a goal (cosine at or above the organization's threshold), other goals only."""
     return similar_goals_and_threshold(actor=actor, goal_id=goal_id, limit=limit)[0]
+
+
+def goal_similar(*, actor: Actor, goal_id: int, limit: int = 5):
+    """A goal's similar goals, the threshold and whether meaning search is on, as the goal page's panel
+    has them (stored vectors only: the model is not loaded); NotFound for a goal that is not the
+    organization's, as the goal page. The REST operation and the MCP tool read this."""
+    goal = registry.get("goal")
+    if goal is None or not goal.model.objects.for_org(actor.organization).filter(pk=goal_id).exists():
+        raise NotFound("No such goal.")
+    hits, threshold = similar_goals_and_threshold(actor=actor, goal_id=goal_id, limit=limit)
+    model = embedding.identity()
+    return hits, threshold, MeaningStatus(True, model[0]) if model is not None else meaning_status()
 
 
 def similar_goal_columns(*, actor: Actor) -> dict:

@@ -146,3 +146,18 @@ def search(actor, *, query: str, types: list[str] | None) -> dict:
     """Keyword and meaning search over everything the actor may see (the REST API's `/search`)."""
     results = search_selectors.search(actor=actor, q=query, types=types or None, limit=SEARCH_LIMIT)
     return search_schemas.results_out(results)
+
+
+def similar_goals(actor, *, goal_id: int, limit: int) -> dict:
+    """A goal's similar goals (REST's `GET /goals/{id}/similar`, the goal page's panel)."""
+    hits, threshold, meaning = search_selectors.goal_similar(actor=actor, goal_id=goal_id, limit=limit)
+    return search_schemas.similar_out(goal_id, hits, threshold, meaning)
+
+
+def likely_parents(actor, *, title: str, purpose: str, cycle_id, goal_id, limit: int) -> dict:
+    """The goals a draft goal most likely contributes to (REST's `GET /search/likely-parents`)."""
+    hits = search_selectors.likely_parents(
+        actor=actor, title=title, purpose=purpose, cycle_id=cycle_id, exclude_id=goal_id, limit=limit
+    )
+    meaning = search_selectors.meaning_status()
+    return search_schemas.parents_out(hits, search_selectors.parent_threshold(), meaning)
