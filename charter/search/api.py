@@ -5,7 +5,17 @@ from ninja import Query, Router
 from charter.core.api import action
 
 from . import selectors
-from .schemas import SearchOut, SearchQuery, results_out
+from .schemas import (
+    LikelyParentsOut,
+    LikelyParentsQuery,
+    SearchOut,
+    SearchQuery,
+    SimilarGoalsOut,
+    SimilarGoalsQuery,
+    parents_out,
+    results_out,
+    similar_out,
+)
 
 router = Router(tags=["search"])
 
@@ -24,3 +34,36 @@ def search(request, params: Query[SearchQuery]):
         limit=params.limit,
     )
     return results_out(results)
+
+
+@router.get(
+    "/goals/{goal_id}/similar",
+    response=SimilarGoalsOut,
+    operation_id="goal_similar",
+    openapi_extra=action("organization.view"),
+)
+def goal_similar(request, goal_id: int, params: Query[SimilarGoalsQuery]):
+    """Goals that say much the same as this one (the goal page's "Similar goals"): maybe one goal, or
+    teams to connect. 404 for a goal that is not the organization's."""
+    hits, threshold, meaning = selectors.goal_similar(actor=request.auth, goal_id=goal_id, limit=params.limit)
+    return similar_out(goal_id, hits, threshold, meaning)
+
+
+@router.get(
+    "/search/likely-parents",
+    response=LikelyParentsOut,
+    operation_id="likely_parents",
+    openapi_extra=action("organization.view"),
+)
+def likely_parents(request, params: Query[LikelyParentsQuery]):
+    """Goals a draft goal (its title and purpose) most likely contributes to, best first (the goal
+    form's "Likely parents"): to align a goal before creating it."""
+    hits = selectors.likely_parents(
+        actor=request.auth,
+        title=params.title,
+        purpose=params.purpose,
+        cycle_id=params.cycle_id,
+        exclude_id=params.goal_id,
+        limit=params.limit,
+    )
+    return parents_out(hits, selectors.parent_threshold(), selectors.meaning_status())

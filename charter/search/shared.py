@@ -1,5 +1,6 @@
 """The vector matrix in files that every worker maps, when `CHARTER_VECTOR_DIR` is set: one copy in the
-page cache for all the workers of a machine instead of one in each (about 40 MB at size M, 170 MB at L).
+page cache for all the workers of a machine instead of one in each (about 40 MB at size M, 170 MB at L),
+and beside it the rows' sign codes (`vectors.sign_codes`, 1/32 of the vectors' size).
 
 A file's name holds the index token it was built for, and every write of documents gives a new token, so
 a worker never maps a stale matrix; each file is written under a temporary name and renamed into place,
@@ -15,6 +16,7 @@ import numpy as np
 from django.conf import settings
 
 META = ("ids", "teams", "cycles", "block_names", "block_bounds")
+LAYOUT = "2"  # the files' layout (2: with the sign codes); in each name, so that no worker maps another
 
 
 def _directory() -> Path | None:
@@ -30,16 +32,21 @@ def _prefix(organization_id: int, model: str, dimension: int) -> str:
     return f"{organization_id}-{hashlib.sha256(model.encode()).hexdigest()[:16]}-{dimension}-"
 
 
+def _version(token: str) -> str:
+    return f"{LAYOUT}-{token}"
+
+
 def load(organization_id: int, model: str, dimension: int, token: str) -> dict | None:
     """The arrays of the matrix built for `token` (vectors mapped read-only), or None when there is none."""
     folder = _directory()
     if folder is None:
         return None
-    stem = folder / (_prefix(organization_id, model, dimension) + token)
+    stem = folder / (_prefix(organization_id, model, dimension) + _version(token))
     try:  # the metadata is written last: when it is there, so are the vectors
         with np.load(f"{stem}.meta.npz", allow_pickle=False) as meta:
             arrays = {name: meta[name] for name in META}
         arrays["vectors"] = np.load(f"{stem}.npy", mmap_mode="r", allow_pickle=False)
+        arrays["codes"] = np.load(f"{stem}.codes.npy", mmap_mode="r", allow_pickle=False)
     except FileNotFoundError:
         return None
     return arrays
@@ -51,11 +58,12 @@ def save(organization_id: int, model: str, dimension: int, token: str, arrays: d
     if folder is None:
         return arrays
     prefix = _prefix(organization_id, model, dimension)
-    stem = folder / (prefix + token)
+    stem = folder / (prefix + _version(token))
     _write(f"{stem}.npy", lambda f: np.save(f, np.ascontiguousarray(arrays["vectors"]), allow_pickle=False))
+    _write(f"{stem}.codes.npy", lambda f: np.save(f, arrays["codes"], allow_pickle=False))
     _write(f"{stem}.meta.npz", lambda f: np.savez(f, **{name: arrays[name] for name in META}))
     for old in folder.glob(prefix + "*"):
-        if not old.name.startswith(prefix + token + "."):
+        if not old.name.startswith(prefix + _version(token) + "."):
             old.unlink(missing_ok=True)  # a worker still mapping it keeps its pages until it moves on
     return load(organization_id, model, dimension, token) or arrays
 

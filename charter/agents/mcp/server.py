@@ -38,6 +38,7 @@ from charter.ideas import api as ideas_api
 from charter.ideas.schemas import IdeaIn
 from charter.mission import api as mission_api
 from charter.search import api as search_api
+from charter.search.schemas import LikelyParentsQuery, SimilarGoalsQuery
 
 from .. import api as agents_api
 from . import briefs, tools
@@ -226,6 +227,25 @@ class CharterMCP:
             "Find mission, goals, key results, decisions, ideas, reviews and comments by words or meaning.",
             READ_ONLY,
             Rest(search_api.router, "search_query"),
+        )
+        goal = inspect.Parameter("goal_id", inspect.Parameter.KEYWORD_ONLY, annotation=int)
+        self._add(
+            "similar_goals",
+            tools.similar_goals,
+            [goal, *_fields(SimilarGoalsQuery)],
+            "Goals that say much the same as a goal (similarity at least the organization's threshold): "
+            "maybe one goal, or teams to connect.",
+            READ_ONLY,
+            Rest(search_api.router, "goal_similar"),
+        )
+        self._add(
+            "likely_parents",
+            tools.likely_parents,
+            _fields(LikelyParentsQuery),
+            "Before creating a goal: the goals its title and purpose most likely contribute to, best "
+            "first, to choose its parent and align it.",
+            READ_ONLY,
+            Rest(search_api.router, "likely_parents"),
         )
 
     async def get_mission_brief(

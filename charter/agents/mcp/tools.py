@@ -200,3 +200,18 @@ def pick_in_poker(actor, *, poker_id: int, domain_id: int, level: int) -> dict:
     """REST's `PUT /delegation-poker/{id}/domains/{domain_id}/pick` (scope: propose)."""
     delegation_services.poker_pick(actor=actor, session_id=poker_id, domain_id=domain_id, level=level)
     return get_poker_session(actor, poker_id=poker_id)
+
+
+def similar_goals(actor, *, goal_id: int, limit: int) -> dict:
+    """A goal's similar goals (REST's `GET /goals/{id}/similar`, the goal page's panel)."""
+    hits, threshold, meaning = search_selectors.goal_similar(actor=actor, goal_id=goal_id, limit=limit)
+    return search_schemas.similar_out(goal_id, hits, threshold, meaning)
+
+
+def likely_parents(actor, *, title: str, purpose: str, cycle_id, goal_id, limit: int) -> dict:
+    """The goals a draft goal most likely contributes to (REST's `GET /search/likely-parents`)."""
+    hits = search_selectors.likely_parents(
+        actor=actor, title=title, purpose=purpose, cycle_id=cycle_id, exclude_id=goal_id, limit=limit
+    )
+    meaning = search_selectors.meaning_status()
+    return search_schemas.parents_out(hits, search_selectors.parent_threshold(), meaning)

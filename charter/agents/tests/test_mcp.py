@@ -42,6 +42,8 @@ TOOLS = {
     "list_poker_sessions",
     "get_poker_session",
     "pick_in_poker",
+    "similar_goals",
+    "likely_parents",
 }
 READ_ONLY = {
     "get_mission_brief",
@@ -49,6 +51,8 @@ READ_ONLY = {
     "get_goal",
     "get_team_board",
     "search",
+    "similar_goals",
+    "likely_parents",
     "list_waiting_decisions",
     "list_delegation_advice",
     "list_poker_sessions",
@@ -236,6 +240,41 @@ def test_another_organization_sees_nothing(world):
     error = fail(token, "record_check_in", key_result_id=world["key_result_id"], value=1, confidence=1)
     assert error["code"] == "not_found" and "No such key result" in error["detail"]
     assert fail(token, "get_team_board", team_id=world["team_id"])["detail"] == "No such team."
+
+
+def test_an_agent_drafting_a_goal_finds_its_likely_parents_and_a_goals_similar_goals(world, client):
+    """The same selectors as the goal page's panels and the goal form's suggestions, the same JSON as REST,
+    the same error for another organization's goal."""
+    from charter.goals.models import Goal
+    from charter.goals.tests.factories import make_goal
+    from charter.organizations.models import Membership
+    from charter.organizations.selectors import actor_for
+
+    goal = Goal.objects.unscoped().select_related("cycle").get(pk=world["goal_id"])
+    cycle = goal.cycle
+    member = Membership.objects.unscoped().get(organization_id=world["org_id"], user_id=world["member_id"])
+    actor = actor_for(user=member.user, organization=member.organization)
+    twin = make_goal(actor, cycle, "Make our deploys boring")  # the same purpose and end state
+    reindex(organization_id=world["org_id"])
+    token, auth = world["token"], {"HTTP_AUTHORIZATION": f"Bearer {world['token']}"}
+
+    draft = {"title": "Ship releases without drama", "purpose": "Deploying should be dull.", "limit": 3}
+    by_mcp = ok(token, "likely_parents", cycle_id=cycle.pk, **draft)
+    assert by_mcp["meaning_on"] and by_mcp["items"][0]["goal_id"] in {goal.pk, twin.pk}
+    assert all(i["similarity"] >= by_mcp["threshold"] for i in by_mcp["items"])
+    by_rest = client.get("/api/v1/search/likely-parents", {**draft, "cycle_id": cycle.pk}, **auth).json()
+    assert by_mcp == by_rest
+
+    similar = ok(token, "similar_goals", goal_id=goal.pk, limit=5)
+    assert [i["goal_id"] for i in similar["items"]] == [twin.pk] and similar["goal_id"] == goal.pk
+    assert similar == client.get(f"/api/v1/goals/{goal.pk}/similar", **auth).json()
+
+    other = world["other_token"]
+    assert fail(other, "similar_goals", goal_id=goal.pk)["detail"] == "No such goal."
+    foreign = client.get(f"/api/v1/goals/{goal.pk}/similar", HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert foreign.status_code == 404 and foreign.json()["detail"] == "No such goal."
+    assert ok(other, "likely_parents", **draft)["items"] == []
+    assert fail(token, "likely_parents", title="x" * 301)["code"] == "validation_error"
 
 
 def test_mcp_and_rest_give_the_same_results(world, client):

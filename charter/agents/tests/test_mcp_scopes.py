@@ -28,6 +28,8 @@ REQUIRED = {
     "get_goal": ("read", lambda w: {"goal_id": w["goal_id"]}),
     "get_team_board": ("read", lambda w: {}),
     "search": ("read", lambda w: {"query": "deploys"}),
+    "similar_goals": ("read", lambda w: {"goal_id": w["goal_id"]}),
+    "likely_parents": ("read", lambda w: {"title": "Boring deploys"}),
     "record_check_in": (
         "check_in",
         lambda w: {"key_result_id": w["key_result_id"], "value": 5, "confidence": 6},

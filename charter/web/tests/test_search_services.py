@@ -193,6 +193,7 @@ def test_workers_share_the_matrix_through_files_named_by_the_token(
     built = vectors.matrix(org_id, emb.name, emb.dimension)
     assert isinstance(built.vectors, np.memmap) and built.blocks == in_memory.blocks
     assert np.array_equal(built.vectors, in_memory.vectors) and np.array_equal(built.ids, in_memory.ids)
+    assert isinstance(built.codes, np.memmap) and np.array_equal(built.codes, in_memory.codes)
     vectors._cache.clear()  # another worker: the token, then the file (no document read)
     with django_assert_num_queries(1):
         again = vectors.matrix(org_id, emb.name, emb.dimension)
