@@ -8,6 +8,7 @@ from django.urls import reverse
 from charter.backbriefs.models import BackBrief
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.delegation.models import PokerItem, PokerSession
 from charter.goals.models import Goal, GoalRevision
 from charter.ideas.models import Idea, IdeaTransition
 from charter.lint import selectors as lint_selectors
@@ -106,6 +107,39 @@ def _intent_rewritten(actor: Actor, since) -> Check:
     )
 
 
+def _poker_run(actor: Actor, since) -> Check:
+    org = actor.organization
+    sessions = PokerSession.objects.for_org(org).filter(facilitator_id=actor.user_id, created_at__gte=since)
+    item = (
+        PokerItem.objects.for_org(org)
+        .filter(session__in=sessions, set_by_id=actor.user_id, level_set__isnull=False)
+        .select_related("session", "domain")
+        .order_by("-set_at")
+        .first()
+    )
+    if item:
+        return Check(
+            done=True,
+            evidence=f"You ran “{item.session.title}” and set {item.domain.name} to level {item.level_set} "
+            "from the team's cards.",
+            url=reverse("poker_detail", args=[item.session_id]),
+        )
+    latest = sessions.order_by("-created_at").first()
+    if latest is None:
+        return Check(
+            done=False,
+            to_do="Open a delegation poker for your team on two or three domains where decisions wait or are "
+            "overturned, and invite the team.",
+            url=reverse("poker_create"),
+        )
+    if latest.state == PokerSession.State.PICKING:
+        to_do = f"“{latest.title}” is still picking: the cards turn when everyone has picked, when you turn "
+        to_do += "them, or at the deadline."
+    else:
+        to_do = f"The cards of “{latest.title}” have turned: discuss the spread, then set a level from it."
+    return Check(done=False, to_do=to_do, url=reverse("poker_detail", args=[latest.pk]))
+
+
 def _back_brief_confirmed(actor: Actor, since) -> Check:
     briefs = BackBrief.objects.for_org(actor.organization).select_related("goal", "team")
     confirmed = (
@@ -189,6 +223,7 @@ def _ideas_decided(actor: Actor, since) -> Check:
 
 CHECKS = {
     "delegation": _intent_rewritten,
+    "team-dynamics": _poker_run,
     "communication": _back_brief_confirmed,
     "innovation": _ideas_decided,
 }

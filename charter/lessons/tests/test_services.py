@@ -10,11 +10,13 @@ from charter.backbriefs.services import back_brief_confirm
 from charter.backbriefs.tests.factories import make_given, submit
 from charter.core.errors import NotFound, PermissionDenied
 from charter.core.models import AuditEvent
+from charter.delegation import services as delegation_services
+from charter.delegation.tests.factories import make_cast
 from charter.goals.services import goal_update
 from charter.goals.tests.factories import make_goal, make_key_result
 from charter.ideas.services import idea_move
 from charter.ideas.tests.factories import make_idea
-from charter.lessons import selectors, services
+from charter.lessons import rules, selectors, services
 from charter.lessons.models import LessonProgress
 from charter.organizations.models import Role
 from charter.organizations.tests.factories import make_person
@@ -154,3 +156,23 @@ def test_started_at_bounds_the_evidence(owner, cycle):
     make_key_result(owner, goal, "Sign-ups completed in Spain per week", start=40, target=120)
     goal_update(actor=owner, goal_id=goal.pk, **CLEAN_INTENT)
     assert not _check(owner, "delegation").done
+
+
+def test_every_lesson_has_its_exercise_check():
+    assert set(selectors.CHECKS) == set(rules.LESSONS)
+
+
+def test_poker_lesson_done_when_a_level_is_set_from_ones_own_session(owner):
+    cast = make_cast(owner)
+    services.lesson_start(actor=owner, key="team-dynamics")
+    assert _check(owner, "team-dynamics").url == "/delegation/poker/new/"
+    session = delegation_services.poker_open(
+        actor=owner, team_id=cast.product.pk, domain_ids=[cast.domain.pk], title="Who prices?"
+    )
+    assert "still picking" in _check(owner, "team-dynamics").to_do
+    delegation_services.poker_pick(actor=cast.ana, session_id=session.pk, domain_id=cast.domain.pk, level=5)
+    delegation_services.poker_reveal(actor=owner, session_id=session.pk)
+    assert "have turned" in _check(owner, "team-dynamics").to_do
+    delegation_services.poker_set_level(actor=owner, session_id=session.pk, domain_id=cast.domain.pk, level=5)
+    progress, check = services.lesson_check(actor=owner, key="team-dynamics")
+    assert check.done and "Who prices?" in progress.evidence and "level 5" in progress.evidence
