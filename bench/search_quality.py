@@ -47,7 +47,7 @@ def one() -> str:
         qs = quality.load()
         owner = make_org("Northwind Cloud")
         keys = quality.index(owner.organization.pk, qs)
-        measured = {mode: quality.measure(owner, qs, keys, mode) for mode in quality.MODES}
+        measured = {mode: quality.measure(owner, qs, keys, mode) for mode in ("rrf", *quality.MODES)}
         out = [f"### {connection.vendor}\n", quality.table(qs, measured), ""]
         missed = [
             f"- `{q['q']}` ({q['kind']}): first relevant at {measured['both'].places[q['q']] or 'none of 10'}"
@@ -71,15 +71,17 @@ def one() -> str:
             "| weights | chosen on | even top-1 | even MRR | odd top-1 | odd top-3 | odd MRR |",
             "|---|---|--:|--:|--:|--:|--:|",
         ]
-        rows = [(("best on even" if w == best else "") + (", rules.py" if w == chosen else ""), w) for w in GRID]
+        rows = [
+            (("best on even" if w == best else "") + (", rules.py" if w == chosen else ""), w) for w in GRID
+        ]
         if chosen not in GRID:
             rows.append(("rules.py", chosen))
         for label, w in rows:
             e = (scores[w] if w in scores else measured["both"]).of(even)
             o = (scores[w] if w in scores else measured["both"]).of(odd)
             out.append(
-                f"| {w[0]}, {w[1]} | {label.strip(", ")} | {e['top1']:.0%} | {e['mrr']:.3f} | {o['top1']:.0%} | "
-                f"{o['top3']:.0%} | {o['mrr']:.3f} |"
+                f"| {w[0]}, {w[1]} | {label.strip(', ')} | {e['top1']:.0%} | {e['mrr']:.3f} | "
+                f"{o['top1']:.0%} | {o['top3']:.0%} | {o['mrr']:.3f} |"
             )
         return "\n".join(out) + "\n"
     finally:
@@ -88,7 +90,9 @@ def one() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--one", action="store_true", help="this process's database only; print, write nothing")
+    parser.add_argument(
+        "--one", action="store_true", help="this process's database only; print, write nothing"
+    )
     args = parser.parse_args()
     if args.one:
         print(one())
@@ -101,7 +105,11 @@ def main() -> None:
         done = subprocess.run(
             [sys.executable, __file__, "--one"], env=env, capture_output=True, text=True, cwd=ROOT
         )
-        parts.append(done.stdout if done.returncode == 0 else f"### {name}\n\nFailed:\n\n```\n{done.stderr[-2000:]}\n```\n")
+        parts.append(
+            done.stdout
+            if done.returncode == 0
+            else f"### {name}\n\nFailed:\n\n```\n{done.stderr[-2000:]}\n```\n"
+        )
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     text = (
         "# Search quality\n\n"

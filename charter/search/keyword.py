@@ -42,7 +42,9 @@ class SqliteKeywords:
         args = {"organization_id": organization_id, "types": types, "team_id": team_id, "cycle_id": cycle_id}
         rows = queries.sqlite_keyword_search(match=" ".join(quoted), limit=limit, **args)
         if len(rows) < limit and len(words) > 1:
-            rows = _merge(rows, queries.sqlite_keyword_search(match=" OR ".join(quoted), limit=limit, **args), limit)
+            rows = _merge(
+                rows, queries.sqlite_keyword_search(match=" OR ".join(quoted), limit=limit, **args), limit
+            )
         return rows
 
 

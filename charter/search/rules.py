@@ -18,8 +18,7 @@ MAX_TERMS = 32
 
 # Words that carry no meaning in a search of an organization's work: English function words, and the
 # verbs and quantifiers a person puts around what they look for ("make our ... more ...", "get us ...").
-STOP_WORDS = frozenset(
-    """
+_STOP_WORDS = """
     a about above after again against all almost along already also although always am among an and any
     anyone anything are around as at be became because become been before being below between both but by
     can cannot could did do does doing done down during each either else enough even ever every few for from
@@ -32,11 +31,11 @@ STOP_WORDS = frozenset(
     until up upon us use used using very via want wants was way we well were what whatever when where
     whether which while who whom whose why will with within without would yet you your yours yourself
     yourselves
-    """.split()
-)
+    """
+STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 # The weights of the fused score (see `fused_score`): on the quality set, chosen on half its queries as
-# the largest that rank as well as the best there, and measured on the other half (`bench/search_quality.py`).
+# the largest that rank as well as the best there, measured on the other half (`bench/search_quality.py`).
 # The shares are squared: one word of three (often a common one) adds a ninth, all of them the whole weight.
 WORD_SHARE = 0.10  # all the query's words in the document, anywhere
 TITLE_SHARE = 0.10  # all the query's words in its title

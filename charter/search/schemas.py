@@ -25,8 +25,9 @@ class SearchHitOut(Schema):
     url: str
     snippet: str = Field(description="HTML: the text escaped, the query's words in <mark>.")
     score: float = Field(
-        description="Fused score: the meaning cosine plus the share of the query's words held (in the title "
-        "more), plus 1 or more when the title holds the query's words in order (an exact title, name or code)."
+        description="Fused score: the meaning cosine plus the share of the query's words held (in the "
+        "title more), plus 1 or more when the title holds the query's words in order (an exact title, a "
+        "name or a code)."
     )
     found_by: str = Field(description="What found it: 'words', 'meaning' or 'both'.")
     matched_by: list[str] = Field(description="The same as a list: 'keyword', 'meaning' or both.")
@@ -43,7 +44,9 @@ class SearchOut(Schema):
 
 def hit_out(hit) -> dict:
     doc = hit.doc
-    matched = {"words": ["keyword"], "meaning": ["meaning"], "both": ["keyword", "meaning"]}.get(hit.found_by, [])
+    matched = {"words": ["keyword"], "meaning": ["meaning"], "both": ["keyword", "meaning"]}.get(
+        hit.found_by, []
+    )
     return {
         "type": doc.type,
         "object_id": doc.object_id,

@@ -114,7 +114,9 @@ def _embedded(emb, text: str) -> np.ndarray:
     return vector
 
 
-def _meaning(org_id, query, *, types, team_id, cycle_id, limit, token=None, also=()) -> list[tuple[int, float]]:
+def _meaning(
+    org_id, query, *, types, team_id, cycle_id, limit, token=None, also=()
+) -> list[tuple[int, float]]:
     """The `limit` nearest documents (id, cosine) best first, then the cosines of the documents `also`
     (the keyword half's hits) that are not among them, so that every hit is weighed by its own cosine."""
     emb = embedding.get_embedder()

@@ -25,7 +25,9 @@ def _marks(word: str, wanted: frozenset[str]) -> bool:
 def _window(text: str, wanted: frozenset[str]) -> str:
     """About WIDTH characters of `text`, around the first query word found (else its start)."""
     text = " ".join(text.split())
-    first = next((m.start() for m in WORD.finditer(text) if _marks(m.group(), wanted)), None) if wanted else None
+    first = (
+        next((m.start() for m in WORD.finditer(text) if _marks(m.group(), wanted)), None) if wanted else None
+    )
     start = max(0, first - WIDTH // 3) if first is not None else 0
     if start:  # begin at a word, not inside one
         while start > 0 and text[start - 1].isalnum():

@@ -51,7 +51,8 @@ def _hits(hits) -> SafeString:
             '      <div class="d-flex align-items-center gap-2">\n'
             f'        <span class="badge bg-secondary-lt">{label}</span>\n'
             f"        {title}\n"
-            f'        <span class="ms-auto small text-secondary" data-found-by="{hit.found_by}">{how}</span>\n'
+            f'        <span class="ms-auto small text-secondary" data-found-by="{hit.found_by}">'
+            f"{how}</span>\n"
             f"      </div>\n      {snippet}\n    </div></li>"
         )
     return SafeString("".join(items))

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.db import connection, transaction
 
 from charter.search import embedder as embedding
-from charter.search import keyword, selectors
+from charter.search import keyword, queries, selectors
 from charter.search.models import SearchDocument, SearchVector
 from charter.search.rules import content_stems
 from charter.search.vectors import pack, touch
@@ -101,24 +101,50 @@ class Measures:
 
 
 def measure(actor, qs: QualitySet, keys: dict[int, str], mode: str) -> Measures:
+    """Each query's place in `mode`: "keyword", "meaning", "both" (the search), or "rrf" (as search ranked
+    before issue 17: every word of the query ORed, fused with the meaning half by reciprocal rank)."""
     by_object = {(i["type"], i["object_id"]): i["key"] for i in qs.items}
     out = Measures()
     for query in qs.queries:
-        hits = selectors.search(actor=actor, q=query["q"], limit=LIMIT, mode=mode).hits
-        found = [by_object.get((h.doc.type, h.doc.object_id)) for h in hits]
+        if mode == "rrf":
+            found = [keys.get(d) for d in _reciprocal_rank(actor, query["q"])]
+        else:
+            hits = selectors.search(actor=actor, q=query["q"], limit=LIMIT, mode=mode).hits
+            found = [by_object.get((h.doc.type, h.doc.object_id)) for h in hits]
         out.places[query["q"]] = next((n for n, k in enumerate(found, 1) if k in query["relevant"]), None)
     return out
+
+
+def _reciprocal_rank(actor, q: str) -> list[int]:
+    """The ranking before issue 17, for comparison: OR of every word, fused by reciprocal rank (k=60)."""
+    org_id, words, pool = actor.organization.pk, keyword.terms(q), 30
+    args = {"organization_id": org_id, "types": None, "team_id": None, "cycle_id": None, "limit": pool}
+    if connection.vendor == "postgresql":
+        rows = queries.postgres_keyword_search(query=" | ".join(words), candidates=10**9, **args)
+    else:
+        rows = queries.sqlite_keyword_search(match=" OR ".join(f'"{w}"' for w in words), **args)
+    near = selectors._meaning(org_id, q, types=None, team_id=None, cycle_id=None, limit=pool)
+    return [d for d, _ in selectors.fuse([r[0] for r in rows], [d for d, _ in near])][:LIMIT]
 
 
 def table(qs: QualitySet, measures: dict[str, Measures], queries=None) -> str:
     """A Markdown table: one row per mode, top-1, top-3 and MRR over all queries and per kind."""
     queries = qs.queries if queries is None else queries
     kinds = {k: [q for q in queries if q["kind"] == k] for k in KINDS}
-    head = "| search | top-1 | top-3 | MRR | " + " | ".join(f"{k} top-1 (n={len(v)})" for k, v in kinds.items())
+    head = "| search | top-1 | top-3 | MRR | " + " | ".join(
+        f"{k} top-1 (n={len(v)})" for k, v in kinds.items()
+    )
     lines = [head + " |", "|---|--:|--:|--:|" + "--:|" * len(kinds)]
-    names = {"keyword": "keyword only", "meaning": "meaning only", "both": "fused"}
+    names = {
+        "rrf": "before: every word ORed, reciprocal rank fusion",
+        "keyword": "keyword only",
+        "meaning": "meaning only",
+        "both": "fused",
+    }
     for mode, m in measures.items():
         a = m.of(queries)
         per = " | ".join(f"{m.of(v)['top1']:.0%}" for v in kinds.values())
-        lines.append(f"| {names.get(mode, mode)} | {a['top1']:.0%} | {a['top3']:.0%} | {a['mrr']:.3f} | {per} |")
+        lines.append(
+            f"| {names.get(mode, mode)} | {a['top1']:.0%} | {a['top3']:.0%} | {a['mrr']:.3f} | {per} |"
+        )
     return "\n".join(lines)
