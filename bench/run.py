@@ -120,6 +120,8 @@ def endpoints(state: dict) -> list[dict]:
         {"name": "decision log", "paths": ["/decisions/"]},
         {"name": "insights", "paths": ["/insights/"]},
         {"name": "search", "paths": [f"/search/?q={t}" for t in state["search_terms"]]},
+        {"name": "search API", "auth": "token",
+         "paths": [f"/api/v1/search?q={t}" for t in state["search_terms"]]},
         {"name": "goal list API", "auth": "token", "paths": goal_list,
          "floor": [p.removeprefix("/api/v1") for p in goal_list]},
         {"name": "alignment tree API, one team", "auth": "token",
