@@ -76,6 +76,11 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w in WORD.findall(text.lower()) if w not in STOP_WORDS]
 
 
+def _stem_set(text: str) -> set[str]:
+    """The stems of a text's distinct meaningful words (each distinct word stemmed once)."""
+    return {stem(w) for w in set(WORD.findall(text.lower())) - STOP_WORDS}
+
+
 @dataclass(frozen=True)
 class WordMatch:
     """How a document's words cover a query's: shares of the query's stems in the document and in its
@@ -94,7 +99,7 @@ def word_match(query_stems: list[str], title: str, body: str) -> WordMatch:
     wanted = set(query_stems)
     title_seq = content_stems(title)
     in_title = wanted & set(title_seq)
-    found = in_title | (wanted & set(content_stems(body))) if len(in_title) < len(wanted) else in_title
+    found = in_title | (wanted & _stem_set(body)) if len(in_title) < len(wanted) else in_title
     n = len(query_stems)
     exact = any(title_seq[i : i + n] == query_stems for i in range(len(title_seq) - n + 1))
     return WordMatch(
