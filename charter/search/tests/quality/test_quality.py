@@ -3,7 +3,7 @@ with thresholds; fused: top-1 at least 75%, top-3 at least 95%, every exact-name
 
 import pytest
 
-from charter.search import embedder
+from charter.search import embedder, selectors
 from charter.search.tests import quality
 
 pytestmark = pytest.mark.skipif(embedder.get_embedder() is None, reason="the meaning model is not installed")
@@ -49,3 +49,18 @@ def test_fused_search_puts_the_right_item_first(qs, measured):
     assert {q["q"]: measured["both"].places[q["q"]] for q in exact} == {q["q"]: 1 for q in exact}
     # Fusion does better than either half alone.
     assert fused["mrr"] > max(kw["mrr"], meaning["mrr"]), table
+
+
+def test_each_hit_says_truly_what_found_it(owner, qs):
+    """A paraphrase's targets hold none of its words: found by meaning only; an exact name's first hit
+    holds its words: found by words (and meaning, when near enough)."""
+    quality.index(owner.organization.pk, qs)
+    by_object = {(i["type"], i["object_id"]): i["key"] for i in qs.items}
+    for query in qs.queries:
+        hits = selectors.search(actor=owner, q=query["q"], limit=quality.LIMIT).hits
+        found = {by_object[(h.doc.type, h.doc.object_id)]: h.found_by for h in hits}
+        if query["kind"] == "paraphrase":
+            assert {found[k] for k in query["relevant"] if k in found} <= {"meaning"}, query
+        if query["kind"] == "exact":
+            assert hits[0].found_by in ("words", "both"), query
+        assert all(h.found_by in ("words", "meaning", "both") for h in hits)
