@@ -93,7 +93,8 @@ def rank(query: str, keyword_rows, nearest, *, limit: int) -> list[Ranked]:
     out = []
     for score, _, d in scored[:limit]:
         by_meaning = d in cosine and (cosine[d] >= rules.MEANING_FLOOR or d not in words)
-        out.append(Ranked(d, score, k_rank.get(d), m_rank.get(d), rules.found_by(d in words, by_meaning)))
+        m_place = m_rank[d] if by_meaning else None
+        out.append(Ranked(d, score, k_rank.get(d), m_place, rules.found_by(d in words, by_meaning)))
     return out
 
 
@@ -136,6 +137,8 @@ def _cosines(m, vector, doc_ids) -> list[tuple[int, float]]:
     wanted, out = np.array(sorted(doc_ids), dtype=np.int64), []
     for rows in blocks.values():
         block = ids[rows]
+        if not len(block):
+            continue
         at = np.minimum(np.searchsorted(block, wanted), len(block) - 1)
         hit = block[at] == wanted
         if hit.any():

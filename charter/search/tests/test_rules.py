@@ -68,3 +68,21 @@ def test_rank_labels_a_weak_meaning_neighbour_of_a_keyword_hit_as_words():
     rows = [(1, "Reduce churn", "", "t"), (2, "Churn dashboard", "", "t")]
     ranked = rank("churn", rows, [(3, 0.6), (1, 0.5), (2, 0.1)], limit=3)
     assert [(r.doc_id, r.found_by) for r in ranked] == [(1, "both"), (2, "words"), (3, "meaning")]
+
+
+def test_keyword_hits_beyond_the_meaning_pool_get_their_own_cosine():
+    import numpy as np
+
+    from charter.search.selectors import _cosines
+    from charter.search.vectors import _build, _matrix, pack
+
+    unit = np.eye(4, dtype=np.float32)
+    rows = [(5, "goal", None, None, pack(unit[0])), (9, "goal", None, None, pack(unit[1]))]
+    rows += [
+        (2, "idea", None, None, pack(unit[2])),
+        (7, "idea", None, None, pack((unit[0] + unit[2]) / 2**0.5)),
+    ]
+    m = _matrix(_build(iter(rows), 4))
+    got = dict(_cosines(m, unit[0], [7, 9, 5, 404]))
+    assert got == {5: pytest.approx(1.0), 7: pytest.approx(2**-0.5), 9: pytest.approx(0.0)}
+    assert _cosines(m, unit[0], []) == []
