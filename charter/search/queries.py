@@ -28,32 +28,37 @@ def _filters(types, team_id, cycle_id) -> tuple[str, dict]:
     return sql, params
 
 
-def _ids_and_token(rows) -> tuple[list[int], str | None]:
-    return [row[0] for row in rows], (rows[0][1] if rows else None)
-
-
 def sqlite_keyword_search(*, organization_id: int, match: str, types, team_id, cycle_id, limit: int):
-    """(document ids best first by bm25, title weighted above body; the index token or None)."""
+    """Rows (id, title, body, index token) best first by bm25, title weighted above body."""
     extra, params = _filters(types, team_id, cycle_id)
     sql = (
-        f"SELECT d.id, {TOKEN} FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+        f"SELECT d.id, d.title, d.body, {TOKEN} FROM search_fts "
+        "JOIN search_searchdocument d ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH %(match)s AND d.organization_id = %(organization_id)s" + extra + " "
         "ORDER BY bm25(search_fts, 4.0, 1.0), d.id LIMIT %(limit)s"
     )
     params.update(organization_id=organization_id, match=match, limit=limit)
-    return _ids_and_token(queries.fetch_all(sql, params))
+    return queries.fetch_all(sql, params)
 
 
-def postgres_keyword_search(*, organization_id: int, words: str, types, team_id, cycle_id, limit: int):
-    """(document ids best first by ts_rank; the index token or None)."""
+def postgres_keyword_search(
+    *, organization_id: int, query: str, types, team_id, cycle_id, limit: int, candidates: int
+):
+    """Rows (id, title, body, index token) best first by `ts_rank`, computed for at most `candidates`
+    matches (the first the index yields), not for every document a common word matches. `query`: words
+    joined by `&` or `|` (words only: `rules.WORD`)."""
     extra, params = _filters(types, team_id, cycle_id)
     sql = (
-        f"SELECT d.id, {TOKEN} FROM search_searchdocument d, websearch_to_tsquery('english', %(words)s) q "
-        "WHERE d.tsv @@ q AND d.organization_id = %(organization_id)s" + extra + " "
-        "ORDER BY ts_rank(d.tsv, q) DESC, d.id LIMIT %(limit)s"
+        f"SELECT d.id, d.title, d.body, {TOKEN} FROM ("
+        "SELECT c.id, ts_rank(c.tsv, to_tsquery('english', %(query)s)) AS r FROM ("
+        "SELECT d.id, d.tsv FROM search_searchdocument d "
+        "WHERE d.tsv @@ to_tsquery('english', %(query)s) AND d.organization_id = %(organization_id)s"
+        + extra
+        + " LIMIT %(candidates)s) c ORDER BY r DESC, c.id LIMIT %(limit)s) top "
+        "JOIN search_searchdocument d ON d.id = top.id ORDER BY top.r DESC, top.id"
     )
-    params.update(organization_id=organization_id, words=words, limit=limit)
-    return _ids_and_token(queries.fetch_all(sql, params))
+    params.update(organization_id=organization_id, query=query, limit=limit, candidates=candidates)
+    return queries.fetch_all(sql, params)
 
 
 def sqlite_keywords_write(*, doc_id: int, title: str, body: str, using: str = "default") -> None:

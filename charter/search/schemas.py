@@ -24,8 +24,13 @@ class SearchHitOut(Schema):
     title: str
     url: str
     snippet: str = Field(description="HTML: the text escaped, the query's words in <mark>.")
-    score: float = Field(description="Reciprocal rank fusion score (k=60).")
-    matched_by: list[str] = Field(description="'keyword', 'meaning' or both.")
+    score: float = Field(
+        description="Fused score: the meaning cosine plus the share of the query's words held (in the "
+        "title more), plus 1 or more when the title holds the query's words in order (an exact title, a "
+        "name or a code)."
+    )
+    found_by: str = Field(description="What found it: 'words', 'meaning' or 'both'.")
+    matched_by: list[str] = Field(description="The same as a list: 'keyword', 'meaning' or both.")
     team_id: int | None
     cycle_id: int | None
 
@@ -39,7 +44,9 @@ class SearchOut(Schema):
 
 def hit_out(hit) -> dict:
     doc = hit.doc
-    matched = [name for name, rank in (("keyword", hit.keyword_rank), ("meaning", hit.meaning_rank)) if rank]
+    matched = {"words": ["keyword"], "meaning": ["meaning"], "both": ["keyword", "meaning"]}.get(
+        hit.found_by, []
+    )
     return {
         "type": doc.type,
         "object_id": doc.object_id,
@@ -47,6 +54,7 @@ def hit_out(hit) -> dict:
         "url": doc.url,
         "snippet": str(hit.snippet_html),
         "score": hit.score,
+        "found_by": hit.found_by,
         "matched_by": matched,
         "team_id": doc.team_id,
         "cycle_id": doc.cycle_id,

@@ -13,7 +13,7 @@ from charter.core.jsonrows import JSONRows
 from charter.organizations.models import Team
 
 from . import embedder as embedding
-from . import keyword, registry
+from . import keyword, registry, rules
 from .models import SearchDocument, SearchIndexState, SearchSettings
 from .snippets import highlight, snippet
 from .vectors import matrix, unpack
@@ -39,7 +39,8 @@ HIT_FIELDS = ("type", "object_id", "title", "body", "url", "team_id", "cycle_id"
 
 @dataclass
 class Hit:
-    """One result: the document, its fused score, and how it was found."""
+    """One result: the document, its fused score, and what found it (`found_by`: "words", "meaning" or
+    "both"; the ranks are its places in each half, None where that half did not find it)."""
 
     doc: SearchDocument
     score: float
@@ -47,6 +48,7 @@ class Hit:
     meaning_rank: int | None = None
     title_html: str = ""
     snippet_html: str = ""
+    found_by: str = ""
 
     @property
     def type_label(self) -> str:
@@ -64,12 +66,48 @@ class Results:
 
 
 def fuse(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: score(d) = Σ 1 / (k + rank), ranks from 1; best first."""
+    """Reciprocal rank fusion: score(d) = Σ 1 / (k + rank), ranks from 1; best first. (Kept for comparison
+    in the quality benchmark; search weighs how strong each hit is: `rank`.)"""
     scores: dict[int, float] = {}
     for ranking in rankings:
         for rank, doc_id in enumerate(ranking, start=1):
             scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A document's place in a fused ranking, with what found it."""
+
+    doc_id: int
+    score: float
+    keyword_rank: int | None
+    meaning_rank: int | None
+    found_by: str
+
+
+def rank(query: str, keyword_rows, nearest, *, limit: int) -> list[Ranked]:
+    """Both halves weighed by how strong each hit is (`rules.fused_score`): `keyword_rows` (id, title, body,
+    ...) best first, `nearest` (id, cosine) best first, then the cosines of keyword hits beyond them. A
+    keyword hit without a cosine is given the lowest cosine seen (it is no nearer). Ties: keyword order,
+    then id."""
+    query_stems = list(dict.fromkeys(rules.stem(w) for w in rules.content_terms(query)))
+    words = {row[0]: rules.word_match(query_stems, row[1], row[2]) for row in keyword_rows}
+    cosine = dict(nearest)
+    floor = min(cosine.values()) if cosine else None
+    k_rank = {row[0]: i for i, row in enumerate(keyword_rows, 1)}
+    m_rank = {d: i for i, (d, _) in enumerate(nearest, 1)}
+    scored = [
+        (rules.fused_score(cosine.get(d, floor), words.get(d)), k_rank.get(d, len(k_rank) + 1), d)
+        for d in {*words, *cosine}
+    ]
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    out = []
+    for score, _, d in scored[:limit]:
+        by_meaning = d in cosine and (cosine[d] >= rules.MEANING_FLOOR or d not in words)
+        m_place = m_rank[d] if by_meaning else None
+        out.append(Ranked(d, score, k_rank.get(d), m_place, rules.found_by(d in words, by_meaning)))
+    return out
 
 
 def _check(types, limit) -> None:
@@ -89,46 +127,72 @@ def _embedded(emb, text: str) -> np.ndarray:
     return vector
 
 
-def _meaning(org_id, query, *, types, team_id, cycle_id, limit, token=None) -> list[int]:
+def _meaning(
+    org_id, query, *, types, team_id, cycle_id, limit, token=None, also=()
+) -> list[tuple[int, float]]:
+    """The `limit` nearest documents (id, cosine) best first, then the cosines of the documents `also`
+    (the keyword half's hits) that are not among them, so that every hit is weighed by its own cosine."""
     emb = embedding.get_embedder()
     m = matrix(org_id, emb.name, emb.dimension, token=token)
     vector = _embedded(emb, query)
     near = m.nearest(vector, limit=limit, types=types, team_id=team_id, cycle_id=cycle_id)
-    return [doc_id for doc_id, _ in near]
+    have = {d for d, _ in near}
+    return near + _cosines(m, vector, [d for d in also if d not in have])
+
+
+def _cosines(m, vector, doc_ids) -> list[tuple[int, float]]:
+    """(id, cosine) of the given documents, by binary search of each type's rows (sorted by document id
+    within their block); [] for a matrix of another shape."""
+    ids, blocks = getattr(m, "ids", None), getattr(m, "blocks", None)
+    if not doc_ids or ids is None or not blocks:
+        return []
+    wanted, out = np.array(sorted(doc_ids), dtype=np.int64), []
+    for rows in blocks.values():
+        block = ids[rows]
+        if not len(block):
+            continue
+        at = np.minimum(np.searchsorted(block, wanted), len(block) - 1)
+        hit = block[at] == wanted
+        if hit.any():
+            found = at[hit] + (rows.start or 0)
+            scores = np.einsum("ij,j->i", m.vectors[found], vector.astype(np.float32, copy=False))
+            out += [(int(ids[i]), float(c)) for i, c in zip(found, scores, strict=True)]
+    return out
 
 
 def search(
     *, actor: Actor, q: str, types=None, team_id=None, cycle_id=None, limit: int = 20, mode: str = "both"
 ) -> Results:
-    """Keyword and meaning hits fused by reciprocal rank; `mode` "keyword" or "meaning" uses one only."""
+    """Keyword and meaning hits weighed by their strength (`rank`); `mode` "keyword" or "meaning" uses one
+    half only (the quality benchmark compares the three)."""
     _check(types, limit)
     emb, reason = embedding.load()
     results = Results(query=q, meaning_on=emb is not None, meaning_off_reason=reason)
-    words = keyword.terms(q)
-    if not words:
+    if not keyword.terms(q):
         return results
     org_id, pool = actor.organization.pk, max(limit * 3, 30)
     filters = {"types": types, "team_id": team_id, "cycle_id": cycle_id, "limit": pool}
-    # The keyword statement reads the index token too (None when nothing matched): one query less.
-    by_keyword, token = (
-        ([], None) if mode == "meaning" else keyword.backend().search(org_id, words, **filters)
-    )
-    by_meaning = _meaning(org_id, q, token=token, **filters) if emb is not None and mode != "keyword" else []
-    fused = fuse(by_keyword, by_meaning)[:limit]
+    # The keyword statement reads the index token too (absent when nothing matched): one query less.
+    rows = [] if mode == "meaning" else keyword.search(org_id, q, **filters)
+    token = rows[0][3] if rows else None
+    near = []
+    if emb is not None and mode != "keyword":
+        near = _meaning(org_id, q, token=token, also=[row[0] for row in rows], **filters)
+    ranked = rank(q, rows, near, limit=limit)
     docs = SearchDocument.objects.for_org(actor.organization).only(*HIT_FIELDS)
-    docs = docs.in_bulk([doc_id for doc_id, _ in fused])
-    k_rank = {d: i for i, d in enumerate(by_keyword, 1)}
-    m_rank = {d: i for i, d in enumerate(by_meaning, 1)}
-    for doc_id, score in fused:
-        doc = docs[doc_id]
+    docs = docs.in_bulk([r.doc_id for r in ranked])
+    words = keyword.content_terms(q)
+    for r in ranked:
+        doc = docs[r.doc_id]
         results.hits.append(
             Hit(
                 doc,
-                score,
-                k_rank.get(doc_id),
-                m_rank.get(doc_id),
+                r.score,
+                r.keyword_rank,
+                r.meaning_rank,
                 highlight(doc.title, words),
-                snippet(doc.body, words if doc_id in k_rank else []),
+                snippet(doc.body, words if r.keyword_rank else []),
+                r.found_by,
             )
         )
     return results

@@ -29,6 +29,10 @@ def _options(pairs, selected) -> SafeString:
     )
 
 
+# What found a hit, as the page says it (`rules.found_by`; the API answers the key).
+FOUND_BY = {"words": "found by words", "meaning": "found by meaning", "both": "found by words and meaning"}
+
+
 def _hits(hits) -> SafeString:
     """The results' `<li>`s, as the template loop drew them (20 hits: ~1 ms of template nodes a request).
     The title and snippet are HTML already (escaped, the words in <mark>); the rest is escaped here."""
@@ -40,16 +44,15 @@ def _hits(hits) -> SafeString:
             title = f'<a class="fw-bold" href="{html.escape(doc.url)}">{title}</a>'
         else:
             title = f'<span class="fw-bold">{title}</span>'
-        how = " + ".join(
-            n for n, rank in (("words", hit.keyword_rank), ("meaning", hit.meaning_rank)) if rank
-        )
+        how = FOUND_BY.get(hit.found_by, "")
         snippet = f'<p class="mb-0 small">{hit.snippet_html}</p>' if hit.snippet_html else ""
         items.append(
             '\n    <li class="card mb-2"><div class="card-body py-2">\n'
             '      <div class="d-flex align-items-center gap-2">\n'
             f'        <span class="badge bg-secondary-lt">{label}</span>\n'
             f"        {title}\n"
-            f'        <span class="ms-auto small text-secondary">{how}</span>\n'
+            f'        <span class="ms-auto small text-secondary" data-found-by="{hit.found_by}">'
+            f"{how}</span>\n"
             f"      </div>\n      {snippet}\n    </div></li>"
         )
     return SafeString("".join(items))

@@ -76,7 +76,7 @@ def test_search_page_draws_each_hit_escaped_with_how_it_was_found(login, owner, 
         '        <span class="badge bg-secondary-lt">Goal</span>\n'
         f'        <a class="fw-bold" href="/goals/{goal.pk}/">'
         "&lt;b&gt;<mark>Churn</mark>&lt;/b&gt; &amp; more</a>\n"
-        '        <span class="ms-auto small text-secondary">words</span>\n'
+        '        <span class="ms-auto small text-secondary" data-found-by="words">found by words</span>\n'
         "      </div>\n"
         '      <p class="mb-0 small">'
     )
@@ -123,7 +123,7 @@ def test_api_search(client, owner, other_owner, churn_goals):
     headers = {"Authorization": f"Bearer {raw}"}
     data = client.get("/api/v1/search", {"q": "keep clients from leaving"}, headers=headers).json()
     assert data["meaning_on"] and data["items"][0]["type"] == "goal"
-    assert data["items"][0]["matched_by"] == ["meaning"]
+    assert data["items"][0]["matched_by"] == ["meaning"] and data["items"][0]["found_by"] == "meaning"
     bad = client.get("/api/v1/search", {"q": "churn", "types": "nope"}, headers=headers)
     assert bad.status_code == 422
     _, other = token_create(actor=other_owner, name="t", days=None)
