@@ -56,6 +56,7 @@ WRITES = {
     "delegation_edit": {"level": 5, "reason": "sweep"},
     "delegation_advice_accept": {},
     "delegation_advice_dismiss": {"reason": "sweep"},
+    "delegation_advice_settings": FORM(min_history=2),
     "goal_adapt": lambda ids: {
         f"adapt-{ids['goal_id']}-adaptation": "drop",
         f"adapt-{ids['goal_id']}-reason": "x",

@@ -159,9 +159,7 @@ def delegation_advice_accept(request, team_id: int, domain_id: int, kind: str):
     operation_id="delegation_advice_dismiss",
     openapi_extra=action("delegation.set"),
 )
-def delegation_advice_dismiss(
-    request, team_id: int, domain_id: int, kind: str, payload: AdviceDismissIn
-):
+def delegation_advice_dismiss(request, team_id: int, domain_id: int, kind: str, payload: AdviceDismissIn):
     """Dismiss the advice with a reason; the level stays. 409 when the advice no longer holds."""
     return services.advice_dismiss(
         actor=request.auth, team_id=team_id, domain_id=domain_id, kind=kind, reason=payload.reason

@@ -140,3 +140,22 @@ class RespondForm(StyledForm):
     def __init__(self, *args, act_for=(), **kwargs):
         super().__init__(*args, **kwargs)
         _act_for_choices(self, act_for)
+
+
+class AdviceSettingsForm(StyledForm):
+    """The thresholds of the delegation advice rules, one number each (the defaults shown as initial)."""
+
+    def __init__(self, *args, thresholds: rules.AdviceThresholds, **kwargs):
+        super().__init__(*args, **kwargs)
+        defaults = rules.AdviceThresholds()
+        for name, words in rules.THRESHOLD_WORDS.items():
+            default = getattr(defaults, name)
+            field = forms.IntegerField if isinstance(default, int) else forms.FloatField
+            self.fields[name] = field(
+                label=words, initial=getattr(thresholds, name), help_text=f"Default {default}.", min_value=0
+            )
+
+    def overrides(self) -> dict:
+        """The values that differ from the defaults (the others keep following them)."""
+        defaults = rules.AdviceThresholds()
+        return {k: v for k, v in self.cleaned_data.items() if v != getattr(defaults, k)}

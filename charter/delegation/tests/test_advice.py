@@ -312,3 +312,22 @@ def test_advice_pages_keep_their_query_count_as_history_grows(world, login, djan
         counts.append(row)
     assert counts[0] == counts[1], counts
     assert counts[0][0] <= 14, counts  # the board: its own reads and the advice's six
+
+
+def test_admins_set_the_thresholds_on_the_advice_page(world, login):
+    w = world
+    client = login(w["owner"])
+    page = client.get(reverse("delegation_advice")).content.decode()
+    assert "Thresholds of this organization" in page and "No advice right now." in page
+    url = reverse("delegation_advice_settings")
+    values = {name: getattr(rules.AdviceThresholds(), name) for name in rules.THRESHOLD_WORDS}
+    refused = client.post(url, {**values, "raise_share": 0})
+    assert refused.status_code == 422 and "A share between 0 and 1" in refused.content.decode()
+    assert client.post(url, {**values, "min_history": 4}).status_code == 302
+    assert selectors.advice_thresholds(actor=w["owner"]).min_history == 4
+    assert AuditEvent.objects.unscoped().filter(action="delegation_advice.settings").count() == 1
+    assert (
+        "Thresholds of this organization"
+        not in login(w["lea"]).get(reverse("delegation_advice")).content.decode()
+    )
+    assert login(w["lea"]).post(url, values).status_code == 403
