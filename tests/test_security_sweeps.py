@@ -60,6 +60,7 @@ WRITES = {
     "poker_pick": lambda ids: {"domain_id": ids["domain_id"], "level": 4},
     "poker_reveal": {},
     "poker_set_level": {"level": 4, "reason": "sweep"},
+    "delegation_advice_settings": FORM(min_history=2),
     "goal_adapt": lambda ids: {
         f"adapt-{ids['goal_id']}-adaptation": "drop",
         f"adapt-{ids['goal_id']}-reason": "x",

@@ -185,3 +185,22 @@ class PokerLevelForm(StyledForm):
         max_length=1000,
         help_text="Added to the reason kept on the board, which names this session and its spread.",
     )
+
+
+class AdviceSettingsForm(StyledForm):
+    """The thresholds of the delegation advice rules, one number each (the defaults shown as initial)."""
+
+    def __init__(self, *args, thresholds: rules.AdviceThresholds, **kwargs):
+        super().__init__(*args, **kwargs)
+        defaults = rules.AdviceThresholds()
+        for name, words in rules.THRESHOLD_WORDS.items():
+            default = getattr(defaults, name)
+            field = forms.IntegerField if isinstance(default, int) else forms.FloatField
+            self.fields[name] = field(
+                label=words, initial=getattr(thresholds, name), help_text=f"Default {default}.", min_value=0
+            )
+
+    def overrides(self) -> dict:
+        """The values that differ from the defaults (the others keep following them)."""
+        defaults = rules.AdviceThresholds()
+        return {k: v for k, v in self.cleaned_data.items() if v != getattr(defaults, k)}

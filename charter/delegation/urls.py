@@ -14,6 +14,7 @@ urlpatterns = [
     path(CELL + "advice/<str:kind>/dismiss/", views.advice_dismiss, name="delegation_advice_dismiss"),
     path("delegation/advice/", views.advice_list, name="delegation_advice"),
     path("delegation/advice/mine/", views.advice_mine, name="delegation_advice_mine"),
+    path("delegation/advice/settings/", views.advice_settings, name="delegation_advice_settings"),
     path("teams/<int:team_id>/authority/", views.team_authority, name="team_authority"),
     path("delegation/poker/", views_poker.poker_list, name="poker_list"),
     path("delegation/poker/new/", views_poker.poker_create, name="poker_create"),

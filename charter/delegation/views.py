@@ -13,7 +13,7 @@ from charter.goals.selectors import goal_list
 from charter.organizations.selectors import team_list
 
 from . import log, partials, rules, selectors, services
-from .forms import DecisionForm, DomainForm, LevelForm, RespondForm
+from .forms import AdviceSettingsForm, DecisionForm, DomainForm, LevelForm, RespondForm
 from .models import Decision
 
 LEVELS = list(rules.LEVELS.values())
@@ -70,6 +70,10 @@ def delegation_history(request, team_id: int, domain_id: int):
 @requires("organization.view")
 def advice_list(request):
     """Every piece of advice the decision history gives now, with the thresholds that gave it."""
+    return _render_advice_list(request)
+
+
+def _render_advice_list(request, form=None, status=200):
     result = selectors.delegation_advice(actor=request.actor)
     verdicts = result["verdicts"].values()
     context = {
@@ -83,7 +87,25 @@ def advice_list(request):
         "answers": selectors.advice_answers(actor=request.actor, limit=20),
         "may_set": request.actor.can("delegation.set"),
     }
-    return render(request, "delegation/advice_list.html", context)
+    if request.actor.can("organization.manage"):
+        context["settings_form"] = form or AdviceSettingsForm(thresholds=result["thresholds"])
+    return render(request, "delegation/advice_list.html", context, status=status)
+
+
+@requires("organization.manage")
+def advice_settings(request):
+    """Owners and admins: the organization's thresholds of the advice rules."""
+    if request.method != "POST":
+        return _render_advice_list(request)
+    form = AdviceSettingsForm(request.POST, thresholds=selectors.advice_thresholds(actor=request.actor))
+    if form.is_valid():
+        saved = call_with_form(
+            form, services.advice_settings_update, actor=request.actor, thresholds=form.overrides()
+        )
+        if saved is not None:
+            messages.success(request, "Advice thresholds saved.")
+            return redirect("delegation_advice")
+    return _render_advice_list(request, form, status=422)
 
 
 @requires("organization.view")

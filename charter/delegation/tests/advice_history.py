@@ -7,6 +7,11 @@ from unittest import mock
 from django.utils import timezone
 
 from charter.delegation import services
+from charter.organizations.models import Role
+from charter.organizations.services import team_member_set
+from charter.organizations.tests.factories import make_person, make_team
+
+from .factories import make_domain, set_level
 
 
 @contextmanager
@@ -56,3 +61,28 @@ def waiting(proposer, team, domain, n, days_ago):
             services.decision_record(
                 actor=proposer, team_id=team.pk, domain_id=domain.pk, title=f"Waiting {i}", decision="Please."
             )
+
+
+def advice_world(owner) -> dict:
+    """Platform (lead Lea, a leader; member Max) under the company (lead: the owner); Budget under 10k at
+    level 3 for Platform."""
+    company = make_team(owner, "Company")
+    team_member_set(actor=owner, team_id=company.pk, user_id=owner.user_id, is_lead=True)
+    platform = make_team(owner, "Platform", parent=company)
+    lea = make_person(owner, Role.LEADER, team=platform, is_lead=True, full_name="Lea Lead")
+    max_ = make_person(owner, Role.MEMBER, team=platform, full_name="Max Member")
+    budget = make_domain(owner, "Budget under 10k")
+    set_level(owner, platform, budget, 3)
+    return {
+        "owner": owner,
+        "platform": platform,
+        "lea": lea,
+        "max": max_,
+        "budget": budget,
+        "company": company,
+    }
+
+
+def raise_history(w, n=15, approved=14):
+    """Max's `n` proposals in Budget under 10k, `approved` of them decided by Lea after 2.1 days."""
+    proposals(w["max"], w["lea"], w["platform"], w["budget"], n, approved=approved, wait_days=2.1)

@@ -5,16 +5,15 @@ import json
 import pytest
 from django.urls import reverse
 
-from charter.agents.mcp import tools
 from charter.core.errors import Conflict, PermissionDenied, ValidationError
 from charter.core.models import AuditEvent
 from charter.delegation import rules, selectors, services
-from charter.delegation.models import AdviceAnswer, DelegationChange, DelegationLevel
+from charter.delegation.models import DelegationChange, DelegationLevel
 from charter.organizations.models import Role
 from charter.organizations.services import token_create
 from charter.organizations.tests.factories import make_person, make_team
 
-from .advice_history import proposals, superseded_decisions, waiting
+from .advice_history import advice_world, proposals, superseded_decisions, waiting
 from .factories import make_domain, set_level
 
 pytestmark = pytest.mark.django_db
@@ -22,24 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(owner):
-    """Platform (lead Lea, a leader; member Max) under the company (lead: the owner)."""
-    company = make_team(owner, "Company")
-    from charter.organizations.services import team_member_set
-
-    team_member_set(actor=owner, team_id=company.pk, user_id=owner.user_id, is_lead=True)
-    platform = make_team(owner, "Platform", parent=company)
-    lea = make_person(owner, Role.LEADER, team=platform, is_lead=True, full_name="Lea Lead")
-    max_ = make_person(owner, Role.MEMBER, team=platform, full_name="Max Member")
-    budget = make_domain(owner, "Budget under 10k")
-    set_level(owner, platform, budget, 3)
-    return {
-        "owner": owner,
-        "platform": platform,
-        "lea": lea,
-        "max": max_,
-        "budget": budget,
-        "company": company,
-    }
+    return advice_world(owner)
 
 
 def _raise_history(w, n=15, approved=14):
@@ -220,33 +202,6 @@ def test_rest_thresholds_per_organization(client, world):
     assert [a.kind for a in selectors.advice_list(actor=w["owner"])] == [rules.RAISE]
 
 
-def test_mcp_tools_answer_like_rest(world):
-    _raise_history(world)
-    w, ids = world, {"team_id": world["platform"].pk, "domain_id": world["budget"].pk}
-    (listed,) = tools.list_delegation_advice(w["lea"], for_me=True)
-    assert listed["kind"] == "raise" and listed["evidence"].startswith("Budget under 10k, Platform: 14 of")
-    with pytest.raises(PermissionDenied):
-        tools.dismiss_delegation_advice(w["max"], **ids, kind="raise", reason="No.")
-    dismissed = tools.dismiss_delegation_advice(w["lea"], **ids, kind="raise", reason="Not yet.")
-    assert dismissed["answer"] == "dismissed" and dismissed["reason"] == "Not yet."
-    with pytest.raises(Conflict):
-        tools.accept_delegation_advice(w["lea"], **ids, kind="raise")
-
-
-def test_mcp_server_refuses_a_member_and_serves_a_lead(world):
-    from charter.agents.tests.test_mcp import call, fail
-
-    _raise_history(world)
-    w = world
-    args = {"team_id": w["platform"].pk, "domain_id": w["budget"].pk, "kind": "raise"}
-    member_token = token_create(actor=w["max"], name="m")[1]
-    assert fail(member_token, "accept_delegation_advice", **args)["code"] == "permission_denied"
-    lead_token = token_create(actor=w["lea"], name="l")[1]
-    is_error, text = call(lead_token, "accept_delegation_advice", **args)
-    assert not is_error and json.loads(text)["suggested_level"] == 4
-    assert AdviceAnswer.objects.for_org(w["owner"].organization).get().answer == "accepted"
-
-
 # ---- pages ----------------------------------------------------------------------------------------
 
 
@@ -312,3 +267,22 @@ def test_advice_pages_keep_their_query_count_as_history_grows(world, login, djan
         counts.append(row)
     assert counts[0] == counts[1], counts
     assert counts[0][0] <= 14, counts  # the board: its own reads and the advice's six
+
+
+def test_admins_set_the_thresholds_on_the_advice_page(world, login):
+    w = world
+    client = login(w["owner"])
+    page = client.get(reverse("delegation_advice")).content.decode()
+    assert "Thresholds of this organization" in page and "No advice right now." in page
+    url = reverse("delegation_advice_settings")
+    values = {name: getattr(rules.AdviceThresholds(), name) for name in rules.THRESHOLD_WORDS}
+    refused = client.post(url, {**values, "raise_share": 0})
+    assert refused.status_code == 422 and "A share between 0 and 1" in refused.content.decode()
+    assert client.post(url, {**values, "min_history": 4}).status_code == 302
+    assert selectors.advice_thresholds(actor=w["owner"]).min_history == 4
+    assert AuditEvent.objects.unscoped().filter(action="delegation_advice.settings").count() == 1
+    assert (
+        "Thresholds of this organization"
+        not in login(w["lea"]).get(reverse("delegation_advice")).content.decode()
+    )
+    assert login(w["lea"]).post(url, values).status_code == 403
