@@ -12,7 +12,7 @@ from charter.organizations.models import Team
 from . import poker, rules
 from .decisions import decision_record, decision_respond  # noqa: F401 - the one service module to call
 from .models import DecisionDomain, DelegationChange, DelegationLevel, PokerItem, PokerPick
-from .poker import poker_open, poker_pick, poker_reveal  # noqa: F401 - delegation poker's writes
+from .poker import poker_open, poker_pick, poker_reveal, poker_reveal_due  # noqa: F401 - delegation poker
 
 # ---- decision domains -----------------------------------------------------------------------------
 
