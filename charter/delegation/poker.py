@@ -16,7 +16,7 @@ from django.utils import timezone
 from charter.core.actor import Actor
 from charter.core.audit import audit
 from charter.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from charter.notifications.services import notify
+from charter.notifications.services import notify, system_actor
 from charter.organizations.models import Membership, Role, Team, TeamMembership, User
 
 from . import rules
@@ -235,3 +235,17 @@ def poker_reveal(*, actor: Actor, session_id: int) -> PokerSession:
     if already:
         raise Conflict("The cards are already turned.")
     return session
+
+
+def poker_reveal_due(*, session_id: int) -> bool:
+    """Background work (no person): store the reveal a passed deadline made and tell the players. True when
+    this call turned the cards; False when they were already turned, or the deadline has not passed."""
+    session = PokerSession.objects.unscoped().filter(pk=session_id).select_related("organization").first()
+    if session is None:
+        return False
+    actor = system_actor(session.organization)
+    with transaction.atomic():
+        session = locked(actor, session_id)
+        if session.state == rules.POKER_REVEALED:
+            return False
+        return settle_deadline(actor, session)

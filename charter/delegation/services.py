@@ -20,7 +20,7 @@ from .models import (
     PokerItem,
     PokerPick,
 )
-from .poker import poker_open, poker_pick, poker_reveal  # noqa: F401 - delegation poker's writes
+from .poker import poker_open, poker_pick, poker_reveal, poker_reveal_due  # noqa: F401 - delegation poker
 
 # ---- decision domains -----------------------------------------------------------------------------
 

@@ -209,3 +209,24 @@ def test_another_organization_sees_no_session(cast, other_owner):
     with pytest.raises(NotFound):
         services.poker_pick(actor=other_owner, session_id=session.pk, domain_id=cast.domain.pk, level=3)
     assert selectors.poker_list(actor=other_owner) == []
+
+
+def test_the_worker_turns_the_cards_at_the_deadline_and_tells_the_players(cast):
+    from charter.delegation import tasks
+
+    session = _open(cast, cast.domain, deadline=timezone.now() + timedelta(hours=1))
+    services.poker_pick(actor=cast.bob, session_id=session.pk, domain_id=cast.domain.pk, level=6)
+    tasks.poker_deadlines_enqueue("2026-01-01T00:00")  # ImmediateBackend: the tasks run now
+    org = cast.owner.organization
+    assert PokerSession.objects.for_org(org).get(pk=session.pk).state == rules.POKER_PICKING
+    PokerSession.objects.for_org(org).filter(pk=session.pk).update(deadline=timezone.now())
+    tasks.poker_deadlines_enqueue("2026-01-01T00:01")
+    stored = PokerSession.objects.for_org(org).get(pk=session.pk)
+    assert stored.state == rules.POKER_REVEALED and stored.revealed_how == rules.REVEAL_DEADLINE
+    told = Notification.objects.for_org(org).filter(event="poker.revealed")
+    assert set(told.values_list("recipient_id", flat=True)) == {
+        cast.owner.user_id,
+        cast.ana.user_id,
+        cast.bob.user_id,
+    }
+    assert services.poker_reveal_due(session_id=session.pk) is False  # safe twice

@@ -13,6 +13,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from charter.cli.base import CharterCommand
+from charter.delegation.tasks import poker_deadlines_enqueue
 from charter.goals.tasks import check_in_reminders_enqueue
 from charter.metrics.tasks import source_pulls_enqueue
 from charter.notifications import scheduler
@@ -36,6 +37,7 @@ SCHEDULE = [
     scheduler.Job("pulse.rounds", "minute", pulse_rounds_enqueue),
     scheduler.Job("sources.pull", "minute", source_pulls_enqueue),
     scheduler.Job("idempotency.purge", "minute", idempotency_keys_purge),
+    scheduler.Job("poker.deadlines", "minute", poker_deadlines_enqueue),
 ]
 
 
