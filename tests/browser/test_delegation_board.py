@@ -42,3 +42,26 @@ def test_set_a_level_in_the_dialog_and_see_what_it_means_when_recording(page, sh
     preview.get_by_text("You may decide this.").wait_for()
     assert "Ana Lead is told" in preview.inner_text()
     shot(page, "decision-form")
+
+
+def test_a_leader_sees_advice_on_home_and_the_board_and_accepts_it(page, shot, owner):
+    from charter.delegation.tests.advice_history import advice_world, raise_history
+
+    world = advice_world(owner)
+    raise_history(world)
+    _login(page, world["lea"])
+    advice = page.locator("#advice-mine-title")
+    advice.wait_for()  # loaded after home
+    assert "14 of the last 15 proposals approved unchanged" in page.content()
+    shot(page, "advice-home")
+    page.goto("/delegation/")
+    page.locator(f"#cell-{world['platform'].pk}-{world['budget'].pk}").get_by_role(
+        "link", name="Raise the level: 4"
+    ).click()
+    page.get_by_role("button", name="Accept: set level 4").wait_for()
+    shot(page, "advice-cell")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept: set level 4").click()
+    assert "Advice accepted: Platform is now at level 4 (agree) for Budget under 10k." in page.content()
+    assert "Not enough history for advice: 0 record(s) at level 4, 8 needed." in page.content()
+    shot(page, "advice-accepted")
