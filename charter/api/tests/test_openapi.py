@@ -77,6 +77,7 @@ RESTRICTED_READS = {
     "get /webhooks/{webhook_id}": "webhook URLs and delivery logs are admin configuration",
     "get /webhooks/{webhook_id}/deliveries": "webhook URLs and delivery logs are admin configuration",
     "get /invitations": "invited addresses and their state are for those who may invite (owners, admins)",
+    "get /lessons/progress": "everyone's lessons are for those who manage people (owners, admins)",
 }
 
 
