@@ -56,7 +56,7 @@ class ProgressBar(Extension):
     """`{% progress_bar value, label %}`: the progress bar partial's markup put in place when a partial is
     compiled, with `bar_value` and `bar_label` set, instead of a macro call per bar. A map of a few hundred
     goals draws a thousand bars, and a Jinja2 macro call costs more than the bar's markup (~4.5 µs each).
-    In a partial that turns autoescaping off (the strategy map's cards), the label must come escaped (`|e`)."""
+    In a partial that turns autoescaping off (the strategy map's cards) the label must come escaped (`|e`)."""
 
     tags = {"progress_bar"}
 
