@@ -30,6 +30,7 @@ from .schemas import (
     PokerSummaryOut,
     RespondIn,
     poker_out,
+    poker_summary_out,
 )
 
 router = Router(tags=["delegation"])
@@ -209,18 +210,7 @@ def poker_detail(actor, poker_id: int) -> dict:
 )
 def poker_list(request):
     """The organization's delegation poker sessions, newest first (the latest 100)."""
-    return [
-        {
-            "id": row["session"].pk,
-            "title": row["session"].title,
-            "team_id": row["session"].team_id,
-            "state": rules.POKER_REVEALED if row["revealed"] else rules.POKER_PICKING,
-            "deadline": row["session"].deadline,
-            "created_at": row["session"].created_at,
-            "invited": row["invited"],
-        }
-        for row in selectors.poker_list(actor=request.auth)
-    ]
+    return [poker_summary_out(row) for row in selectors.poker_list(actor=request.auth)]
 
 
 @router.post(

@@ -363,6 +363,20 @@ class PokerSummaryOut(Schema):
     invited: bool
 
 
+def poker_summary_out(row: dict) -> dict:
+    """A session of `selectors.poker_list` as `PokerSummaryOut`."""
+    s = row["session"]
+    return {
+        "id": s.pk,
+        "title": s.title,
+        "team_id": s.team_id,
+        "state": rules.POKER_REVEALED if row["revealed"] else rules.POKER_PICKING,
+        "deadline": s.deadline,
+        "created_at": s.created_at,
+        "invited": row["invited"],
+    }
+
+
 def poker_out(view) -> dict:
     """A session as `PokerOut`, from the read that already hid what the reader may not see."""
     s = view.session

@@ -370,13 +370,6 @@ def advice_list(
     ]  # fmt: skip
 
 
-def advice_get(*, actor: Actor, team_id: int, domain_id: int, kind: str) -> AdviceItem | None:
-    """The advice of this kind for this cell now; None when the history gives none."""
-    return next(
-        (a for a in advice_list(actor=actor, team_id=team_id, domain_id=domain_id) if a.kind == kind), None
-    )
-
-
 def cell_advice(*, actor: Actor, team_id: int, domain_id: int) -> dict:
     """One cell's advice, its verdict (figures, or why there is none) and the answers given before."""
     result = delegation_advice(actor=actor)

@@ -108,6 +108,13 @@ def delegation_set(
 ) -> DelegationLevel | None:
     """Set a team's level in a domain, or clear it (`level` None) so the team inherits again; every change
     is kept with its reason, author and time. Returns the level set (None once cleared)."""
+    return _delegation_set(actor, team_id, domain_id, level, reason)[0]
+
+
+def _delegation_set(
+    actor: Actor, team_id: int, domain_id: int, level: int | None, reason: str
+) -> tuple[DelegationLevel | None, DelegationChange]:
+    """`delegation_set`, with the history row it wrote (which advice and poker link to)."""
     actor.require("delegation.set")
     org = actor.organization
     team = Team.objects.for_org(org).filter(pk=team_id).first()
@@ -134,7 +141,7 @@ def delegation_set(
             current.level = level
             current.save()
             audit(actor, "delegation.set", current, {"level": [previous, level], "reason": reason.strip()})
-        DelegationChange.objects.create(
+        change = DelegationChange.objects.create(
             organization=org,
             team=team,
             domain=domain,
@@ -143,7 +150,7 @@ def delegation_set(
             reason=reason.strip(),
             author=actor.user,
         )
-    return current
+    return current, change
 
 
 # ---- delegation advice ----------------------------------------------------------------------------
@@ -187,13 +194,8 @@ def advice_accept(*, actor: Actor, team_id: int, domain_id: int, kind: str) -> A
     with transaction.atomic():
         item = _advice_now(actor, team_id, domain_id, kind)
         reason = f"Delegation advice accepted ({rules.ADVICE_NAMES[kind].lower()}): {item.evidence}"
-        delegation_set(
-            actor=actor, team_id=team_id, domain_id=domain_id, level=item.suggested_level, reason=reason
-        )
-        change = DelegationChange.objects.for_org(actor.organization).filter(
-            team_id=team_id, domain_id=domain_id
-        )
-        answer = _answer(actor, item, rules.ACCEPTED, "", change.first())
+        _, change = _delegation_set(actor, team_id, domain_id, item.suggested_level, reason)
+        answer = _answer(actor, item, rules.ACCEPTED, "", change)
         audit(
             actor,
             "delegation_advice.accept",
@@ -276,13 +278,7 @@ def poker_set_level(
         full = f"Delegation poker “{session.title}” (session {session.pk}): {said}."
         if (reason or "").strip():
             full += " " + reason.strip()
-        delegation_set(actor=actor, team_id=session.team_id, domain_id=domain_id, level=level, reason=full)
-        change = (
-            DelegationChange.objects.for_org(actor.organization)
-            .filter(team_id=session.team_id, domain_id=domain_id, author=actor.user)
-            .order_by("-id")
-            .first()
-        )
+        _, change = _delegation_set(actor, session.team_id, domain_id, level, full)
         item.level_set, item.change, item.set_by, item.set_at = level, change, actor.user, timezone.now()
         item.save(update_fields=["level_set", "change", "set_by", "set_at"])
         session.version = F("version") + 1

@@ -18,7 +18,6 @@ from .models import SearchDocument, SearchIndexState, SearchSettings
 from .snippets import highlight, snippet
 from .vectors import matrix, unpack
 
-RRF_K = 60
 MAX_LIMIT = 100
 DEFAULT_THRESHOLD = 0.8
 # Likely parents (measured on `search/tests/quality/parents.json`: 42 drafts of team goals under 14
@@ -63,16 +62,6 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     meaning_on: bool = False
     meaning_off_reason: str = ""
-
-
-def fuse(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: score(d) = Σ 1 / (k + rank), ranks from 1; best first. (Kept for comparison
-    in the quality benchmark; search weighs how strong each hit is: `rank`.)"""
-    scores: dict[int, float] = {}
-    for ranking in rankings:
-        for rank, doc_id in enumerate(ranking, start=1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from charter.delegation.schemas import (
     DecisionResultOut,
     PokerOut,
     poker_out,
+    poker_summary_out,
 )
 from charter.discussion import selectors as discussion_selectors
 from charter.discussion import services as discussion_services
@@ -176,18 +177,7 @@ def search(actor, *, query: str, types: list[str] | None) -> dict:
 
 def list_poker_sessions(actor) -> list[dict]:
     """REST's `GET /delegation-poker`: the organization's sessions, newest first."""
-    rows = delegation_selectors.poker_list(actor=actor)
-    return [
-        {
-            "id": row["session"].pk,
-            "title": row["session"].title,
-            "team_id": row["session"].team_id,
-            "state": "revealed" if row["revealed"] else "picking",
-            "deadline": row["session"].deadline,
-            "invited": row["invited"],
-        }
-        for row in rows
-    ]
+    return [poker_summary_out(row) for row in delegation_selectors.poker_list(actor=actor)]
 
 
 def get_poker_session(actor, *, poker_id: int) -> dict:

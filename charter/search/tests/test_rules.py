@@ -4,8 +4,9 @@ import pytest
 
 from charter.search.keyword import terms
 from charter.search.rules import WordMatch, content_stems, content_terms, found_by, fused_score, word_match
-from charter.search.selectors import fuse, rank
+from charter.search.selectors import rank
 from charter.search.snippets import highlight, snippet
+from charter.search.tests.quality import fuse
 
 
 def test_fusion_by_reciprocal_rank():

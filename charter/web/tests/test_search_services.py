@@ -130,12 +130,6 @@ def test_filters_and_bad_input(owner, cycle, other_owner):
         selectors.search(actor=owner, q="churn", types=["nope"])
 
 
-def test_fusion_by_reciprocal_rank():
-    fused = selectors.fuse([1, 2, 3], [3, 1])
-    assert [d for d, _ in fused] == [1, 3, 2]
-    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
-
-
 def test_similar_goals_and_likely_parents(owner, cycle, settings):
     a = make_goal(owner, cycle, title="Reduce customer churn to 3%", purpose="", end_state="")
     b = make_goal(owner, cycle, title="Reduce churn of customers to 3 percent", purpose="", end_state="")

@@ -31,6 +31,17 @@ class QualitySet:
         return next(i for i in self.items if i["key"] == key)
 
 
+def fuse(*rankings: list[int], k: int = 60) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion, how search fused its halves before issue 17 (the "before" row): score(d) =
+    Σ 1 / (k + rank), ranks from 1; best first. Search now weighs how strong each hit is
+    (`selectors.rank`)."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc_id in enumerate(ranking, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
 def load() -> QualitySet:
     data = yaml.safe_load(SET.read_text())
     items = data["items"]
@@ -124,7 +135,7 @@ def _reciprocal_rank(actor, q: str) -> list[int]:
     else:
         rows = queries.sqlite_keyword_search(match=" OR ".join(f'"{w}"' for w in words), **args)
     near = selectors._meaning(org_id, q, types=None, team_id=None, cycle_id=None, limit=pool)
-    return [d for d, _ in selectors.fuse([r[0] for r in rows], [d for d, _ in near])][:LIMIT]
+    return [d for d, _ in fuse([r[0] for r in rows], [d for d, _ in near])][:LIMIT]
 
 
 def table(qs: QualitySet, measures: dict[str, Measures], queries=None) -> str:
