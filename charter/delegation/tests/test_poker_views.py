@@ -115,3 +115,9 @@ def test_the_session_page_does_not_grow_with_people_and_domains(cast, login):
     # The person and actor, the session, its domains, people, cards, the team tree and its levels, the
     # comments (10 when measured); the live partial the same without the comments.
     assert count <= 10 and turned <= 10 and live_small <= 9, (count, turned, live_small)
+
+
+def test_an_empty_organization_is_told_what_to_create_first(owner, login):
+    page = login(owner).get(reverse("poker_create")).content.decode()
+    assert reverse("team_create") in page and "No teams yet" in page
+    assert reverse("decision_domain_create") in page and "No decision domains yet" in page
