@@ -19,6 +19,10 @@ class Actor:
     request_id: str = ""
     via: str = "web"
     token_id: int | None = None  # the API token the request came with; audited with every write
+    # A scoped token's scopes, and the actions its owner's role allows that the scopes leave out: a
+    # refusal of one of those names the scopes, not the role.
+    scopes: tuple[str, ...] = ()
+    beyond_scopes: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def user_id(self) -> int:
@@ -33,4 +37,10 @@ class Actor:
 
     def require(self, action: str, message: str | None = None) -> None:
         if action not in self.allowed:
-            raise PermissionDenied(message or f"Your role ({self.role}) may not {action.replace('.', ' ')}.")
+            what = action.replace(".", " ")
+            if message is None and action in self.beyond_scopes:
+                message = (
+                    f"This token's scopes ({', '.join(self.scopes)}) do not allow it to {what}; "
+                    f"your role ({self.role}) does: use a token with a scope that covers it."
+                )
+            raise PermissionDenied(message or f"Your role ({self.role}) may not {what}.")

@@ -447,8 +447,13 @@ def token_actor(raw: str, *, request_id: str = "", via: str = "api") -> Actor | 
     )
     if actor is None:
         return None
+    allowed = scoped_actions(actor.allowed, api_token.scopes)
     return dataclasses.replace(
-        actor, allowed=scoped_actions(actor.allowed, api_token.scopes), token_id=api_token.pk
+        actor,
+        allowed=allowed,
+        token_id=api_token.pk,
+        scopes=tuple(api_token.scopes or ()),
+        beyond_scopes=actor.allowed - allowed,
     )
 
 

@@ -73,6 +73,10 @@ def test_a_read_token_cannot_check_in_a_check_in_token_can(client, owner, cycle,
     url, body = f"/api/v1/key-results/{kr.pk}/check-ins", {"value": 8, "confidence": 6}
     refused = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {read}")
     assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "This token's scopes (read) do not allow it to check_in create; "
+        "your role (member) does: use a token with a scope that covers it."
+    )
     assert client.get(f"/api/v1/goals/{goal.pk}", HTTP_AUTHORIZATION=f"Bearer {read}").status_code == 200
     done = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {writer}")
     assert done.status_code == 201, done.content

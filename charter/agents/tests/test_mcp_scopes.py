@@ -143,6 +143,8 @@ def test_refused_without_the_scope_and_allowed_with_it(world, name):
         actor, role = actor_for(user=lead.user, organization=lead.organization), "leader"
     without = _attempt(_token(world, set(SCOPES) - {scope}, actor), name, arguments(world))
     assert without is not None and without["code"] == "permission_denied", without
-    assert without["detail"].startswith(f"Your role ({role}) may not"), without
+    # The refusal names what refused: the token's scopes, not the role, which allows it.
+    assert without["detail"].startswith("This token's scopes ("), without
+    assert scope not in without["detail"].split(")")[0] and f"your role ({role}) does" in without["detail"]
     with_it = _attempt(_token(world, {scope}, actor), name, arguments(world))
     assert with_it is None or with_it["code"] != "permission_denied", with_it
