@@ -1,12 +1,13 @@
 """Values no database column can hold, refused once for every operation before any view runs.
 
 Pydantic accepts integers of any size, NaN and infinity, NUL characters and lone UTF-16 surrogates
-(JSON escapes such as "\\ud800"), time zone offsets up to 24 hours and moments that leave the years
-1-9999 once in UTC. None of them can be stored: SQLite overflows above 64 bits, PostgreSQL refuses NUL
-in text and offsets of 16 hours or more, neither encodes a lone surrogate, Python cannot read back a
-year 0, and NaN or infinity would make roll-ups and JSON answers invalid. So every parsed value of a
-request (path, query and body, nested to any depth) is checked here, and a bad one is a 422 that names
-its field like any validation error.
+(JSON escapes such as "\\ud800"), time zone offsets up to 24 hours, moments without an offset and
+moments that leave the years 1-9999 once in UTC. None of them can be stored or used: SQLite overflows
+above 64 bits, PostgreSQL refuses NUL in text and offsets of 16 hours or more, neither encodes a lone
+surrogate, Python cannot read back a year 0, a moment without an offset cannot be compared with the
+server's clock, and NaN or infinity would make roll-ups and JSON answers invalid. So every parsed value
+of a request (path, query and body, nested to any depth) is checked here, and a bad one is a 422 that
+names its field like any validation error.
 """
 
 import math
@@ -28,7 +29,9 @@ def _problem(value) -> str | None:
     elif isinstance(value, float):
         if not math.isfinite(value):
             return "Numbers must be finite (not NaN or infinity)."
-    elif isinstance(value, datetime) and value.utcoffset() is not None:
+    elif isinstance(value, datetime):
+        if value.utcoffset() is None:
+            return "Give the moment with its time zone offset, such as 2026-03-31T17:00:00Z or +02:00."
         if abs(value.utcoffset()) >= MAX_OFFSET:
             return "A time zone offset must lie within ±15:59."
         try:

@@ -225,3 +225,16 @@ def test_check_in_create_worst_case_within_ten_queries(owner, cycle, client):
     assert any("last_used_at" in s for s in statements)  # the token's first use in this minute
     own = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))]
     assert len(own) <= 10, "\n".join(s[:90] for s in own)
+
+
+def test_a_moment_without_an_offset_is_refused_by_name(owner, cycle, client):
+    kr = make_key_result(owner, _chain(owner, cycle, 1), start=0, target=100)
+    response = client.post(
+        f"/api/v1/key-results/{kr.pk}/check-ins",
+        {"value": 20, "confidence": 3, "checked_at": "2020-01-01T00:00:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == {
+        "checked_at": ["Give the moment with its time zone offset, such as 2026-03-31T17:00:00Z or +02:00."]
+    }
