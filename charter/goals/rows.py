@@ -25,7 +25,7 @@ GOAL_OUT_ORDER = (
 )  # fmt: skip
 KR_OUT_FIELDS = (
     "id", "goal_id", "title", "kind", "unit", "start", "target", "target_max", "current", "weight",
-    "owner_id", "position", "progress", "confidence", "last_check_in_at", "version",
+    "owner_id", "position", "progress", "confidence", "last_check_in_at", "tracked_since", "version",
 )  # fmt: skip
 
 

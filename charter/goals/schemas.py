@@ -39,6 +39,12 @@ class CycleIn(InSchema):
 # ---- key results ----------------------------------------------------------------------------------
 
 
+TRACKED_SINCE = (
+    "Since when check-ins are expected, counted by check-in participation; empty: since it was created. "
+    "Set it when a key result tracked elsewhere before moves to Charter."
+)
+
+
 class KeyResultOut(Schema):
     id: int
     goal_id: int
@@ -55,6 +61,7 @@ class KeyResultOut(Schema):
     progress: float = Field(description="0 at the start, 1 at the target; above 1 when beaten.")
     confidence: int | None
     last_check_in_at: datetime | None
+    tracked_since: datetime | None = Field(description=TRACKED_SINCE)
     version: int
 
 
@@ -68,6 +75,7 @@ class KeyResultIn(InSchema):
     current: float | None = None
     weight: float = 1.0
     owner_id: int | None = None
+    tracked_since: datetime | None = Field(None, description=TRACKED_SINCE)
 
 
 class KeyResultPatch(InSchema):

@@ -3,6 +3,8 @@ goal chain or the number of earlier check-ins; the goal list's plain rows equal 
 
 import itertools
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
@@ -238,3 +240,18 @@ def test_a_moment_without_an_offset_is_refused_by_name(owner, cycle, client):
     assert response.json()["errors"] == {
         "checked_at": ["Give the moment with its time zone offset, such as 2026-03-31T17:00:00Z or +02:00."]
     }
+
+
+def test_a_key_result_moved_from_elsewhere_keeps_when_its_tracking_began(owner, cycle, client):
+    goal = _chain(owner, cycle, 1)
+    body = {"title": "Tickets closed", "start": 0, "target": 10, "tracked_since": "2026-01-05T09:00:00+01:00"}
+    made = client.post(f"/api/v1/goals/{goal.pk}/key-results", body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    began = datetime(2026, 1, 5, 8, tzinfo=UTC)
+    assert datetime.fromisoformat(made.json()["tracked_since"]) == began
+    listed = client.get(f"/api/v1/goals/{goal.pk}/key-results").json()
+    assert [datetime.fromisoformat(kr["tracked_since"]) for kr in listed["items"]] == [began]
+    future = {**body, "title": "Later", "tracked_since": "2999-01-01T00:00:00Z"}
+    refused = client.post(f"/api/v1/goals/{goal.pk}/key-results", future, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {"tracked_since": ["A key result cannot be tracked from the future."]}
