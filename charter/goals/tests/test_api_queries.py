@@ -2,7 +2,6 @@
 goal chain or the number of earlier check-ins; the goal list's plain rows equal the models' fields."""
 
 import itertools
-
 from datetime import UTC, datetime
 
 import pytest
