@@ -71,11 +71,15 @@ def provider_for_key(key) -> object | None:
 
 def sso_only_refusal(user) -> tuple[str, list]:
     """Why a password may not sign this person in ("" when it may), and the organizations where an owner
-    signs in with a password although the organization asks for single sign-on only (break-glass)."""
+    signs in with a password although the organization asks for single sign-on only (break-glass).
+    SSO-only counts only while the organization has a provider (its own, or the installation's): when the
+    installation's is removed, passwords work again rather than lock everyone out."""
+    sso_only = SingleSignOn.objects.unscoped().filter(sso_only=True)
+    if global_provider() is None:
+        sso_only = sso_only.exclude(issuer="")
     rows = list(
         Membership.objects.unscoped()
-        .filter(user=user, is_active=True)
-        .filter(organization__in=SingleSignOn.objects.unscoped().filter(sso_only=True).values("organization"))
+        .filter(user=user, is_active=True, organization__in=sso_only.values("organization"))
         .select_related("organization")
     )
     blocking = [m.organization.name for m in rows if m.role != Role.OWNER]

@@ -240,6 +240,16 @@ def test_sso_only_refuses_a_members_password_but_keeps_the_owners_break_glass(cl
     assert signed_in_user(client) == member.user
 
 
+def test_sso_only_lapses_when_the_provider_is_removed(client, settings, global_sso, ada):
+    """The installation's provider gone, an organization that relied on it is not locked out."""
+    member = make_person(ada)
+    services.sso_settings_update(actor=ada, sso_only=True)
+    data = {"email": member.user.email, "password": PASSWORD}
+    assert client.post(reverse("login"), data).status_code == 403
+    settings.CHARTER_OIDC_ISSUER = ""
+    assert client.post(reverse("login"), data).status_code == 302
+
+
 # ---- settings -----------------------------------------------------------------------------------------
 
 
