@@ -113,6 +113,7 @@ WRITES = {
     "source_delete": {},
     "source_edit": FORM(name="Swept source"),
     "source_pull": {},
+    "sso_settings": FORM(name="Swept provider"),
     "survey_create": FORM(title="Sweep pulse"),
     "survey_edit": FORM(title="Swept pulse"),
     "team_create": FORM(name="Sweep team"),
@@ -137,6 +138,8 @@ NOT_AUDITED = {
     "password_reset": "sends an email (or none, for an unknown address); writes no data",
     "password_reset_confirm": "audited (user.password_reset), but its link first moves its token into the "
     "session: charter/accounts/tests/test_password_reset.py follows it",
+    "sso_start": "a session event: keeps the sign-in's state, nonce and PKCE verifier in the session",
+    "sso_callback": "audited (user.sso_sign_in) when a provider answers: charter/accounts/tests/test_sso.py",
     "logout": "a session event: the session row is deleted, no organization's data changes",
     "organization_switch": "changes which organization this session works in; writes no data",
     "setup": "first run only: 404 once anyone exists, as in every world; test_setup.py checks its audit",

@@ -131,3 +131,47 @@ class RegenerateForm(_OwnIds, StyledForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class SingleSignOnForm(StyledForm):
+    """An organization's single sign-on settings (the rules are in `services.sso_settings_update`)."""
+
+    name = forms.CharField(
+        label="Provider name on the button",
+        max_length=60,
+        required=False,
+        help_text="The sign-in button reads “Sign in with <name>” (e.g. Google, Okta). Empty: the "
+        "organization's name.",
+    )
+    issuer = forms.CharField(
+        label="Issuer URL",
+        max_length=500,
+        required=False,
+        help_text="The provider's issuer: Charter reads <issuer>/.well-known/openid-configuration. Empty: "
+        "the installation's provider, if its administrator set one.",
+    )
+    client_id = forms.CharField(label="Client ID", max_length=255, required=False)
+    client_secret = forms.CharField(
+        label="Client secret",
+        max_length=500,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Kept encrypted and never shown again; leave empty to keep the one saved.",
+    )
+    allow_private = forms.BooleanField(
+        label="The provider is on a private network",
+        required=False,
+        help_text="Allow an issuer at a private or loopback address (a Keycloak inside your network).",
+    )
+    sso_only = forms.BooleanField(
+        label="Single sign-on only",
+        required=False,
+        help_text="People of this organization cannot sign in with a password. Owners still can, as a "
+        "way in when the provider fails; each such sign-in is audited.",
+    )
+    join_by_sso = forms.BooleanField(
+        label="Let people at the sign-up domain join by single sign-on",
+        required=False,
+        help_text="A verified address at the organization's sign-up domain that Charter does not know "
+        "joins as a member at its first sign-in. Otherwise only invited people sign in.",
+    )

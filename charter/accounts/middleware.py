@@ -13,6 +13,9 @@ from django.utils import timezone
 
 # Where a person without two-factor may still go when their organization requires it.
 ALLOWED_WITHOUT_TWO_FACTOR = frozenset({"two_factor_enrol", "logout", "organization_switch"})
+# The issuer of a session signed in by single sign-on: the provider's own sign-in (and its MFA policy)
+# stands for Charter's two-factor (ADR 25).
+SSO_SESSION = "_charter_sso"
 
 
 class TimeZoneMiddleware:
@@ -39,7 +42,7 @@ class TimeZoneMiddleware:
 class TwoFactorRequiredMiddleware:
     """A member of an organization that requires two-factor, signed in without it, lands on the enrol
     page first (sign-out and switching organization stay open). API tokens carry no session actor, so
-    they are not affected."""
+    they are not affected; nor is a session signed in by single sign-on (the provider's MFA counts)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,6 +53,7 @@ class TwoFactorRequiredMiddleware:
             actor is not None
             and actor.organization.require_two_factor
             and not request.user.two_factor
+            and not request.session.get(SSO_SESSION)
             and not _allowed(request.path_info)
         ):
             url = reverse("two_factor_enrol")

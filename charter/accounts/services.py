@@ -10,6 +10,7 @@ import zoneinfo
 from base64 import b32encode
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -17,11 +18,15 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from charter.core import crypto, outbound
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
+from charter.core.crypto import audited
 from charter.core.errors import ValidationError
-from charter.organizations.models import User
+from charter.organizations.models import Membership, Organization, Role, User
 from charter.organizations.selectors import organizations_of
+
+from .models import SingleSignOn
 
 RECOVERY_CODES = 10
 RECOVERY_DEVICE = "Recovery codes"
@@ -251,3 +256,154 @@ def two_factor_verify(*, user: User, code: str, request_id: str = ""):
             for actor in _self_actors(user, request_id):
                 audit(actor, "user.recovery_code_use", user, {"codes_left": left})
     return device, reason
+
+
+# ---- single sign-on (ADR 25) ----------------------------------------------------------------------
+
+
+def sso_settings_update(
+    *,
+    actor: Actor,
+    name: str = "",
+    issuer: str = "",
+    client_id: str = "",
+    client_secret: str = "",
+    allow_private: bool = False,
+    sso_only: bool = False,
+    join_by_sso: bool = False,
+) -> SingleSignOn:
+    """An organization's single sign-on settings. An empty secret keeps the stored one (it is never shown
+    again); the issuer's discovery document is read at the first sign-in, not here. SSO-only needs a
+    provider (the organization's own or the installation's), and joining needs a sign-up domain."""
+    actor.require("organization.manage")
+    name, issuer, client_id = name.strip(), issuer.strip(), client_id.strip()
+    errors: dict[str, list[str]] = {}
+    if issuer:
+        try:
+            outbound.check_url(issuer, allow_private=allow_private, resolve_host=False)
+        except outbound.ForbiddenTarget as exc:
+            errors["issuer"] = [str(exc)]
+        else:
+            if not allow_private and not issuer.lower().startswith("https://"):
+                errors["issuer"] = ["The issuer must be an https URL, e.g. https://accounts.google.com."]
+        if not client_id:
+            errors["client_id"] = ["The client ID the provider gave Charter's application."]
+    elif client_id or client_secret:
+        errors["issuer"] = ["The provider's issuer URL, e.g. https://login.example.com/realms/acme."]
+    with transaction.atomic():
+        row = SingleSignOn.objects.for_org(actor.organization).select_for_update().first() or SingleSignOn(
+            organization=actor.organization
+        )
+        secret = client_secret or (row.client_secret if issuer and row.issuer else "")
+        if issuer and not secret:
+            errors["client_secret"] = ["The client secret the provider gave Charter's application."]
+        has_provider = bool(issuer) or bool(settings.CHARTER_OIDC_ISSUER and settings.CHARTER_OIDC_CLIENT_ID)
+        if sso_only and not has_provider:
+            errors["sso_only"] = ["Set up a provider first: SSO-only would leave no way to sign in."]
+        if join_by_sso and not actor.organization.signup_domain:
+            errors["join_by_sso"] = [
+                "Set the organization's sign-up domain first (Organization settings): only addresses there "
+                "may join by single sign-on."
+            ]
+        if errors:
+            raise ValidationError("The single sign-on settings were not saved.", errors=errors)
+        values = {
+            "name": name[:60], "issuer": issuer, "client_id": client_id, "client_secret": secret,
+            "allow_private": allow_private, "sso_only": sso_only, "join_by_sso": join_by_sso,
+        }  # fmt: skip
+        changes = changed_fields(row, values)
+        if changes:
+            if "client_secret" in changes:
+                changes["client_secret"] = "changed"
+            row.save()
+            audit(actor, "organization.sso_update", row, audited(changes, "issuer"))
+    return row
+
+
+def _sign_in_actor(user: User, membership: Membership, request_id: str) -> Actor:
+    org, role = membership.organization, membership.role
+    return Actor(user=user, organization=org, role=role, request_id=request_id, via="web")
+
+
+def sso_sign_in(*, provider, claims: dict, request_id: str = "") -> tuple[User, Organization]:
+    """The person an ID token names, signed in to the provider's organization (or, for the installation's
+    provider, their first organization that uses it). An account is found by the verified email; a new
+    address joins as a member only where the organization lets its sign-up domain join by single sign-on.
+    Roles stay Charter's. Each sign-in is audited; SSOError says why one is refused."""
+    from .oidc import SSOError, verified_email
+
+    email = verified_email(claims)
+    if provider.organization_id is not None:
+        orgs = list(Organization.objects.filter(pk=provider.organization_id))
+    else:  # the installation's provider serves the organizations without their own
+        own = SingleSignOn.objects.unscoped().exclude(issuer="").values("organization")
+        orgs = list(Organization.objects.exclude(pk__in=own).order_by("name"))
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is not None and (not user.is_active or user.kind != User.Kind.PERSON):
+            raise SSOError(f"The Charter account {email} cannot sign in: ask an admin of your organization.")
+        memberships = []
+        if user is not None:
+            memberships = list(
+                Membership.objects.unscoped()
+                .filter(user=user, organization__in=orgs)
+                .select_related("organization")
+                .order_by("organization__name")
+            )
+        active = [m for m in memberships if m.is_active]
+        if not active and memberships:
+            names = ", ".join(m.organization.name for m in memberships)
+            raise SSOError(
+                f"Your membership in {names} is deactivated, so single sign-on cannot sign you in: ask an "
+                "admin of the organization."
+            )
+        if not active:
+            membership = _sso_join(user, email, claims, orgs, request_id)
+            if membership is None:
+                raise SSOError(
+                    f"No organization on this Charter knows {email} yet: ask an admin of your organization "
+                    "for an invitation."
+                )
+            user = membership.user
+            active = [membership]
+        membership = active[0]
+        audit(
+            _sign_in_actor(user, membership, request_id),
+            "user.sso_sign_in",
+            user,
+            {"issuer": crypto.url_for_audit(provider.issuer), "subject": str(claims["sub"])[:255]},
+        )
+    return user, membership.organization
+
+
+def _sso_join(user, email: str, claims: dict, orgs: list, request_id: str) -> Membership | None:
+    """A new member of the first organization that lets addresses at this domain join by single sign-on."""
+    domain = email.rsplit("@", 1)[1]
+    rows = SingleSignOn.objects.unscoped().filter(join_by_sso=True)
+    joinable = set(rows.values_list("organization", flat=True))
+    org = next((o for o in orgs if o.signup_domain == domain and o.pk in joinable), None)
+    if org is None:
+        return None
+    if user is None:
+        name = claims.get("name") if isinstance(claims.get("name"), str) else ""
+        user = User.objects.create_user(email, None, full_name=(name.strip() or email.split("@")[0])[:150])
+    membership = Membership.objects.create(organization=org, user=user, role=Role.MEMBER)
+    audit(_sign_in_actor(user, membership, request_id), "person.join_by_sso", membership, {"email": email})
+    return membership
+
+
+def password_sign_in_check(*, user: User, request_id: str = "") -> str:
+    """Before a password signs a person in: "" when it may, else why not (an organization that signs
+    in by single sign-on only). An owner keeps the password as a break-glass way in (the provider may be
+    down or misconfigured); each such sign-in is audited in that organization."""
+    from . import selectors
+
+    refusal, break_glass = selectors.sso_only_refusal(user)
+    if refusal:
+        return refusal
+    if break_glass:
+        with transaction.atomic():
+            for org in break_glass:
+                actor = Actor(user=user, organization=org, role=Role.OWNER, request_id=request_id, via="web")
+                audit(actor, "user.sso_break_glass", user)
+    return ""

@@ -7,6 +7,9 @@ from . import views
 urlpatterns = [
     path("login/", views.login, name="login"),
     path("login/code/", views.login_code, name="login_code"),
+    path("login/sso/", views.sso_start, name="sso_start"),
+    path("login/sso/callback/", views.sso_callback, name="sso_callback"),
+    path("settings/sso/", views.sso_settings, name="sso_settings"),
     path("logout/", views.logout, name="logout"),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),

@@ -1,7 +1,9 @@
 """Account pages: signing in (with a second step for two-factor), password reset, the profile page,
 sessions, and two-factor enrolment. Thin: the writes are in services."""
 
+import secrets
 import time
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -20,7 +22,7 @@ from django_otp import login as otp_login
 from charter.core.http import call_with_form, public, requires
 from charter.organizations import views as organization_views
 
-from . import selectors, services, throttle
+from . import oidc, selectors, services, throttle
 from .forms import (
     CodeForm,
     DisableForm,
@@ -30,10 +32,14 @@ from .forms import (
     ProfileForm,
     RegenerateForm,
     SetPasswordForm,
+    SingleSignOnForm,
 )
+from .middleware import SSO_SESSION
 
 PENDING = "_charter_two_factor_pending"  # {"user": id, "at": seconds, "next": url}: password right, code due
 PENDING_SECONDS = 5 * 60
+SSO_PENDING = "_charter_sso_pending"  # {"state", "nonce", "verifier", "provider", "at", "next"}
+SSO_PENDING_SECONDS = 10 * 60
 
 # ---- signing in -----------------------------------------------------------------------------------
 
@@ -42,8 +48,19 @@ class LoginView(organization_views.LoginView):
     """Charter's sign-in (throttled, answering 429). A person with two-factor is not signed in after the
     password: the session only notes who is waiting for the code step."""
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_buttons"] = _sso_buttons(self.request, context.get("next", ""))
+        return context
+
     def form_valid(self, form):
         user = form.get_user()
+        refusal = services.password_sign_in_check(user=user, request_id=self.request.request_id)
+        if refusal:  # an organization that signs in by single sign-on only
+            form.add_error(None, refusal)
+            response = self.form_invalid(form)
+            response.status_code = 403
+            return response
         if not user.two_factor:
             self.request.session.pop(PENDING, None)
             return super().form_valid(form)
@@ -299,3 +316,132 @@ def two_factor_disable(request):
     if form.cleaned_data.get("code"):
         throttle.code_failed(request, user_id)
     return _account_page(request, disable_form=form, status=422)
+
+
+# ---- single sign-on (ADR 25) ----------------------------------------------------------------------
+
+
+def _safe_next(request, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def _sso_buttons(request, next_url: str) -> list[dict]:
+    """The "Sign in with <provider>" buttons of the sign-in page: the installation's provider, and an
+    organization's own one when the page was opened from its sign-in link (`/login/?org=<slug>`)."""
+    buttons = []
+    slug = request.GET.get("org", "")
+    organization = slug and selectors.organization_by_slug(slug)
+    provider = organization and selectors.organization_provider(organization)
+    if provider and provider.organization_id is not None:
+        query = urlencode({"org": slug, **({"next": next_url} if next_url else {})})
+        buttons.append({"label": f"Sign in with {provider.name}", "url": f"{reverse('sso_start')}?{query}"})
+    provider = selectors.global_provider()
+    if provider is not None:
+        query = urlencode({"next": next_url}) if next_url else ""
+        url = reverse("sso_start") + (f"?{query}" if query else "")
+        buttons.append({"label": f"Sign in with {provider.name}", "url": url})
+    return buttons
+
+
+def _sso_refused(request, message: str):
+    messages.error(request, message)
+    return redirect("login")
+
+
+@public
+@never_cache
+def sso_start(request):
+    """Send the browser to the provider (the organization's own with `?org=<slug>`, else the
+    installation's), keeping the state, nonce and PKCE verifier in the session."""
+    slug = request.GET.get("org", "")
+    organization = slug and selectors.organization_by_slug(slug)
+    provider = selectors.organization_provider(organization) if organization else selectors.global_provider()
+    if provider is None:
+        return _sso_refused(
+            request,
+            "Single sign-on is not set up for this sign-in: sign in with your email and password, or use "
+            "the sign-in link your admin shared.",
+        )
+    try:
+        url, pending = oidc.begin(provider, redirect_uri=settings.CHARTER_BASE_URL + reverse("sso_callback"))
+    except oidc.SSOError as exc:
+        return _sso_refused(request, exc.message)
+    request.session[SSO_PENDING] = {
+        **pending,
+        "provider": provider.organization_id or "global",
+        "at": int(time.time()),
+        "next": _safe_next(request, request.GET.get("next", "")),
+    }
+    return redirect(url)
+
+
+@public
+@never_cache
+def sso_callback(request):
+    """The provider sends the browser back here: the state is checked, the code exchanged, the ID token
+    checked, and the person signed in (Charter's own code step is skipped: the provider's is the second
+    factor, ADR 25)."""
+    pending = request.session.pop(SSO_PENDING, None)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > SSO_PENDING_SECONDS:
+        return _sso_refused(
+            request, "This single sign-on answer came without a sign-in started here, or after 10 minutes: "
+            "start again.",
+        )  # fmt: skip
+    if not secrets.compare_digest(request.GET.get("state", ""), pending["state"]):
+        return _sso_refused(
+            request,
+            "The sign-in answer does not belong to the sign-in Charter started (state): start again.",
+        )
+    if request.GET.get("error"):
+        error = "".join(c for c in request.GET["error"][:60] if c.isalnum() or c in "_-")
+        return _sso_refused(request, f"The sign-in provider did not sign you in ({error}).")
+    provider = selectors.provider_for_key(pending["provider"])
+    if provider is None:
+        return _sso_refused(request, "Single sign-on is no longer set up for this sign-in.")
+    try:
+        claims = oidc.finish(
+            provider,
+            code=request.GET.get("code", ""),
+            redirect_uri=settings.CHARTER_BASE_URL + reverse("sso_callback"),
+            verifier=pending["verifier"],
+            nonce=pending["nonce"],
+        )
+        user, organization = services.sso_sign_in(
+            provider=provider, claims=claims, request_id=request.request_id
+        )
+    except oidc.SSOError as exc:
+        return _sso_refused(request, exc.message)
+    request.session.pop(PENDING, None)
+    auth_login(request, user, backend=organization_views.BACKEND)  # a new session key
+    request.session[organization_views.SESSION_KEY] = organization.pk
+    request.session[SSO_SESSION] = provider.issuer
+    return redirect(pending.get("next") or settings.LOGIN_REDIRECT_URL)
+
+
+@requires("organization.manage")
+def sso_settings(request):
+    """An organization's single sign-on: its provider, SSO-only, joining by single sign-on."""
+    organization = request.actor.organization
+    row = selectors.sso_settings_of(organization)
+    initial = {}
+    if row is not None:
+        fields = ("name", "issuer", "client_id", "allow_private", "sso_only", "join_by_sso")
+        initial = {name: getattr(row, name) for name in fields}
+    form = SingleSignOnForm(request.POST or None, initial=initial)
+    saved = request.method == "POST" and form.is_valid()
+    if saved and call_with_form(form, services.sso_settings_update, actor=request.actor, **form.cleaned_data):
+        messages.success(request, "The single sign-on settings were saved.")
+        return redirect("sso_settings")
+    context = {
+        "form": form,
+        "has_secret": bool(row and row.client_secret),
+        "global_provider": selectors.global_provider(),
+        "redirect_uri": settings.CHARTER_BASE_URL + reverse("sso_callback"),
+        "sign_in_url": f"{settings.CHARTER_BASE_URL}{reverse('login')}?org={organization.slug}",
+    }
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "accounts/sso_settings.html", context, status=status)

@@ -243,6 +243,15 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Links in emails and webhooks point here.
 CHARTER_BASE_URL = os.environ.get("CHARTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Single sign-on with OpenID Connect (ADR 25, docs/integrations/sso.md): the installation's provider, for
+# every organization that has none of its own. The redirect URI to register is
+# CHARTER_BASE_URL + /login/sso/callback/.
+CHARTER_OIDC_ISSUER = os.environ.get("CHARTER_OIDC_ISSUER", "").strip()
+CHARTER_OIDC_CLIENT_ID = os.environ.get("CHARTER_OIDC_CLIENT_ID", "").strip()
+CHARTER_OIDC_CLIENT_SECRET = os.environ.get("CHARTER_OIDC_CLIENT_SECRET", "")
+CHARTER_OIDC_NAME = os.environ.get("CHARTER_OIDC_NAME", "single sign-on").strip()
+CHARTER_OIDC_ALLOW_PRIVATE = env_bool("CHARTER_OIDC_ALLOW_PRIVATE", False)  # a provider on a private network
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
