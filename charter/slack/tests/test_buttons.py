@@ -211,3 +211,17 @@ def test_an_organization_without_slack_posts_nothing(slack, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         record(cast.bob, cast.product, cast.domain, "Raise prices")
     assert slack.calls == []
+
+
+def test_a_rolled_back_change_sends_nothing_to_slack(cast, slack, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    set_level(cast.owner, cast.product, cast.domain, 4)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as queued,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        record(cast.bob, cast.product, cast.domain, "Raise prices")
+        raise RuntimeError("the caller fails after the record")
+    assert queued == [] and slack.calls == []

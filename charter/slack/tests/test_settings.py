@@ -81,3 +81,14 @@ def test_members_may_not_see_the_settings(client, acme):
     _login(client, make_person(acme, Role.LEADER))
     assert client.get(URL).status_code == 403
     assert reverse("slack_settings") == URL
+
+
+def test_connecting_another_workspace_unlinks_everyone(acme, acme_slack):
+    from charter.slack.models import SlackLink
+    from charter.slack.services import installation_save, link_by_email
+
+    link_by_email(installation=acme_slack, slack_user_id="U1", email=acme.user.email)
+    installation_save(actor=acme, team_id="TACME", is_active=True)  # same workspace: links stay
+    assert SlackLink.objects.for_org(acme.organization).count() == 1
+    installation_save(actor=acme, team_id="TOTHER")
+    assert not SlackLink.objects.for_org(acme.organization).exists()
