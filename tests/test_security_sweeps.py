@@ -110,6 +110,7 @@ WRITES = {
         "csv_row": -1,
         "is_active": "on",
     },
+    "slack_settings": FORM(team_id="T0SWEEP", bot_token="xoxb-sweep-token", signing_secret="a1" * 16),
     "source_delete": {},
     "source_edit": FORM(name="Swept source"),
     "source_pull": {},
@@ -146,6 +147,10 @@ NOT_AUDITED = {
     "notification_read": "marks the person's own inbox row read",
     "notification_read_all": "marks the person's own inbox rows read",
     "round_answer": "pulse answers are anonymous by design: an audit row would time-stamp who answered",
+    "slack_commands": "signed by Slack, refused here unsigned (401); what it does is audited by the services "
+    "it calls (charter/slack/tests)",
+    "slack_interactions": "signed by Slack, refused here unsigned (401); the check-ins, decisions and "
+    "back-briefs it changes are audited by their services (charter/slack/tests)",
 }
 
 # Routes that write nothing (a POST, where accepted, only renders or previews).
@@ -169,6 +174,8 @@ READS = {
 CSRF_EXEMPT = {
     "metric_inbound": "a data source pushes with its token (Bearer header); no cookie is read",
     "metric_inbound_token": "a data source pushes to its secret URL; no cookie is read",
+    "slack_commands": "Slack signs each request with the workspace's signing secret; no cookie is read",
+    "slack_interactions": "Slack signs each request with the workspace's signing secret; no cookie is read",
 }
 
 

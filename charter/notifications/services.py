@@ -10,7 +10,7 @@ from charter.core.actor import Actor
 from charter.core.audit import audit
 from charter.core.errors import NotFound, ValidationError
 
-from . import catalog
+from . import catalog, registry
 from .mail import notification_email_send
 from .models import Notification, NotificationPreference
 from .selectors import channels_for
@@ -68,6 +68,7 @@ def notify(
         transaction.on_commit(lambda: _enqueue_emails(email_ids))
     subject = {"type": object_type, "id": object_id} if object_type else None
     fan_out(actor=actor, event=event, title=title, url=url, body=body, notifications=created, subject=subject)
+    registry.deliver(actor=actor, event=event, notifications=created)
     return created
 
 

@@ -39,6 +39,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "comment.create": _CONTRIBUTORS,
     "notification.manage": _ALL,  # one's own inbox (mark read) and channel preferences: a write
     "webhook.manage": _ADMINS,
+    "slack.manage": _ADMINS,  # the organization's Slack installation (workspace, bot token, signing secret)
     # monitor and adapt: metrics, data sources, reviews, pulse, lint
     "metric.manage": _LEADERS,  # metrics and their data sources
     "review.write": _CONTRIBUTORS,  # grades, retrospective, adapting goals: members of the team

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "charter.agents",
     "charter.lessons",
     "charter.web",
+    "charter.slack",
     "charter.cli",
 ]
 
@@ -242,6 +243,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "charter@localhost")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Links in emails and webhooks point here.
 CHARTER_BASE_URL = os.environ.get("CHARTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Slack's Web API, and where the response URLs of its commands and buttons may point (tests: a local server).
+CHARTER_SLACK_API_URL = os.environ.get("CHARTER_SLACK_API_URL", "https://slack.com/api/")
+CHARTER_SLACK_RESPONSE_URL_PREFIX = os.environ.get(
+    "CHARTER_SLACK_RESPONSE_URL_PREFIX", "https://hooks.slack.com/"
+)
 
 # Single sign-on with OpenID Connect (ADR 25, docs/integrations/sso.md): the installation's provider, for
 # every organization that has none of its own. The redirect URI to register is
