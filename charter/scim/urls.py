@@ -7,7 +7,7 @@ from . import views
 urlpatterns = [
     path("settings/scim/", views.token_list, name="scim_token_list"),
     path("settings/scim/tokens/", views.token_create, name="scim_token_create"),
-    path("settings/scim/tokens/<int:token_id>/revoke/", views.token_revoke, name="scim_token_revoke"),
+    path("settings/scim/tokens/<int:scim_token_id>/revoke/", views.token_revoke, name="scim_token_revoke"),
 ]
 
 # Identity providers write with and without a trailing slash; both are answered (no redirect of a POST).

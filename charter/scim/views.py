@@ -423,8 +423,8 @@ def token_create(request):
 
 @require_POST
 @requires("people.manage")
-def token_revoke(request, token_id):
-    token = services.scim_token_revoke(actor=request.actor, token_id=token_id)
+def token_revoke(request, scim_token_id):
+    token = services.scim_token_revoke(actor=request.actor, token_id=scim_token_id)
     messages.success(request, f"The SCIM token {token.name} was revoked.")
     return redirect("scim_token_list")
 
