@@ -118,6 +118,7 @@ def test_the_settings_page_shows_a_new_token_once_and_revokes_it():
     owner = make_org()
     client = Client()
     assert client.login(email=owner.user.email, password=PASSWORD)
+    assert b"/settings/scim/" in client.get("/settings/").content
     page = client.get("/settings/scim/")
     assert page.status_code == 200 and b"/scim/v2/" in page.content
     made = client.post("/settings/scim/tokens/", {"name": "Okta"})
