@@ -22,4 +22,5 @@ scim_v2 = [
     re_path(r"^Users/(?P<user_id>[^/]+)/?$", views.user, name="scim_user"),
     re_path(r"^Groups/?$", views.groups, name="scim_groups"),
     re_path(r"^Groups/(?P<team_id>[^/]+)/?$", views.group, name="scim_group"),
+    re_path(r"^.+$", views.unknown, name="scim_unknown"),  # Bulk, Me, …: a SCIM 404, not an HTML page
 ]

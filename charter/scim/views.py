@@ -104,6 +104,11 @@ def root(request):
     raise ScimError(404, "Start at ServiceProviderConfig, ResourceTypes, Schemas, Users or Groups.")
 
 
+@scim_endpoint(("GET", "POST", "PUT", "PATCH", "DELETE"))
+def unknown(request):
+    raise ScimError(404, f"Charter's SCIM endpoint has no {request.path}: it serves Users and Groups.")
+
+
 @scim_endpoint(("GET",))
 def service_provider_config(request):
     return answer_json(protocol.service_provider_config(request))

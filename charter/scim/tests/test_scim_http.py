@@ -265,6 +265,8 @@ def test_discovery_documents(scim, live_server):
         "groups",
     }
     assert scim.get(f"/Schemas/{USER}").json()["id"] == USER
+    _error(scim.post("/Bulk", json={}), 404)
+    _error(scim.request("OPTIONS", "/Users"), 405)
 
 
 def test_the_scim2_client_library_drives_the_endpoint(scim, owner):
