@@ -161,9 +161,10 @@ def _users(request, memberships) -> list[dict]:
 
 def _user_answer(request, user_id: int, status: int = 200):
     membership = selectors.person(actor=request.scim_actor, user_id=user_id)
-    answer = answer_json(_users(request, [membership])[0], status=status)
+    resource = _users(request, [membership])[0]
+    answer = answer_json(resource, status=status)
     if status == 201:
-        answer["Location"] = request.build_absolute_uri(f"{request.path.rstrip('/')}/{user_id}")
+        answer["Location"] = resource["meta"]["location"]
     return answer
 
 
@@ -300,9 +301,10 @@ def _rename(actor, team, name: str) -> None:
 
 def _group_answer(request, team_id: int, status: int = 200):
     team = selectors.group(actor=request.scim_actor, team_id=team_id)
-    answer = answer_json(protocol.group_resource(request, team), status=status)
+    resource = protocol.group_resource(request, team)
+    answer = answer_json(resource, status=status)
     if status == 201:
-        answer["Location"] = request.build_absolute_uri(f"{request.path.rstrip('/')}/{team_id}")
+        answer["Location"] = resource["meta"]["location"]
     return answer
 
 
