@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from charter.scim.urls import scim_v2
+
 urlpatterns = [
     path("", include("charter.web.urls")),
     path("", include("charter.accounts.urls")),
@@ -20,7 +22,9 @@ urlpatterns = [
     path("", include("charter.agents.urls")),
     path("", include("charter.lessons.urls")),
     path("", include("charter.slack.urls")),
+    path("", include("charter.scim.urls")),
     path("api/v1/", include("charter.api.urls")),
+    path("scim/v2/", include(scim_v2)),
 ]
 
 handler500 = "charter.core.error_pages.server_error"

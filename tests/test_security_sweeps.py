@@ -121,6 +121,8 @@ WRITES = {
     "team_edit": FORM(name="Swept team"),
     "team_member_add": lambda ids: {"user_id": ids["user_id"]},
     "team_member_remove": {},
+    "scim_token_create": {"name": "sweep"},
+    "scim_token_revoke": {},
     "token_create": {"name": "sweep", "days": 30},
     "two_factor_disable": {"password": PASSWORD},
     "two_factor_enrol": lambda ids: {"code": ids.get("totp_code", "000000")},
@@ -165,7 +167,7 @@ READS = {
     "lesson_progress", "lint", "mention_people",
     "metric_detail", "metric_list", "mission", "notification_badge", "notification_list",
     "person_list", "person_options", "poker_detail", "poker_list", "poker_live",
-    "pulse_home", "review_detail", "review_home", "search", "search_align",
+    "pulse_home", "review_detail", "scim_token_list", "review_home", "search", "search_align",
     "source_detail", "strategy_map", "survey_results", "survey_team_results", "team_authority",
     "team_detail", "team_list", "team_options", "token_list", "webhook_deliveries", "webhook_list",
 }  # fmt: skip

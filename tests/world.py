@@ -79,4 +79,5 @@ WORLD_HOOKS: list[str] = [
     "charter.agents.tests.world",
     "charter.accounts.tests.world",
     "charter.organizations.tests.world",
+    "charter.scim.tests.world",
 ]

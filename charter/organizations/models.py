@@ -118,6 +118,8 @@ class Membership(OrgScopedModel):
     # An agent member's own cap on deciding alone (0-7); None: the organization's. Never above the
     # organization's `agent_decision_cap`, whichever is lower counts. People have none.
     decision_cap = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The identity provider's own id for this person (SCIM `externalId`); empty when not provisioned.
+    external_id = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -139,6 +141,9 @@ class Team(OrgScopedModel):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # A SCIM group: the identity provider manages its name and members (`external_id`: its own id).
+    provisioned = models.BooleanField(default=False)
+    external_id = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -71,10 +71,16 @@ SCOPES: dict[str, frozenset[str]] = {
     "delegate": frozenset({"delegation.set"}),  # a leader's token: set levels, accept or dismiss advice
 }
 
+# The SCIM provisioning token's one scope: kept out of SCOPES (no personal or agent token may take it);
+# a token with it acts only at /scim/v2/, and no other token acts there (services.token_actor).
+SCIM_SCOPE = "scim"
+SCIM_ACTIONS = frozenset({"people.manage", "team.manage"})
+
 
 def scoped_actions(allowed: frozenset[str], scopes) -> frozenset[str]:
     """The role's actions narrowed to the token's scopes (no scopes: the role's actions unchanged)."""
     if not scopes:
         return allowed
-    granted = frozenset().union(*(SCOPES.get(scope, frozenset()) for scope in scopes))
+    known = SCOPES | {SCIM_SCOPE: SCIM_ACTIONS}
+    granted = frozenset().union(*(known.get(scope, frozenset()) for scope in scopes))
     return allowed & granted

@@ -10,19 +10,20 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
-from charter.core.errors import NotFound, PermissionDenied, ValidationError
+from charter.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from charter.core.events import publish
 
 from . import invitations, queries, throttle
 from .actors import actor_from, token_with_actor
 from .invitations import InvitationUnusable
 from .models import ApiToken, Invitation, Membership, Organization, Role, Team, TeamMembership, User
-from .permissions import SCOPES, allowed_actions, scoped_actions
+from .permissions import SCIM_SCOPE, SCOPES, allowed_actions, scoped_actions
 
 TOKEN_PREFIX = "chr_"
 
@@ -196,8 +197,11 @@ def person_add(
     password: str | None = None,
     title: str = "",
     team_ids: list[int] | None = None,
+    external_id: str = "",
 ) -> Membership:
-    """Add a person to the actor's organization, creating their account when it is new."""
+    """Add a person to the actor's organization, creating their account when it is new.
+
+    `external_id`: the identity provider's id for them, when it provisions them (SCIM)."""
     actor.require("people.manage")
     email = email.strip().lower()
     errors = _validate_person(email, full_name, password)
@@ -217,11 +221,12 @@ def person_add(
         if Membership.objects.for_org(actor.organization).filter(user=user).exists():
             raise ValidationError(f"{email} is already in this organization.", field="email")
         membership = Membership.objects.create(
-            organization=actor.organization, user=user, role=role, title=title
+            organization=actor.organization, user=user, role=role, title=title, external_id=external_id
         )
         for team in teams:
             TeamMembership.objects.create(organization=actor.organization, team=team, user=user)
-        audit(actor, "person.add", membership, {"email": email, "role": role})
+        changes = {"email": email, "role": role} | ({"external_id": external_id} if external_id else {})
+        audit(actor, "person.add", membership, changes)
     return membership
 
 
@@ -256,6 +261,76 @@ def person_update(*, actor: Actor, user_id: int, role: str, title: str, is_activ
         if changes:
             membership.save()
             audit(actor, "person.update", membership, changes)
+            if not is_active:
+                _sign_out_when_in_no_organization(user_id)
+    return membership
+
+
+def _sign_out_when_in_no_organization(user_id: int) -> None:
+    """A person deactivated in their last organization is signed out of every session at once (the
+    session generation is part of each session's hash); one still active elsewhere keeps their sessions,
+    which stop acting in this organization on their next request anyway."""
+    if not Membership.objects.unscoped().filter(user_id=user_id, is_active=True).exists():
+        User.objects.filter(pk=user_id).update(session_generation=F("session_generation") + 1)
+
+
+def person_identity_update(
+    *,
+    actor: Actor,
+    user_id: int,
+    email: str | None = None,
+    full_name: str | None = None,
+    external_id: str | None = None,
+) -> Membership:
+    """The identity provider renames a person, changes their address or its own id for them (SCIM).
+
+    The account's name and address change only when the person belongs to no other organization: one
+    organization never rewrites an account another shares (its address is where a reset link goes)."""
+    actor.require("people.manage")
+    with transaction.atomic():
+        membership = (
+            Membership.objects.for_org(actor.organization)
+            .select_for_update()
+            .select_related("user")
+            .filter(user_id=user_id)
+            .first()
+        )
+        if membership is None:
+            raise NotFound("No such person.")
+        user = membership.user
+        values = {}
+        if email is not None and email.strip().lower() != user.email:
+            values["email"] = email.strip().lower()
+        if full_name is not None and full_name.strip() != user.full_name:
+            values["full_name"] = full_name.strip()
+        if values:
+            errors = _validate_person(
+                values.get("email", user.email), values.get("full_name", user.full_name), None
+            )
+            if errors:
+                raise ValidationError("The person's details are not valid.", errors=errors)
+            if (
+                Membership.objects.unscoped()
+                .filter(user=user)
+                .exclude(organization=actor.organization)
+                .exists()
+            ):
+                raise PermissionDenied(
+                    f"{user.email} also belongs to another organization, so their name and address are "
+                    "theirs to change, not this organization's."
+                )
+            if "email" in values and User.objects.filter(email=values["email"]).exclude(pk=user.pk).exists():
+                raise Conflict(f"Another account already uses {values['email']}.", field="email")
+        user_changes = changed_fields(user, values)
+        if user_changes:
+            user.save(update_fields=list(user_changes))
+        member_changes = {}
+        if external_id is not None:
+            member_changes = changed_fields(membership, {"external_id": external_id})
+            if member_changes:
+                membership.save(update_fields=["external_id"])
+        if user_changes or member_changes:
+            audit(actor, "person.identity_update", membership, user_changes | member_changes)
     return membership
 
 
@@ -313,6 +388,56 @@ def team_update(*, actor: Actor, team_id: int, name: str, description: str, pare
         )
         if changes:
             team.save()
+            audit(actor, "team.update", team, changes)
+    return team
+
+
+def team_provision(*, actor: Actor, name: str, external_id: str = "") -> tuple[Team, bool]:
+    """The identity provider takes a team over as a SCIM group: a new team, or the unprovisioned team of
+    that name (so an existing team is linked rather than doubled); True when the team is new."""
+    actor.require("team.manage")
+    name = name.strip()
+    with transaction.atomic():
+        team = Team.objects.for_org(actor.organization).select_for_update().filter(name__iexact=name).first()
+        if team is not None and team.provisioned:
+            raise Conflict(f"The group {team.name} is already provisioned.", field="displayName")
+        created = team is None
+        if created:
+            team = team_create(actor=actor, name=name)
+        team.provisioned, team.external_id = True, external_id
+        team.save(update_fields=["provisioned", "external_id"])
+        audit(actor, "team.provision", team, {"external_id": external_id, "created": created})
+    return team, created
+
+
+def team_unprovision(*, actor: Actor, team_id: int) -> Team:
+    """The identity provider lets a group go: the team, its members, goals and decisions stay in Charter,
+    no longer managed by the provider."""
+    actor.require("team.manage")
+    with transaction.atomic():
+        team = (
+            Team.objects.for_org(actor.organization)
+            .select_for_update()
+            .filter(pk=team_id, provisioned=True)
+            .first()
+        )
+        if team is None:
+            raise NotFound("No such group.")
+        team.provisioned, team.external_id = False, ""
+        team.save(update_fields=["provisioned", "external_id"])
+        audit(actor, "team.unprovision", team)
+    return team
+
+
+def team_external_id_set(*, actor: Actor, team_id: int, external_id: str) -> Team:
+    actor.require("team.manage")
+    with transaction.atomic():
+        team = Team.objects.for_org(actor.organization).select_for_update().filter(pk=team_id).first()
+        if team is None:
+            raise NotFound("No such team.")
+        changes = changed_fields(team, {"external_id": external_id})
+        if changes:
+            team.save(update_fields=["external_id"])
             audit(actor, "team.update", team, changes)
     return team
 
@@ -404,6 +529,36 @@ def token_issue(
     return token, raw
 
 
+def scim_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """The organization's SCIM provisioning token (an owner's or admin's): it acts only at /scim/v2/, as
+    its maker with the people and team actions; the raw value is returned once and never stored."""
+    actor.require("people.manage")
+    actor.require("team.manage")
+    name = name.strip()
+    if not name:
+        raise ValidationError("Name the token after the identity provider that uses it.", field="name")
+    with transaction.atomic():
+        token, raw = token_issue(actor=actor, user=actor.user, name=name, days=None)
+        token.scopes = [SCIM_SCOPE]
+        token.save(update_fields=["scopes"])
+        audit(actor, "scim_token.create", token, {"prefix": token.prefix})
+    return token, raw
+
+
+def scim_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke one of the organization's SCIM tokens, whoever made it."""
+    actor.require("people.manage")
+    with transaction.atomic():
+        token = ApiToken.objects.for_org(actor.organization).select_for_update().filter(pk=token_id).first()
+        if token is None or SCIM_SCOPE not in token.scopes:
+            raise NotFound("No such SCIM token.")
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit(actor, "scim_token.revoke", token)
+    return token
+
+
 def token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
     actor.require("token.manage")
     with transaction.atomic():
@@ -433,11 +588,14 @@ def token_authenticate(raw: str) -> ApiToken | None:
     return token
 
 
-def token_actor(raw: str, *, request_id: str = "", via: str = "api") -> Actor | None:
+def token_actor(raw: str, *, request_id: str = "", via: str = "api", scim: bool = False) -> Actor | None:
     """The actor a raw token acts as: its owner's role actions narrowed to its scopes, with the token
     noted for the audit trail; None for an unknown, revoked or expired token or an owner who left.
-    The REST API and the MCP server both authenticate through here."""
+    The REST API and the MCP server both authenticate through here; the SCIM endpoint with `scim`, and
+    a SCIM token acts there only (a personal or agent token never does)."""
     api_token = token_authenticate(raw or "")
+    if api_token is not None and (SCIM_SCOPE in (api_token.scopes or ())) != scim:
+        return None
     actor = api_token and actor_from(
         user=api_token.user,
         organization=api_token.organization,

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "charter.lessons",
     "charter.web",
     "charter.slack",
+    "charter.scim",
     "charter.cli",
 ]
 
