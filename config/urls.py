@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("charter.search.urls")),
     path("", include("charter.agents.urls")),
     path("", include("charter.lessons.urls")),
+    path("", include("charter.calendars.urls")),
     path("api/v1/", include("charter.api.urls")),
 ]
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "charter.agents",
     "charter.lessons",
     "charter.web",
+    "charter.calendars",
     "charter.cli",
 ]
 
