@@ -12,9 +12,9 @@ from . import ics, selectors, services
 
 @public
 @require_GET
-def calendar_feed(request, token: str):
+def calendar_feed(request, feed_token: str):
     """The ICS document of the token's person; 404 for an unknown, revoked or deactivated one."""
-    feed = selectors.feed_by_token(token)
+    feed = selectors.feed_by_token(feed_token)
     if feed is None:
         raise Http404("No such calendar feed.")
     body = ics.build(organization=feed.organization, user=feed.user, data=selectors.feed_data(feed))
