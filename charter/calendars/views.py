@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from charter.core.http import public, requires
 
@@ -11,7 +11,7 @@ from . import ics, selectors, services
 
 
 @public
-@require_GET
+@require_safe
 def calendar_feed(request, feed_token: str):
     """The ICS document of the token's person; 404 for an unknown, revoked or deactivated one."""
     feed = selectors.feed_by_token(feed_token)

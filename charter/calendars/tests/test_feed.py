@@ -165,6 +165,8 @@ def test_a_rotated_or_revoked_token_is_404_and_audited(client, world):
     new = _rotate(ada)
     assert _fetch(client, old).status_code == 404
     assert _fetch(client, new).status_code == 200
+    assert client.head(_path(new)).status_code == 200  # some calendar apps look before they fetch
+    assert client.post(_path(new)).status_code == 405
     assert feed_revoke(actor=ada) is True and feed_revoke(actor=ada) is False
     assert _fetch(client, new).status_code == 404
     assert _fetch(client, "/calendar/cal_not-a-token.ics").status_code == 404
