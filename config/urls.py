@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("charter.lessons.urls")),
     path("", include("charter.slack.urls")),
     path("", include("charter.scim.urls")),
+    path("", include("charter.calendars.urls")),
     path("api/v1/", include("charter.api.urls")),
     path("scim/v2/", include(scim_v2)),
 ]

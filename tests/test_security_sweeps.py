@@ -128,6 +128,8 @@ WRITES = {
     "two_factor_enrol": lambda ids: {"code": ids.get("totp_code", "000000")},
     "two_factor_recovery_codes": {"password": PASSWORD},
     "token_revoke": {},
+    "calendar_revoke": {},
+    "calendar_rotate": {},
     "webhook_create": FORM(name="Sweep hook", url="https://hooks.example.com/x", events="mention"),
     "webhook_delete": {},
     "webhook_edit": FORM(name="Swept hook"),
@@ -157,7 +159,8 @@ NOT_AUDITED = {
 
 # Routes that write nothing (a POST, where accepted, only renders or previews).
 READS = {
-    "agent_detail", "agent_list", "back_brief_list", "check_in_week", "cycle_list", "cycle_review",
+    "agent_detail", "agent_list", "back_brief_list", "calendar_feed", "calendar_settings", "check_in_week",
+    "cycle_list", "cycle_review",
     "decision_detail", "decision_domain_list", "decision_goal_options", "decision_log", "decision_preview",
     "delegation_advice", "delegation_advice_mine", "delegation_board", "delegation_history", "goal_brief",
     "goal_detail", "goal_list", "guide", "help",

@@ -71,6 +71,7 @@ WORLD_HOOKS: list[str] = [
     "charter.pulse.tests.world",
     "charter.delegation.tests.world",
     "charter.notifications.tests.world",
+    "charter.calendars.tests.world",
     "charter.backbriefs.tests.world",
     "charter.discussion.tests.world",
     "charter.ideas.tests.world",

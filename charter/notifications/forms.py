@@ -5,6 +5,7 @@ from django import forms
 from charter.core.forms import StyledForm
 
 from . import catalog
+from .models import Webhook
 
 
 class WebhookForm(StyledForm):
@@ -14,6 +15,14 @@ class WebhookForm(StyledForm):
         max_length=500,
         help_text="Where Charter POSTs each event (http or https; Slack incoming webhooks work as they are).",
         widget=forms.URLInput(attrs={"placeholder": "https://hooks.example.com/…"}),
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        choices=Webhook.Format.choices,
+        initial=Webhook.Format.CHARTER,
+        required=False,
+        help_text="Microsoft Teams: an Adaptive Card for a Teams incoming webhook or a Workflows "
+        "“When a Teams webhook request is received” URL.",
     )
     events = forms.MultipleChoiceField(
         choices=[(e.code, e.label) for e in catalog.WEBHOOK_EVENTS],
@@ -34,6 +43,9 @@ class WebhookForm(StyledForm):
         help_text="Lets this webhook reach addresses of your private network or this machine. "
         "Only for trusted internal services: anyone who can edit it could probe your network.",
     )
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or Webhook.Format.CHARTER
 
 
 class PreferencesForm(StyledForm):

@@ -53,13 +53,18 @@ class NotificationPreference(OrgScopedModel):
 
 
 class Webhook(OrgScopedModel):
-    """An outgoing webhook of an organization: Slack-compatible JSON, signed with its secret."""
+    """An outgoing webhook of an organization: Slack-compatible JSON or a Teams card, signed."""
+
+    class Format(models.TextChoices):
+        CHARTER = "charter", "Charter JSON (Slack-compatible)"
+        TEAMS = "teams", "Microsoft Teams (Adaptive Card)"
 
     name = models.CharField(max_length=100)
     # Encrypted at rest (core.crypto): a URL such as Slack's is itself a credential.
     url = EncryptedURLField(max_length=outbound.MAX_URL_LENGTH)
     secret = EncryptedCharField(max_length=100)
     events = models.JSONField(default=list, blank=True)  # event codes it is subscribed to
+    format = models.CharField(max_length=16, choices=Format.choices, default=Format.CHARTER)
     is_active = models.BooleanField(default=True)
     allow_private = models.BooleanField(
         default=False, help_text="Allow addresses of private networks and this machine (admins only)."

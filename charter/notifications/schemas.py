@@ -1,6 +1,7 @@
 """Pydantic In/Out schemas of notifications and webhooks, shared by the API and other interfaces."""
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -50,6 +51,9 @@ class WebhookIn(InSchema):
     events: list[str] = []
     is_active: bool = True
     allow_private: bool = Field(False, description="Allow private, loopback and reserved addresses.")
+    format: Literal["charter", "teams"] = Field(
+        "charter", description="`charter`: Charter's JSON (Slack-compatible); `teams`: an Adaptive Card."
+    )
 
 
 class WebhookPatch(InSchema):
@@ -58,6 +62,7 @@ class WebhookPatch(InSchema):
     events: list[str] | None = None
     is_active: bool | None = None
     allow_private: bool | None = None
+    format: Literal["charter", "teams"] | None = None
 
 
 class WebhookOut(Schema):
@@ -67,6 +72,7 @@ class WebhookOut(Schema):
     events: list[str]
     is_active: bool
     allow_private: bool
+    format: str
     consecutive_failures: int
     disabled_reason: str
     created_at: datetime

@@ -91,7 +91,9 @@ def webhook_create(request):
 @requires("webhook.manage")
 def webhook_edit(request, webhook_id: int):
     webhook = selectors.webhook_get(actor=request.actor, webhook_id=webhook_id)
-    initial = {k: getattr(webhook, k) for k in ("name", "url", "events", "is_active", "allow_private")}
+    initial = {
+        k: getattr(webhook, k) for k in ("name", "url", "events", "is_active", "allow_private", "format")
+    }
     form = WebhookForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = call_with_form(

@@ -14,14 +14,16 @@ from charter.core.audit import audit, changed_fields
 from charter.core.crypto import audited
 from charter.core.errors import ValidationError
 
-from . import catalog
+from . import cards, catalog
 from .delivery import enqueue_deliveries
 from .models import Webhook, WebhookDelivery
 from .selectors import webhook_get
 
 
-def _validated(*, name: str, url: str, events: list[str], allow_private: bool) -> dict:
+def _validated(*, name: str, url: str, events: list[str], allow_private: bool, format: str) -> dict:
     errors: dict[str, list[str]] = {}
+    if format not in Webhook.Format.values:
+        errors["format"] = [f"Choose a format: {', '.join(Webhook.Format.values)} (not {format!r})."]
     if not name.strip():
         errors["name"] = ["Give the webhook a name."]
     try:
@@ -33,7 +35,7 @@ def _validated(*, name: str, url: str, events: list[str], allow_private: bool) -
         errors["events"] = [f"Unknown events: {', '.join(unknown)}."]
     if errors:
         raise ValidationError(next(iter(errors.values()))[0], errors=errors)
-    return {"name": name.strip(), "url": url.strip(), "events": sorted(set(events))}
+    return {"name": name.strip(), "url": url.strip(), "events": sorted(set(events)), "format": format}
 
 
 def webhook_create(
@@ -44,9 +46,10 @@ def webhook_create(
     events: list[str],
     is_active: bool = True,
     allow_private: bool = False,
+    format: str = "charter",
 ) -> Webhook:
     actor.require("webhook.manage")
-    values = _validated(name=name, url=url, events=events, allow_private=allow_private)
+    values = _validated(name=name, url=url, events=events, allow_private=allow_private, format=format)
     with transaction.atomic():
         webhook = Webhook.objects.create(
             organization_id=actor.organization_id,
@@ -63,7 +66,10 @@ def webhook_update(*, actor: Actor, webhook_id: int, **fields) -> Webhook:
     """Change the fields given; turning a webhook back on starts its failure count afresh."""
     with transaction.atomic():
         webhook = webhook_get(actor=actor, webhook_id=webhook_id)
-        merged = {k: fields.get(k, getattr(webhook, k)) for k in ("name", "url", "events", "allow_private")}
+        merged = {
+            k: fields.get(k, getattr(webhook, k))
+            for k in ("name", "url", "events", "allow_private", "format")
+        }
         values = _validated(**merged)
         values["allow_private"] = merged["allow_private"]
         if "is_active" in fields:
@@ -168,15 +174,28 @@ def fan_out(
         _queue(actor, hooks, event, payload)
 
 
+def _payloads(actor: Actor, hooks: list[Webhook], payload: dict) -> dict[str, dict]:
+    """The body of each format the hooks ask for: Charter's own, and the Teams card built from it."""
+    bodies = {Webhook.Format.CHARTER: payload}
+    if any(w.format == Webhook.Format.TEAMS for w in hooks):
+        bodies[Webhook.Format.TEAMS] = cards.from_payload(
+            payload,
+            organization_name=getattr(actor.organization, "name", ""),
+            actor_name=getattr(actor.user, "full_name", "") or "Charter",
+        )
+    return bodies
+
+
 def _queue(actor: Actor, hooks: list[Webhook], event: str, payload: dict) -> list[WebhookDelivery]:
     # A pending delivery is due a little later too: if its enqueue is lost, the retry sweep sends it.
     due = timezone.now() + timedelta(minutes=2)
+    bodies = _payloads(actor, hooks, payload)
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
             organization_id=actor.organization_id,
             webhook=w,
             event=event,
-            payload=payload,
+            payload=bodies.get(w.format, payload),
             next_attempt_at=due,
         )
         for w in hooks

@@ -37,6 +37,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "idea.vote": _CONTRIBUTORS,
     "idea.move": _LEADERS,  # through the pipeline: exploring, adopted, parked, rejected
     "comment.create": _CONTRIBUTORS,
+    "calendar.feed": _ALL,  # one's own calendar feed: its secret address made, replaced or turned off
     "notification.manage": _ALL,  # one's own inbox (mark read) and channel preferences: a write
     "webhook.manage": _ADMINS,
     "slack.manage": _ADMINS,  # the organization's Slack installation (workspace, bot token, signing secret)

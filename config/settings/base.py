@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "charter.web",
     "charter.slack",
     "charter.scim",
+    "charter.calendars",
     "charter.cli",
 ]
 
