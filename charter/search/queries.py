@@ -89,3 +89,28 @@ def sqlite_drop_stale_keywords(*, using: str = "default") -> None:
         unscoped="upkeep of the whole keyword table after migrate or flush",
         using=using,
     )
+
+
+def advance_index(*, organization_id: int, token: str) -> int | None:
+    """Give the organization's index a new token and the next change number, under the state row's lock
+    (held to the end of the transaction: writes are numbered in the order they commit); None without a
+    state row."""
+    row = queries.fetch_one(
+        "UPDATE search_searchindexstate SET token = %(token)s, counter = counter + 1 "
+        "WHERE organization_id = %(organization_id)s RETURNING counter",
+        {"organization_id": organization_id, "token": token},
+    )
+    return row[0] if row else None
+
+
+def index_changes(*, organization_id: int, since: int) -> list[tuple]:
+    """The index's token and counter with each change from number `since` to the counter (inclusive):
+    rows (token, counter, change number, change token, document id), the change columns None when there
+    is none; no rows without a state row."""
+    return queries.fetch_all(
+        "SELECT s.token, s.counter, c.counter, c.token, c.document_id FROM search_searchindexstate s "
+        "LEFT JOIN search_searchchange c ON c.organization_id = s.organization_id "
+        "AND c.counter >= %(since)s AND c.counter <= s.counter "
+        "WHERE s.organization_id = %(organization_id)s ORDER BY c.counter, c.document_id",
+        {"organization_id": organization_id, "since": since},
+    )

@@ -130,23 +130,8 @@ def _meaning(
 
 
 def _cosines(m, vector, doc_ids) -> list[tuple[int, float]]:
-    """(id, cosine) of the given documents, by binary search of each type's rows (sorted by document id
-    within their block); [] for a matrix of another shape."""
-    ids, blocks = getattr(m, "ids", None), getattr(m, "blocks", None)
-    if not doc_ids or ids is None or not blocks:
-        return []
-    wanted, out = np.array(sorted(doc_ids), dtype=np.int64), []
-    for rows in blocks.values():
-        block = ids[rows]
-        if not len(block):
-            continue
-        at = np.minimum(np.searchsorted(block, wanted), len(block) - 1)
-        hit = block[at] == wanted
-        if hit.any():
-            found = at[hit] + (rows.start or 0)
-            scores = np.einsum("ij,j->i", m.vectors[found], vector.astype(np.float32, copy=False))
-            out += [(int(ids[i]), float(c)) for i, c in zip(found, scores, strict=True)]
-    return out
+    """(id, cosine) of the given documents that have a row in the matrix (`Matrix.cosines_of`)."""
+    return m.cosines_of(doc_ids, vector) if doc_ids else []
 
 
 def search(
