@@ -206,3 +206,20 @@ def test_workers_share_the_matrix_through_files_named_by_the_token(
     assert late.live_rows() == 3 and late.nearest(query, limit=5) == grown.nearest(query, limit=5)
     token = SearchIndexState.objects.for_org(owner.organization).get().token
     assert late.token == token and {name.split("-")[-1].split(".")[0] for name in written} != {token}
+
+
+def test_hits_carry_their_documents_whether_words_or_meaning_found_them(
+    owner, cycle, django_assert_num_queries
+):
+    for title in ("Reduce customer churn", "Keep clients from leaving us", "Hire five engineers"):
+        make_goal(owner, cycle, title=title, purpose="", end_state="")
+    services.reindex(organization_id=owner.organization.pk)
+    results = selectors.search(actor=owner, q="churn")
+    assert {h.found_by for h in results.hits} >= {"both", "meaning"}
+    stored = SearchDocument.objects.for_org(owner.organization)
+    for hit in results.hits:
+        row = stored.values("organization_id", *selectors.HIT_FIELDS).get(pk=hit.doc.pk)
+        assert {name: getattr(hit.doc, name) for name in row} == row
+    with django_assert_num_queries(1):  # keyword hits only: their rows are not read again
+        hits = selectors.search(actor=owner, q="churn", mode="keyword").hits
+    assert [h.doc.title for h in hits] == ["Reduce customer churn"]
