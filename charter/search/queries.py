@@ -105,14 +105,17 @@ def advance_index(*, organization_id: int, token: str) -> int | None:
     return row[0] if row else None
 
 
-def index_changes(*, organization_id: int, since: int) -> list[tuple]:
-    """The index's token and counter with each change from number `since` to the counter (inclusive):
-    rows (token, counter, change number, change token, document id), the change columns None when there
-    is none; no rows without a state row."""
+def index_changes(*, organization_id: int, since: int, known: str, most: int) -> list[tuple]:
+    """The index's token and counter, whether change number `since` is still logged with the token
+    `known`, and the first `most` changes after it up to the counter: rows (token, counter, known,
+    change number, document id), the change columns None when there is none; no rows without a state
+    row."""
     return queries.fetch_all(
-        "SELECT s.token, s.counter, c.counter, c.token, c.document_id FROM search_searchindexstate s "
+        "SELECT s.token, s.counter, EXISTS (SELECT 1 FROM search_searchchange k "
+        "WHERE k.organization_id = s.organization_id AND k.counter = %(since)s AND k.token = %(known)s), "
+        "c.counter, c.document_id FROM search_searchindexstate s "
         "LEFT JOIN search_searchchange c ON c.organization_id = s.organization_id "
-        "AND c.counter >= %(since)s AND c.counter <= s.counter "
-        "WHERE s.organization_id = %(organization_id)s ORDER BY c.counter, c.document_id",
-        {"organization_id": organization_id, "since": since},
+        "AND c.counter > %(since)s AND c.counter <= s.counter "
+        "WHERE s.organization_id = %(organization_id)s ORDER BY c.counter, c.document_id LIMIT %(most)s",
+        {"organization_id": organization_id, "since": since, "known": known, "most": most},
     )

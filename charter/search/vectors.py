@@ -314,19 +314,19 @@ def _from_file(organization_id: int, model: str, dimension: int) -> Matrix | Non
 def _caught_up(m: Matrix, organization_id: int, model: str, dimension: int) -> Matrix | None:
     """`m` brought to the index's current state by the changes since its counter, or None when they cannot
     say (`matrix`)."""
-    # a matrix at counter 0 (documents stored without the services) has no change to start from
-    state = queries.index_changes(organization_id=organization_id, since=m.counter or 2**62)
-    if not state:
+    most = REBUILD_ROWS + 1  # more changes than that: read the matrix again, the changes unread
+    since = m.counter or 2**62  # a matrix at counter 0 (documents stored without the services): no start
+    state = queries.index_changes(organization_id=organization_id, since=since, known=m.token, most=most)
+    if not state or len(state) >= most:
         return None
-    token, counter = state[0][0], state[0][1]
+    token, counter, known = state[0][0], state[0][1], state[0][2]
     if token == m.token:
         return m
-    changes = [(c, t, d) for _, _, c, t, d in state if c is not None]
-    # the change that made `m`'s token must still be there: else the index was made afresh (or rolled
+    # the change that made `m`'s token must still be logged: else the index was made afresh (or rolled
     # back) under the same numbers, or the changes were pruned
-    if not m.counter or (m.counter, m.token) not in {(c, t) for c, t, _ in changes}:
+    if not known:
         return None
-    later = [d for c, _, d in changes if c > m.counter]
+    later = [d for _, _, _, c, d in state if c is not None]
     if None in later:
         return None
     fresh = set(later)

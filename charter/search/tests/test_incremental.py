@@ -150,7 +150,7 @@ def test_adds_updates_and_deletes_give_the_matrix_a_fresh_build_gives(
         assert current(org_id) is m
 
 
-def test_a_matrix_that_cannot_follow_the_changes_is_read_again(owner, other_owner):
+def test_a_matrix_that_cannot_follow_the_changes_is_read_again(owner, other_owner, monkeypatch):
     org_id = owner.organization.pk
     index = Index(org_id)
     for object_id in range(1, 11):
@@ -183,6 +183,15 @@ def test_a_matrix_that_cannot_follow_the_changes_is_read_again(owner, other_owne
     index.put(2)
     assert vectors._caught_up(m, org_id, MODEL, DIM) is None
     assert_same(current(org_id), fresh(org_id), seed=4)
+    # more changes than reading the whole matrix again would cost (a reindex)
+    monkeypatch.setattr(vectors, "REBUILD_ROWS", 3)
+    m = current(org_id)
+    for object_id in range(20, 23):
+        index.put(object_id)
+    assert vectors._caught_up(m, org_id, MODEL, DIM) is not None
+    index.put(23)
+    assert vectors._caught_up(m, org_id, MODEL, DIM) is None
+    assert_same(current(org_id), fresh(org_id), seed=5)
     # another organization's writes are not this one's changes
     m = current(org_id)
     Index(other_owner.organization.pk).put(1)
