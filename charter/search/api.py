@@ -1,5 +1,7 @@
 """API of search: keyword and meaning results fused, scoped to the caller's organization."""
 
+import orjson
+from django.http import HttpResponse
 from ninja import Query, Router
 
 from charter.core.api import action
@@ -25,6 +27,8 @@ router = Router(tags=["search"])
 )
 def search(request, params: Query[SearchQuery]):
     """Find mission, goals, key results, decisions, ideas, retrospectives and comments."""
+    # The hits are plain values already in `SearchOut`'s shape: answered as ninja would answer them,
+    # without validating each hit again through Pydantic.
     results = selectors.search(
         actor=request.auth,
         q=params.q,
@@ -33,7 +37,7 @@ def search(request, params: Query[SearchQuery]):
         cycle_id=params.cycle_id,
         limit=params.limit,
     )
-    return results_out(results)
+    return HttpResponse(orjson.dumps(results_out(results)), content_type="application/json; charset=utf-8")
 
 
 @router.get(

@@ -37,7 +37,8 @@ class SqliteKeywords:
         queries.sqlite_keywords_remove(doc_ids=doc_ids)
 
     def search(self, organization_id: int, words: list[str], *, types, team_id, cycle_id, limit):
-        """Rows (id, title, body, index token) best first: documents with every word, then with any."""
+        """Rows (id, title, body, index token, type, object id, url, team, cycle) best first: documents with
+        every word, then with any."""
         quoted = ['"' + w.replace('"', "") + '"' for w in words]
         args = {"organization_id": organization_id, "types": types, "team_id": team_id, "cycle_id": cycle_id}
         rows = queries.sqlite_keyword_search(match=" ".join(quoted), limit=limit, **args)
@@ -59,7 +60,8 @@ class PostgresKeywords:
         """Nothing to do: the column goes with the row."""
 
     def search(self, organization_id: int, words: list[str], *, types, team_id, cycle_id, limit):
-        """Rows (id, title, body, index token) best first: documents with every word, then with any."""
+        """Rows (id, title, body, index token, type, object id, url, team, cycle) best first: documents with
+        every word, then with any."""
         args = {"organization_id": organization_id, "types": types, "team_id": team_id, "cycle_id": cycle_id}
         args.update(limit=limit, candidates=CANDIDATES)
         rows = queries.postgres_keyword_search(query=" & ".join(words), **args)
@@ -69,7 +71,8 @@ class PostgresKeywords:
 
 
 def search(organization_id: int, query: str, *, types, team_id, cycle_id, limit):
-    """Rows (id, title, body, index token) of the documents holding the query's meaningful words."""
+    """Rows (id, title, body, index token, type, object id, url, team, cycle) of the documents holding the
+    query's meaningful words."""
     words = content_terms(query)
     if not words:
         return []

@@ -51,9 +51,12 @@ class SearchVector(OrgScopedModel):
 
 class SearchIndexState(OrgScopedModel):
     """A token that every write of the organization's documents changes, in the same transaction: the
-    version under which each process keeps the organization's vector matrix (no count of the index)."""
+    version under which each process keeps the organization's vector matrix (no count of the index); and
+    `counter`, which every such write raises by one under the row's lock, so that writes are numbered in
+    the order they commit (`SearchChange` records what each changed)."""
 
     token = models.CharField(max_length=32)
+    counter = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization"], name="search_state_once")]
@@ -74,3 +77,21 @@ class SearchSettings(OrgScopedModel):
 
     def __str__(self):
         return f"Search settings of {self.organization_id}"
+
+
+class SearchChange(OrgScopedModel):
+    """A document written or removed by the write numbered `counter` (`SearchIndexState.counter`), which set
+    the index token `token`. A process holding the organization's matrix at counter c reads the changes
+    after c and reads again only those documents' rows (`vectors.matrix`); a missing document (None): the
+    write did not say which documents it changed, so the matrix is rebuilt. Old changes are pruned
+    (`vectors.KEEP_CHANGES`): a process further behind rebuilds."""
+
+    counter = models.PositiveBigIntegerField()
+    token = models.CharField(max_length=32)
+    document_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "counter"], name="search_change_org_counter")]
+
+    def __str__(self):
+        return f"Change {self.counter} of {self.organization_id}: document {self.document_id}"

@@ -130,23 +130,8 @@ def _meaning(
 
 
 def _cosines(m, vector, doc_ids) -> list[tuple[int, float]]:
-    """(id, cosine) of the given documents, by binary search of each type's rows (sorted by document id
-    within their block); [] for a matrix of another shape."""
-    ids, blocks = getattr(m, "ids", None), getattr(m, "blocks", None)
-    if not doc_ids or ids is None or not blocks:
-        return []
-    wanted, out = np.array(sorted(doc_ids), dtype=np.int64), []
-    for rows in blocks.values():
-        block = ids[rows]
-        if not len(block):
-            continue
-        at = np.minimum(np.searchsorted(block, wanted), len(block) - 1)
-        hit = block[at] == wanted
-        if hit.any():
-            found = at[hit] + (rows.start or 0)
-            scores = np.einsum("ij,j->i", m.vectors[found], vector.astype(np.float32, copy=False))
-            out += [(int(ids[i]), float(c)) for i, c in zip(found, scores, strict=True)]
-    return out
+    """(id, cosine) of the given documents that have a row in the matrix (`Matrix.cosines_of`)."""
+    return m.cosines_of(doc_ids, vector) if doc_ids else []
 
 
 def search(
@@ -168,8 +153,7 @@ def search(
     if emb is not None and mode != "keyword":
         near = _meaning(org_id, q, token=token, also=[row[0] for row in rows], **filters)
     ranked = rank(q, rows, near, limit=limit)
-    docs = SearchDocument.objects.for_org(actor.organization).only(*HIT_FIELDS)
-    docs = docs.in_bulk([r.doc_id for r in ranked])
+    docs = _hit_documents(org_id, rows, [r.doc_id for r in ranked])
     words = keyword.content_terms(q)
     for r in ranked:
         doc = docs[r.doc_id]
@@ -185,6 +169,25 @@ def search(
             )
         )
     return results
+
+
+def _hit_documents(org_id: int, keyword_rows, doc_ids) -> dict[int, SearchDocument]:
+    """id -> the document of each hit shown: keyword hits from their own rows (they carry what a hit
+    shows), the others read in one query (none when every hit shown was a keyword hit)."""
+    shown = set(doc_ids)
+    rows = {row[0]: (row[0], *row[4:], row[1], row[2]) for row in keyword_rows if row[0] in shown}
+    missing = [d for d in doc_ids if d not in rows]
+    if missing:
+        read = SearchDocument.objects.for_org(org_id).filter(pk__in=missing).values_list("id", *_HIT_ORDER)
+        rows.update((row[0], row) for row in read)
+    return {
+        d: SearchDocument(organization_id=org_id, **dict(zip(("id", *_HIT_ORDER), row, strict=True)))
+        for d, row in rows.items()
+    }
+
+
+# The columns of `queries.HIT_COLUMNS`, then title and body: the order `_hit_documents` makes a row in.
+_HIT_ORDER = ("type", "object_id", "url", "team_id", "cycle_id", "title", "body")
 
 
 def similar_threshold(organization) -> float:

@@ -38,7 +38,10 @@ def _remove(type_: str, object_id: int) -> None:
     if rows:
         keyword.backend().remove([doc_id for doc_id, _ in rows])
         docs.delete()
-        touch({org_id for _, org_id in rows})
+        changed = {}
+        for doc_id, org_id in rows:
+            changed.setdefault(org_id, []).append(doc_id)
+        touch(changed)
 
 
 def _store(reg, obj, embedder, vector=None) -> SearchDocument:
@@ -68,8 +71,8 @@ def index_item(*, type_: str, object_id: int) -> str:
         if obj is None or not (reg.text(obj) or reg.title(obj)):
             _remove(type_, object_id)
             return "removed"
-        _store(reg, obj, embedding.get_embedder())
-        touch([obj.organization_id])
+        doc = _store(reg, obj, embedding.get_embedder())
+        touch({obj.organization_id: [doc.pk]})
     return "indexed"
 
 
@@ -91,9 +94,11 @@ def reindex(*, organization_id: int | None = None, progress: Callable[[int, int]
         batch = [(reg, o) for reg, o in objs[start : start + embedding.BATCH] if reg.text(o) or reg.title(o)]
         vectors = emb.embed([_embed_text(_fields(r, o)) for r, o in batch]) if emb and batch else None
         with transaction.atomic():
+            changed = {}
             for i, (reg, obj) in enumerate(batch):
-                _store(reg, obj, emb, vectors[i] if vectors is not None else None)
-            touch({obj.organization_id for _, obj in batch})
+                doc = _store(reg, obj, emb, vectors[i] if vectors is not None else None)
+                changed.setdefault(obj.organization_id, []).append(doc.pk)
+            touch(changed)
         done = min(total, start + embedding.BATCH)
         if progress:
             progress(done, total)

@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
-META = ("ids", "teams", "cycles", "block_names", "block_bounds")
-LAYOUT = "2"  # the files' layout (2: with the sign codes); in each name, so that no worker maps another
+META = ("ids", "teams", "cycles", "block_names", "block_bounds", "token", "counter")
+# the files' layout (2: with the sign codes; 3: with the token and counter they were built at); in each
+# name, so that no worker maps another
+LAYOUT = "3"
 
 
 def _directory() -> Path | None:
@@ -41,13 +43,30 @@ def load(organization_id: int, model: str, dimension: int, token: str) -> dict |
     folder = _directory()
     if folder is None:
         return None
-    stem = folder / (_prefix(organization_id, model, dimension) + _version(token))
+    return _load(folder / (_prefix(organization_id, model, dimension) + _version(token)))
+
+
+def latest(organization_id: int, model: str, dimension: int) -> dict | None:
+    """The arrays of the newest file of the organization and model (an older token's: `vectors.matrix`
+    catches up from its counter), or None."""
+    folder = _directory()
+    if folder is None:
+        return None
+    found = []
+    for meta in folder.glob(_prefix(organization_id, model, dimension) + _version("*") + ".meta.npz"):
+        arrays = _load(Path(str(meta).removesuffix(".meta.npz")))
+        if arrays is not None:
+            found.append(arrays)
+    return max(found, key=lambda a: int(a["counter"]), default=None)
+
+
+def _load(stem: Path) -> dict | None:
     try:  # the metadata is written last: when it is there, so are the vectors
         with np.load(f"{stem}.meta.npz", allow_pickle=False) as meta:
             arrays = {name: meta[name] for name in META}
         arrays["vectors"] = np.load(f"{stem}.npy", mmap_mode="r", allow_pickle=False)
         arrays["codes"] = np.load(f"{stem}.codes.npy", mmap_mode="r", allow_pickle=False)
-    except FileNotFoundError:
+    except (FileNotFoundError, KeyError):
         return None
     return arrays
 

@@ -49,10 +49,11 @@ def test_words_without_meaning_find_nothing(owner):
 def test_rows_carry_the_text_and_the_index_token(owner):
     org = owner.organization.pk
     (doc,) = _docs(org, ("Pass the SOC 2 audit", "Auditors observe our controls"))
-    ((doc_id, title, body, token),) = keyword.search(
+    ((doc_id, title, body, token, *shown),) = keyword.search(
         org, "SOC 2", types=None, team_id=None, cycle_id=None, limit=5
     )
     assert (doc_id, title, body) == (doc, "Pass the SOC 2 audit", "Auditors observe our controls") and token
+    assert shown == ["goal", 1, "", None, None]  # what a hit shows: type, object, url, team, cycle
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranks a bounded candidate set")

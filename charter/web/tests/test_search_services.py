@@ -158,11 +158,11 @@ def test_the_vector_matrix_is_kept_until_a_document_of_its_organization_changes(
     assert current() is first  # another organization's write
     services.index_item(type_="goal", object_id=make_goal(owner, cycle, title="Hire five engineers").pk)
     second = current()
-    assert len(second.ids) == len(first.ids) + 1
+    assert second.live_rows() == first.live_rows() + 1
     goal_id = goal.pk
     goal.delete()
     assert services.index_item(type_="goal", object_id=goal_id) == "removed"
-    assert len(current().ids) == len(first.ids)
+    assert current().live_rows() == first.live_rows()
     SearchIndexState.objects.for_org(owner.organization).delete()  # documents written without the services
     assert current() is not second and SearchIndexState.objects.for_org(owner.organization).exists()
 
@@ -192,8 +192,34 @@ def test_workers_share_the_matrix_through_files_named_by_the_token(
     with django_assert_num_queries(1):
         again = vectors.matrix(org_id, emb.name, emb.dimension)
     assert np.array_equal(again.vectors, built.vectors)
+    folder = tmp_path / "vectors"
+    written = {p.name for p in folder.iterdir()}
     services.index_item(type_="goal", object_id=make_goal(owner, cycle, title="Open an office").pk)
-    grown = vectors.matrix(org_id, emb.name, emb.dimension)
-    assert len(grown.ids) == len(built.ids) + 1
+    with django_assert_num_queries(2):  # the changes since the kept matrix, then the changed rows only
+        grown = vectors.matrix(org_id, emb.name, emb.dimension)
+    assert grown.live_rows() == built.live_rows() + 1 and grown.vectors is again.vectors
+    assert {p.name for p in folder.iterdir()} == written  # a write rewrites no file
+    vectors._cache.clear()  # a worker started after the write: the older file, then the changes
+    with django_assert_num_queries(2):
+        late = vectors.matrix(org_id, emb.name, emb.dimension)
+    query = np.ones(emb.dimension, dtype=np.float32) / np.sqrt(emb.dimension)
+    assert late.live_rows() == 3 and late.nearest(query, limit=5) == grown.nearest(query, limit=5)
     token = SearchIndexState.objects.for_org(owner.organization).get().token
-    assert {p.name.split("-")[-1].split(".")[0] for p in (tmp_path / "vectors").iterdir()} == {token}
+    assert late.token == token and {name.split("-")[-1].split(".")[0] for name in written} != {token}
+
+
+def test_hits_carry_their_documents_whether_words_or_meaning_found_them(
+    owner, cycle, django_assert_num_queries
+):
+    for title in ("Reduce customer churn", "Keep clients from leaving us", "Hire five engineers"):
+        make_goal(owner, cycle, title=title, purpose="", end_state="")
+    services.reindex(organization_id=owner.organization.pk)
+    results = selectors.search(actor=owner, q="churn")
+    assert {h.found_by for h in results.hits} >= {"both", "meaning"}
+    stored = SearchDocument.objects.for_org(owner.organization)
+    for hit in results.hits:
+        row = stored.values("organization_id", *selectors.HIT_FIELDS).get(pk=hit.doc.pk)
+        assert {name: getattr(hit.doc, name) for name in row} == row
+    with django_assert_num_queries(1):  # keyword hits only: their rows are not read again
+        hits = selectors.search(actor=owner, q="churn", mode="keyword").hits
+    assert [h.doc.title for h in hits] == ["Reduce customer churn"]
