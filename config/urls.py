@@ -6,6 +6,7 @@ urlpatterns = [
     # First: its prefix is its own, and a request to it then skips trying every app's patterns (Django
     # lists each app's patterns as tried for a 404 page: ~0.4 ms of every API request at the end).
     path("api/v1/", include("charter.api.urls")),
+    path("scim/v2/", include(scim_v2)),
     path("", include("charter.web.urls")),
     path("", include("charter.accounts.urls")),
     path("", include("charter.organizations.urls")),
@@ -27,7 +28,6 @@ urlpatterns = [
     path("", include("charter.slack.urls")),
     path("", include("charter.scim.urls")),
     path("", include("charter.calendars.urls")),
-    path("scim/v2/", include(scim_v2)),
 ]
 
 handler500 = "charter.core.error_pages.server_error"
