@@ -65,7 +65,10 @@ def report_markdown(request, cycle_id: int | None = None, team_id: int | None = 
 
 
 @router.get(
-    "/insights/transition", response=TransitionOut, operation_id="insights_transition", openapi_extra=TRANSITION
+    "/insights/transition",
+    response=TransitionOut,
+    operation_id="insights_transition",
+    openapi_extra=TRANSITION,
 )
 def transition(request, team: int | None = None, cycles: int = selectors.TREND_CYCLES):
     """Owners and admins: per team (with its sub-teams) and each of the last `cycles` started cycles (1-12),

@@ -272,5 +272,7 @@ def active_people(actor: Actor) -> int:
 
 def advice_answers(actor: Actor, since: datetime, until: datetime) -> list[tuple[int, str, datetime]]:
     """(team id, answer, when) of the delegation advice answered between `since` and `until`."""
-    rows = AdviceAnswer.objects.for_org(actor.organization).filter(created_at__gte=since, created_at__lte=until)
+    rows = AdviceAnswer.objects.for_org(actor.organization).filter(
+        created_at__gte=since, created_at__lte=until
+    )
     return list(rows.order_by().values_list("team_id", "answer", "created_at"))

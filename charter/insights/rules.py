@@ -377,7 +377,7 @@ HIGHER_IS_BETTER = {
     BRIEFS_CONFIRMED: True,
     PARTICIPATION: True,
     IDEAS_ADOPTED: True,
-    **{code: True for code in FACTORS},
+    **dict.fromkeys(FACTORS, True),
 }
 STEADY = 1.0
 

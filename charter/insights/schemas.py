@@ -69,7 +69,12 @@ def _figure(figure, trend) -> dict:
     return {
         **{k: getattr(figure, k) for k in ("code", "label", "value", "unit", "formula", "detail", "parts")},
         "hidden": bool(figure.parts.get("hidden")),
-        "trend": {"direction": trend.direction, "arrow": trend.arrow, "words": trend.words, "reading": trend.reading},
+        "trend": {
+            "direction": trend.direction,
+            "arrow": trend.arrow,
+            "words": trend.words,
+            "reading": trend.reading,
+        },
     }
 
 
@@ -79,7 +84,12 @@ def transition_out(result) -> dict:
         "min_people": result.min_people,
         "team_id": result.team.pk if result.team else None,
         "cycles": [
-            {"id": c.pk, "name": c.name, "starts_on": c.starts_on.isoformat(), "ends_on": c.ends_on.isoformat()}
+            {
+                "id": c.pk,
+                "name": c.name,
+                "starts_on": c.starts_on.isoformat(),
+                "ends_on": c.ends_on.isoformat(),
+            }
             for c in result.cycles
         ],
         "teams": [

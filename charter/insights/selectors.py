@@ -326,7 +326,9 @@ def transition(*, actor: Actor, team_id: int | None = None, cycles: int = TREND_
         )
     org = actor.organization
     today = timezone.localdate()
-    chosen = list(Cycle.objects.for_org(org).filter(starts_on__lte=today).order_by("-starts_on")[:cycles])[::-1]
+    chosen = list(Cycle.objects.for_org(org).filter(starts_on__lte=today).order_by("-starts_on")[:cycles])[
+        ::-1
+    ]
     teams = list(Team.objects.for_org(org).only("id", "name", "parent_id", "organization_id"))
     parent_of = {t.pk: t.parent_id for t in teams}
     ordered = _tree_order(teams, parent_of)
