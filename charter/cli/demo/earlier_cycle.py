@@ -17,8 +17,9 @@ EARLIER_LEVELS = [
     ("Sales", "Pricing", 1, "Until the German price list settles, Tom sets every price."),
 ]
 
-# Each: who records it, team, domain, goal key, days ago, title, decision, and who decides after how many days
-# (None: it was decided when recorded).
+# Each: who records it, team, domain, goal key, days ago, title, decision, and who decides after how many
+# days (at levels 1-2 a member's record is a proposal to the team's lead, the lead's own to the leader above,
+# and an outsider's an escalation to the team's lead).
 EARLIER_DECISIONS = [
     (f"omar.haddad{L}", "Product", "Roadmap", "prev-reminders", 150, "Reminders before online booking",
      "Ship the reminder emails before the new booking page.", f"sofia.alvarez{L}", 6),
@@ -29,7 +30,7 @@ EARLIER_DECISIONS = [
     (f"omar.haddad{L}", "Product", "Roadmap", "prev-reminders", 120, "Pause the calendar sync",
      "Stop the calendar sync work until reminders are out.", f"sofia.alvarez{L}", 7),
     (f"tom.becker{L}", "Sales", "Pricing", "prev-germany", 145, "German list price in euros",
-     "List the German plans at 149 EUR a month per clinic.", None, 0),
+     "List the German plans at 149 EUR a month per clinic.", MAYA, 3),
     (f"grace.kim{L}", "Sales", "Pricing", "prev-germany", 130, "A pilot discount for German clinics",
      "Give the first ten German clinics 20% off for six months.", f"tom.becker{L}", 4),
     (f"amara.nwosu{L}", "Sales", "Pricing", "prev-germany", 118, "A price guarantee after the pilot",
