@@ -44,7 +44,7 @@ def test_transition_page_fits_reads_in_words_and_passes_axe(browser, live_server
             )
         problems = _serious(Axe(), page, f"transition at {width} px")
 
-        team = page.get_by_label("Team")
+        team = page.get_by_label("Team", exact=True)
         team.focus()
         team.select_option(label="Platform")
         page.get_by_role("button", name="Show").focus()
