@@ -3,11 +3,12 @@ a card and their own cards, never another person's level (web, REST and MCP all 
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.errors import NotFound
+from charter.discussion.models import Comment
 from charter.organizations.models import Membership, Role, Team, User
 
 from . import rules
@@ -60,10 +61,33 @@ def _revealed(session: PokerSession, now=None) -> bool:
     return rules.poker_revealed(session.state, session.deadline, now or timezone.now())
 
 
-def version_token(version: int, revealed: bool) -> str:
-    """What the live page compares: the session's counter and whether the cards are turned (a deadline
-    turns them without a write)."""
-    return f"{version}.{int(revealed)}"
+POKER_TARGET = "poker_session"  # the sessions' comments' target type (registered in `apps.py`)
+COMMENT_STAMP = ("comments_n", "comments_last", "comments_deleted", "comments_edited")
+
+
+def version_token(version: int, revealed: bool, comments: tuple = ()) -> str:
+    """What the live page compares: the session's counter, whether the cards are turned (a deadline
+    turns them without a write) and its comments' stamp (how many, the newest, deleted ones, the last
+    edit), so a comment redraws the room's pages too."""
+    n, last, deleted, edited = (tuple(comments) + (0, 0, 0, None))[:4]
+    edited_at = int(edited.timestamp() * 1000) if edited else 0
+    return f"{version}.{int(revealed)}.{n or 0}-{last or 0}-{deleted or 0}-{edited_at}"
+
+
+def _comment_stamps(actor: Actor) -> dict:
+    """The comments' stamp of a session, as subqueries correlated to it (one query with the session)."""
+    comments = (
+        Comment.objects.for_org(actor.organization)
+        .filter(target_type=POKER_TARGET, target_id=OuterRef("pk"))
+        .order_by()
+        .values("target_id")
+    )
+    return {
+        "comments_n": Subquery(comments.annotate(v=Count("id")).values("v")),
+        "comments_last": Subquery(comments.annotate(v=Max("id")).values("v")),
+        "comments_deleted": Subquery(comments.annotate(v=Count("id", filter=Q(deleted=True))).values("v")),
+        "comments_edited": Subquery(comments.annotate(v=Max("edited_at")).values("v")),
+    }
 
 
 def poker_version(*, actor: Actor, session_id: int) -> str:
@@ -71,12 +95,14 @@ def poker_version(*, actor: Actor, session_id: int) -> str:
     row = (
         PokerSession.objects.for_org(actor.organization)
         .filter(pk=session_id)
-        .values("version", "state", "deadline")
+        .annotate(**_comment_stamps(actor))
+        .values("version", "state", "deadline", *COMMENT_STAMP)
         .first()
     )
     if row is None:
         raise NotFound("No such delegation poker session.")
-    return version_token(row["version"], rules.poker_revealed(row["state"], row["deadline"], timezone.now()))
+    revealed = rules.poker_revealed(row["state"], row["deadline"], timezone.now())
+    return version_token(row["version"], revealed, tuple(row[k] for k in COMMENT_STAMP))
 
 
 def poker_list(*, actor: Actor, limit: int = 100) -> list[dict]:
@@ -118,6 +144,7 @@ def poker_get(*, actor: Actor, session_id: int) -> PokerView:
         PokerSession.objects.for_org(org)
         .select_related("team", "facilitator", "revealed_by")
         .filter(pk=session_id)
+        .annotate(**_comment_stamps(actor))
         .first()
     )
     if session is None:
@@ -175,7 +202,7 @@ def poker_get(*, actor: Actor, session_id: int) -> PokerView:
         rows=rows,
         participants=participants,
         invited=any(uid == actor.user_id for uid, _ in people),
-        version=version_token(session.version, revealed),
+        version=version_token(session.version, revealed, tuple(getattr(session, k) for k in COMMENT_STAMP)),
     )
 
 

@@ -4,13 +4,16 @@ a room: a small partial polled every few seconds redraws only when the session's
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from charter.core.errors import DomainError
 from charter.core.http import call_with_form, requires
+from charter.discussion.selectors import comment_list
 from charter.organizations.selectors import team_list
 
 from . import rules, selectors, services
 from .forms import PokerLevelForm, PokerOpenForm
+from .poker_reads import POKER_TARGET
 
 LIVE_EVERY_SECONDS = 3
 
@@ -79,7 +82,23 @@ def poker_live(request, poker_id: int):
     """htmx, every few seconds: 204 (nothing to redraw) while the version is the one the page has."""
     if request.GET.get("v") == selectors.poker_version(actor=request.actor, session_id=poker_id):
         return HttpResponse(status=204)
-    return render(request, "delegation/_poker_table.html", _table_context(request, poker_id))
+    table = render_to_string(
+        "delegation/_poker_table.html", _table_context(request, poker_id), request=request
+    )
+    return HttpResponse(table + _comments_out_of_band(request, poker_id))
+
+
+def _comments_out_of_band(request, poker_id: int) -> str:
+    """The session's comments and their count, swapped in place by htmx beside the table (out of band),
+    so a comment shows for everyone in the room; the add form, and what someone is typing, stay."""
+    comments = comment_list(actor=request.actor, target_type=POKER_TARGET, target_id=poker_id)
+    context = {
+        "comments": comments,
+        "count": sum(1 for c in comments if not c.deleted),
+        "dom_id": f"{POKER_TARGET}-{poker_id}".replace("_", "-"),  # as the thread names itself
+        "oob": True,
+    }
+    return render_to_string("delegation/_poker_comments.html", context, request=request)
 
 
 def _answer(request, poker_id: int, error: str = "", status: int = 200):

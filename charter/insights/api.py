@@ -6,10 +6,11 @@ from ninja import Router
 from charter.core.api import action
 
 from . import report, rules, selectors
-from .schemas import InsightsOut, ProfileOut
+from .schemas import InsightsOut, ProfileOut, TransitionOut, transition_out
 
 router = Router(tags=["insights"])
 READ = action("organization.view")
+TRANSITION = action("insights.transition")
 
 
 def _out(result: selectors.Insights) -> dict:
@@ -61,3 +62,17 @@ def report_markdown(request, cycle_id: int | None = None, team_id: int | None = 
     """The cycle review report in Markdown."""
     data = report.cycle_report(actor=request.auth, cycle_id=cycle_id, team_id=team_id)
     return HttpResponse(report.report_markdown(data), content_type="text/markdown; charset=utf-8")
+
+
+@router.get(
+    "/insights/transition",
+    response=TransitionOut,
+    operation_id="insights_transition",
+    openapi_extra=TRANSITION,
+)
+def transition(request, team: int | None = None, cycles: int = selectors.TREND_CYCLES):
+    """Owners and admins: per team (with its sub-teams) and each of the last `cycles` started cycles (1-12),
+    decisions at team level and escalated, delegation advice accepted, back-briefs confirmed, check-in
+    participation and ideas adopted, with the five profile factors, each with its trend; figures of what
+    each member does are hidden for a team of fewer people than the pulse's threshold."""
+    return transition_out(selectors.transition(actor=request.auth, team_id=team, cycles=cycles))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from charter.backbriefs.models import BackBrief
 from charter.core.actor import Actor
 from charter.delegation import rules as delegation_rules
-from charter.delegation.models import DecisionDomain, DelegationLevel
+from charter.delegation.models import AdviceAnswer, DecisionDomain, DelegationLevel
 from charter.delegation.selectors import decision_list
 from charter.goals.models import CheckIn, Goal, KeyResult
 from charter.goals.rows import status_of
@@ -19,7 +19,7 @@ from charter.organizations.models import Membership, Team, TeamMembership
 
 from . import rules
 
-TEAM_DECIDES_FROM = 5  # levels 5-7: the team decides itself (advise, inquire, delegate)
+TEAM_DECIDES_FROM = rules.TEAM_DECIDES_FROM_LEVEL
 
 
 @dataclass
@@ -254,3 +254,25 @@ def ideas(scope: Scope, members: set[int]) -> tuple[int, int]:
         .count()
     )
     return submitted, adopted
+
+
+# ---- the transition: organization-wide reads, one query each, however many teams and cycles -----------
+
+
+def team_people(actor: Actor) -> list[tuple[int, int]]:
+    """(team id, user id) of every team membership of the organization."""
+    rows = TeamMembership.objects.for_org(actor.organization).order_by()
+    return list(rows.values_list("team_id", "user_id"))
+
+
+def active_people(actor: Actor) -> int:
+    """People of the organization (active memberships): the whole organization's count."""
+    return Membership.objects.for_org(actor.organization).filter(is_active=True).count()
+
+
+def advice_answers(actor: Actor, since: datetime, until: datetime) -> list[tuple[int, str, datetime]]:
+    """(team id, answer, when) of the delegation advice answered between `since` and `until`."""
+    rows = AdviceAnswer.objects.for_org(actor.organization).filter(
+        created_at__gte=since, created_at__lte=until
+    )
+    return list(rows.order_by().values_list("team_id", "answer", "created_at"))

@@ -42,19 +42,21 @@ def stamp(*, organization_id: int, unread: tuple[str, ...]) -> dict:
 def valid_figures(
     *,
     organization_id: int,
-    team_key: int,
+    team_keys: list[int],
     cycle_ids: list[int],
     attainment_mark,
     stale_days: int,
     now,
     unread,
 ) -> list[tuple]:
-    """(cycle id, indicators, factors) of the stored figures of these cycles that still hold: stored with
-    the organization's current mark, stale days and stamp, and valid until after `now`."""
+    """(team key, cycle id, indicators, factors) of the stored figures of these teams (0: the
+    organization) and cycles that still hold: stored with the organization's current mark, stale days and
+    stamp, and valid until after `now`."""
     parts, params = _stamp_sql(unread)
     sql = (
-        f"SELECT cycle_id, indicators, factors FROM {StoredFigures._meta.db_table} "
-        "WHERE organization_id = %(organization_id)s AND team_key = %(team_key)s"
+        f"SELECT team_key, cycle_id, indicators, factors FROM {StoredFigures._meta.db_table} "
+        "WHERE organization_id = %(organization_id)s"
+        f" AND team_key {among(connection.vendor).replace('%s', '%(team_keys)s')}"
         f" AND cycle_id {among(connection.vendor).replace('%s', '%(cycle_ids)s')}"
         " AND attainment_mark = %(mark)s AND stale_days = %(stale_days)s"
         " AND (valid_until IS NULL OR valid_until > %(now)s) "
@@ -62,7 +64,7 @@ def valid_figures(
     )
     params.update(
         organization_id=organization_id,
-        team_key=team_key,
+        team_keys=values_param(team_keys),
         cycle_ids=values_param(cycle_ids),
         mark=attainment_mark,
         stale_days=stale_days,

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from statistics import median
 from typing import NamedTuple
 
+from charter.pulse.rules import MIN_GROUP
+
 ON_TRACK, AT_RISK, OFF_TRACK, STALE, NO_STATUS = "on_track", "at_risk", "off_track", "stale", "none"
 STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, STALE, NO_STATUS)
 STATUS_WORDS = {NO_STATUS: "no status yet"}
@@ -20,6 +22,7 @@ ADOPTION_REFERENCE = 0.25  # a quarter of the submitted ideas adopted
 LATENCY_GOOD_HOURS, LATENCY_BAD_HOURS = 24.0, 336.0
 MIN_SATISFACTION_RESPONDENTS = 5
 MAX_LEVEL = 7
+TEAM_DECIDES_FROM_LEVEL = 5  # levels 5-7: the team decides itself (advise, inquire, delegate)
 
 FOCUS, ENGAGEMENT, DECISIONS, INNOVATION, SATISFACTION = (
     "focus",
@@ -117,6 +120,7 @@ def participation(hits: int, expected: int) -> Figure:
         "says it was tracked from) that got at least one check-in ÷ key-result weeks expected.",
         "%",
         f"{hits} of {_count(expected, 'key-result week')}",
+        {"hits": hits, "expected": expected},
     )
 
 
@@ -184,6 +188,7 @@ def escalation_rate(escalated: list[bool]) -> Figure:
         "Decisions of the cycle that were escalated ÷ decisions recorded in the cycle.",
         "%",
         f"{hits} of {len(escalated)} decisions",
+        {"escalated": hits, "decisions": len(escalated)},
     )
 
 
@@ -206,6 +211,7 @@ def back_brief_confirmed_share(confirmed: int, total: int) -> Figure:
         "Back-briefs requested in the cycle that are confirmed ÷ back-briefs requested in the cycle.",
         "%",
         f"{confirmed} of {_count(total, 'back-brief')}",
+        {"confirmed": confirmed, "total": total},
     )
 
 
@@ -218,6 +224,7 @@ def ideas_per_member(count: int, members: int, *, adopted: bool = False) -> Figu
         f"Ideas {what} in the cycle (by members of the team) ÷ members.",
         "per member",
         f"{_count(count, 'idea')}, {_count(members, 'member')}",
+        {"count": count, "members": members},
     )
 
 
@@ -240,8 +247,9 @@ def hours_between(start: datetime, end: datetime) -> float:
 # ---- the leadership profile ------------------------------------------------------------------------
 
 
-def _factor(code: str, value: float | None, formula: str, detail: str) -> Figure:
-    return Figure(code, FACTOR_NAMES[code], None if value is None else round(value, 1), formula, "", detail)
+def _factor(code: str, value: float | None, formula: str, detail: str, parts: dict | None = None) -> Figure:
+    value = None if value is None else round(value, 1)
+    return Figure(code, FACTOR_NAMES[code], value, formula, "", detail, parts or {})
 
 
 def focus(aligned: int, with_intent: int, goals: int, outcomes: int = 0, key_results: int = 0) -> Figure:
@@ -295,6 +303,7 @@ def decision_making(within_authority: int, decisions: int, mean_level: float | N
         f"{LATENCY_GOOD_HOURS:g} h or less, 0 at {LATENCY_BAD_HOURS:g} h or more).",
         f"{within_authority} of {_count(decisions, 'decision')} within authority, mean level "
         f"{_text(mean_level)}, latency {hours_text(latency)}",
+        {"within_authority": within_authority, "decisions": decisions},
     )
 
 
@@ -341,3 +350,161 @@ def hours_text(hours: float | None) -> str:
         minutes = round(hours * 60)
         return "under an hour" if minutes < 1 else f"{minutes} min"
     return f"{hours:g} h"
+
+
+# ---- the transition over time ----------------------------------------------------------------------
+
+# A figure of what each member does (check-ins, ideas) is hidden for a team of fewer people than the
+# pulse shows results for: with four people, a low participation points at one of them.
+TRANSITION_MIN_PEOPLE = MIN_GROUP
+TEAM_LEVEL, ESCALATED, ADVICE_ACCEPTED, BRIEFS_CONFIRMED, PARTICIPATION, IDEAS_ADOPTED = (
+    "team_level_share",
+    "escalated_share",
+    "advice_accepted_share",
+    "back_briefs_confirmed_share",
+    "check_in_participation",
+    "ideas_adopted",
+)
+TRANSITION_CODES = (TEAM_LEVEL, ESCALATED, ADVICE_ACCEPTED, BRIEFS_CONFIRMED, PARTICIPATION, IDEAS_ADOPTED)
+# What members each do: hidden below the threshold; so are the profile's factors built from them.
+PERSONAL = frozenset({PARTICIPATION, IDEAS_ADOPTED})
+PERSONAL_FACTORS = frozenset({ENGAGEMENT, INNOVATION})
+# Which way is progress toward mission-based leadership; a change smaller than STEADY is no change.
+HIGHER_IS_BETTER = {
+    TEAM_LEVEL: True,
+    ESCALATED: False,
+    ADVICE_ACCEPTED: True,
+    BRIEFS_CONFIRMED: True,
+    PARTICIPATION: True,
+    IDEAS_ADOPTED: True,
+    **dict.fromkeys(FACTORS, True),
+}
+STEADY = 1.0
+
+
+@dataclass(frozen=True)
+class TransitionCounts:
+    """What one team (with its sub-teams) did in one cycle, as plain counts."""
+
+    people: int  # distinct people of the team and its sub-teams
+    decisions: int = 0  # decisions recorded in the cycle
+    team_level: int = 0  # of them, decided by the team within its authority, not escalated
+    escalated: int = 0  # of them, escalated
+    advice_accepted: int = 0  # delegation advice answered in the cycle: accepted
+    advice_dismissed: int = 0  # ... and dismissed
+    briefs: int = 0  # back-briefs requested in the cycle
+    briefs_confirmed: int = 0  # of them, confirmed
+    check_in_hits: int = 0  # key-result weeks with a check-in
+    check_in_expected: int = 0  # key-result weeks expected
+    ideas_submitted: int = 0  # ideas by the team's people submitted in the cycle
+    ideas_adopted: int = 0  # ideas by the team's people adopted in the cycle
+
+
+def hidden_reason(people: int, min_people: int = TRANSITION_MIN_PEOPLE) -> str:
+    """Why a figure of what each member does is hidden ("" when it is shown)."""
+    if people >= min_people:
+        return ""
+    counted = "1 person" if people == 1 else f"{people} people"
+    return f"hidden: fewer than {min_people} people ({counted}), a figure could point at one"
+
+
+def _hidden(figure: Figure, reason: str) -> Figure:
+    return Figure(figure.code, figure.label, None, figure.formula, figure.unit, reason, {"hidden": True})
+
+
+def transition_figures(c: TransitionCounts, min_people: int = TRANSITION_MIN_PEOPLE) -> list[Figure]:
+    """The transition's figures of one team and cycle; a figure of what each member does is hidden (value
+    None, `parts["hidden"]`, the reason as its detail) when the team has fewer than `min_people` people."""
+    answered = c.advice_accepted + c.advice_dismissed
+    figures = [
+        Figure(
+            TEAM_LEVEL,
+            "Decided at team level",
+            _pct(_share(c.team_level, c.decisions)),
+            "Decisions of the cycle the team took itself, within its authority (a member or lead, at "
+            f"level {TEAM_DECIDES_FROM_LEVEL} or above, not escalated) ÷ decisions recorded in the cycle.",
+            "%",
+            f"{c.team_level} of {_count(c.decisions, 'decision')}",
+        ),
+        Figure(
+            ESCALATED,
+            "Escalated",
+            _pct(_share(c.escalated, c.decisions)),
+            "Decisions of the cycle that were escalated ÷ decisions recorded in the cycle.",
+            "%",
+            f"{c.escalated} of {_count(c.decisions, 'decision')}",
+        ),
+        Figure(
+            ADVICE_ACCEPTED,
+            "Delegation advice accepted",
+            _pct(_share(c.advice_accepted, answered)),
+            "Delegation advice for the team answered in the cycle that was accepted (the level changed) ÷ "
+            "advice answered (accepted or dismissed).",
+            "%",
+            f"{c.advice_accepted} of {answered} answered",
+        ),
+        Figure(
+            BRIEFS_CONFIRMED,
+            "Back-briefs confirmed",
+            _pct(_share(c.briefs_confirmed, c.briefs)),
+            "Back-briefs the team was asked for in the cycle that are confirmed ÷ back-briefs asked for.",
+            "%",
+            f"{c.briefs_confirmed} of {_count(c.briefs, 'back-brief')}",
+        ),
+        Figure(
+            PARTICIPATION,
+            "Check-in participation",
+            _pct(_share(c.check_in_hits, c.check_in_expected)),
+            "Key-result weeks of the cycle so far with at least one check-in ÷ key-result weeks expected "
+            "(each key result from the week it is tracked from).",
+            "%",
+            f"{c.check_in_hits} of {_count(c.check_in_expected, 'key-result week')}",
+        ),
+        Figure(
+            IDEAS_ADOPTED,
+            "Ideas adopted",
+            float(c.ideas_adopted) if c.people else None,
+            "Ideas by the team's people adopted in the cycle (a count; beside it, the ideas they submitted).",
+            "",
+            f"{_count(c.ideas_adopted, 'idea')} adopted, {c.ideas_submitted} submitted",
+        ),
+    ]
+    reason = hidden_reason(c.people, min_people)
+    return [_hidden(f, reason) if reason and f.code in PERSONAL else f for f in figures]
+
+
+def transition_factors(
+    factors: list[Figure], people: int, min_people: int = TRANSITION_MIN_PEOPLE
+) -> list[Figure]:
+    """The profile's factors beside the transition: those built from what each member does (engagement,
+    innovation) hidden as the figures are; satisfaction keeps the pulse's own threshold."""
+    reason = hidden_reason(people, min_people)
+    return [_hidden(f, reason) if reason and f.code in PERSONAL_FACTORS else f for f in factors]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How a figure moved since the cycle before: a direction, an arrow and the words for it."""
+
+    direction: str  # "up", "down", "steady", "none" (no figure on one side)
+    arrow: str
+    words: str
+    reading: str = ""  # "progress", "resistance" or "" (steady, or nothing to compare)
+
+
+def trend(previous: Figure | None, current: Figure) -> Trend:
+    """The change from `previous` (the same figure a cycle earlier) to `current`. A change under
+    STEADY (points for a share or a score, ideas for a count) is steady; up is progress when a higher
+    value is better (the escalated share: the other way round)."""
+    if previous is None or previous.value is None or current.value is None:
+        return Trend("none", "", "no earlier figure to compare")
+    delta = round(current.value - previous.value, 1)
+    unit = "points" if current.unit == "%" or current.code in FACTORS else ""
+    if abs(delta) < STEADY:
+        return Trend("steady", "→", "steady")
+    better = (delta > 0) == HIGHER_IS_BETTER.get(current.code, True)
+    amount = f"{abs(delta):g} {unit}".strip() if unit else f"{abs(delta):g}"
+    reading = "progress" if better else "resistance"
+    if delta > 0:
+        return Trend("up", "↑", f"up {amount}: {reading}", reading)
+    return Trend("down", "↓", f"down {amount}: {reading}", reading)

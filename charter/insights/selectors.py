@@ -1,11 +1,12 @@
 """Reads of the indicators, the leadership profile and their trends, scoped to the actor's organization."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 
 from django.utils import timezone
 
 from charter.core.actor import Actor
-from charter.core.errors import NotFound
+from charter.core.errors import NotFound, ValidationError
 from charter.goals import rules as goal_rules
 from charter.goals.models import Cycle
 from charter.goals.selectors import cycle_current, cycle_get
@@ -211,3 +212,170 @@ def current_cycle(cycles: list):
         if cycle.starts_on <= today <= cycle.ends_on:
             return cycle
     return (active or cycles or [None])[0]
+
+
+# ---- the transition over time ----------------------------------------------------------------------
+
+MAX_TRANSITION_CYCLES = 12
+
+
+def figures_for_scopes(actor: Actor, cycles: list, teams: list) -> dict[tuple[int, int], Insights]:
+    """(team key, cycle id) -> the figures of each scope (a team with its sub-teams, None for the
+    organization) in each cycle: the stored ones in one query, whatever the number of scopes and cycles;
+    the missing or outdated ones computed and stored (as the profile page does on its first view)."""
+    org = actor.organization
+    found = store.load_many(org, [store.team_key(t) for t in teams], [c.pk for c in cycles])
+    shared: dict = {}
+    for team in teams:
+        for cycle in cycles:
+            key = (store.team_key(team), cycle.pk)
+            if key in found:
+                continue
+            if "stamp" not in shared:  # read before any input
+                shared["stamp"] = store.stamp(org)
+            result, until = _compute(actor, cycle, team, shared)
+            store.save(org, team, cycle, shared["stamp"], result, until)
+            found[key] = (result.indicators, result.factors)
+    by_pk = {c.pk: c for c in cycles}
+    teams_by_key = {store.team_key(t): t for t in teams}
+    return {
+        (key, cycle_id): Insights(by_pk[cycle_id], teams_by_key[key], indicators, factors)
+        for (key, cycle_id), (indicators, factors) in found.items()
+    }
+
+
+@dataclass
+class TransitionCell:
+    """One team's transition in one cycle: each figure and factor with its trend since the cycle before."""
+
+    cycle: object
+    counts: rules.TransitionCounts
+    figures: list  # [(Figure, Trend)]
+    factors: list  # [(Figure, Trend)]
+
+
+@dataclass
+class TransitionRow:
+    team: object  # None: the whole organization
+    depth: int  # 0 for a top team (and the organization), 1 below it ...
+    people: int
+    sub_teams: int  # how many teams below it its figures include
+    cells: list = field(default_factory=list)
+
+    @property
+    def hidden(self) -> str:
+        return rules.hidden_reason(self.people)
+
+
+@dataclass
+class Transition:
+    cycles: list  # oldest first
+    rows: list
+    team: object  # the team filtered on, None for all
+    teams: list  # every team of the organization, in tree order (for the filter)
+    min_people: int = rules.TRANSITION_MIN_PEOPLE
+
+
+def _tree_order(teams: list, parent_of: dict) -> list[tuple[object, int]]:
+    """(team, depth), each team followed by its sub-teams, siblings by name."""
+    children: dict = {}
+    for team in sorted(teams, key=lambda t: (t.name.lower(), t.pk)):
+        children.setdefault(team.parent_id if team.parent_id in parent_of else None, []).append(team)
+    ordered, stack = [], [(t, 0) for t in reversed(children.get(None, []))]
+    while stack:
+        team, depth = stack.pop()
+        ordered.append((team, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(team.pk, [])))
+    return ordered
+
+
+def _in_cycle(moment, cycle) -> bool:
+    return cycle.starts_on <= timezone.localdate(moment) <= cycle.ends_on
+
+
+def _counts(people: int, insights: Insights, advice: list) -> rules.TransitionCounts:
+    """The plain counts of one scope and cycle, from its stored figures' parts and its advice answers."""
+    parts = {f.code: f.parts for f in insights.indicators + insights.factors}
+    return rules.TransitionCounts(
+        people=people,
+        decisions=parts["escalation_rate"]["decisions"],
+        team_level=parts["decision_making"]["within_authority"],
+        escalated=parts["escalation_rate"]["escalated"],
+        advice_accepted=sum(1 for answer in advice if answer == "accepted"),
+        advice_dismissed=sum(1 for answer in advice if answer == "dismissed"),
+        briefs=parts["back_brief_confirmed_share"]["total"],
+        briefs_confirmed=parts["back_brief_confirmed_share"]["confirmed"],
+        check_in_hits=parts["check_in_participation"]["hits"],
+        check_in_expected=parts["check_in_participation"]["expected"],
+        ideas_submitted=parts["ideas_submitted_per_member"]["count"],
+        ideas_adopted=parts["ideas_adopted_per_member"]["count"],
+    )
+
+
+def transition(*, actor: Actor, team_id: int | None = None, cycles: int = TREND_CYCLES) -> Transition:
+    """For owners and admins: per team (with its sub-teams, rolled up as the profile counts them) and each
+    of the last `cycles` started cycles, the transition's figures and the profile's five factors, each with
+    its trend since the cycle before; figures of what each member does hidden for a team of fewer people
+    than the pulse's threshold. Without `team_id`: the whole organization, then every team; with it, that
+    team and its sub-teams (NotFound for a foreign or missing id). Constant queries once the figures are
+    stored: cycles, teams, memberships, advice answers, people and the stored figures, one query each."""
+    actor.require("insights.transition")
+    if not 1 <= cycles <= MAX_TRANSITION_CYCLES:
+        raise ValidationError(
+            f"cycles must be between 1 and {MAX_TRANSITION_CYCLES}; {cycles} was given.", field="cycles"
+        )
+    org = actor.organization
+    today = timezone.localdate()
+    chosen = list(Cycle.objects.for_org(org).filter(starts_on__lte=today).order_by("-starts_on")[:cycles])[
+        ::-1
+    ]
+    teams = list(Team.objects.for_org(org).only("id", "name", "parent_id", "organization_id"))
+    parent_of = {t.pk: t.parent_id for t in teams}
+    ordered = _tree_order(teams, parent_of)
+    team = None
+    if team_id is not None:
+        team = next((t for t in teams if t.pk == team_id), None)
+        if team is None:
+            raise NotFound("No such team.")
+    result = Transition(cycles=chosen, rows=[], team=team, teams=[t for t, _ in ordered])
+    if not chosen or not teams:
+        return result
+    below = {t.pk: inputs.descendants(t.pk, parent_of) for t in teams}
+    if team is None:
+        scopes = [(None, 0), *ordered]
+    else:
+        top = next(depth for t, depth in ordered if t.pk == team.pk)
+        scopes = [(t, depth - top) for t, depth in ordered if t.pk in below[team.pk]]
+    people_of: dict[int, set] = {}
+    for t_id, user_id in inputs.team_people(actor):
+        people_of.setdefault(t_id, set()).add(user_id)
+    since = timezone.make_aware(datetime.combine(chosen[0].starts_on, time.min))
+    until = timezone.make_aware(datetime.combine(max(c.ends_on for c in chosen), time.max))
+    answers = inputs.advice_answers(actor, since, until)
+    stored = figures_for_scopes(actor, chosen, [t for t, _ in scopes])
+    org_people = inputs.active_people(actor) if team is None else 0
+    for scope_team, depth in scopes:
+        ids = below[scope_team.pk] if scope_team is not None else set(parent_of)
+        people = len(set().union(*(people_of.get(i, set()) for i in ids))) if scope_team else org_people
+        row = TransitionRow(scope_team, depth, people, len(ids) - 1 if scope_team else len(ids))
+        previous = None
+        for cycle in chosen:
+            insights = stored[(store.team_key(scope_team), cycle.pk)]
+            advice = [a for t_id, a, at in answers if t_id in ids and _in_cycle(at, cycle)]
+            counts = _counts(people, insights, advice)
+            figures = rules.transition_figures(counts)
+            factors = rules.transition_factors(insights.factors, people)
+            before = previous or TransitionCell(
+                None, counts, [(None, None)] * len(figures), [(None, None)] * len(factors)
+            )
+            row.cells.append(
+                TransitionCell(
+                    cycle,
+                    counts,
+                    [(f, rules.trend(b, f)) for f, (b, _) in zip(figures, before.figures, strict=True)],
+                    [(f, rules.trend(b, f)) for f, (b, _) in zip(factors, before.factors, strict=True)],
+                )
+            )
+            previous = row.cells[-1]
+        result.rows.append(row)
+    return result

@@ -30,7 +30,7 @@ def stamp(organization) -> dict:
     return queries.stamp(organization_id=organization.pk, unread=UNREAD)
 
 
-def _team_key(team) -> int:
+def team_key(team) -> int:
     return team.pk if team is not None else 0
 
 
@@ -38,18 +38,45 @@ def load(organization, team, cycle_ids: list[int]) -> dict[int, tuple[list, list
     """cycle id -> (indicators, factors) of the stored figures that still hold, in one query.
 
     Plain SQL (`queries.valid_figures`)."""
-    if not cycle_ids:
+    key = team_key(team)
+    return {cycle: found for (_, cycle), found in load_many(organization, [key], cycle_ids).items()}
+
+
+def load_many(organization, team_keys: list[int], cycle_ids: list[int]) -> dict[tuple, tuple[list, list]]:
+    """(team key, cycle id) -> (indicators, factors) of the stored figures of these scopes (team key 0: the
+    organization) that still hold, in one query. A row stored before a figure gained the counts others read
+    (its `parts`) is left out, so it is computed again."""
+    if not cycle_ids or not team_keys:
         return {}
     rows = queries.valid_figures(
         organization_id=organization.pk,
-        team_key=_team_key(team),
+        team_keys=team_keys,
         cycle_ids=cycle_ids,
         attainment_mark=organization.attainment_mark,
         stale_days=organization.stale_days,
         now=timezone.now(),
         unread=UNREAD,
     )
-    return {cycle_id: (_figures(indicators), _figures(factors)) for cycle_id, indicators, factors in rows}
+    found = {}
+    for key, cycle_id, indicators, factors in rows:
+        indicators, factors = _figures(indicators), _figures(factors)
+        if _complete(indicators + factors):
+            found[(key, cycle_id)] = (indicators, factors)
+    return found
+
+
+# The counts a figure keeps in its `parts` for the transition (`selectors.transition`) to read.
+PARTS = {
+    "check_in_participation": "expected",
+    "escalation_rate": "decisions",
+    "back_brief_confirmed_share": "total",
+    "ideas_adopted_per_member": "count",
+    "decision_making": "decisions",
+}
+
+
+def _complete(figures: list[Figure]) -> bool:
+    return all(PARTS[f.code] in f.parts for f in figures if f.code in PARTS)
 
 
 def _figures(stored) -> list[Figure]:
@@ -63,7 +90,7 @@ def save(organization, team, cycle, current: dict, result, until: datetime | Non
         organization=organization,
         cycle=cycle,
         team=team,
-        team_key=_team_key(team),
+        team_key=team_key(team),
         attainment_mark=organization.attainment_mark,
         stale_days=organization.stale_days,
         valid_until=until,

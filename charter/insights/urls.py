@@ -10,4 +10,5 @@ urlpatterns = [
     path("insights/report/", views.report_page, name="insights_report"),
     path("insights/report.md", views.report_markdown, name="insights_report_markdown"),
     path("insights/indicators.csv", views.indicators_csv, name="insights_csv"),
+    path("insights/transition/", views.transition_page, name="insights_transition"),
 ]

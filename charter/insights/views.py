@@ -128,3 +128,34 @@ def indicators_csv(request):
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="indicators.csv"'
     return response
+
+
+CYCLE_CHOICES = (3, 6, 12)
+
+
+def _lines(row) -> dict:
+    """A team's cells turned for a table: each figure (then each factor) a line, each cycle a column."""
+
+    def lines(kind: str) -> list[dict]:
+        first = getattr(row.cells[0], kind)
+        return [
+            {"figure": figure, "cells": [getattr(cell, kind)[i] for cell in row.cells]}
+            for i, (figure, _) in enumerate(first)
+        ]
+
+    return {"row": row, "figures": lines("figures"), "factors": lines("factors")}
+
+
+@requires("insights.transition")
+def transition_page(request):
+    """Owners and admins: the transition per team and cycle (`selectors.transition`)."""
+    team_id = _int(request.GET, "team")
+    cycles = _int(request.GET, "cycles") or selectors.TREND_CYCLES
+    result = selectors.transition(actor=request.actor, team_id=team_id, cycles=cycles)
+    context = {
+        "result": result,
+        "teams": [_lines(row) for row in result.rows],
+        "cycle_count": cycles,
+        "cycle_choices": CYCLE_CHOICES,
+    }
+    return render(request, "insights/transition.html", context)

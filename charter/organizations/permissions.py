@@ -47,6 +47,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "pulse.manage": _ADMINS,
     "pulse.answer": _ALL,
     "lint.configure": _ADMINS,
+    "insights.transition": _ADMINS,  # the transition per team and cycle (its small teams' figures hidden)
     # AI agents under mission command
     "agent.manage": _LEADERS,  # create agent members; sponsors revoke their agents' tokens
     # training: the lessons' exercises change goals, back-briefs and ideas
@@ -63,7 +64,7 @@ def allowed_actions(role: str) -> frozenset[str]:
 # Token scopes (agents' tokens, optionally people's): scope -> actions it allows. A token with scopes
 # may take the actions of its owner's role that one of its scopes allows; a token without scopes, all.
 SCOPES: dict[str, frozenset[str]] = {
-    "read": frozenset({"organization.view"}),
+    "read": frozenset({"organization.view", "insights.transition"}),  # the role still decides
     "check_in": frozenset({"check_in.create"}),
     "propose": frozenset({"decision.record", "idea.create", "back_brief.submit", "delegation_poker.pick"}),
     "decide": frozenset({"decision.respond"}),

@@ -100,11 +100,15 @@ def test_five_people_pick_in_private_the_cards_turn_at_once_and_the_level_is_set
         assert "Spread: 3 to 6, median 5" in page.locator(f"#poker-row-{cast.domain.pk}").inner_text()
     shot(lead, "delegation-poker-revealed")
 
-    # The spread is discussed in the session's comments.
-    bob = people["bob"]
+    # The spread is discussed in the session's comments, live for the room: Ana sees Bob's comment without
+    # reloading, and what she is typing meanwhile stays in her box.
+    bob, ana = people["bob"], people["ana"]
+    ana.get_by_label("Add a comment").fill("Half-written: I picked 3 because")
     bob.get_by_label("Add a comment").fill("We price every deal ourselves already: 6 would fit.")
     bob.get_by_role("button", name="Comment").click()
     bob.get_by_text("We price every deal ourselves already").wait_for()
+    ana.get_by_text("We price every deal ourselves already").wait_for()
+    assert ana.get_by_label("Add a comment").input_value() == "Half-written: I picked 3 because"
 
     # The leader sets Pricing to 5 from the session; the board's history links back to it.
     row = lead.locator(f"#poker-row-{cast.domain.pk}")

@@ -36,6 +36,8 @@ from charter.goals import api as goals_api
 from charter.goals.schemas import CheckInIn
 from charter.ideas import api as ideas_api
 from charter.ideas.schemas import IdeaIn
+from charter.insights import api as insights_api
+from charter.insights import selectors as insights_selectors
 from charter.mission import api as mission_api
 from charter.search import api as search_api
 from charter.search.schemas import LikelyParentsQuery, SimilarGoalsQuery
@@ -246,6 +248,37 @@ class CharterMCP:
             "first, to choose its parent and align it.",
             READ_ONLY,
             Rest(search_api.router, "likely_parents"),
+        )
+        self._add(
+            "transition",
+            tools.transition,
+            [
+                inspect.Parameter(
+                    "team",
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=None,
+                    annotation=Annotated[int | None, Field(description="A team: it and its sub-teams only.")],
+                ),
+                inspect.Parameter(
+                    "cycles",
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=insights_selectors.TREND_CYCLES,
+                    annotation=Annotated[
+                        int,
+                        Field(
+                            ge=1,
+                            le=insights_selectors.MAX_TRANSITION_CYCLES,
+                            description="Last started cycles.",
+                        ),
+                    ],
+                ),
+            ],
+            "Owners and admins: the transition per team and cycle: decisions at team level and escalated, "
+            "delegation advice accepted, back-briefs confirmed, check-in participation, ideas adopted and "
+            "the five profile factors, each with its trend (progress or resistance); figures of what each "
+            "member does are hidden for a team of fewer people than the pulse's threshold.",
+            READ_ONLY,
+            Rest(insights_api.router, "insights_transition"),
         )
 
     async def get_mission_brief(

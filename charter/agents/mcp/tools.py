@@ -31,6 +31,8 @@ from charter.goals.schemas import CheckInOut, GoalDetailOut, GoalOut
 from charter.ideas import selectors as idea_selectors
 from charter.ideas import services as idea_services
 from charter.ideas.schemas import IdeaDetailOut
+from charter.insights import selectors as insights_selectors
+from charter.insights.schemas import TransitionOut, transition_out
 from charter.search import schemas as search_schemas
 from charter.search import selectors as search_selectors
 
@@ -205,3 +207,9 @@ def likely_parents(actor, *, title: str, purpose: str, cycle_id, goal_id, limit:
     )
     meaning = search_selectors.meaning_status()
     return search_schemas.parents_out(hits, search_selectors.parent_threshold(), meaning)
+
+
+def transition(actor, *, team: int | None = None, cycles: int = insights_selectors.TREND_CYCLES) -> dict:
+    """The transition per team and cycle: REST's `GET /insights/transition` (owners and admins)."""
+    result = insights_selectors.transition(actor=actor, team_id=team, cycles=cycles)
+    return TransitionOut.model_validate(transition_out(result)).model_dump()

@@ -39,6 +39,7 @@ def build() -> dict:
         "lead_email": lead.user.email,
         "team_id": team.pk,
         "lead_id": lead.user_id,
+        "owner_id": owner.user_id,
         "member_id": member.user_id,
         "goal_id": goal.pk,
         "key_result_id": kr.pk,

@@ -24,6 +24,7 @@ from .mcp_world import build
 pytestmark = pytest.mark.django_db
 
 TOOLS = {
+    "transition",
     "get_mission_brief",
     "list_my_goals",
     "get_goal",
@@ -46,6 +47,7 @@ TOOLS = {
     "likely_parents",
 }
 READ_ONLY = {
+    "transition",
     "get_mission_brief",
     "list_my_goals",
     "get_goal",
@@ -373,3 +375,13 @@ def test_database_out_of_reach_is_a_retryable_tool_error(world, monkeypatch):
     monkeypatch.setattr(tools, "list_my_goals", wrong)
     is_error, text = call(world["token"], "list_my_goals")
     assert is_error and "unavailable" not in text
+
+
+def test_transition_for_owners_and_admins_only(world):
+    """A member is refused as REST refuses; another organization's owner gets its own (empty) picture and a
+    404 for this organization's team."""
+    assert fail(world["token"], "transition")["code"] == "permission_denied"
+    own = ok(world["other_token"], "transition")
+    assert (own["min_people"], own["team_id"], own["teams"]) == (5, None, [])  # no teams there yet
+    assert fail(world["other_token"], "transition", team=world["team_id"])["code"] == "not_found"
+    assert fail(world["other_token"], "transition", cycles=13)["code"] == "validation_error"

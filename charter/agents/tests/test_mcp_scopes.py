@@ -56,6 +56,7 @@ REQUIRED = {
         },
     ),
     "propose_idea": ("propose", lambda w: {"title": "Canary deploys"}),
+    "transition": ("read", lambda w: {"team": w["team_id"], "cycles": 2}),
     "list_poker_sessions": ("read", lambda w: {}),
     "get_poker_session": ("read", lambda w: {"poker_id": 999_999}),
     "pick_in_poker": ("propose", lambda w: {"poker_id": 999_999, "domain_id": 1, "level": 4}),
@@ -75,6 +76,7 @@ def world():
 
 
 LEADERS_ONLY = {"delegate"}  # scopes whose actions a member's role lacks: tried with the team's lead
+ADMINS_ONLY = {"transition"}  # tools whose action only owners and admins hold: tried with the owner
 
 
 def _token(world, scopes, actor=None) -> str:
@@ -141,6 +143,9 @@ def test_refused_without_the_scope_and_allowed_with_it(world, name):
     if scope in LEADERS_ONLY:
         lead = Membership.objects.unscoped().get(organization_id=world["org_id"], user_id=world["lead_id"])
         actor, role = actor_for(user=lead.user, organization=lead.organization), "leader"
+    if name in ADMINS_ONLY:
+        owner = Membership.objects.unscoped().get(organization_id=world["org_id"], user_id=world["owner_id"])
+        actor, role = actor_for(user=owner.user, organization=owner.organization), "owner"
     without = _attempt(_token(world, set(SCOPES) - {scope}, actor), name, arguments(world))
     assert without is not None and without["code"] == "permission_denied", without
     # The refusal names what refused: the token's scopes, not the role, which allows it.

@@ -78,6 +78,7 @@ RESTRICTED_READS = {
     "get /webhooks/{webhook_id}/deliveries": "webhook URLs and delivery logs are admin configuration",
     "get /invitations": "invited addresses and their state are for those who may invite (owners, admins)",
     "get /lessons/progress": "everyone's lessons are for those who manage people (owners, admins)",
+    "get /insights/transition": "each team's transition across cycles is for owners and admins",
 }
 
 

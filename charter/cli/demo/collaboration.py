@@ -16,7 +16,7 @@ from charter.discussion.services import comment_add
 from charter.ideas import services as ideas
 from charter.notifications.services import notification_mark_all_read
 
-from . import advice_history
+from . import advice_history, earlier_cycle
 from .backbrief_data import BACK_BRIEFS
 from .delegation_data import DECISIONS, DOMAINS, LEVELS, MAYA
 from .idea_data import COMMENTS, IDEAS
@@ -68,11 +68,13 @@ class Collaboration:
     def board(self):
         maya, start = self.b.actor(MAYA), self.b.starts_on
         self.domains = {}
-        with at(self.moment((self.b.today - start).days + 5, 9)):
+        # Early in the cycle before, so its decisions (`earlier_cycle`) have their domains.
+        with at(self.moment((self.b.today - self.b.previous_starts_on).days - 2, 9)):
             for name, description, examples in DOMAINS:
                 self.domains[name] = delegation.domain_create(
                     actor=maya, name=name, description=description, examples=examples
                 )
+        earlier_cycle.play(self)
         with at(self.moment((self.b.today - start).days + 4, 14)):
             for team, domain, level, reason in LEVELS:
                 delegation.delegation_set(
