@@ -346,10 +346,10 @@ def test_the_response_tools_check_the_scopes_rest_checks(world):
     proposal = _decide(world, "held_domain_id")["decision"]["id"]
     read_only = token_create(actor=member, name="read", scopes=["read"])[1]
     is_error, text = call(read_only, "respond_to_decision", decision_id=proposal, action="withdraw")
-    assert is_error and "may not decision respond" in text
+    assert is_error and "scopes (read) do not allow it to decision respond" in text
     no_read = token_create(actor=member, name="decide", scopes=["decide"])[1]
     is_error, text = call(no_read, "list_waiting_decisions")
-    assert is_error and "may not organization view" in text
+    assert is_error and "scopes (decide) do not allow it to organization view" in text
     withdrawn = ok(no_read, "respond_to_decision", decision_id=proposal, action="withdraw")
     assert withdrawn["decision"]["status"] == "withdrawn"
 
