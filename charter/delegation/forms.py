@@ -91,6 +91,13 @@ class DecisionForm(StyledForm):
     supersedes_id = forms.TypedChoiceField(
         label="Supersedes", coerce=_optional_int, empty_value=None, required=False
     )
+    needed_by = forms.DateField(
+        label="Decide by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Optional: the day the answer is needed. It shows on the decision, in the log and in the "
+        "calendar feeds of whoever it waits for.",
+    )
     acting_for_id = _act_for_field()
 
     def __init__(
