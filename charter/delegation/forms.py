@@ -95,6 +95,7 @@ class DecisionForm(StyledForm):
         label="Decide by",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "The decide-by day must be a date, such as 2027-01-31."},
         help_text="Optional: the day the answer is needed. It shows on the decision, in the log and in the "
         "calendar feeds of whoever it waits for.",
     )

@@ -373,3 +373,19 @@ def test_database_out_of_reach_is_a_retryable_tool_error(world, monkeypatch):
     monkeypatch.setattr(tools, "list_my_goals", wrong)
     is_error, text = call(world["token"], "list_my_goals")
     assert is_error and "unavailable" not in text
+
+
+def test_a_decision_takes_its_decide_by_day_and_refuses_a_past_one_on_the_field(world):
+    due = (timezone.localdate() + timedelta(days=7)).isoformat()
+
+    async def steps(client):
+        return {t.name: t for t in (await client.list_tools()).tools}
+
+    schema = session(world["token"], steps)["record_decision"].input_schema
+    assert "Decide by" in schema["properties"]["needed_by"]["description"]
+    assert "needed_by" not in schema["required"]
+    base = {"team_id": world["team_id"], "domain_id": world["held_domain_id"], "title": "Buy a tool"}
+    result = ok(world["token"], "record_decision", **base, decision="We buy it.", needed_by=due)
+    assert result["decision"]["needed_by"] == due and result["decision"]["overdue"] is False
+    error = fail(world["token"], "record_decision", **base, decision="We buy it.", needed_by="2001-01-01")
+    assert error["code"] == "validation_error" and "already past" in error["errors"]["needed_by"][0]
