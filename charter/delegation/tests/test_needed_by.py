@@ -146,3 +146,15 @@ def test_the_page_and_the_log_say_overdue_while_waiting_only(cast, login):
     assert "Decide by" in page and "overdue" not in page  # the day stays on the record
     log = web.get(reverse("decision_log")).content.decode()
     assert "overdue" not in log and "2026-01-05" not in log  # a decided row has no decide-by line
+
+
+def test_home_lists_the_day_a_waiting_decision_is_needed_by(cast, login):
+    due = record(cast.bob, cast.product, cast.domain, "Due one", needed_by=_today() + timedelta(2)).decision
+    late = record(cast.bob, cast.product, cast.domain, "Late one", needed_by=_today()).decision
+    Decision.objects.for_org(cast.owner.organization).filter(pk=late.pk).update(needed_by=date(2026, 1, 5))
+    home = login(cast.ana).get(reverse("home")).content.decode()
+    assert f'decide by <time datetime="{due.needed_by.isoformat()}">' in home
+    assert (
+        'decide by <time datetime="2026-01-05">5 Jan 2026</time>, <strong class="text-danger">overdue' in home
+    )
+    assert home.count(">overdue<") == 1
