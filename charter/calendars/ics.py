@@ -2,9 +2,11 @@
 
 Cycles are all-day events (their start and end days); each of the person's teams reviews each cycle on
 its last day (or on the day its retrospective was submitted); the weekly check-in recurs while a cycle
-the person owns key results in is active; delegation poker deadlines are timed. Every event has a UID
-that stays the same from one fetch to the next, and a URL back to Charter. Times are in the person's
-time zone (their profile's, else the installation's), with its VTIMEZONE in the document.
+the person owns key results in is active; delegation poker deadlines are timed; an open decision with a
+decide-by day that waits for the person, or that they recorded, is an all-day "Decide: …" on that day.
+Every event has a UID that stays the same from one fetch to the next, and a URL back to Charter. Times
+are in the person's time zone (their profile's, else the installation's), with its VTIMEZONE in the
+document.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -125,5 +127,20 @@ def build(*, organization, user, data: FeedData, now: datetime | None = None) ->
         event.add("dtstart", when)
         event.add("dtend", when + timedelta(minutes=15))
         cal.add_component(event)
+    for d in data.decisions:
+        waits_on_me = d["addressed_to_id"] == user.pk
+        what = (
+            "This decision waits for your answer: agree, advise, decide or escalate it."
+            if waits_on_me
+            else "You recorded this decision; it waits for an answer."
+        )
+        event = _event(
+            f"decision-{d['id']}-due",
+            f"Decide: {d['title']}",
+            _absolute(reverse("decision_detail", args=[d["id"]])),
+            stamp,
+            what,
+        )
+        cal.add_component(_all_day(event, d["needed_by"]))
     cal.add_missing_timezones()
     return cal.to_ical()

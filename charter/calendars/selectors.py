@@ -1,7 +1,7 @@
 """Reads of calendar feeds: one's own feed, the feed a token names, and what a feed shows.
 
 The feed's reads take the person and organization from the feed row only, never from the request,
-and each is one query whatever the number of rows (cycles, teams, key results, poker sessions).
+and each is one query whatever the number of rows (cycles, teams, key results, poker sessions, decisions).
 """
 
 from dataclasses import dataclass
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from charter.core.actor import Actor
-from charter.delegation.models import PokerSession
+from charter.delegation import rules as delegation_rules
+from charter.delegation.models import Decision, PokerSession
 from charter.goals.models import Cycle, KeyResult
 from charter.organizations.models import Membership, TeamMembership
 from charter.reviews.models import CycleReview
@@ -48,6 +49,7 @@ class FeedData:
     reviews: list[dict]  # the retrospectives of those teams: cycle_id, team_id, id, submitted_at
     key_results: list[dict]  # the person's key results in active cycles
     poker: list[dict]  # sessions with a deadline the person plays in or facilitates
+    decisions: list[dict]  # open decisions with a decide-by day that wait for the person or they recorded
 
 
 def feed_data(feed: CalendarFeed) -> FeedData:
@@ -78,5 +80,16 @@ def feed_data(feed: CalendarFeed) -> FeedData:
             .filter(Q(participants__user_id=user_id) | Q(facilitator_id=user_id), deadline__isnull=False)
             .distinct()
             .values("id", "title", "deadline", "state")
+        ),
+        decisions=list(
+            Decision.objects.for_org(org)
+            .filter(
+                # Waiting for the person (the condition of delegation's "waiting for me"), or their own.
+                Q(addressed_to_id=user_id, awaiting__gt="") | Q(recorded_by_id=user_id),
+                status__in=(delegation_rules.PROPOSED, delegation_rules.ESCALATED),
+                needed_by__isnull=False,
+            )
+            .order_by("needed_by", "id")
+            .values("id", "title", "needed_by", "addressed_to_id", "recorded_by_id")
         ),
     )

@@ -1,7 +1,10 @@
 """Decision records: the one place that enforces delegation levels, for people and agents alike."""
 
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -67,6 +70,15 @@ def _check_supersede(actor: Actor, auth: Authority, old: Decision | None, acting
         )
 
 
+def person_today(user) -> date:
+    """Today in the person's time zone (their profile's, else the installation's)."""
+    try:
+        zone = ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(settings.TIME_ZONE)
+    return timezone.now().astimezone(zone).date()
+
+
 def _url(decision: Decision) -> str:
     return reverse("decision_detail", kwargs={"decision_id": decision.pk})
 
@@ -128,8 +140,11 @@ def decision_record(
     goal_ids: list[int] | None = None,
     supersedes_id: int | None = None,
     acting_for_id: int | None = None,
+    needed_by: date | None = None,
 ) -> Result:
     """Record a decision; the team's level in the domain and the actor's relation decide what it becomes.
+
+    `needed_by` (optional) is the day the answer is needed; it may not be before the recorder's today.
 
     An owner or admin may record for a leader of the team's chain (`acting_for_id`): the record then
     follows that leader's authority, and the history keeps both.
@@ -141,6 +156,8 @@ def decision_record(
         errors["title"] = ["A decision needs a title: what is decided, in a few words."]
     if not decision.strip():
         errors["decision"] = ["Say what is (or is proposed to be) decided."]
+    if why := rules.needed_by_error(needed_by, person_today(actor.user)):
+        errors["needed_by"] = [why]
     if errors:
         raise ValidationError("The decision is not valid.", errors=errors)
     texts = {"context": context, "options": options, "decision": decision}
@@ -149,7 +166,8 @@ def decision_record(
         auth = authority_for(actor, found["team"], found["domain"], acting_for_id=acting_for_id)
         outcome = auth.record_outcome()
         _check_supersede(actor, auth, found["supersedes"], acting_for_id)
-        record = _create(actor, auth, outcome, title.strip(), {k: v.strip() for k, v in texts.items()}, found)
+        texts = {k: v.strip() for k, v in texts.items()}
+        record = _create(actor, auth, outcome, title.strip(), texts | {"needed_by": needed_by}, found)
         message = outcome.render(
             domain=auth.domain.name, team=auth.team.name, leader=auth.name(record.addressed_to_id)
         )
@@ -197,6 +215,8 @@ def _create(actor: Actor, auth: Authority, outcome: rules.Outcome, title: str, t
     if decided:
         _supersede(actor, record)
     changes = {"status": record.status, "level": auth.level}
+    if record.needed_by:
+        changes["needed_by"] = record.needed_by.isoformat()
     audit(actor, "decision.record", record, changes | _acting(auth))
     return record
 

@@ -91,6 +91,14 @@ class DecisionForm(StyledForm):
     supersedes_id = forms.TypedChoiceField(
         label="Supersedes", coerce=_optional_int, empty_value=None, required=False
     )
+    needed_by = forms.DateField(
+        label="Decide by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "The decide-by day must be a date, such as 2027-01-31."},
+        help_text="Optional: the day the answer is needed. It shows on the decision, in the log and in the "
+        "calendar feeds of whoever it waits for.",
+    )
     acting_for_id = _act_for_field()
 
     def __init__(

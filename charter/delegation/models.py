@@ -1,6 +1,6 @@
 """Decision domains, delegation levels per team and domain (with their history), and decision records."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -117,6 +117,9 @@ class Decision(OrgScopedModel):
     escalated_at = models.DateTimeField(null=True, blank=True)
     proposed_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
+    needed_by = models.DateField(
+        null=True, blank=True, help_text="Decide by: the day the answer is needed (optional)."
+    )
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
     )
@@ -145,6 +148,10 @@ class Decision(OrgScopedModel):
     @property
     def is_open(self) -> bool:
         return self.status in (rules.PROPOSED, rules.ESCALATED)
+
+    def is_overdue(self, today: date) -> bool:
+        """Still waiting after its decide-by day (`today` in the reader's time zone)."""
+        return rules.is_overdue(self.needed_by, self.is_open, today)
 
 
 class DecisionEvent(OrgScopedModel):

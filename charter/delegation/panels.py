@@ -1,6 +1,7 @@
 """The delegation app's panels on pages of lower apps: decisions on the goal page, waiting ones on home."""
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from charter.core import panels
 
@@ -31,7 +32,8 @@ def decisions_waiting(request, _obj=None) -> str | None:
     if actor is None:
         return None
     decisions = selectors.decisions_waiting_for(actor=actor)
-    return render_to_string("delegation/_home_panel.html", {"decisions": decisions}, request=request)
+    context = {"decisions": decisions, "today": timezone.localdate()}  # past a decide-by day: overdue
+    return render_to_string("delegation/_home_panel.html", context, request=request)
 
 
 def advice_for_me(request, _obj=None) -> str | None:

@@ -53,6 +53,7 @@ def decision_rows(rows: list[dict]) -> SafeString:
         months={number: str(name).title() for number, name in MONTHS_3.items()},
         zone=timezone.get_current_timezone(),
         now=timezone.now(),
+        today=timezone.localdate(),  # a decide-by day before it is overdue
         since=since,
         badges=_Badges(),
         agent_badge=AGENT_BADGE,

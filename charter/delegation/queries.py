@@ -15,7 +15,7 @@ from charter.organizations.models import Team
 from .models import Decision
 
 LOG_FIELDS = (
-    "id", "title", "status", "level", "proposed_at", "decided_at", "team__name", "domain__name",
+    "id", "title", "status", "level", "proposed_at", "decided_at", "needed_by", "team__name", "domain__name",
     "recorded_by__full_name", "recorded_by__email", "recorded_by__kind",
     "addressed_to__full_name", "addressed_to__email",
 )  # fmt: skip

@@ -479,6 +479,23 @@ def _forward(action: str, awaiting: str, p: str) -> Step:
     return Step(True, "Decided.", DECIDED, notify=DECIDED_EVENT)
 
 
+# ---- decide by ------------------------------------------------------------------------------------
+# A record may name the day its answer is needed (`needed_by`). It must not lie before the recorder's
+# today when recorded; once recorded, a day that has passed while the record still waits is overdue.
+
+
+def needed_by_error(needed_by, today) -> str:
+    """Why `needed_by` may not be set on a new record ('' when it may): a day already past."""
+    if needed_by is not None and needed_by < today:
+        return f"The decide-by day ({needed_by.isoformat()}) is already past; choose today or a later day."
+    return ""
+
+
+def is_overdue(needed_by, is_open: bool, today) -> bool:
+    """A record still waiting for an answer after its decide-by day."""
+    return bool(is_open and needed_by is not None and needed_by < today)
+
+
 # ---- delegation advice from the decision history ---------------------------------------------------
 #
 # What a team × domain's decisions say, turned into advice by stated thresholds (`AdviceThresholds`, each

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from charter.core.schemas import InSchema
@@ -127,12 +128,18 @@ class DecisionOut(Schema):
     escalated_at: datetime | None
     proposed_at: datetime
     decided_at: datetime | None
+    needed_by: date | None = Field(description="Decide by: the day the answer is needed; null when not set.")
+    overdue: bool = Field(description="Still waiting (proposed or escalated) after its decide-by day.")
     latency_seconds: float | None = Field(description="Proposed to decided, in seconds.")
     supersedes_id: int | None
 
     @staticmethod
     def resolve_goal_ids(obj) -> list[int]:
         return sorted(g.pk for g in obj.goals.all())
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.is_overdue(timezone.localdate())
 
     @staticmethod
     def resolve_latency_seconds(obj) -> float | None:
@@ -155,6 +162,11 @@ class DecisionIn(InSchema):
         "decision, in its own team and domain.",
     )
     acting_for_id: int | None = Field(None, description=ACTING_FOR)
+    needed_by: date | None = Field(
+        None,
+        description="Decide by (YYYY-MM-DD, optional): the day the answer is needed; not before today "
+        "in your time zone.",
+    )
 
 
 class DecisionResultOut(Schema):

@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from charter.core.errors import DomainError
 from charter.core.http import call_with_form, requires
@@ -345,6 +346,8 @@ def _render_detail(request, decision_id: int, form=None, status=200):
         "form": form or _respond_form(request, decision),
         "is_proposer": decision.recorded_by_id == request.actor.user_id,
         "may_respond": request.actor.can("decision.respond") and decision.is_open,
+        # Today as the reader's time zone has it (the middleware activates theirs).
+        "overdue": decision.is_overdue(timezone.localdate()),
     }
     return render(request, "delegation/decision_detail.html", context, status=status)
 

@@ -385,3 +385,19 @@ def test_transition_for_owners_and_admins_only(world):
     assert (own["min_people"], own["team_id"], own["teams"]) == (5, None, [])  # no teams there yet
     assert fail(world["other_token"], "transition", team=world["team_id"])["code"] == "not_found"
     assert fail(world["other_token"], "transition", cycles=13)["code"] == "validation_error"
+
+
+def test_a_decision_takes_its_decide_by_day_and_refuses_a_past_one_on_the_field(world):
+    due = (timezone.localdate() + timedelta(days=7)).isoformat()
+
+    async def steps(client):
+        return {t.name: t for t in (await client.list_tools()).tools}
+
+    schema = session(world["token"], steps)["record_decision"].input_schema
+    assert "Decide by" in schema["properties"]["needed_by"]["description"]
+    assert "needed_by" not in schema["required"]
+    base = {"team_id": world["team_id"], "domain_id": world["held_domain_id"], "title": "Buy a tool"}
+    result = ok(world["token"], "record_decision", **base, decision="We buy it.", needed_by=due)
+    assert result["decision"]["needed_by"] == due and result["decision"]["overdue"] is False
+    error = fail(world["token"], "record_decision", **base, decision="We buy it.", needed_by="2001-01-01")
+    assert error["code"] == "validation_error" and "already past" in error["errors"]["needed_by"][0]

@@ -79,6 +79,8 @@ RESTRICTED_READS = {
     "get /invitations": "invited addresses and their state are for those who may invite (owners, admins)",
     "get /lessons/progress": "everyone's lessons are for those who manage people (owners, admins)",
     "get /insights/transition": "each team's transition across cycles is for owners and admins",
+    "get /calendar-feed": "one's own feed, under its own action (every role holds it): a read token of an "
+    "agent or a script does not learn whether a person's private feed is on",
 }
 
 

@@ -16,12 +16,13 @@ from charter.calendars.models import CalendarFeed
 from charter.calendars.services import feed_revoke, feed_rotate, feed_url
 from charter.core.models import AuditEvent
 from charter.delegation.poker import poker_open
-from charter.delegation.tests.factories import make_domain
+from charter.delegation.services import decision_respond
+from charter.delegation.tests.factories import make_domain, record
 from charter.goals.services import cycle_create
 from charter.goals.tests.factories import drop_cycles, make_goal, make_key_result
 from charter.organizations.models import Membership, Role
 from charter.organizations.services import team_member_set, token_create
-from charter.organizations.tests.factories import make_person, make_team
+from charter.organizations.tests.factories import make_person, make_team, refresh_actor
 from charter.reviews.services import review_write
 
 
@@ -75,7 +76,7 @@ def world(owner):
     )  # fmt: skip
     return {
         "ada": ada, "bob": bob, "team": team, "other_team": other_team, "cycle": cycle,
-        "poker": poker, "bob_poker": bob_poker, "deadline": deadline,
+        "poker": poker, "bob_poker": bob_poker, "deadline": deadline, "domain": domain,
     }  # fmt: skip
 
 
@@ -208,6 +209,63 @@ def _grow(owner, world, n):
         review_write(actor=ada, cycle_id=cycle.pk, team_id=team.pk, what_worked="x")
         extra = make_team(owner, f"T{n}-{i}")
         team_member_set(actor=owner, team_id=extra.pk, user_id=ada.user_id)
+        _proposal_to_ada(owner, world, f"D{n}-{i}", timezone.localdate() + timedelta(days=i + 1))
+
+
+def _proposal_to_ada(owner, world, title, needed_by):
+    """A member of Platform (which Ada leads) proposes; at level 1 the proposal waits for Ada."""
+    team = world["team"]
+    team_member_set(actor=owner, team_id=team.pk, user_id=world["ada"].user_id, is_lead=True)
+    member = make_person(owner, Role.MEMBER, team=team)
+    result = record(member, team, world["domain"], title, needed_by=needed_by)
+    assert result.decision.addressed_to_id == world["ada"].user_id and result.decision.is_open
+    return member, result.decision
+
+
+def test_a_decision_due_and_waiting_for_me_is_in_my_feed_until_decided(client, owner, world):
+    ada, bob = world["ada"], world["bob"]
+    due = timezone.localdate() + timedelta(days=3)
+    carol, mine = _proposal_to_ada(owner, world, "Pick a CI vendor", due)
+    _, undated = _proposal_to_ada(owner, world, "No day named", None)
+    # Bob's team has its own lead: his proposal waits for Dan, not for Ada.
+    dan = make_person(owner, Role.LEADER, team=world["other_team"], is_lead=True, full_name="Dan")
+    bobs = record(bob, world["other_team"], world["domain"], "Bob's pricing", needed_by=due).decision
+    assert bobs.addressed_to_id == dan.user_id
+    url = _rotate(ada)
+    events = _events(_fetch(client, url))
+    event = events[f"decision-{mine.pk}-due"]
+    assert str(event["SUMMARY"]) == "Decide: Pick a CI vendor"
+    assert event.decoded("DTSTART") == due and event.decoded("DTEND") == due + timedelta(days=1)
+    assert str(event["URL"]) == settings.CHARTER_BASE_URL + reverse("decision_detail", args=[mine.pk])
+    assert "waits for your answer" in str(event["DESCRIPTION"])
+    assert f"decision-{bobs.pk}-due" not in events and f"decision-{undated.pk}-due" not in events
+    # The one who recorded it sees it in their feed too, as their own record waiting.
+    carol_events = _events(_fetch(client, _rotate(carol)))
+    assert "You recorded" in str(carol_events[f"decision-{mine.pk}-due"]["DESCRIPTION"])
+    # Bob's and Dan's feeds have Bob's; a stranger's record is not in Bob's.
+    assert set(_events(_fetch(client, _rotate(bob)))) >= {f"decision-{bobs.pk}-due"}
+    assert f"decision-{mine.pk}-due" not in _events(_fetch(client, _rotate(bob)))
+    assert f"decision-{bobs.pk}-due" in _events(_fetch(client, _rotate(dan)))
+    # Once decided it waits no more: gone from both feeds.
+    decision_respond(actor=refresh_actor(ada.user, ada.organization), decision_id=mine.pk, action="decide")
+    assert f"decision-{mine.pk}-due" not in _events(_fetch(client, url))
+    assert f"decision-{mine.pk}-due" not in _events(_fetch(client, _rotate(carol)))
+
+
+def test_another_organizations_decision_is_never_in_my_feed(client, owner, world, other_owner):
+    ada = world["ada"]
+    due = timezone.localdate() + timedelta(days=2)
+    Membership.objects.create(organization=other_owner.organization, user=ada.user, role=Role.MEMBER)
+    globex_team = make_team(other_owner, "Globex ops")
+    team_member_set(actor=other_owner, team_id=globex_team.pk, user_id=ada.user_id, is_lead=True)
+    globex_member = make_person(other_owner, Role.MEMBER, team=globex_team)
+    theirs = record(globex_member, globex_team, make_domain(other_owner, "Globex buying"), "Globex deal",
+                    needed_by=due).decision  # fmt: skip
+    assert theirs.addressed_to_id == ada.user_id  # it does wait for Ada, in Globex
+    _, ours = _proposal_to_ada(owner, world, "Acme choice", due)
+    text = _fetch(client, _rotate(ada)).content.decode()
+    assert "Globex" not in text and f"decision-{theirs.pk}-due" not in text
+    assert f"decision-{ours.pk}-due" in text
 
 
 def test_the_feeds_queries_do_not_grow_with_rows(client, owner, world):
@@ -222,6 +280,7 @@ def test_the_feeds_queries_do_not_grow_with_rows(client, owner, world):
         counts.append(len(queries))
     events = _events(answer)
     assert sum(1 for uid in events if "-check-in-" in uid) >= 7
+    assert sum(1 for uid in events if uid.startswith("decision-")) == 7
     assert counts[0] == counts[1], counts
 
 

@@ -87,7 +87,9 @@ class Collaboration:
 
     def record_decisions(self):
         for spec in sorted(DECISIONS, key=lambda s: -s["days"]):
-            with at(self.moment(spec["days"], 9 + len(self.decisions) % 8)):
+            moment = self.moment(spec["days"], 9 + len(self.decisions) % 8)
+            needed_in = spec.get("needed_in")
+            with at(moment):
                 result = delegation.decision_record(
                     actor=self.b.actor(spec["by"]),
                     team_id=self.b.teams[spec["team"]].pk,
@@ -96,6 +98,7 @@ class Collaboration:
                     supersedes_id=self.decisions[spec["supersedes"]].pk if "supersedes" in spec else None,
                     **{k: spec.get(k, "") for k in ("title", "decision", "context", "options")},
                     **{k: spec.get(k, "") for k in ("rationale", "consequences")},
+                    needed_by=None if needed_in is None else moment.date() + timedelta(days=needed_in),
                 )
             self.decisions[spec["key"]] = result.decision
             for who, action, note, days in spec.get("responses", []):

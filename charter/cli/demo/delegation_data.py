@@ -63,7 +63,8 @@ LEVELS = [
 ]
 
 # Each decision: who records it, for which team and domain, linked to goals (keys), `days` ago; optional
-# `responses` (who, action, note, days ago) and `supersedes` (the key of an earlier decision).
+# `responses` (who, action, note, days ago), `supersedes` (the key of an earlier decision) and
+# `needed_in` (its decide-by day, that many days after it was recorded).
 DECISIONS = [
     {
         "key": "grafana",
@@ -114,6 +115,7 @@ DECISIONS = [
         "domain": "Hiring",
         "goals": ["platform-fast", "people-hiring"],
         "days": 6,
+        "needed_in": 14,
         "title": "Hire a second SRE before a senior backend engineer",
         "context": "Kenji is the only one on call; two incidents this cycle waited for him to wake up.",
         "options": "- Second SRE first\n- Senior backend engineer first (integrations)",
@@ -150,6 +152,7 @@ DECISIONS = [
         "domain": "Pricing",
         "goals": ["growth-trials", "growth-conversion"],
         "days": 3,
+        "needed_in": 2,  # overdue by a day while it still waits
         "title": "A 30-day trial for mid-size clinics",
         "context": "Mid-size clinics need two weeks just to get their staff together for a demo.",
         "options": "- Keep 14 days for everyone\n- 30 days for clinics with five or more clinicians",

@@ -87,6 +87,10 @@ def test_demo_has_a_delegation_board_with_overrides_and_a_decision_log(served):
     assert not decisions.filter(goals__isnull=True).exists(), "every decision serves a goal"
     week_ago = timezone.now() - timedelta(days=7)
     assert decisions.filter(status=r.PROPOSED, proposed_at__lt=week_ago).exists(), "waiting days"
+    today = timezone.localdate()
+    due = [d for d in decisions.filter(needed_by__isnull=False) if d.is_open]
+    assert any(d.is_overdue(today) for d in due), "an open decision past its decide-by day"
+    assert any(not d.is_overdue(today) for d in due), "an open decision due later"
 
 
 def test_demo_has_back_briefs_ideas_comments_and_an_inbox(served):
