@@ -405,7 +405,7 @@ def hidden_reason(people: int, min_people: int = TRANSITION_MIN_PEOPLE) -> str:
     if people >= min_people:
         return ""
     counted = "1 person" if people == 1 else f"{people} people"
-    return f"hidden: fewer than {min_people} people ({counted}), a figure could point at one"
+    return f"hidden: fewer than {min_people} people ({counted}), a figure could point at one person"
 
 
 def _hidden(figure: Figure, reason: str) -> Figure:

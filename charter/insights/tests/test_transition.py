@@ -79,7 +79,9 @@ def test_the_anonymity_edge_is_the_pulse_threshold():
     assert not any(f.parts.get("hidden") for f in shown.values())
     for code in rules.PERSONAL:
         assert hidden[code].value is None and hidden[code].parts == {"hidden": True}
-        assert hidden[code].detail == ("hidden: fewer than 5 people (4 people), a figure could point at one")
+        assert hidden[code].detail == (
+            "hidden: fewer than 5 people (4 people), a figure could point at one person"
+        )
     for code in (
         set(rules.TRANSITION_CODES) - rules.PERSONAL
     ):  # decisions, advice, back-briefs: by name anyway
