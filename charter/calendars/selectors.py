@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from charter.core.actor import Actor
+from charter.core.crypto import token_hash
 from charter.delegation import rules as delegation_rules
 from charter.delegation.models import Decision, PokerSession
 from charter.goals.models import Cycle, KeyResult
@@ -16,7 +17,7 @@ from charter.organizations.models import Membership, TeamMembership
 from charter.reviews.models import CycleReview
 
 from .models import CalendarFeed
-from .services import TOKEN_PREFIX, token_hash
+from .services import TOKEN_PREFIX
 
 
 def feed_get(*, actor: Actor) -> CalendarFeed | None:

@@ -1,6 +1,5 @@
 """Writes of one's calendar feed: a new secret URL (the old one stops working), or none at all."""
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -10,14 +9,11 @@ from django.utils import timezone
 
 from charter.core.actor import Actor
 from charter.core.audit import audit
+from charter.core.crypto import token_hash
 
 from .models import CalendarFeed
 
 TOKEN_PREFIX = "cal_"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def feed_url(token: str) -> str:

@@ -11,6 +11,9 @@ the URL check then refuses it and the admin re-enters it.
 
 A copy of the database or a backup holds only the tokens. Equality lookups cannot work (each encryption
 differs), so these fields are never filtered on.
+
+Bearer secrets that are looked up (API tokens, invitation links, data source and calendar feed tokens)
+are stored as `token_hash(raw)` instead: found by equality, never readable back.
 """
 
 import base64
@@ -25,6 +28,11 @@ from django.db import models
 logger = logging.getLogger(__name__)
 PURPOSE = b"charter.core.crypto: secrets at rest"
 PREFIX = "enc1:"  # marks a stored token, so a plain value is never taken for one (and vice versa)
+
+
+def token_hash(raw: str) -> str:
+    """The stored form of a bearer secret: its SHA-256, hex (a random token needs no salt or stretching)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class Unreadable(str):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from charter.core import outbound
 from charter.core.actor import Actor
+from charter.core.crypto import token_hash
 from charter.core.errors import DomainError, ValidationError
 from charter.goals.services import check_in_record
 from charter.organizations.selectors import actor_for
@@ -21,7 +22,6 @@ from charter.organizations.selectors import actor_for
 from . import extract, rules, selectors
 from .models import DataSource, SourceRun
 from .services import metric_value_record
-from .sources import token_hash
 
 DEFAULT_CONFIDENCE = 5
 

@@ -1,6 +1,5 @@
 """Writes on data sources: create, change, delete; the address guard runs on save (and again at fetch)."""
 
-import hashlib
 import secrets
 
 from django.db import transaction
@@ -8,7 +7,7 @@ from django.db import transaction
 from charter.core import outbound
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
-from charter.core.crypto import audited
+from charter.core.crypto import audited, token_hash
 from charter.core.errors import PermissionDenied, ValidationError
 from charter.goals.selectors import key_result_get
 
@@ -109,10 +108,6 @@ def source_create(
         )
     source.token = token  # only on the object just created: the one moment the token is known
     return source
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def source_update(*, actor: Actor, source_id: int, **fields) -> DataSource:

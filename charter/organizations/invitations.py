@@ -5,7 +5,6 @@ task that sends the email can rebuild it from the invitation's id (no secret in 
 its SHA-256 hash is stored, to find the invitation from a link.
 """
 
-import hashlib
 import re
 
 from django.conf import settings
@@ -34,10 +33,6 @@ class InvitationUnusable(DomainError):
 def raw_token(salt: str) -> str:
     """The link's token of the invitation with this salt (64 hexadecimal characters)."""
     return salted_hmac("charter.invitation", salt, algorithm="sha256").hexdigest()
-
-
-def token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def link(raw: str) -> str:

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from charter.core.actor import Actor
 from charter.core.audit import audit, changed_fields
+from charter.core.crypto import token_hash
 from charter.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from charter.core.events import publish
 
@@ -520,7 +521,7 @@ def token_issue(
             user=user,
             name=name,
             prefix=prefix,
-            token_hash=invitations.token_hash(raw),
+            token_hash=token_hash(raw),
             scopes=[s for s in SCOPES if s in set(scopes or ())],
             expires_at=timezone.now() + timedelta(days=days) if days else None,
         )
@@ -579,7 +580,7 @@ def token_authenticate(raw: str) -> ApiToken | None:
     that `token_actor` needs no other query."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = token_with_actor(invitations.token_hash(raw))
+    token = token_with_actor(token_hash(raw))
     if token is None or not token.is_active or not token.user.is_active:
         return None
     now = timezone.now()
@@ -635,7 +636,7 @@ def _invitation_renew(invitation: Invitation) -> str:
     """A new token and expiry for the invitation (the previous link stops working); the new link."""
     invitation.token_salt = secrets.token_urlsafe(24)
     raw = invitations.raw_token(invitation.token_salt)
-    invitation.token_hash = invitations.token_hash(raw)
+    invitation.token_hash = token_hash(raw)
     invitation.expires_at = _invitation_expiry()
     invitation.last_sent_at = timezone.now()
     return invitations.link(raw)
@@ -756,7 +757,7 @@ def invitation_for_token(raw_token: str, *, lock: bool = False) -> Invitation:
     query = Invitation.objects.unscoped().select_related("organization", "team", "invited_by")
     if lock:
         query = query.select_for_update(of=("self",))
-    invitation = query.filter(token_hash=invitations.token_hash(raw_token or "")).first()
+    invitation = query.filter(token_hash=token_hash(raw_token or "")).first()
     if invitation is None:
         raise NotFound("This invitation link is not known. Check that it was copied whole.")
     return invitation

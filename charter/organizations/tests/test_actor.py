@@ -151,7 +151,7 @@ def test_an_organization_without_teams(db):
 
 
 def test_the_token_row_reads_every_field_as_the_orm_does(owner, tree):
-    from charter.organizations.invitations import token_hash as _hash
+    from charter.core.crypto import token_hash as _hash
     from charter.organizations.models import ApiToken, Organization, User
     from charter.organizations.permissions import SCOPES
 
