@@ -4,6 +4,7 @@ on the weekly page, and see progress and status change on the goal page and the 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from charter.goals.models import Goal
 from charter.goals.tests.factories import make_cycle
@@ -90,6 +91,9 @@ def test_goal_with_intent_and_check_ins_changes_progress_and_status(page, shot, 
     first.get_by_label("Note", exact=True).press("Enter")
     page.get_by_role("listitem", name="Check-in on Clinics live on day one").get_by_role("status").wait_for()
     second = page.get_by_role("listitem", name="Check-in on Median set-up days")
+    # The saved row hands the focus to the next row's value once htmx settles; typing before that could
+    # land in the wrong field (the focus moves under the typist), so wait for it as a person would see it.
+    expect(second.get_by_label(re.compile(r"^Value"))).to_be_focused()
     second.get_by_label(re.compile(r"^Value")).fill("6")
     second.get_by_label("Confidence", exact=True).fill("7")
     second.get_by_label(re.compile(r"^Value")).press("Enter")
