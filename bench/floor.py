@@ -4,16 +4,27 @@ A plain WSGI app, served by gunicorn exactly like Charter (`bench/run.py`):
 
     GET /goals?cycle_id=C&limit=N&offset=K                 like GET /api/v1/goals
     GET /cycles/C/alignment-tree[?team_id=T]               like GET /api/v1/cycles/C/alignment-tree
+    GET /search?q=WORD                                     like GET /api/v1/search?q=WORD
 
 It answers for the organization in `FLOOR_ORGANIZATION_ID`, with no authentication, session or
 permission work: what is left is the least any implementation must do (read the rows, compute each
 goal's status with the pure rule, encode). Status uses `charter.goals.rules`, which imports no Django.
+
+The search floor does the least a search that fuses words and meaning must: one keyword statement (the
+matches ranked by `ts_rank`, bounded as Charter bounds them), a dot product with every vector of the
+organization (held per process, as Charter holds them; a query's vector is made once per word and kept,
+as Charter keeps them, so a pseudo-random unit vector per word stands in for the model), the two merged by
+score, the documents found by meaning only read in one more statement, the words marked in the text.
 """
 
+import html
 import os
+import re
+import zlib
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
+import numpy as np
 import orjson
 import psycopg
 
@@ -148,6 +159,78 @@ def alignment_tree(cycle: int, team: int | None) -> dict:
     return {"cycle": cycle_out, "goals": forest}
 
 
+KEYWORD = """
+    SELECT d.id, d.title, d.body, d.type, d.object_id, d.url, d.team_id, d.cycle_id FROM (
+        SELECT c.id, ts_rank(c.tsv, to_tsquery('english', %(query)s)) AS r FROM (
+            SELECT d.id, d.tsv FROM search_searchdocument d
+            WHERE d.tsv @@ to_tsquery('english', %(query)s) AND d.organization_id = %(org)s LIMIT 2000
+        ) c ORDER BY r DESC, c.id LIMIT %(limit)s
+    ) top JOIN search_searchdocument d ON d.id = top.id ORDER BY top.r DESC, top.id
+"""
+DOCUMENTS = """
+    SELECT d.id, d.title, d.body, d.type, d.object_id, d.url, d.team_id, d.cycle_id
+    FROM search_searchdocument d WHERE d.organization_id = %(org)s AND d.id = ANY(%(ids)s)
+"""
+_vectors = None  # (ids, matrix) of the organization, read on the first search
+_query_vectors = {}
+
+
+def _matrix():
+    global _vectors
+    if _vectors is None:
+        with _cursor() as cursor:
+            rows = cursor.execute(
+                "SELECT document_id, vector, dimension FROM search_searchvector WHERE organization_id = %s",
+                [ORG],
+            ).fetchall()
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        dimension = rows[0][2] if rows else 1
+        matrix = np.frombuffer(b"".join(bytes(r[1]) for r in rows), np.float32).reshape(-1, dimension)
+        _vectors = (ids, matrix)
+    return _vectors
+
+
+def _query_vector(word: str, dimension: int) -> np.ndarray:
+    if word not in _query_vectors:
+        v = np.random.default_rng(zlib.crc32(word.encode())).standard_normal(dimension).astype(np.float32)
+        _query_vectors[word] = v / np.linalg.norm(v)
+    return _query_vectors[word]
+
+
+def _marked(text: str, word: str) -> str:
+    return re.sub(rf"\b({re.escape(word)}\w*)", r"<mark>\1</mark>", html.escape(text[:240]), flags=re.I)
+
+
+def search(q: str, limit: int = 20) -> dict:
+    word = re.sub(r"[^\w]", "", q.lower())
+    pool = max(limit * 3, 30)
+    with _cursor() as cursor:
+        rows = cursor.execute(KEYWORD, {"org": ORG, "query": word, "limit": pool}).fetchall() if word else []
+        ids, vectors = _matrix()
+        # einsum, not `@`: OpenBLAS's threads spin against the other workers (as `charter.search.vectors`)
+        scores = np.einsum("ij,j->i", vectors, _query_vector(word, vectors.shape[1]))
+        top = np.argpartition(-scores, min(pool, len(ids)) - 1)[:pool] if len(ids) else []
+        cosine = {int(ids[i]): float(scores[i]) for i in top}
+        found = {r[0]: r for r in rows}
+        ranked = sorted({*found, *cosine}, key=lambda d: -(cosine.get(d, 0.0) + (1.0 if d in found else 0)))
+        ranked = ranked[:limit]
+        missing = [d for d in ranked if d not in found]
+        if missing:
+            found |= {r[0]: r for r in cursor.execute(DOCUMENTS, {"org": ORG, "ids": missing}).fetchall()}
+    items = []
+    for d in ranked:
+        _, title, body, type_, object_id, url, team_id, cycle_id = found[d]
+        by_words, by_meaning = d in {r[0] for r in rows}, d in cosine
+        items.append({
+            "type": type_, "object_id": object_id, "title": title, "url": url,
+            "snippet": _marked(body, word) if by_words else html.escape(body[:240]),
+            "score": cosine.get(d, 0.0) + (1.0 if by_words else 0.0),
+            "found_by": "both" if by_words and by_meaning else "words" if by_words else "meaning",
+            "team_id": team_id, "cycle_id": cycle_id,
+        })  # fmt: skip
+    return {"query": q, "meaning_on": True, "meaning_off_reason": "", "items": items}
+
+
 def application(environ, start_response):
     path = environ.get("PATH_INFO", "")
     query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
@@ -160,6 +243,8 @@ def application(environ, start_response):
         elif len(parts) == 3 and parts[0] == "cycles" and parts[2] == "alignment-tree":
             team = query.get("team_id")
             body = alignment_tree(int(parts[1]), int(team) if team else None)
+        elif parts == ["search"]:
+            body = search(query.get("q", ""), int(query.get("limit", 20)))
         else:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"no such floor endpoint"]

@@ -124,7 +124,8 @@ def endpoints(state: dict) -> list[dict]:
         {"name": "insights", "paths": ["/insights/"]},
         {"name": "search", "paths": [f"/search/?q={t}" for t in state["search_terms"]]},
         {"name": "search API", "auth": "token",
-         "paths": [f"/api/v1/search?q={t}" for t in state["search_terms"]]},
+         "paths": [f"/api/v1/search?q={t}" for t in state["search_terms"]],
+         "floor": [f"/search?q={t}" for t in state["search_terms"]]},
         {"name": "goal list API", "auth": "token", "paths": goal_list,
          "floor": [p.removeprefix("/api/v1") for p in goal_list]},
         {"name": "alignment tree API, one team", "auth": "token",
@@ -210,6 +211,46 @@ class RssSampler(threading.Thread):
         self.stopping.set()
         self.join()
         return round(max(self.peak.values(), default=0) / 1024, 1)
+
+
+def cpu_seconds(pids) -> float:
+    """The CPU time (user and system) the processes have used so far: what a request costs whatever the
+    machine's load, where latency under wrk swings by a quarter from run to run on a shared machine."""
+    ticks = 0
+    for pid in pids:
+        try:  # after the command name: state is field 3, utime and stime fields 14 and 15
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    """The local PostgreSQL server's processes (every backend, the benchmark's connections among them)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                pids.append(int(entry.name))
+        except OSError:
+            pass
+    return pids
+
+
+class CpuMeter:
+    """CPU milliseconds per request of a server's workers and of PostgreSQL over one wrk run."""
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.app, self.db = cpu_seconds(server.worker_pids()), cpu_seconds(postgres_pids())
+
+    def per_request(self, requests: int) -> dict:
+        app, db = cpu_seconds(self.server.worker_pids()), cpu_seconds(postgres_pids())
+        if not requests:
+            return {"cpu_ms": None, "db_cpu_ms": None}
+        return {"cpu_ms": round((app - self.app) * 1000 / requests, 2),
+                "db_cpu_ms": round((db - self.db) * 1000 / requests, 2)}  # fmt: skip
 
 
 # ---- measuring ------------------------------------------------------------------------------------
@@ -298,8 +339,9 @@ def run_endpoint(ep: dict, state: dict, app: Server, floor: Server | None, args,
     probe(app.base, ep["paths"][0], method, headers, body)
     sampler = RssSampler(app)
     sampler.start()
-    load_before = os.getloadavg()[0]
+    load_before, cpu = os.getloadavg()[0], CpuMeter(app)
     result |= summarize(wrk(app.base, ep["paths"], duration=args.duration, **common))
+    result |= cpu.per_request(result["requests"])
     result["peak_rss_mb"] = sampler.stop()
     result["load_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     probe(app.base, ep["paths"][0], method, headers, body)  # drain before the floor runs
@@ -310,7 +352,9 @@ def run_endpoint(ep: dict, state: dict, app: Server, floor: Server | None, args,
         probe(floor.base, ep["floor"][0], "GET", {}, None)
         fsampler = RssSampler(floor)
         fsampler.start()
+        fcpu = CpuMeter(floor)
         f = summarize(wrk(floor.base, ep["floor"], duration=args.duration, **{**common, "headers": {}}))
+        f |= fcpu.per_request(f["requests"])
         f["peak_rss_mb"] = fsampler.stop()
         f.pop("queries_per_request"), f.pop("max_queries")
         result["floor"] = f
@@ -361,9 +405,9 @@ def markdown(report: dict) -> str:
         f"Data: {report['data_summary']}. "
         + (f"Generated in {report['generate_seconds']} s." if report["generate_seconds"] else "Reused."),
         "",
-        "| endpoint | p50 ms | p95 ms | p99 ms | req/s | errors | queries/req | peak RSS/worker MB "
-        "| floor p95 ms | ratio p95 | target |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| endpoint | p50 ms | p95 ms | p99 ms | req/s | errors | queries/req | CPU ms/req app + db "
+        "| peak RSS/worker MB | floor p95 ms | floor CPU ms/req | ratio p95 | target |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for r in report["results"]:
         f = r.get("floor")
@@ -371,14 +415,15 @@ def markdown(report: dict) -> str:
         lines.append(
             f"| {r['name']} | {_ms(r, 'p50_ms')} | {_ms(r, 'p95_ms')} | {_ms(r, 'p99_ms')} "
             f"| {r['rps']} | {errors} "
-            f"| {r['queries_per_request']} | {r['peak_rss_mb']} | {f['p95_ms'] if f else ''} "
-            f"| {r.get('floor_ratio_p95') or ''} | {r.get('verdict', '')} |"
+            f"| {r['queries_per_request']} | {_cpu(r)} | {r['peak_rss_mb']} | {f['p95_ms'] if f else ''} "
+            f"| {_cpu(f) if f else ''} | {r.get('floor_ratio_p95') or ''} | {r.get('verdict', '')} |"
         )
     lines += [
         "",
-        "Errors are non-2xx answers plus socket errors and timeouts. "
-        "Floor: the same JSON from one raw SQL query and orjson in a plain WSGI app "
-        "under the same gunicorn settings (`bench/floor.py`); "
+        "Errors are non-2xx answers plus socket errors and timeouts. CPU ms/req: the CPU time of the "
+        "workers and of PostgreSQL over the run, per request (steadier than latency on a shared machine). "
+        "Floor: the same JSON from raw SQL and orjson in a plain WSGI app "
+        "under the same gunicorn settings (`bench/floor.py`; search: the same work, its own ranking); "
         + ", ".join(
             f"{r['name']}: same JSON {r['floor_same_json']}" for r in report["results"] if "floor" in r
         )
@@ -393,6 +438,11 @@ def markdown(report: dict) -> str:
 def _ms(r: dict, key: str) -> str:
     """A latency, or "> run" when not one request finished within the run."""
     return str(r[key]) if r["complete"] else f"> {r[key]:.0f}"
+
+
+def _cpu(r: dict) -> str:
+    """The app's and PostgreSQL's CPU milliseconds per request ("6.1 + 2.3")."""
+    return f"{r['cpu_ms']} + {r['db_cpu_ms']}" if r.get("cpu_ms") is not None else ""
 
 
 def verdict(r: dict, size: str) -> str:
