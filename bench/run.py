@@ -213,17 +213,23 @@ class RssSampler(threading.Thread):
         return round(max(self.peak.values(), default=0) / 1024, 1)
 
 
-def cpu_seconds(pids) -> float:
-    """The CPU time (user and system) the processes have used so far: what a request costs whatever the
-    machine's load, where latency under wrk swings by a quarter from run to run on a shared machine."""
-    ticks = 0
+def cpu_seconds(pids) -> dict[int, float]:
+    """pid -> the CPU time (user and system) the process has used so far: what a request costs whatever
+    the machine's load, where latency under wrk swings by a quarter from run to run on a shared machine."""
+    ticks, per_second = {}, os.sysconf("SC_CLK_TCK")
     for pid in pids:
         try:  # after the command name: state is field 3, utime and stime fields 14 and 15
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
+            ticks[pid] = (int(fields[11]) + int(fields[12])) / per_second
         except (OSError, IndexError):
             pass
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return ticks
+
+
+def _used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings by the processes of the second (a process gone meanwhile,
+    such as an autovacuum worker, is left out rather than counted negative)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 def postgres_pids() -> list[int]:
@@ -249,8 +255,8 @@ class CpuMeter:
         app, db = cpu_seconds(self.server.worker_pids()), cpu_seconds(postgres_pids())
         if not requests:
             return {"cpu_ms": None, "db_cpu_ms": None}
-        return {"cpu_ms": round((app - self.app) * 1000 / requests, 2),
-                "db_cpu_ms": round((db - self.db) * 1000 / requests, 2)}  # fmt: skip
+        return {"cpu_ms": round(_used(self.app, app) * 1000 / requests, 2),
+                "db_cpu_ms": round(_used(self.db, db) * 1000 / requests, 2)}  # fmt: skip
 
 
 # ---- measuring ------------------------------------------------------------------------------------
