@@ -149,14 +149,14 @@ def auth_headers(state: dict, auth: str) -> dict:
 
 
 class Server:
-    def __init__(self, app: str, env: dict, workers: int, name: str):
+    def __init__(self, app: str, env: dict, workers: int, name: str, root: Path = ROOT):
         self.port = free_port()
         self.name = name
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while the server runs
             prefix=f"bench-{name}-", suffix=".log", delete=False
         )
         cmd = [GUNICORN, app, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-               "--worker-class", "sync", "--timeout", "120", "--chdir", str(ROOT)]  # fmt: skip
+               "--worker-class", "sync", "--timeout", "120", "--chdir", str(root)]  # fmt: skip
         self.process = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
