@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import TIME_STRINGS, timesince
 
 from charter.core import jinja
-from charter.core.links import id_url_template
+from charter.core.links import id_url_parts
 from charter.core.templatetags.charter import AGENT_BADGE
 
 from .templatetags.delegation_tags import decision_status_html
@@ -56,7 +56,7 @@ def decision_rows(rows: list[dict]) -> SafeString:
         shown = d["is_open"] and due
         d["due_day"] = f"{due.day} {months[due.month]} {due.year:04d}" if shown else ""
         d["overdue"] = bool(shown and due < today)  # a decide-by day before today
-    url_head, _, url_tail = id_url_template("decision_detail").partition("{}")
+    url_head, url_tail = id_url_parts("decision_detail")
     return jinja.render(
         "delegation/_decision_rows.jinja",
         rows=rows,

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from charter.core import jinja, panels
-from charter.core.links import id_url_template
+from charter.core.links import id_url_parts, id_url_template
 from charter.core.templatetags.charter import AGENT_BADGE
 
 from . import rules
@@ -53,8 +53,8 @@ def map_cards(request, status_filter: str | None, roots: list[dict]) -> SafeStri
         goal["badges_html"] = mark_safe("\n".join(panels.render("goal.badges", request, goal)))
         for kr in goal["key_results"]:
             kr["value_text"] = kr_value(kr)
-    goal_head, _, goal_tail = id_url_template("goal_detail").partition("{}")
-    kr_create_head, _, kr_create_tail = id_url_template("key_result_create").partition("{}")
+    goal_head, goal_tail = id_url_parts("goal_detail")
+    kr_create_head, kr_create_tail = id_url_parts("key_result_create")
     return jinja.render(
         "goals/_map_cards.jinja",
         roots=roots,
